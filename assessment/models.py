@@ -1,0 +1,338 @@
+"""Enterprises, people and their roles, assessments and answers, review and audit.
+
+Business rules live in services.py (writes) and selectors.py (reads); the models hold data and
+the invariants the database can enforce.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person: an enterprise member (via Membership) or an official (via OfficialProfile)."""
+
+    display_name = models.CharField(_("姓名"), max_length=100, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class Enterprise(models.Model):
+    class SizeClass(models.TextChoices):
+        LARGE = "large", _("大型")
+        MEDIUM = "medium", _("中型")
+        SMALL = "small", _("小型")
+        MICRO = "micro", _("微型")
+
+    name = models.CharField(_("企业名称"), max_length=200)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    city_code = models.CharField(_("所在地市"), max_length=6, db_index=True)
+    county = models.CharField(_("区县"), max_length=100, blank=True)
+    industry_division = models.CharField(_("行业大类"), max_length=3, db_index=True)
+    industry_class = models.CharField(_("行业小类代码"), max_length=5, blank=True)
+    employees = models.PositiveIntegerField(_("从业人员（人）"))
+    revenue = models.DecimalField(
+        _("上年营业收入（万元）"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    size_class = models.CharField(_("企业规模"), max_length=8, choices=SizeClass.choices, db_index=True)
+    size_rule_version = models.CharField(_("划型标准版本"), max_length=64, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=100)
+    contact_phone = models.CharField(_("联系电话"), max_length=32)
+    contact_email = models.EmailField(_("联系邮箱"))
+    main_products = models.TextField(_("主要产品"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's place in one enterprise. A user belongs to at most one enterprise."""
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("管理员")
+        CONTRIBUTOR = "contributor", _("填报人")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(_("加入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("企业成员")
+        verbose_name_plural = _("企业成员")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.enterprise} ({self.role})"
+
+
+class Invitation(models.Model):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("邮箱"))
+    role = models.CharField(_("角色"), max_length=16, choices=Membership.Role.choices)
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("邀请时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("过期时间"))
+    accepted_at = models.DateTimeField(_("接受时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("成员邀请")
+        verbose_name_plural = _("成员邀请")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.enterprise}"
+
+
+class OfficialProfile(models.Model):
+    """An official's jurisdiction: the whole province (blank city_code) or one city."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="official")
+    city_code = models.CharField(_("管辖地市"), max_length=6, blank=True, help_text=_("留空表示全省"))
+    organisation = models.CharField(_("单位"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("主管部门用户")
+        verbose_name_plural = _("主管部门用户")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.city_code or 'province'})"
+
+    @property
+    def is_province(self) -> bool:
+        return not self.city_code
+
+
+class FactorSet(models.Model):
+    """A versioned set of energy coefficients and emission factors (editable by administrators)."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    year = models.PositiveIntegerField(_("适用年份"))
+    is_default = models.BooleanField(_("默认"), default=False)
+    notes = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("系数集")
+        verbose_name_plural = _("系数集")
+        ordering = ["-year", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+
+class Factor(models.Model):
+    factor_set = models.ForeignKey(FactorSet, on_delete=models.CASCADE, related_name="factors")
+    key = models.CharField(_("键"), max_length=64)
+    label_zh = models.CharField(_("中文名称"), max_length=200)
+    label_en = models.CharField(_("英文名称"), max_length=200)
+    value = models.DecimalField(_("数值"), max_digits=18, decimal_places=8)
+    unit = models.CharField(_("单位"), max_length=64)
+    source = models.CharField(_("来源"), max_length=500)
+    provisional = models.BooleanField(_("待确认"), default=False)
+
+    class Meta:
+        verbose_name = _("系数")
+        verbose_name_plural = _("系数")
+        constraints = [models.UniqueConstraint(fields=["factor_set", "key"], name="unique_factor_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value} {self.unit}"
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        RETURNED = "returned", _("退回修改")
+        ACCEPTED = "accepted", _("已通过")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="assessments")
+    year = models.PositiveIntegerField(_("评估年度"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    versions = models.ManyToManyField(
+        "questionnaires.QuestionnaireVersion", related_name="assessments", verbose_name=_("框架版本")
+    )
+    factor_set = models.ForeignKey(FactorSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    factor_snapshot = models.JSONField(_("系数快照"), null=True, blank=True)
+    result = models.JSONField(_("自评结果"), null=True, blank=True)
+    validated_result = models.JSONField(_("审核后结果"), null=True, blank=True)
+    # Denormalised for officials' lists and analytics: {framework: score} and {framework: level}.
+    total_score = models.FloatField(_("综合得分"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审核意见"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("评估")
+        verbose_name_plural = _("评估")
+        ordering = ["-year", "-created_at"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="unique_assessment_year")]
+        indexes = [models.Index(fields=["year", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+
+
+class FrameworkResult(models.Model):
+    """One framework's stored result for a submitted assessment (one row each, for analytics)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="framework_results")
+    framework = models.SlugField(_("框架"), max_length=64)
+    version = models.CharField(_("版本"), max_length=32)
+    score = models.FloatField(_("得分"))
+    level = models.CharField(_("等级"), max_length=32, blank=True)
+    veto_failed = models.BooleanField(_("否决项未通过"), default=False)
+    dimension_scores = models.JSONField(_("维度得分"), default=dict)
+    validated = models.BooleanField(_("审核后"), default=False)
+
+    class Meta:
+        verbose_name = _("框架结果")
+        verbose_name_plural = _("框架结果")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "framework", "validated"], name="unique_framework_result"
+            )
+        ]
+        indexes = [models.Index(fields=["framework", "level"])]
+
+    def __str__(self) -> str:
+        return f"{self.framework}@{self.version}: {self.score:.1f} {self.level}"
+
+
+class Answer(models.Model):
+    """One answer, keyed by the question's stable code (shared questions are answered once)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question_code = models.CharField(_("题目编码"), max_length=128)
+    value = models.JSONField(_("答案"), null=True)
+    prefilled = models.BooleanField(_("沿用上年待确认"), default=False)
+    override_reason = models.TextField(_("覆盖计算值的理由"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("答案")
+        verbose_name_plural = _("答案")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "question_code"], name="unique_answer_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_code}={self.value!r}"
+
+
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    # Random stored name: the original name is kept in a field, never used on disk.
+    return f"evidence/{instance.assessment_id}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+    question_code = models.CharField(_("题目编码"), max_length=128, blank=True)
+    file = models.FileField(_("文件"), upload_to=evidence_upload_to)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ReviewComment(models.Model):
+    """An official's comment on an assessment, on one question or (blank code) on the whole."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="review_comments")
+    question_code = models.CharField(_("题目编码"), max_length=128, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.TextField(_("意见"))
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("审核意见")
+        verbose_name_plural = _("审核意见")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.question_code or '*'}: {self.text[:40]}"
+
+
+class ValidatedAnswer(models.Model):
+    """A reviewer's correction: the answer is not substantiated; this value is used for the validated score."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="validated_answers")
+    question_code = models.CharField(_("题目编码"), max_length=128)
+    value = models.JSONField(_("核定值"), null=True)
+    reason = models.TextField(_("理由"))
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("核定答案")
+        verbose_name_plural = _("核定答案")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "question_code"], name="unique_validated_answer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_code}={self.value!r}"
+
+
+class AuditEvent(models.Model):
+    """Every state change, as a row: who did what, when, to which object, and why."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action}"

@@ -1,0 +1,1 @@
+"""Reports keep no tables of their own: they read assessment data."""
