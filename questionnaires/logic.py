@@ -1,0 +1,340 @@
+"""Pure evaluation of the definition language: conditions, applicability, formulas, computed answers.
+
+Everything here works on plain data (the resolved definition JSON and an answers dict keyed by
+question code, see docs/definitions.md) and imports nothing from Django or from other apps, so the
+schema check, the forms, the scoring engine and the reports all share one reading of the rules.
+
+Conventions:
+- An answer is *answered* when it is not None, not "" and not an empty list.
+- A comparison (`equals`, `not_equals`, `in`, `gt`, `ge`, `lt`, `le`) against an unanswered question is
+  false; use `answered: false` (or `not`) to test for a missing answer.
+- For a multiple-choice answer (a list), `equals: x` means "x is among the chosen options",
+  `not_equals: x` means "x is not among them" and `in: [...]` means "any of them is chosen".
+- A formula whose input is missing, not a number, or that divides by zero has no value (None).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import re
+from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+__all__ = [
+    "FormulaError",
+    "evaluate_condition",
+    "condition_references",
+    "evaluate_formula",
+    "formula_references",
+    "compile_formula",
+    "industry_matches",
+    "is_answered",
+    "is_applicable",
+    "is_asked",
+    "effective_answers",
+    "resolve_answers",
+    "computed_order",
+]
+
+_COMPARISONS = ("equals", "not_equals", "in", "gt", "ge", "lt", "le")
+_REFERENCE = re.compile(r"\{([A-Za-z0-9_.\-]+)\}")
+_MAX_DEPTH = 64
+
+
+class FormulaError(ValueError):
+    """A formula that is not in the formula language (raised at compile time, never at evaluation)."""
+
+
+def is_answered(value: Any) -> bool:
+    return value is not None and value != "" and value != [] and value != {}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+# --- conditions -------------------------------------------------------------------------------------
+
+
+def evaluate_condition(condition: Mapping[str, Any] | None, answers: Mapping[str, Any]) -> bool:
+    """Evaluate a `condition` / `applies.when` object against the answers. None means "always"."""
+    if condition is None:
+        return True
+    return _evaluate(condition, answers, 0)
+
+
+def _evaluate(condition: Mapping[str, Any], answers: Mapping[str, Any], depth: int) -> bool:
+    if depth > _MAX_DEPTH:
+        raise ValueError("condition nested too deeply")
+    if "all" in condition:
+        return all(_evaluate(part, answers, depth + 1) for part in condition["all"])
+    if "any" in condition:
+        return any(_evaluate(part, answers, depth + 1) for part in condition["any"])
+    if "not" in condition:
+        return not _evaluate(condition["not"], answers, depth + 1)
+    code = condition.get("question")
+    if code is None:
+        raise ValueError(f"condition without question: {condition!r}")
+    value = answers.get(code)
+    answered = is_answered(value)
+    if "answered" in condition:
+        return answered == bool(condition["answered"])
+    if not answered:
+        return False
+    for key in _COMPARISONS:
+        if key in condition:
+            return _compare(key, value, condition[key])
+    raise ValueError(f"condition without a comparison: {condition!r}")
+
+
+def _compare(key: str, value: Any, operand: Any) -> bool:
+    if key in ("gt", "ge", "lt", "le"):
+        if not (_is_number(value) and _is_number(operand)):
+            return False
+        return {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le}[key](
+            value, operand
+        )
+    if isinstance(value, list):
+        if key == "equals":
+            return operand in value
+        if key == "not_equals":
+            return operand not in value
+        return any(item in value for item in operand)
+    if key == "equals":
+        return _same(value, operand)
+    if key == "not_equals":
+        return not _same(value, operand)
+    return any(_same(value, item) for item in operand)
+
+
+def _same(value: Any, operand: Any) -> bool:
+    # true == 1 in Python; keep yes/no answers apart from numbers.
+    if isinstance(value, bool) or isinstance(operand, bool):
+        return isinstance(value, bool) and isinstance(operand, bool) and value is operand
+    return value == operand
+
+
+def condition_references(condition: Mapping[str, Any] | None) -> set[str]:
+    """Question codes a condition reads."""
+    if not condition:
+        return set()
+    if "all" in condition or "any" in condition:
+        parts = condition.get("all", condition.get("any")) or []
+        return set().union(*(condition_references(part) for part in parts)) if parts else set()
+    if "not" in condition:
+        return condition_references(condition["not"])
+    return {condition["question"]} if "question" in condition else set()
+
+
+# --- applicability ----------------------------------------------------------------------------------
+
+
+def industry_matches(industry: str | None, codes: Iterable[str]) -> bool:
+    """Whether a GB/T 4754 code (division "C14" or class "C1441") falls under any listed code.
+
+    A listed division covers its classes; a listed class needs the enterprise's class.
+    """
+    if not industry:
+        return False
+    industry = industry.upper()
+    return any(industry.startswith(str(code).upper()) for code in codes)
+
+
+def is_applicable(
+    applies: Mapping[str, Any] | None,
+    answers: Mapping[str, Any],
+    *,
+    industry: str | None = None,
+    size_class: str | None = None,
+) -> bool:
+    """Whether an object carrying `applies` applies to this enterprise and these answers.
+
+    An unknown industry or size class (None) does not exclude anything: without the enterprise's facts
+    the engine cannot tell, so the object is kept and scored.
+    """
+    if not applies:
+        return True
+    industries = applies.get("industries")
+    if industries and industry is not None and not industry_matches(industry, industries):
+        return False
+    size_classes = applies.get("size_classes")
+    if size_classes and size_class is not None and size_class not in size_classes:
+        return False
+    return evaluate_condition(applies.get("when"), answers)
+
+
+def is_asked(question: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
+    """A question whose `condition` is false is not asked, not required and not scored."""
+    return evaluate_condition(question.get("condition"), answers)
+
+
+def effective_answers(definition: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers with those of questions that are not asked (condition false) removed.
+
+    Conditions are evaluated against the answers that remain, so a question hidden by a hidden
+    question is hidden too (definitions have no condition cycles; the loop stops at a fixed point).
+    """
+    conditional = [q for q in definition.get("questions", []) if q.get("condition")]
+    current = dict(answers)
+    for _ in range(len(conditional) + 1):
+        hidden = [q["code"] for q in conditional if q["code"] in current and not is_asked(q, current)]
+        if not hidden:
+            break
+        for code in hidden:
+            current.pop(code, None)
+    return current
+
+
+# --- formulas ---------------------------------------------------------------------------------------
+
+_BINARY: dict[type, Callable[[float, float], float]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
+_FUNCTIONS: dict[str, Callable[..., float]] = {"min": min, "max": max, "abs": abs}
+
+Evaluator = Callable[[Mapping[str, Any]], "float | None"]
+
+
+def formula_references(formula: str) -> set[str]:
+    """The question codes a formula reads (`{code}` references)."""
+    return set(_REFERENCE.findall(formula))
+
+
+@lru_cache(maxsize=2048)
+def compile_formula(formula: str) -> Evaluator:
+    """Parse a formula once (with `ast`, never eval) into a function of the values by code."""
+    codes: list[str] = []
+
+    def placeholder(match: re.Match[str]) -> str:
+        codes.append(match.group(1))
+        return f"__ref{len(codes) - 1}"
+
+    source = _REFERENCE.sub(placeholder, formula)
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise FormulaError(f"invalid formula {formula!r}: {exc.msg}") from exc
+    return _build(tree.body, codes, formula)
+
+
+class _Missing(Exception):
+    pass
+
+
+def _build(node: ast.AST, codes: list[str], formula: str) -> Evaluator:
+    inner = _node(node, codes, formula)
+
+    def evaluate(values: Mapping[str, Any]) -> float | None:
+        try:
+            result = inner(values)
+        except (_Missing, ZeroDivisionError, OverflowError):
+            return None
+        return result if math.isfinite(result) else None
+
+    return evaluate
+
+
+def _node(node: ast.AST, codes: list[str], formula: str) -> Callable[[Mapping[str, Any]], float]:
+    if isinstance(node, ast.Constant) and _is_number(node.value):
+        constant = float(node.value)
+        return lambda values: constant
+    if isinstance(node, ast.Name) and node.id.startswith("__ref"):
+        code = codes[int(node.id[5:])]
+
+        def reference(values: Mapping[str, Any]) -> float:
+            value = values.get(code)
+            if not _is_number(value):
+                raise _Missing
+            return float(value)
+
+        return reference
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        op = _BINARY[type(node.op)]
+        left, right = _node(node.left, codes, formula), _node(node.right, codes, formula)
+        return lambda values: op(left(values), right(values))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        operand = _node(node.operand, codes, formula)
+        sign = -1.0 if isinstance(node.op, ast.USub) else 1.0
+        return lambda values: sign * operand(values)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _FUNCTIONS
+        and not node.keywords
+        and node.args
+        and (node.func.id != "abs" or len(node.args) == 1)
+    ):
+        function = _FUNCTIONS[node.func.id]
+        arguments = [_node(arg, codes, formula) for arg in node.args]
+        return lambda values: float(function(*(arg(values) for arg in arguments)))
+    raise FormulaError(f"not allowed in formula {formula!r}: {ast.dump(node)[:80]}")
+
+
+def evaluate_formula(formula: str, values: Mapping[str, Any]) -> float | None:
+    """Value of a formula over the answers; None when an input is missing or it divides by zero."""
+    return compile_formula(formula)(values)
+
+
+# --- computed answers -------------------------------------------------------------------------------
+
+
+def computed_order(definition: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The computed questions of a definition, each after the computed questions its formula reads."""
+    computed = {q["code"]: q for q in definition.get("questions", []) if q.get("type") == "computed"}
+    ordered: list[Mapping[str, Any]] = []
+    state: dict[str, int] = {}
+
+    def visit(code: str, depth: int) -> None:
+        if state.get(code) == 2:
+            return
+        if state.get(code) == 1 or depth > _MAX_DEPTH:
+            raise FormulaError(f"formula cycle through {code}")
+        state[code] = 1
+        formula = computed[code].get("formula")
+        for reference in sorted(formula_references(formula)) if formula else ():
+            if reference in computed:
+                visit(reference, depth + 1)
+        state[code] = 2
+        ordered.append(computed[code])
+
+    for code in computed:
+        visit(code, 0)
+    return ordered
+
+
+def resolve_answers(
+    definition: Mapping[str, Any],
+    answers: Mapping[str, Any],
+    *,
+    calculator: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A copy of the answers with every computed question filled.
+
+    A computed question takes, in order: the value given in `answers` (an override, kept as is), the
+    value of its `formula` over the answers (computed questions in dependency order), or the value of
+    its `calculator` key in `calculator` (the energy calculator's outputs). When none gives a number,
+    the question stays missing (absent from the result).
+    """
+    resolved = dict(answers)
+    for question in computed_order(definition):
+        code = question["code"]
+        if is_answered(resolved.get(code)):
+            continue
+        value: float | None = None
+        if question.get("formula"):
+            value = evaluate_formula(question["formula"], resolved)
+        elif question.get("calculator") and calculator is not None:
+            candidate = calculator.get(question["calculator"])
+            value = float(candidate) if _is_number(candidate) else None
+        if value is None:
+            resolved.pop(code, None)
+        else:
+            # Clean binary noise (0.1 + 0.2) so band and threshold edges compare as a person expects.
+            resolved[code] = round(value, 9)
+    return resolved
