@@ -1,0 +1,1 @@
+"""Reads for pages: one module per area; selectors own select_related/prefetch_related."""

@@ -1,0 +1,1 @@
+"""Writes: one module per area (enterprises, assessments, review, ...). Services are atomic and audited."""
