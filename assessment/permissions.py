@@ -1,0 +1,117 @@
+"""Access helpers used by every view.
+
+Rules:
+- An enterprise member (manager or contributor) sees and edits their own enterprise's assessments;
+  only managers manage the enterprise profile and its members.
+- An official sees the enterprises of their jurisdiction: one city (OfficialProfile.city_code) or the
+  whole province (blank city_code). Officials see assessments once submitted (not drafts) and never
+  edit answers.
+- A superuser sees everything (read-only in the app; writes go through the admin site).
+- An object the user may not see raises Http404 (its existence is not leaked); one they may see but
+  not change raises PermissionDenied (403).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from assessment.models import Assessment, Enterprise, Membership, OfficialProfile
+
+if TYPE_CHECKING:
+    from assessment.models import User
+
+
+def membership_of(user: User) -> Membership | None:
+    """The user's membership (with its enterprise), or None for non-members."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return Membership.objects.select_related("enterprise").get(user=user)
+    except Membership.DoesNotExist:
+        return None
+
+
+def official_profile_of(user: User) -> OfficialProfile | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.official
+    except OfficialProfile.DoesNotExist:
+        return None
+
+
+def is_official(user: User) -> bool:
+    return official_profile_of(user) is not None
+
+
+def get_enterprise_for_member(user: User) -> Enterprise:
+    """The enterprise the user belongs to; PermissionDenied if the user is no enterprise member."""
+    membership = membership_of(user)
+    if membership is None:
+        raise PermissionDenied
+    return membership.enterprise
+
+
+def require_manager(user: User, enterprise: Enterprise) -> Membership:
+    """The user's manager membership of this enterprise; PermissionDenied otherwise."""
+    membership = membership_of(user)
+    if membership is None or membership.enterprise_id != enterprise.pk or membership.role != Membership.Role.MANAGER:
+        raise PermissionDenied
+    return membership
+
+
+def official_scope(user: User) -> str | None:
+    """An official's city code, or None for a province-level official. PermissionDenied for non-officials."""
+    profile = official_profile_of(user)
+    if profile is None:
+        raise PermissionDenied
+    return profile.city_code or None
+
+
+def enterprises_visible_to(user: User) -> QuerySet[Enterprise]:
+    """Enterprises the user may see: their own (members), their jurisdiction (officials), all (superusers)."""
+    enterprises = Enterprise.objects.all()
+    if not user.is_authenticated:
+        return enterprises.none()
+    if user.is_superuser:
+        return enterprises
+    profile = official_profile_of(user)
+    if profile is not None:
+        return enterprises.filter(city_code=profile.city_code) if profile.city_code else enterprises
+    return enterprises.filter(memberships__user=user)
+
+
+def assessments_visible_to(user: User) -> QuerySet[Assessment]:
+    """Assessments the user may see (members: all of their enterprise's; officials: non-drafts in scope)."""
+    assessments = Assessment.objects.filter(enterprise__in=enterprises_visible_to(user))
+    if user.is_authenticated and not user.is_superuser and is_official(user):
+        assessments = assessments.exclude(status=Assessment.Status.DRAFT)
+    return assessments
+
+
+def get_assessment_for_user(user: User, pk: int, *, write: bool = False) -> Assessment:
+    """The assessment `pk` if the user may see it (else Http404); with write=True, also require that the
+    user may change it, i.e. is a member of its enterprise (else PermissionDenied). Whether its status
+    still allows changes is the services' business (DomainError)."""
+    try:
+        assessment = assessments_visible_to(user).select_related("enterprise").get(pk=pk)
+    except (Assessment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write:
+        membership = membership_of(user)
+        if membership is None or membership.enterprise_id != assessment.enterprise_id:
+            raise PermissionDenied
+    return assessment
+
+
+def can_manage_enterprise(user: User, enterprise: Enterprise) -> bool:
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and membership.enterprise_id == enterprise.pk
+        and membership.role == Membership.Role.MANAGER
+    )
