@@ -147,6 +147,8 @@ class Factor(models.Model):
     value = models.DecimalField(_("数值"), max_digits=18, decimal_places=8)
     unit = models.CharField(_("单位"), max_length=64)
     source = models.CharField(_("来源"), max_length=500)
+    # Data year of a year-specific factor (e.g. a grid emission factor); blank when not year-specific.
+    year = models.PositiveIntegerField(_("数据年份"), null=True, blank=True)
     provisional = models.BooleanField(_("待确认"), default=False)
 
     class Meta:
