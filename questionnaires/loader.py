@@ -1,0 +1,217 @@
+"""Read, validate, resolve and load the definition files into QuestionnaireVersion.
+
+- `read_definition_files` parses every file of the definitions directory (YAML or JSON).
+- `validate_definition_files` runs the schema check over all of them (questionnaires.schema).
+- `resolve_definitions` copies the bank questions a framework references into its `questions`.
+- `load_definitions` stores the resolved JSON idempotently; a version with answers is frozen.
+Nothing here imports the assessment app: answers are reached through the reverse relations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+
+from questionnaires.definition import (
+    clear_definition_cache,
+    definition_diff,
+    framework_references,
+    question_dependencies,
+)
+from questionnaires.models import QuestionnaireVersion
+from questionnaires.schema import Problem, bank_key, check_definitions, errors
+
+DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
+SUFFIXES = {".yaml", ".yml", ".json"}
+
+
+class QuestionnaireError(Exception):
+    """Definitions cannot be loaded: the messages say which file, code and problem, or which version."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping (YAML would silently keep the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def display_name(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path(settings.BASE_DIR).resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_definition_files(directory: Path | None = None) -> tuple[dict[str, Any], list[Problem]]:
+    """Parse every definition file: ({display name: data}, parse problems)."""
+    directory = Path(directory or DEFINITIONS_DIR)
+    files: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for path in sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES and p.is_file()):
+        name = display_name(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=_UniqueKeyLoader)
+        except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+            problems.append(Problem(name, "(file)", "cannot be read: " + " ".join(str(exc).split())))
+            continue
+        files[name] = data
+    return files, problems
+
+
+def validate_definition_files(directory: Path | None = None) -> tuple[dict[str, Any], list[Problem]]:
+    """Read and check all files together; returns the files and every problem (errors and warnings)."""
+    files, problems = read_definition_files(directory)
+    return files, problems + check_definitions(files)
+
+
+def content_hash(definition: Mapping[str, Any]) -> str:
+    """SHA-256 of the canonical JSON (sorted keys, no spaces) of a resolved definition."""
+    canonical = json.dumps(definition, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _as_json(data: Any) -> Any:
+    # What is stored is what is hashed: JSON turns YAML's integer keys (level points) into strings.
+    return json.loads(json.dumps(data, ensure_ascii=False))
+
+
+def resolve_definition(data: Mapping[str, Any], banks: Mapping[str, Mapping[str, Any]]) -> dict:
+    """A framework with the bank questions it references copied into `questions` (each marked with
+    `bank: "<bank>@<version>"`). Referenced: read by a rule, prerequisite, applicability or setting,
+    or needed by such a question's condition or formula, transitively. A referenced calculator
+    question brings all input (non-computed) questions of its bank: the calculator reads them all."""
+    definition = _as_json(data)
+    if definition.get("kind") == "bank":
+        return definition
+    own = {q["code"] for q in definition.get("questions") or []}
+    bank_questions: dict[str, tuple[str, dict]] = {}
+    for use in definition.get("uses") or []:
+        for question in banks[use].get("questions") or []:
+            bank_questions.setdefault(question["code"], (use, question))
+    wanted: set[str] = set()
+    pending = list(framework_references(definition))
+    for question in definition.get("questions") or []:
+        pending.extend(question_dependencies(question))
+    while pending:
+        code = pending.pop()
+        if code in own or code in wanted or code not in bank_questions:
+            continue
+        wanted.add(code)
+        use, question = bank_questions[code]
+        pending.extend(question_dependencies(question))
+        if question.get("calculator"):
+            pending.extend(
+                q["code"] for q in banks[use].get("questions") or [] if q.get("type") != "computed"
+            )
+    for use in definition.get("uses") or []:
+        for question in banks[use].get("questions") or []:
+            if question["code"] in wanted and bank_questions[question["code"]][0] == use:
+                definition["questions"].append({**_as_json(question), "bank": use})
+    return definition
+
+
+def resolve_definitions(files: Mapping[str, Any]) -> list[tuple[str, dict]]:
+    """[(file name, resolved definition)] for valid files: banks first, then frameworks."""
+    banks = {bank_key(data): data for data in files.values() if data.get("kind") == "bank"}
+    ordered = sorted(files.items(), key=lambda item: (item[1].get("kind") != "bank", item[0]))
+    return [(name, resolve_definition(data, banks)) for name, data in ordered]
+
+
+def resolved_definitions(directory: Path | None = None) -> list[dict]:
+    """Validated, resolved definitions straight from the files (no database). Raises QuestionnaireError."""
+    files, problems = validate_definition_files(directory)
+    if errors(problems):
+        raise QuestionnaireError([str(p) for p in errors(problems)])
+    return [definition for _name, definition in resolve_definitions(files)]
+
+
+def is_frozen(version: QuestionnaireVersion) -> bool:
+    """A version is frozen once any assessment on it has an answer."""
+    return version.assessments.filter(answers__isnull=False).exists()
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    not_in_files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_definitions(*, directory: Path | None = None) -> LoadReport:
+    """Validate all files and store every resolved definition, all or nothing.
+
+    Idempotent: an unchanged file (same content hash) writes nothing. A changed file for a frozen
+    version is refused (QuestionnaireError naming the version and what changed) and nothing is stored.
+    """
+    files, problems = validate_definition_files(directory)
+    if errors(problems):
+        raise QuestionnaireError([str(p) for p in errors(problems)])
+    report = LoadReport(warnings=[str(p) for p in problems])
+    refused: list[str] = []
+    with transaction.atomic():
+        existing = {(v.framework, v.version): v for v in QuestionnaireVersion.objects.select_for_update()}
+        for name, definition in resolve_definitions(files):
+            key = (definition["framework"], definition["version"])
+            label = f"{key[0]}@{key[1]}"
+            fields = {
+                "title_zh": definition["title"]["zh"][:200],
+                "title_en": definition["title"]["en"][:200],
+                "method": definition.get("method", ""),
+                "status": "bank" if definition["kind"] == "bank" else definition["status"],
+                "definition": definition,
+                "content_hash": content_hash(definition),
+                "source_file": name,
+            }
+            row = existing.pop(key, None)
+            if row is None:
+                QuestionnaireVersion.objects.create(framework=key[0], version=key[1], **fields)
+                report.created.append(label)
+            elif row.content_hash == fields["content_hash"]:
+                if row.source_file != name:
+                    row.source_file = name
+                    row.save(update_fields=["source_file"])
+                report.unchanged.append(label)
+            elif is_frozen(row):
+                changes = definition_diff(row.definition, definition)
+                shown = "; ".join(changes[:10]) + (
+                    f"; and {len(changes) - 10} more" if len(changes) > 10 else ""
+                )
+                refused.append(
+                    f"{label} is frozen: assessments have answers on it, so {name} may not change it "
+                    f"({shown or 'content changed'}). Put the changes into a new version (a new file with "
+                    f"a new version) and restore this file."
+                )
+            else:
+                for attr, value in fields.items():
+                    setattr(row, attr, value)
+                row.save()
+                report.updated.append(label)
+        report.not_in_files = sorted(f"{fw}@{ver}" for fw, ver in existing)
+        if refused:
+            raise QuestionnaireError([*refused, "Nothing was loaded."])
+        transaction.on_commit(clear_definition_cache)
+    return report

@@ -1,0 +1,1137 @@
+"""The schema check of definition files (docs/definitions.md).
+
+`check_definition` checks one file on its own; `check_definitions` checks a set of files together
+(duplicate question codes across files, `uses` of banks, references into banks). Both return a list
+of `Problem` (file, code, problem); an empty list of errors means the files can be loaded.
+Plain Python over the dict read from YAML: no ORM, no Django.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from questionnaires.logic import FormulaError, compile_formula, formula_references
+
+FORMULA_REF_RE = re.compile(r"\{([^{}]*)\}")
+
+SCHEMA_VERSION = 1
+KINDS = {"framework", "bank"}
+METHODS = {"green_factory_2025", "green_factory_2018", "clean_production", "sme_digital_2024"}
+POINTS_METHODS = {"green_factory_2025", "sme_digital_2024"}
+STATUSES = {"current", "legacy"}
+QUESTION_TYPES = {
+    "single",
+    "multiple",
+    "number",
+    "percentage",
+    "level",
+    "yesno",
+    "text",
+    "file",
+    "computed",
+    "products",
+}
+NUMERIC_TYPES = {"number", "percentage", "computed"}
+SIZE_CLASSES = {"large", "medium", "small", "micro"}
+CP_LEVELS = {"I", "II", "III", "none"}
+WEIGHT_TOLERANCE = 1e-6
+
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+OPTION_CODE_RE = re.compile(r"^[A-Za-z0-9_.+\-]+$")
+INDUSTRY_RE = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})$")
+USES_RE = re.compile(r"^([a-z][a-z0-9_]*)@(.+)$")
+FORMULA_FUNCTIONS = {"min", "max", "abs"}
+
+PROVENANCE_KEYS = {"source", "provisional", "provisional_note"}
+TOP_KEYS = {
+    "schema",
+    "kind",
+    "framework",
+    "version",
+    "method",
+    "status",
+    "title",
+    "description",
+    "applies_to",
+    "uses",
+    "settings",
+    "prerequisites",
+    "dimensions",
+    "questions",
+} | PROVENANCE_KEYS
+DIMENSION_KEYS = {"code", "title", "description", "weight", "applies", "indicators"} | PROVENANCE_KEYS
+INDICATOR_KEYS = {
+    "code",
+    "title",
+    "description",
+    "weight",
+    "limiting",
+    "applies",
+    "rule",
+    "children",
+    "per_product",
+} | PROVENANCE_KEYS
+QUESTION_KEYS = {
+    "code",
+    "type",
+    "text",
+    "help",
+    "unit",
+    "required",
+    "min",
+    "max",
+    "decimals",
+    "options",
+    "levels",
+    "formula",
+    "calculator",
+    "condition",
+    "applies",
+    "constrained",
+    "per_product",
+} | PROVENANCE_KEYS
+OPTION_KEYS = {"code", "text", "points", "exclusive", "cp_level", "description"} | PROVENANCE_KEYS
+LEVEL_KEYS = {"level", "text", "description"}
+HELP_KEYS = {"what", "how", "example", "why"}
+PREREQUISITE_KEYS = {"code", "question", "title", "description"} | PROVENANCE_KEYS
+APPLIES_KEYS = {"industries", "size_classes", "when"}
+APPLIES_TO_KEYS = {"industries", "fallback"}
+COMPARISONS = {"equals", "not_equals", "in", "gt", "ge", "lt", "le", "answered"}
+RULE_KEYS = {
+    "linear": {"question", "direction", "benchmark", "leading", "by_industry"},
+    "options": {"question"},
+    "yesno": {"question"},
+    "bands": {"question", "bands"},
+    "level_points": {"question", "points"},
+    "levels": {"question", "direction", "thresholds"},
+    "requirements": {"items"},
+}
+RULE_COMMON_KEYS = {"type", "note"} | PROVENANCE_KEYS
+RULE_QUESTION_TYPES = {
+    "linear": NUMERIC_TYPES,
+    "options": {"single", "multiple"},
+    "yesno": {"yesno"},
+    "bands": NUMERIC_TYPES | {"level"},
+    "level_points": {"level"},
+    "levels": NUMERIC_TYPES | {"single"},
+}
+RULE_METHODS = {"levels": {"clean_production"}, "requirements": {"green_factory_2018"}}
+BAND_BOUNDS = ("gt", "ge", "lt", "le")
+SETTINGS_KEYS = {
+    "green_factory_2025": {"rating_tiers", "green_code"},
+    "green_factory_2018": {"pass_score"},
+    "clean_production": {"level_rule", "products_question"},
+    "sme_digital_2024": {"levels", "scenarios"},
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a definition file. `code` is the nearest code (or a key path)."""
+
+    file: str
+    code: str
+    problem: str
+    severity: str = "error"  # error | warning (warnings do not stop loading)
+
+    def __str__(self) -> str:
+        tag = "" if self.severity == "error" else "warning: "
+        return f"{self.file}: {self.code}: {tag}{self.problem}"
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def formula_syntax_problem(formula: str) -> str | None:
+    """Why a formula is not in the formula language (questionnaires.logic parses it), or None."""
+    if "{" in FORMULA_REF_RE.sub("", formula) or "}" in FORMULA_REF_RE.sub("", formula):
+        return f"formula has an unbalanced brace: {formula!r}"
+    for ref in FORMULA_REF_RE.findall(formula):
+        if not CODE_RE.match(ref):
+            return f"formula reference {{{ref}}} is not a question code"
+    try:
+        compile_formula(formula)
+    except FormulaError as exc:
+        return f"formula is outside numbers, {{code}}, + - * / ( ) min max abs: {exc}"
+    return None
+
+
+def condition_references(condition: Any) -> set[str]:
+    """Question codes a condition reads, tolerating malformed conditions (logic.py assumes valid ones)."""
+    found: set[str] = set()
+    if isinstance(condition, Mapping):
+        if isinstance(condition.get("question"), str):
+            found.add(condition["question"])
+        for key in ("all", "any"):
+            parts = condition.get(key)
+            for part in parts if isinstance(parts, list) else []:
+                found |= condition_references(part)
+        if "not" in condition:
+            found |= condition_references(condition["not"])
+    return found
+
+
+def find_cycle(graph: Mapping[str, Iterable[str]]) -> list[str] | None:
+    """One cycle of a directed graph as a path [a, b, ..., a], or None."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in graph.get(node, ()):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt) :] + [nxt]
+            if nxt not in state and nxt in graph:
+                cycle = visit(nxt)
+                if cycle:
+                    return cycle
+        path.pop()
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if start not in state:
+            cycle = visit(start)
+            if cycle:
+                return cycle
+    return None
+
+
+def iter_indicator_tree(indicators: Any) -> Iterator[dict]:
+    """Indicators and their children, depth first (only well-formed dicts)."""
+    for indicator in indicators if isinstance(indicators, list) else []:
+        if isinstance(indicator, dict):
+            yield indicator
+            yield from iter_indicator_tree(indicator.get("children"))
+
+
+class _FileChecker:
+    """Checks one definition file; `references` collects (location, code, what) to resolve later."""
+
+    def __init__(self, data: Any, file: str) -> None:
+        self.data = data
+        self.file = file
+        self.problems: list[Problem] = []
+        self.codes: dict[str, str] = {}  # code -> what defined it
+        self.questions: dict[str, dict] = {}
+        self.references: list[tuple[str, str, str]] = []
+        self.method: str | None = None
+
+    # --- reporting -------------------------------------------------------------------------
+    def error(self, code: str, problem: str) -> None:
+        self.problems.append(Problem(self.file, code, problem))
+
+    def warn(self, code: str, problem: str) -> None:
+        self.problems.append(Problem(self.file, code, problem, "warning"))
+
+    # --- generic helpers -------------------------------------------------------------------
+    def keys(self, obj: Any, where: str, allowed: set[str], required: Iterable[str] = ()) -> bool:
+        if not isinstance(obj, dict):
+            self.error(where, f"must be a mapping, not {type(obj).__name__}")
+            return False
+        for key in sorted(set(obj) - allowed, key=str):
+            self.error(where, f"unknown key {key!r}")
+        for key in required:
+            if key not in obj or obj[key] is None:
+                self.error(where, f"missing required key {key!r}")
+        return True
+
+    def text(self, obj: dict, key: str, where: str, *, required: bool = False) -> None:
+        if key not in obj:
+            if required:
+                self.error(where, f"missing required key {key!r}")
+            return
+        self.bilingual(obj[key], where, key)
+
+    def bilingual(self, value: Any, where: str, key: str) -> None:
+        if not isinstance(value, dict):
+            self.error(where, f"{key} must be {{zh: ..., en: ...}}")
+            return
+        for extra in sorted(set(value) - {"zh", "en"}, key=str):
+            self.error(where, f"{key} has unknown key {extra!r} (only zh and en)")
+        for lang in ("zh", "en"):
+            text = value.get(lang)
+            if not isinstance(text, str) or not text.strip():
+                self.error(where, f"{key}.{lang} text is missing or empty")
+
+    def flag(self, obj: dict, key: str, where: str) -> None:
+        if key in obj and not isinstance(obj[key], bool):
+            self.error(where, f"{key} must be true or false")
+
+    def provenance(self, obj: dict, where: str, *, needs_source: bool = False, why: str = "") -> None:
+        if "source" in obj and (not isinstance(obj["source"], str) or not obj["source"].strip()):
+            self.error(where, "source must be a non-empty string")
+        elif needs_source and "source" not in obj:
+            self.error(where, f"{why} but has no source")
+        self.flag(obj, "provisional", where)
+        if "provisional_note" in obj:
+            self.bilingual(obj["provisional_note"], where, "provisional_note")
+
+    def define(self, code: Any, where: str, what: str) -> str | None:
+        if not isinstance(code, str) or not CODE_RE.match(code):
+            self.error(
+                where, f"{what} code {code!r} is not a lowercase dotted code like 'gf25.energy.intensity'"
+            )
+            return None
+        if code in self.codes:
+            self.error(code, f"duplicate code: used by a {self.codes[code]} and a {what}")
+            return None
+        self.codes[code] = what
+        return code
+
+    def refer(self, where: str, code: Any, what: str) -> None:
+        if not isinstance(code, str) or not code:
+            self.error(where, f"{what} must be a question code")
+        else:
+            self.references.append((where, code, what))
+
+    # --- the file --------------------------------------------------------------------------
+    def run(self) -> _FileChecker:
+        data = self.data
+        if not self.keys(data, "(file)", TOP_KEYS, ["schema", "kind", "framework", "version", "title"]):
+            return self
+        if data.get("schema") != SCHEMA_VERSION:
+            self.error("(file)", f"schema must be {SCHEMA_VERSION}")
+        kind = data.get("kind")
+        if kind not in KINDS:
+            self.error("(file)", f"kind must be one of {sorted(KINDS)}, not {kind!r}")
+        if not isinstance(data.get("framework"), str) or not re.match(
+            r"^[a-z][a-z0-9_]*$", data["framework"]
+        ):
+            self.error("(file)", "framework must be a lowercase slug like 'green_factory'")
+        if not isinstance(data.get("version"), str) or not data["version"].strip():
+            self.error("(file)", 'version must be a string (quote it: version: "2025")')
+        self.text(data, "title", "(file)", required=True)
+        self.text(data, "description", "(file)")
+        self.provenance(data, "(file)")
+        if "source" not in data:
+            self.warn("(file)", "no source: name the document the file follows")
+        if kind == "framework":
+            self.check_framework_top(data)
+        elif kind == "bank":
+            for key in ("method", "settings", "prerequisites", "dimensions", "applies_to", "uses"):
+                if key in data:
+                    self.error("(file)", f"a bank has no {key!r}")
+            if data.get("status") not in (None, "current", "legacy", "bank"):
+                self.error("(file)", "status of a bank must be current, legacy or bank")
+        self.check_questions(data.get("questions"))
+        if kind == "framework":
+            self.check_prerequisites(data.get("prerequisites"))
+            self.check_dimensions(data.get("dimensions"))
+            self.check_settings(data.get("settings"))
+        self.check_cycles()
+        return self
+
+    def check_framework_top(self, data: dict) -> None:
+        for key in ("method", "status", "source", "dimensions", "questions"):
+            if key not in data:
+                self.error("(file)", f"missing required key {key!r}")
+        method = data.get("method")
+        if method is not None and method not in METHODS:
+            self.error("(file)", f"method must be one of {sorted(METHODS)}, not {method!r}")
+        self.method = method if method in METHODS else None
+        if "status" in data and data["status"] not in STATUSES:
+            self.error("(file)", f"status must be one of {sorted(STATUSES)}, not {data['status']!r}")
+        applies_to = data.get("applies_to")
+        if applies_to is not None and self.keys(applies_to, "applies_to", APPLIES_TO_KEYS):
+            self.industries(applies_to.get("industries"), "applies_to")
+            self.flag(applies_to, "fallback", "applies_to")
+        uses = data.get("uses", [])
+        if not isinstance(uses, list):
+            self.error("uses", "must be a list like [energy@2025]")
+        else:
+            for item in uses:
+                if not isinstance(item, str) or not USES_RE.match(item):
+                    self.error("uses", f"{item!r} is not 'bank@version' like 'energy@2025'")
+            if len(set(map(str, uses))) != len(uses):
+                self.error("uses", "lists a bank twice")
+
+    def industries(self, value: Any, where: str) -> None:
+        if value is None:
+            return
+        if not isinstance(value, list) or not value:
+            self.error(where, "industries must be a non-empty list of GB/T 4754 codes like C14 or C1441")
+            return
+        for item in value:
+            if not isinstance(item, str) or not INDUSTRY_RE.match(item):
+                self.error(where, f"industry {item!r} is not a GB/T 4754 code like C14 or C1441")
+
+    # --- questions -------------------------------------------------------------------------
+    def check_questions(self, questions: Any) -> None:
+        if questions is None:
+            return
+        if not isinstance(questions, list):
+            self.error("questions", "must be a list")
+            return
+        for index, question in enumerate(questions):
+            where = f"questions[{index}]"
+            if not isinstance(question, dict):
+                self.error(where, "must be a mapping")
+                continue
+            code = self.define(question.get("code"), where, "question")
+            if code:
+                self.questions[code] = question
+            self.check_question(question, code or where)
+
+    def check_question(self, q: dict, where: str) -> None:
+        self.keys(q, where, QUESTION_KEYS, ["code", "type", "text"])
+        qtype = q.get("type")
+        if qtype not in QUESTION_TYPES:
+            self.error(where, f"type must be one of {sorted(QUESTION_TYPES)}, not {qtype!r}")
+            qtype = None
+        self.text(q, "text", where)
+        self.provenance(q, where)
+        if "source" not in q:
+            self.warn(where, "question has no source (standard and clause, or document)")
+        self.check_help(q.get("help"), where, qtype)
+        for key in ("required", "constrained", "per_product"):
+            self.flag(q, key, where)
+        if "unit" in q:
+            self.bilingual(q["unit"], where, "unit")
+        if qtype and qtype not in NUMERIC_TYPES:
+            for key in ("unit", "min", "max", "decimals"):
+                if key in q:
+                    self.error(where, f"{key!r} is only for number, percentage and computed questions")
+        self.check_range(q, where, qtype)
+        if qtype in {"single", "multiple"}:
+            self.check_options(q.get("options"), where, qtype)
+        elif "options" in q:
+            self.error(where, "options are only for single and multiple questions")
+        if qtype == "level":
+            self.check_levels(q.get("levels"), where)
+        elif "levels" in q:
+            self.error(where, "levels are only for level questions")
+        if "constrained" in q and qtype not in {"level", None}:
+            self.error(where, "constrained is only for level (scenario) questions")
+        if qtype == "computed":
+            has_formula, has_calculator = "formula" in q, "calculator" in q
+            if has_formula == has_calculator:
+                self.error(where, "a computed question needs exactly one of formula or calculator")
+            if has_formula:
+                self.check_formula(q["formula"], where)
+            if has_calculator and (not isinstance(q["calculator"], str) or not q["calculator"]):
+                self.error(where, "calculator must be a calculator output key like calc.water_reuse_rate")
+        else:
+            for key in ("formula", "calculator"):
+                if key in q:
+                    self.error(where, f"{key!r} is only for computed questions")
+        if "condition" in q:
+            self.check_condition(q["condition"], where, "condition")
+        if "applies" in q:
+            self.check_applies(q["applies"], where)
+
+    def check_help(self, help_: Any, where: str, qtype: str | None) -> None:
+        if help_ is None:
+            if qtype != "computed":
+                self.warn(where, "question has no help (what, how, example, why)")
+            return
+        if not self.keys(help_, f"{where}.help", HELP_KEYS):
+            return
+        for key in sorted(HELP_KEYS & set(help_)):
+            self.bilingual(help_[key], where, f"help.{key}")
+        if "what" not in help_:
+            self.warn(where, "help has no 'what'")
+
+    def check_range(self, q: dict, where: str, qtype: str | None) -> None:
+        for key in ("min", "max"):
+            if key in q and not is_number(q[key]):
+                self.error(where, f"{key} must be a number")
+        if is_number(q.get("min")) and is_number(q.get("max")) and q["min"] > q["max"]:
+            self.error(where, f"min {q['min']} is greater than max {q['max']}")
+        if "decimals" in q and (
+            not isinstance(q["decimals"], int)
+            or isinstance(q["decimals"], bool)
+            or not 0 <= q["decimals"] <= 6
+        ):
+            self.error(where, "decimals must be a whole number from 0 to 6")
+
+    def check_options(self, options: Any, where: str, qtype: str) -> None:
+        if not isinstance(options, list) or len(options) < 2:
+            self.error(where, f"a {qtype} question needs a list of at least two options")
+            return
+        seen: set[str] = set()
+        exclusive = 0
+        for index, option in enumerate(options):
+            owhere = f"{where}.options[{index}]"
+            if not self.keys(option, owhere, OPTION_KEYS, ["code", "text"]):
+                continue
+            code = option.get("code")
+            if (
+                isinstance(code, bool)
+                or not isinstance(code, str | int)
+                or not OPTION_CODE_RE.match(str(code))
+            ):
+                self.error(owhere, f"option code {code!r} must be a short word like 'a' or 'none'")
+            elif str(code) in seen:
+                self.error(where, f"duplicate option code {code!r}")
+            else:
+                seen.add(str(code))
+            self.text(option, "text", owhere)
+            self.provenance(option, owhere)
+            if "points" in option and (not is_number(option["points"]) or option["points"] < 0):
+                self.error(owhere, "points must be a number ≥ 0")
+            if "cp_level" in option and option["cp_level"] not in CP_LEVELS:
+                self.error(owhere, f"cp_level must be one of {sorted(CP_LEVELS)}")
+            self.flag(option, "exclusive", owhere)
+            if option.get("exclusive"):
+                exclusive += 1
+                if qtype != "multiple":
+                    self.error(owhere, "exclusive is only for options of a multiple question")
+        if qtype == "multiple" and exclusive > 1:
+            self.error(where, "more than one exclusive option: 'none of these' stands alone, once")
+        if qtype == "multiple" and exclusive and exclusive == len(options):
+            self.error(where, "every option is exclusive")
+
+    def check_levels(self, levels: Any, where: str) -> None:
+        if not isinstance(levels, list):
+            self.error(where, "a level question needs levels 1-4, each with text")
+            return
+        numbers = []
+        for index, level in enumerate(levels):
+            lwhere = f"{where}.levels[{index}]"
+            if not self.keys(level, lwhere, LEVEL_KEYS, ["level", "text"]):
+                continue
+            number = level.get("level")
+            if number not in (1, 2, 3, 4) or isinstance(number, bool):
+                self.error(where, f"level {number!r} is outside 1-4")
+            else:
+                numbers.append(number)
+            self.text(level, "text", lwhere)
+            self.text(level, "description", lwhere)
+        if sorted(numbers) != [1, 2, 3, 4] and len(numbers) == len(levels):
+            self.error(where, f"levels must be exactly 1, 2, 3 and 4 (found {sorted(numbers)})")
+
+    def check_formula(self, formula: Any, where: str) -> None:
+        if not isinstance(formula, str) or not formula.strip():
+            self.error(where, "formula must be a non-empty string")
+            return
+        problem = formula_syntax_problem(formula)
+        if problem:
+            self.error(where, problem)
+        refs = formula_references(formula)
+        if not refs:
+            self.error(where, "formula references no answer ({code})")
+        for ref in sorted(refs):
+            self.refer(where, ref, "formula reference")
+
+    def check_condition(self, cond: Any, where: str, key: str) -> None:
+        if not isinstance(cond, dict):
+            self.error(where, f"{key} must be a mapping")
+            return
+        if "all" in cond or "any" in cond:
+            group = "all" if "all" in cond else "any"
+            self.keys(cond, where, {group})
+            parts = cond[group]
+            if not isinstance(parts, list) or not parts:
+                self.error(where, f"{key}.{group} must be a non-empty list of conditions")
+                return
+            for part in parts:
+                self.check_condition(part, where, f"{key}.{group}[]")
+            return
+        if "not" in cond:
+            self.keys(cond, where, {"not"})
+            self.check_condition(cond["not"], where, f"{key}.not")
+            return
+        if "question" not in cond:
+            self.error(where, f"{key} needs question (or all / any / not)")
+            return
+        self.keys(cond, where, {"question"} | COMPARISONS)
+        operators = COMPARISONS & set(cond)
+        if len(operators) != 1:
+            self.error(where, f"{key} needs exactly one of {sorted(COMPARISONS)}")
+        for op in operators:
+            value = cond[op]
+            if op in {"gt", "ge", "lt", "le"} and not is_number(value):
+                self.error(where, f"{key}.{op} must be a number")
+            if op == "in" and (not isinstance(value, list) or not value):
+                self.error(where, f"{key}.in must be a non-empty list")
+            if op == "answered" and value is not True:
+                self.error(where, f"{key}.answered must be true")
+        self.refer(where, cond["question"], f"{key} question")
+        self.condition_values.append((where, key, cond))
+
+    condition_values: list[tuple[str, str, dict]]
+
+    def check_applies(self, applies: Any, where: str) -> None:
+        if not self.keys(applies, where, APPLIES_KEYS):
+            return
+        if not applies:
+            self.error(where, "applies is empty")
+        self.industries(applies.get("industries"), where)
+        sizes = applies.get("size_classes")
+        if sizes is not None and (not isinstance(sizes, list) or not sizes or not set(sizes) <= SIZE_CLASSES):
+            self.error(where, f"size_classes must be a list of {sorted(SIZE_CLASSES)}")
+        if "when" in applies:
+            self.check_condition(applies["when"], where, "applies.when")
+
+    # --- prerequisites, dimensions, indicators, rules ---------------------------------------
+    def check_prerequisites(self, prerequisites: Any) -> None:
+        if prerequisites is None:
+            return
+        if not isinstance(prerequisites, list):
+            self.error("prerequisites", "must be a list")
+            return
+        for index, pre in enumerate(prerequisites):
+            where = f"prerequisites[{index}]"
+            if not isinstance(pre, dict):
+                self.error(where, "must be a mapping")
+                continue
+            code = self.define(pre.get("code"), where, "prerequisite") or where
+            self.keys(pre, code, PREREQUISITE_KEYS, ["code", "question", "title"])
+            self.text(pre, "title", code)
+            self.text(pre, "description", code)
+            self.provenance(pre, code, needs_source=True, why="a prerequisite comes from a standard")
+            self.refer(code, pre.get("question"), "prerequisite question")
+            self.typed_refs.append((code, pre.get("question"), {"yesno"}, "prerequisite question"))
+
+    typed_refs: list[tuple[str, Any, set[str], str]]
+
+    def check_dimensions(self, dimensions: Any) -> None:
+        if not isinstance(dimensions, list) or not dimensions:
+            self.error("dimensions", "must be a non-empty list")
+            return
+        weights = []
+        for index, dim in enumerate(dimensions):
+            where = f"dimensions[{index}]"
+            if not isinstance(dim, dict):
+                self.error(where, "must be a mapping")
+                continue
+            code = self.define(dim.get("code"), where, "dimension") or where
+            self.keys(dim, code, DIMENSION_KEYS, ["code", "title", "weight", "indicators"])
+            self.text(dim, "title", code)
+            self.text(dim, "description", code)
+            self.provenance(dim, code, needs_source=True, why="a dimension weight comes from a standard")
+            if "applies" in dim:
+                self.check_applies(dim["applies"], code)
+            weight = self.weight(dim, code)
+            if weight is not None:
+                weights.append(weight)
+            indicators = dim.get("indicators")
+            if not isinstance(indicators, list) or not indicators:
+                self.error(code, "indicators must be a non-empty list")
+                continue
+            child_weights = [
+                w
+                for w in (self.check_indicator(i, code, n) for n, i in enumerate(indicators))
+                if w is not None
+            ]
+            self.check_sum(code, "indicator", child_weights, weight, len(indicators))
+        self.check_sum("dimensions", "dimension", weights, None, len(dimensions))
+
+    def weight(self, obj: dict, where: str) -> float | None:
+        weight = obj.get("weight")
+        if weight is None:
+            return None
+        if not is_number(weight) or weight <= 0:
+            self.error(where, f"weight must be a number > 0, not {weight!r}")
+            return None
+        return float(weight)
+
+    def check_sum(
+        self, where: str, what: str, weights: list[float], parent: float | None, count: int
+    ) -> None:
+        """Weights per method (docs/definitions.md, Weights)."""
+        if len(weights) != count or self.method is None:
+            return  # a missing or bad weight is already reported
+        total = sum(weights)
+        if what == "dimension":
+            targets = [1.0, 100.0] if self.method == "clean_production" else [100.0]
+            label = "dimension weights"
+        elif what == "child":
+            targets = [parent] if parent is not None else []
+            label = "children's weights"
+        elif self.method == "clean_production":
+            targets, label = [1.0, 100.0], "indicator weights ω of the dimension"
+        elif self.method in POINTS_METHODS:
+            targets = [parent] if parent is not None else []
+            label = "indicator points of the dimension"
+        else:
+            return  # green_factory_2018: points within a category are scaled to the category weight
+        if targets and not any(abs(total - t) <= WEIGHT_TOLERANCE for t in targets):
+            expected = " or ".join(f"{t:g}" for t in targets)
+            self.error(where, f"{label} add up to {total:g}, not {expected}")
+
+    def check_indicator(self, ind: Any, parent: str, index: int) -> float | None:
+        where = f"{parent}.indicators[{index}]"
+        if not isinstance(ind, dict):
+            self.error(where, "must be a mapping")
+            return None
+        code = self.define(ind.get("code"), where, "indicator") or where
+        self.keys(ind, code, INDICATOR_KEYS, ["code", "title", "weight"])
+        self.text(ind, "title", code)
+        self.text(ind, "description", code)
+        self.flag(ind, "limiting", code)
+        self.flag(ind, "per_product", code)
+        if "limiting" in ind and self.method not in (None, "clean_production"):
+            self.error(code, "limiting (限定性指标) is only for clean production")
+        if "applies" in ind:
+            self.check_applies(ind["applies"], code)
+        weight = self.weight(ind, code)
+        children = ind.get("children")
+        rule = ind.get("rule")
+        has_source = "source" in ind or (isinstance(rule, dict) and "source" in rule)
+        if not has_source:
+            self.error(code, "an indicator's weight comes from a standard but it has no source")
+        self.provenance(ind, code)
+        if children is not None:
+            if rule is not None:
+                self.error(code, "an indicator with children has no rule of its own")
+            if not isinstance(children, list) or not children:
+                self.error(code, "children must be a non-empty list")
+                return weight
+            child_weights = [
+                w for w in (self.check_indicator(c, code, n) for n, c in enumerate(children)) if w is not None
+            ]
+            self.check_sum(code, "child", child_weights, weight, len(children))
+        elif rule is None:
+            self.error(code, "missing required key 'rule' (or children)")
+        else:
+            self.check_rule(rule, code, weight)
+        return weight
+
+    def check_rule(self, rule: Any, where: str, weight: float | None) -> None:
+        if not isinstance(rule, dict):
+            self.error(where, "rule must be a mapping")
+            return
+        rtype = rule.get("type")
+        if rtype not in RULE_KEYS:
+            self.error(where, f"rule.type must be one of {sorted(RULE_KEYS)}, not {rtype!r}")
+            return
+        rwhere = f"{where}.rule"
+        self.keys(
+            rule,
+            rwhere,
+            RULE_KEYS[rtype] | RULE_COMMON_KEYS,
+            RULE_KEYS[rtype]
+            - {"by_industry"}
+            - ({"direction", "thresholds"} if rtype == "levels" else set()),
+        )
+        self.provenance(rule, rwhere)
+        allowed_methods = RULE_METHODS.get(rtype)
+        if allowed_methods and self.method and self.method not in allowed_methods:
+            self.error(where, f"rule type {rtype!r} is only for {sorted(allowed_methods)}")
+        if rtype != "requirements":
+            self.refer(where, rule.get("question"), "rule question")
+            self.typed_refs.append(
+                (where, rule.get("question"), RULE_QUESTION_TYPES[rtype], f"{rtype} rule question")
+            )
+        limit = weight if self.method != "clean_production" else None
+        if rtype == "linear":
+            self.check_linear(rule, where, rule.get("direction"))
+        elif rtype == "options":
+            self.option_rules.append((where, rule.get("question"), weight))
+        elif rtype == "bands":
+            self.check_bands(rule.get("bands"), where, limit)
+        elif rtype == "level_points":
+            self.check_level_points(rule.get("points"), where, limit)
+        elif rtype == "levels":
+            self.check_levels_rule(rule, where)
+        elif rtype == "requirements":
+            self.check_requirements(rule.get("items"), where, limit)
+
+    option_rules: list[tuple[str, Any, float | None]]
+
+    def check_linear(self, rule: dict, where: str, direction: Any) -> None:
+        if direction not in ("higher", "lower"):
+            self.error(where, "rule.direction must be higher or lower")
+            direction = None
+        self.benchmark_pair(rule, where, "rule", direction)
+        by_industry = rule.get("by_industry")
+        if by_industry is None:
+            return
+        if not isinstance(by_industry, dict) or not by_industry:
+            self.error(where, "rule.by_industry must map industry codes to {benchmark, leading, source}")
+            return
+        for industry, values in by_industry.items():
+            iwhere = f"{where}.rule.by_industry.{industry}"
+            if not isinstance(industry, str) or not INDUSTRY_RE.match(industry):
+                self.error(where, f"by_industry key {industry!r} is not a GB/T 4754 code like C26")
+            if not self.keys(
+                values, iwhere, {"benchmark", "leading"} | PROVENANCE_KEYS, ["benchmark", "leading"]
+            ):
+                continue
+            self.provenance(
+                values, iwhere, needs_source=True, why="an industry benchmark comes from a source"
+            )
+            self.benchmark_pair(values, iwhere, "", direction)
+
+    def benchmark_pair(self, values: dict, where: str, prefix: str, direction: str | None) -> None:
+        benchmark, leading = values.get("benchmark"), values.get("leading")
+        label = f"{prefix}." if prefix else ""
+        for key, value in (("benchmark", benchmark), ("leading", leading)):
+            if key in values and not is_number(value):
+                self.error(where, f"{label}{key} must be a number")
+        if not (is_number(benchmark) and is_number(leading)):
+            return
+        if benchmark == leading:
+            self.error(where, f"{label}benchmark and leading value are equal ({benchmark:g})")
+        elif direction == "higher" and leading < benchmark:
+            self.error(
+                where,
+                f"higher is better but the leading value {leading:g} is below the benchmark {benchmark:g}",
+            )
+        elif direction == "lower" and leading > benchmark:
+            self.error(
+                where,
+                f"lower is better but the leading value {leading:g} is above the benchmark {benchmark:g}",
+            )
+
+    def check_points(self, points: Any, where: str, limit: float | None, what: str) -> None:
+        if not is_number(points) or points < 0:
+            self.error(where, f"{what} points must be a number ≥ 0, not {points!r}")
+        elif limit is not None and points > limit + WEIGHT_TOLERANCE:
+            self.error(where, f"{what} points {points:g} exceed the indicator weight {limit:g}")
+
+    def check_bands(self, bands: Any, where: str, limit: float | None) -> None:
+        if not isinstance(bands, list) or not bands:
+            self.error(where, "rule.bands must be a non-empty list of {gt|ge|lt|le, points}")
+            return
+        for index, band in enumerate(bands):
+            bwhere = f"{where}.rule.bands[{index}]"
+            if not self.keys(band, bwhere, set(BAND_BOUNDS) | {"points", "label"}, ["points"]):
+                continue
+            for bound in BAND_BOUNDS:
+                if bound in band and not is_number(band[bound]):
+                    self.error(bwhere, f"{bound} must be a number")
+            lower = [band[b] for b in ("gt", "ge") if is_number(band.get(b))]
+            upper = [band[b] for b in ("lt", "le") if is_number(band.get(b))]
+            if len(lower) > 1 or len(upper) > 1:
+                self.error(bwhere, "a band has at most one lower bound (gt|ge) and one upper bound (lt|le)")
+            if lower and upper and max(lower) > min(upper):
+                self.error(bwhere, f"lower bound {max(lower):g} is above upper bound {min(upper):g}")
+            if "label" in band:
+                self.bilingual(band["label"], bwhere, "label")
+            self.check_points(band.get("points"), bwhere, limit, "band")
+
+    def check_level_points(self, points: Any, where: str, limit: float | None) -> None:
+        if not isinstance(points, dict):
+            self.error(where, "rule.points must map levels 1-4 to points")
+            return
+        keys = {int(k) if isinstance(k, str) and k.isdigit() else k for k in points}
+        if keys != {1, 2, 3, 4}:
+            self.error(where, f"rule.points must have levels exactly 1-4 (found {sorted(map(str, keys))})")
+        for key, value in points.items():
+            self.check_points(value, f"{where}.rule.points.{key}", limit, f"level {key}")
+
+    def check_levels_rule(self, rule: dict, where: str) -> None:
+        thresholds, direction = rule.get("thresholds"), rule.get("direction")
+        if thresholds is None and direction is None:
+            self.qualitative_levels.append((where, rule.get("question")))
+            return
+        if direction not in ("higher", "lower"):
+            self.error(where, "rule.direction must be higher or lower")
+        if not isinstance(thresholds, dict) or set(thresholds) != {"I", "II", "III"}:
+            self.error(where, "rule.thresholds must have exactly I, II and III")
+            return
+        values = [thresholds[k] for k in ("I", "II", "III")]
+        if not all(is_number(v) for v in values):
+            self.error(where, "rule.thresholds must be numbers")
+            return
+        if direction == "higher" and not values[0] >= values[1] >= values[2]:
+            self.error(where, f"higher is better but thresholds are not I ≥ II ≥ III: {values}")
+        if direction == "lower" and not values[0] <= values[1] <= values[2]:
+            self.error(where, f"lower is better but thresholds are not I ≤ II ≤ III: {values}")
+
+    qualitative_levels: list[tuple[str, Any]]
+
+    def check_requirements(self, items: Any, where: str, limit: float | None) -> None:
+        if not isinstance(items, list) or not items:
+            self.error(where, "rule.items must be a non-empty list of {question, kind, points}")
+            return
+        total = 0.0
+        for index, item in enumerate(items):
+            iwhere = f"{where}.rule.items[{index}]"
+            if not self.keys(item, iwhere, {"question", "kind", "points", "title"}, ["question", "kind"]):
+                continue
+            if item.get("kind") not in ("mandatory", "optional"):
+                self.error(iwhere, "kind must be mandatory or optional")
+            if "points" in item:
+                self.check_points(item["points"], iwhere, limit, "item")
+                total += item["points"] if is_number(item["points"]) else 0
+            if "title" in item:
+                self.bilingual(item["title"], iwhere, "title")
+            self.refer(where, item.get("question"), "requirement question")
+            self.typed_refs.append((where, item.get("question"), {"yesno"}, "requirement question"))
+        if limit is not None and total > limit + WEIGHT_TOLERANCE:
+            self.error(
+                where, f"requirement points add up to {total:g}, more than the indicator weight {limit:g}"
+            )
+
+    # --- settings ---------------------------------------------------------------------------
+    def check_settings(self, settings: Any) -> None:
+        if settings is None or self.method is None:
+            return
+        if not self.keys(settings, "settings", SETTINGS_KEYS[self.method] | PROVENANCE_KEYS):
+            return
+        self.provenance(settings, "settings")
+        if self.method == "green_factory_2025":
+            self.check_tiers(settings.get("rating_tiers"))
+            code = settings.get("green_code")
+            if code is not None and self.keys(
+                code, "settings.green_code", {"A+", "A", "B"} | PROVENANCE_KEYS
+            ):
+                for key in ("A+", "A", "B"):
+                    if key in code and (not is_number(code[key]) or not 0 < code[key] <= 100):
+                        self.error("settings.green_code", f"{key} must be a percentage in (0, 100]")
+        elif self.method == "green_factory_2018":
+            if "pass_score" in settings and (
+                not is_number(settings["pass_score"]) or not 0 <= settings["pass_score"] <= 100
+            ):
+                self.error("settings", "pass_score must be a number from 0 to 100")
+        elif self.method == "clean_production":
+            rule = settings.get("level_rule")
+            if rule is not None and self.keys(
+                rule, "settings.level_rule", {"I", "II", "III"} | PROVENANCE_KEYS
+            ):
+                for key in ("I", "II", "III"):
+                    entry = rule.get(key)
+                    if entry is not None and self.keys(
+                        entry, f"settings.level_rule.{key}", {"min_y"}, ["min_y"]
+                    ):
+                        if not is_number(entry.get("min_y")) or not 0 <= entry["min_y"] <= 100:
+                            self.error(f"settings.level_rule.{key}", "min_y must be a number from 0 to 100")
+                self.provenance(
+                    rule, "settings.level_rule", needs_source=True, why="the level rule is from a standard"
+                )
+            if "products_question" in settings:
+                self.refer("settings", settings["products_question"], "products_question")
+                self.typed_refs.append(
+                    ("settings", settings["products_question"], {"products"}, "products_question")
+                )
+        elif self.method == "sme_digital_2024":
+            self.check_digital_levels(settings.get("levels"))
+            scenarios = settings.get("scenarios")
+            if scenarios is not None:
+                if not isinstance(scenarios, list) or not scenarios:
+                    self.error("settings", "scenarios must be a list of level question codes")
+                else:
+                    if len(set(map(str, scenarios))) != len(scenarios):
+                        self.error("settings", "scenarios lists a question twice")
+                    for code in scenarios:
+                        self.refer("settings.scenarios", code, "scenario question")
+                        self.typed_refs.append(("settings.scenarios", code, {"level"}, "scenario question"))
+
+    def check_tiers(self, tiers: Any) -> None:
+        if tiers is None:
+            return
+        if not self.keys(tiers, "settings.rating_tiers", {"tiers"} | PROVENANCE_KEYS, ["tiers"]):
+            return
+        self.provenance(
+            tiers, "settings.rating_tiers", needs_source=True, why="rating tiers are from a source"
+        )
+        items = tiers.get("tiers")
+        if not isinstance(items, list) or not items:
+            self.error("settings.rating_tiers", "tiers must be a non-empty list of {code, min, label}")
+            return
+        mins = []
+        for index, tier in enumerate(items):
+            twhere = f"settings.rating_tiers.tiers[{index}]"
+            if not self.keys(tier, twhere, {"code", "min", "label"}, ["code", "min", "label"]):
+                continue
+            self.text(tier, "label", twhere)
+            if not is_number(tier.get("min")) or not 0 <= tier["min"] <= 100:
+                self.error(twhere, "min must be a number from 0 to 100")
+            else:
+                mins.append(tier["min"])
+        if mins != sorted(mins) or len(set(mins)) != len(mins):
+            self.error("settings.rating_tiers", "tiers must be listed by strictly rising min")
+
+    def check_digital_levels(self, levels: Any) -> None:
+        if levels is None:
+            return
+        if not isinstance(levels, list) or not levels:
+            self.error("settings", "levels must be a non-empty list")
+            return
+        fields = {"min_score", "min_scenarios", "scenario_level", "min_constrained"}
+        for index, level in enumerate(levels):
+            lwhere = f"settings.levels[{index}]"
+            if not self.keys(
+                level, lwhere, {"code", "label"} | fields | PROVENANCE_KEYS, ["code", "label", "min_score"]
+            ):
+                continue
+            self.text(level, "label", lwhere)
+            self.provenance(level, lwhere)
+            for key in fields & set(level):
+                if not is_number(level[key]) or level[key] < 0:
+                    self.error(lwhere, f"{key} must be a number ≥ 0")
+            if is_number(level.get("min_score")) and level["min_score"] > 100:
+                self.error(lwhere, "min_score is above 100")
+            if "scenario_level" in level and level["scenario_level"] not in (1, 2, 3, 4):
+                self.error(lwhere, "scenario_level is outside 1-4")
+
+    # --- cycles -------------------------------------------------------------------------------
+    def check_cycles(self) -> None:
+        conditions = {code: condition_references(q.get("condition")) for code, q in self.questions.items()}
+        cycle = find_cycle(conditions)
+        if cycle:
+            self.error(cycle[0], "conditions form a cycle: " + " -> ".join(cycle))
+        formulas = {
+            code: formula_references(q["formula"])
+            for code, q in self.questions.items()
+            if isinstance(q.get("formula"), str)
+        }
+        cycle = find_cycle(formulas)
+        if cycle:
+            self.error(cycle[0], "formulas form a cycle: " + " -> ".join(cycle))
+
+
+def _new_checker(data: Any, file: str) -> _FileChecker:
+    checker = _FileChecker(data, file)
+    checker.condition_values = []
+    checker.typed_refs = []
+    checker.option_rules = []
+    checker.qualitative_levels = []
+    return checker.run()
+
+
+def _resolve_references(
+    checker: _FileChecker,
+    available: Mapping[str, tuple[dict, str]],
+    elsewhere: Mapping[str, str] | None = None,
+) -> None:
+    """Check every reference of one file against its own questions and the questions of banks it uses.
+
+    `available` maps question code -> (question, where it lives: 'this file' or 'bank@version');
+    `elsewhere` maps the other files' question codes to the bank that defines them (for a precise hint).
+    """
+    for where, code, what in checker.references:
+        if code in available:
+            continue
+        owner = (elsewhere or {}).get(code)
+        if owner:
+            checker.error(where, f"{what} {code!r} is in bank {owner}, which this file does not list in uses")
+        else:
+            checker.error(where, f"{what} {code!r} is not a question of this file or of a bank it uses")
+    for where, code, types, what in checker.typed_refs:
+        if code in available:
+            qtype = available[code][0].get("type")
+            if qtype not in types:
+                checker.error(
+                    where, f"{what} {code!r} is a {qtype} question; expected {' or '.join(sorted(types))}"
+                )
+    # Condition values must be possible answers of the question they test.
+    for where, key, cond in checker.condition_values:
+        question = available.get(cond.get("question"), ({}, ""))[0]
+        qtype = question.get("type")
+        values = [cond[op] for op in ("equals", "not_equals") if op in cond]
+        values += cond["in"] if isinstance(cond.get("in"), list) else []
+        if qtype in ("single", "multiple"):
+            codes = {str(o.get("code")) for o in question.get("options") or [] if isinstance(o, dict)}
+            for value in values:
+                if str(value) not in codes:
+                    checker.error(
+                        where, f"{key} tests option {value!r}, which {cond['question']} does not have"
+                    )
+        elif qtype == "yesno":
+            for value in values:
+                if not isinstance(value, bool):
+                    checker.error(
+                        where,
+                        f"{key} compares yes/no question {cond['question']} with {value!r}; use true/false",
+                    )
+        elif qtype == "level":
+            for value in values:
+                if value not in (1, 2, 3, 4):
+                    checker.error(where, f"{key} compares level question {cond['question']} with {value!r}")
+    # Options rules: option points within the weight, and full marks reachable (points methods).
+    for where, code, weight in checker.option_rules:
+        if code not in available:
+            continue
+        question = available[code][0]
+        points = [o.get("points") for o in question.get("options") or [] if isinstance(o, dict)]
+        if any(p is None for p in points):
+            checker.error(where, f"options rule reads {code}, whose options do not all carry points")
+            continue
+        points = [p for p in points if is_number(p)]
+        if weight is None or checker.method == "clean_production" or not points:
+            continue
+        for p in points:
+            if p > weight + WEIGHT_TOLERANCE:
+                checker.error(where, f"option points {p:g} of {code} exceed the indicator weight {weight:g}")
+        best = min(sum(points), weight) if question.get("type") == "multiple" else max(points)
+        if checker.method in POINTS_METHODS and best < weight - WEIGHT_TOLERANCE:
+            checker.error(where, f"the options of {code} reach at most {best:g} of the weight {weight:g}")
+    for where, code in checker.qualitative_levels:
+        question = available.get(code, ({}, ""))[0]
+        if question and question.get("type") == "single":
+            if not any(isinstance(o, dict) and "cp_level" in o for o in question.get("options") or []):
+                checker.error(where, f"qualitative levels rule reads {code}, whose options carry no cp_level")
+        elif question:
+            checker.error(where, f"levels rule on {code} needs direction and thresholds (quantitative)")
+
+
+def check_definition(data: Any, *, file: str = "<definition>") -> list[Problem]:
+    """Check one file on its own: references may only go to its own questions."""
+    checker = _new_checker(data, file)
+    _resolve_references(checker, {code: (q, "this file") for code, q in checker.questions.items()})
+    return checker.problems
+
+
+def bank_key(data: Mapping[str, Any]) -> str:
+    return f"{data.get('framework')}@{data.get('version')}"
+
+
+def check_definitions(files: Mapping[str, Any]) -> list[Problem]:
+    """Check a set of files (name -> data read from YAML) together. Banks are resolved by `uses`."""
+    checkers = {name: _new_checker(data, name) for name, data in files.items()}
+    problems: list[Problem] = []
+    banks: dict[str, _FileChecker] = {}
+    versions: dict[tuple[Any, Any], str] = {}
+    current: dict[Any, str] = {}
+    question_owner: dict[str, str] = {}
+    for name, checker in checkers.items():
+        data = checker.data
+        if not isinstance(data, dict):
+            continue
+        key = (data.get("framework"), data.get("version"))
+        if key in versions:
+            checker.error("(file)", f"{key[0]}@{key[1]} is also defined in {versions[key]}")
+        versions[key] = name
+        if data.get("kind") == "bank":
+            banks[bank_key(data)] = checker
+        elif data.get("status") == "current":
+            if data.get("framework") in current:
+                checker.error(
+                    "(file)",
+                    f"two current versions of {data.get('framework')}: also {current[data.get('framework')]}",
+                )
+            current[data.get("framework")] = name
+        for code in checker.questions:
+            if code in question_owner:
+                checker.error(code, f"duplicate question code: also defined in {question_owner[code]}")
+            else:
+                question_owner[code] = name
+        expected = (
+            f"bank-{data.get('framework')}-{data.get('version')}"
+            if data.get("kind") == "bank"
+            else f"{data.get('framework')}-{data.get('version')}"
+        )
+        stem = re.sub(r"\.(ya?ml|json)$", "", name.rsplit("/", 1)[-1])
+        if stem != expected:
+            checker.warn("(file)", f"file name should be {expected}.yaml")
+    bank_of_question = {code: key for key, bank in banks.items() for code in bank.questions}
+    for checker in checkers.values():
+        data = checker.data
+        available = {code: (q, "this file") for code, q in checker.questions.items()}
+        if isinstance(data, dict) and data.get("kind") == "framework" and isinstance(data.get("uses"), list):
+            for use in data["uses"]:
+                bank = banks.get(use) if isinstance(use, str) else None
+                if bank is None:
+                    if isinstance(use, str) and USES_RE.match(use):
+                        checker.error("uses", f"bank {use!r} is not defined by any file")
+                    continue
+                for code, question in bank.questions.items():
+                    available.setdefault(code, (question, use))
+        _resolve_references(checker, available, bank_of_question)
+        problems.extend(checker.problems)
+    return problems
