@@ -681,7 +681,7 @@ class _FileChecker:
         rule = ind.get("rule")
         has_source = "source" in ind or (isinstance(rule, dict) and "source" in rule)
         if not has_source:
-            self.error(code, "an indicator's weight comes from a standard but it has no source")
+            self.error(code, "an indicator's weight comes from a standard but has no source")
         self.provenance(ind, code)
         if children is not None:
             if rule is not None:

@@ -1,0 +1,213 @@
+"""Loading: resolution of banks, idempotency, freezing of answered versions, crosswalk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from assessment.models import Answer
+from questionnaires.definition import indicators_reading, question_frameworks
+from questionnaires.loader import (
+    QuestionnaireError,
+    content_hash,
+    is_frozen,
+    load_definitions,
+    resolved_definitions,
+)
+from questionnaires.logic import effective_answers, is_applicable, resolve_answers
+from questionnaires.models import QuestionnaireVersion
+from tests.factories import AssessmentFactory
+from tests.questionnaires.conftest import VALID
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def answered_assessment(*versions: QuestionnaireVersion, code: str = "shared.has_ems", value: object = True):
+    assessment = AssessmentFactory()
+    assessment.versions.add(*versions)
+    Answer.objects.create(assessment=assessment, question_code=code, value=value)
+    return assessment
+
+
+def test_it_copies_only_referenced_bank_questions_into_a_framework() -> None:
+    definitions = {d["framework"]: d for d in resolved_definitions(VALID)}
+    alpha_codes = [q["code"] for q in definitions["alpha"]["questions"]]
+    beta_codes = [q["code"] for q in definitions["beta"]["questions"]]
+    # alpha reads the computed energy intensity, which brings its formula inputs; nobody reads shared.unused.
+    assert alpha_codes[-4:] == [
+        "shared.has_ems",
+        "shared.energy_tce",
+        "shared.output_10k",
+        "shared.energy_per_output",
+    ]
+    assert beta_codes == ["beta.q.scenario", "shared.has_ems"]
+    assert "shared.unused" not in alpha_codes + beta_codes
+    copied = definitions["alpha"]["questions"][-1]
+    assert (
+        copied["bank"] == "shared@2025" and copied["formula"] == "{shared.energy_tce} / {shared.output_10k}"
+    )
+
+
+def test_it_stores_json_exactly_as_hashed(db, definitions_dir: Path) -> None:
+    load_definitions(directory=definitions_dir)
+    beta = QuestionnaireVersion.objects.get(framework="beta")
+    beta.refresh_from_db()
+    assert content_hash(beta.definition) == beta.content_hash
+    # YAML's integer keys (level points) are stored as JSON strings, the same in memory and in the DB.
+    points = beta.definition["dimensions"][0]["indicators"][1]["rule"]["points"]
+    assert points == {"1": 10, "2": 20, "3": 30, "4": 40}
+
+
+def test_it_loads_banks_and_frameworks_with_their_status(db, definitions_dir: Path) -> None:
+    report = load_definitions(directory=definitions_dir)
+    assert sorted(report.created) == ["alpha@2025", "beta@2025", "shared@2025"]
+    statuses = dict(QuestionnaireVersion.objects.values_list("framework", "status"))
+    assert statuses == {"alpha": "current", "beta": "current", "shared": "bank"}
+    alpha = QuestionnaireVersion.objects.get(framework="alpha")
+    assert (alpha.title_zh, alpha.title_en, alpha.method) == (
+        "甲框架",
+        "Alpha framework",
+        "green_factory_2025",
+    )
+    assert alpha.source_file.endswith("alpha-2025.yaml")
+
+
+def test_it_loads_idempotently(db, definitions_dir: Path, django_assert_max_num_queries) -> None:
+    load_definitions(directory=definitions_dir)
+    before = list(QuestionnaireVersion.objects.order_by("pk").values("pk", "content_hash", "loaded_at"))
+    with django_assert_max_num_queries(4):  # savepoint, select, release: no writes
+        report = load_definitions(directory=definitions_dir)
+    assert report.created == report.updated == []
+    assert sorted(report.unchanged) == ["alpha@2025", "beta@2025", "shared@2025"]
+    assert (
+        list(QuestionnaireVersion.objects.order_by("pk").values("pk", "content_hash", "loaded_at")) == before
+    )
+
+
+def test_it_updates_a_changed_version_without_answers(db, definitions_dir: Path) -> None:
+    load_definitions(directory=definitions_dir)
+    old_hash = QuestionnaireVersion.objects.get(framework="alpha").content_hash
+    edit(definitions_dir / "alpha-2025.yaml", "en: Energy}", "en: Energy use}")
+    report = load_definitions(directory=definitions_dir)
+    assert report.updated == ["alpha@2025"]
+    alpha = QuestionnaireVersion.objects.get(framework="alpha")
+    assert alpha.content_hash != old_hash
+    assert alpha.definition["dimensions"][0]["title"]["en"] == "Energy use"
+
+
+def test_it_refuses_to_change_a_version_that_has_answers(db, definitions_dir: Path) -> None:
+    load_definitions(directory=definitions_dir)
+    alpha = QuestionnaireVersion.objects.get(framework="alpha")
+    answered_assessment(alpha)
+    assert is_frozen(alpha)
+    edit(definitions_dir / "alpha-2025.yaml", "benchmark: 1.0", "benchmark: 1.2")
+    with pytest.raises(QuestionnaireError) as refused:
+        load_definitions(directory=definitions_dir)
+    message = str(refused.value)
+    assert "alpha@2025 is frozen" in message
+    assert "alpha.energy.intensity changed" in message and "new version" in message
+    alpha.refresh_from_db()
+    assert alpha.definition["dimensions"][0]["indicators"][0]["rule"]["benchmark"] == 1.0
+
+
+def test_it_loads_nothing_when_one_version_is_refused(db, definitions_dir: Path) -> None:
+    load_definitions(directory=definitions_dir)
+    answered_assessment(QuestionnaireVersion.objects.get(framework="alpha"))
+    # A bank change changes every framework that copies the question: alpha is frozen, beta is not.
+    edit(
+        definitions_dir / "bank-shared-2025.yaml",
+        "Is an energy management system in place?",
+        "Is an energy management system certified?",
+    )
+    hashes = dict(QuestionnaireVersion.objects.values_list("framework", "content_hash"))
+    with pytest.raises(QuestionnaireError, match="alpha@2025 is frozen.*shared.has_ems changed"):
+        load_definitions(directory=definitions_dir)
+    assert dict(QuestionnaireVersion.objects.values_list("framework", "content_hash")) == hashes
+
+
+def test_it_does_not_freeze_a_version_whose_assessments_have_no_answers(db, definitions_dir: Path) -> None:
+    load_definitions(directory=definitions_dir)
+    alpha = QuestionnaireVersion.objects.get(framework="alpha")
+    AssessmentFactory().versions.add(alpha)
+    other = answered_assessment(QuestionnaireVersion.objects.get(framework="beta"))
+    assert not is_frozen(alpha)
+    assert other.versions.get().framework == "beta"
+
+
+def test_it_accepts_a_new_version_next_to_a_frozen_one(db, definitions_dir: Path) -> None:
+    load_definitions(directory=definitions_dir)
+    answered_assessment(QuestionnaireVersion.objects.get(framework="beta"))
+    text = (definitions_dir / "beta-2025.yaml").read_text(encoding="utf-8")
+    text = text.replace('version: "2025"', 'version: "2026"').replace("status: current", "status: current")
+    text = text.replace("beta.", "beta26.")
+    (definitions_dir / "beta-2025.yaml").write_text(
+        (definitions_dir / "beta-2025.yaml")
+        .read_text(encoding="utf-8")
+        .replace("status: current", "status: legacy"),
+        encoding="utf-8",
+    )
+    (definitions_dir / "beta-2026.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(QuestionnaireError, match="beta@2025 is frozen.*top-level 'status' changed"):
+        load_definitions(directory=definitions_dir)
+    # Keeping the frozen file as it was and adding the new version works.
+    edit(definitions_dir / "beta-2025.yaml", "status: legacy", "status: current")
+    edit(definitions_dir / "beta-2026.yaml", "status: current", "status: legacy")
+    report = load_definitions(directory=definitions_dir)
+    assert report.created == ["beta@2026"]
+
+
+def test_the_command_exits_non_zero_naming_the_frozen_version(db, definitions_dir: Path, capsys) -> None:
+    call_command("load_questionnaires", "--dir", str(definitions_dir))
+    answered_assessment(QuestionnaireVersion.objects.get(framework="beta"))
+    edit(definitions_dir / "beta-2025.yaml", "en: Scenario level}", "en: Level of the scenario}")
+    with pytest.raises(CommandError, match="not loaded"):
+        call_command("load_questionnaires", "--dir", str(definitions_dir))
+    err = capsys.readouterr().err
+    assert "beta@2025 is frozen" in err and "beta.q.scenario changed" in err
+
+
+def test_the_command_refuses_invalid_files(db, definitions_dir: Path, capsys) -> None:
+    edit(definitions_dir / "alpha-2025.yaml", "weight: 60", "weight: 70")
+    with pytest.raises(CommandError):
+        call_command("load_questionnaires", "--dir", str(definitions_dir))
+    assert "dimension weights add up to 110, not 100" in capsys.readouterr().err
+    assert not QuestionnaireVersion.objects.exists()
+
+
+def test_a_crosswalk_question_is_answered_once_and_feeds_two_frameworks(db, definitions_dir: Path) -> None:
+    load_definitions(directory=definitions_dir)
+    alpha = QuestionnaireVersion.objects.get(framework="alpha")
+    beta = QuestionnaireVersion.objects.get(framework="beta")
+    assessment = answered_assessment(alpha, beta, code="shared.has_ems", value=True)
+    assert assessment.answers.filter(question_code="shared.has_ems").count() == 1
+    answers = dict(assessment.answers.values_list("question_code", "value"))
+    definitions = [v.definition for v in assessment.versions.all()]
+    assert question_frameworks("shared.has_ems", definitions) == [("alpha", "2025"), ("beta", "2025")]
+    for definition, indicator in ((alpha.definition, "alpha.energy.ems"), (beta.definition, "beta.mgmt.ems")):
+        assert [i["code"] for i in indicators_reading(definition, "shared.has_ems")] == [indicator]
+        assert effective_answers(definition, answers)["shared.has_ems"] is True
+    # A computed crosswalk question is computed from the same answers for the framework that reads it.
+    answers |= {"shared.energy_tce": 120.0, "shared.output_10k": 200.0}
+    assert resolve_answers(alpha.definition, answers)["shared.energy_per_output"] == 0.6
+
+
+def test_conditional_questions_and_indicators_follow_earlier_answers() -> None:
+    alpha = next(d for d in resolved_definitions(VALID) if d["framework"] == "alpha")
+    grade = next(q for q in alpha["questions"] if q["code"] == "alpha.q.boiler_grade")
+    efficiency = alpha["dimensions"][1]["indicators"][0]
+    plan = alpha["dimensions"][1]["indicators"][1]
+    no_boiler = {"alpha.q.has_boiler": False, "alpha.q.boiler_grade": "g1"}
+    with_boiler = {"alpha.q.has_boiler": True, "alpha.q.boiler_grade": "g1"}
+    assert "alpha.q.boiler_grade" not in effective_answers(alpha, no_boiler)
+    assert effective_answers(alpha, with_boiler)["alpha.q.boiler_grade"] == "g1"
+    assert grade["condition"] == {"question": "alpha.q.has_boiler", "equals": True}
+    assert not is_applicable(efficiency["applies"], no_boiler)
+    assert is_applicable(efficiency["applies"], with_boiler)
+    assert not is_applicable(plan["applies"], {}, size_class="small")
+    assert is_applicable(plan["applies"], {}, size_class="medium")
