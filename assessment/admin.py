@@ -1,0 +1,244 @@
+"""Admin site for every assessment model: useful lists, filters and search.
+
+Officials are created here (a user with an OfficialProfile inline) or with `manage.py create_official`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from assessment import reference
+from assessment.models import (
+    Answer,
+    Assessment,
+    AuditEvent,
+    Enterprise,
+    Evidence,
+    Factor,
+    FactorSet,
+    FrameworkResult,
+    Invitation,
+    Membership,
+    OfficialProfile,
+    ReviewComment,
+    User,
+    ValidatedAnswer,
+)
+
+
+class CityFilter(admin.SimpleListFilter):
+    title = _("地市")
+    parameter_name = "city"
+    field = "city_code"
+
+    def lookups(self, request, model_admin):
+        return reference.city_choices()
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.field: self.value()})
+        return queryset
+
+
+class AssessmentCityFilter(CityFilter):
+    field = "enterprise__city_code"
+
+
+class OfficialScopeFilter(CityFilter):
+    def lookups(self, request, model_admin):
+        return [("province", _("全省")), *reference.city_choices()]
+
+    def queryset(self, request, queryset):
+        if self.value() == "province":
+            return queryset.filter(city_code="")
+        return super().queryset(request, queryset)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["enterprise"]
+
+
+class OfficialProfileInline(admin.StackedInline):
+    model = OfficialProfile
+    extra = 0
+    max_num = 1
+    can_delete = True
+    verbose_name_plural = _("主管部门管辖范围")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "display_name", "email", "role", "is_active", "is_staff", "last_login"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "membership__role"]
+    search_fields = ["username", "display_name", "email", "membership__enterprise__name"]
+    list_select_related = ["membership", "official"]
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("绿智评"), {"fields": ["display_name"]}))
+    inlines = [MembershipInline, OfficialProfileInline]
+
+    @admin.display(description=_("角色"))
+    def role(self, user: User) -> str:
+        if hasattr(user, "membership"):
+            return str(user.membership.get_role_display())
+        if hasattr(user, "official"):
+            return f"{_('主管部门')} · {reference.city_name(user.official.city_code)}"
+        return _("管理员") if user.is_staff else "—"
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ["name", "uscc", "city", "industry_division", "size_class", "employees", "revenue", "created_at"]
+    list_filter = [CityFilter, "size_class", "industry_division"]
+    search_fields = ["name", "uscc", "contact_name", "contact_email", "main_products"]
+    readonly_fields = ["size_class", "size_rule_version", "created_at", "updated_at"]
+    date_hierarchy = "created_at"
+    inlines = [MembershipInline]
+
+    @admin.display(description=_("所在地市"), ordering="city_code")
+    def city(self, enterprise: Enterprise) -> str:
+        return reference.city_name(enterprise.city_code)
+
+    def save_model(self, request, obj, form, change):
+        # Keep the derived size class consistent with the two inputs it comes from.
+        obj.size_class = reference.size_class(obj.employees, obj.revenue)
+        obj.size_rule_version = reference.size_rule_version()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "enterprise", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__display_name", "enterprise__name", "enterprise__uscc"]
+    list_select_related = ["user", "enterprise"]
+    autocomplete_fields = ["user", "enterprise"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "enterprise", "role", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter), ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "enterprise__name"]
+    list_select_related = ["enterprise", "invited_by"]
+    readonly_fields = ["token", "created_at"]
+    autocomplete_fields = ["enterprise"]
+
+
+@admin.register(OfficialProfile)
+class OfficialProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "jurisdiction", "organisation"]
+    list_filter = [OfficialScopeFilter]
+    search_fields = ["user__username", "user__display_name", "organisation"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+
+    @admin.display(description=_("管辖范围"), ordering="city_code")
+    def jurisdiction(self, profile: OfficialProfile) -> str:
+        return reference.city_name(profile.city_code)
+
+
+class FactorInline(admin.TabularInline):
+    model = Factor
+    extra = 0
+
+
+@admin.register(FactorSet)
+class FactorSetAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "is_default", "created_at"]
+    list_filter = ["is_default", "year"]
+    search_fields = ["name", "notes"]
+    inlines = [FactorInline]
+
+
+@admin.register(Factor)
+class FactorAdmin(admin.ModelAdmin):
+    list_display = ["key", "label_zh", "value", "unit", "factor_set", "provisional"]
+    list_filter = ["provisional", "factor_set"]
+    search_fields = ["key", "label_zh", "label_en", "source"]
+    list_select_related = ["factor_set"]
+
+
+class FrameworkResultInline(admin.TabularInline):
+    model = FrameworkResult
+    extra = 0
+    readonly_fields = ["framework", "version", "score", "level", "veto_failed", "validated"]
+    exclude = ["dimension_scores"]
+    can_delete = False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "year", "status", "total_score", "submitted_at", "decided_at"]
+    list_filter = ["status", "year", AssessmentCityFilter]
+    search_fields = ["enterprise__name", "enterprise__uscc"]
+    list_select_related = ["enterprise"]
+    autocomplete_fields = ["enterprise"]
+    raw_id_fields = ["created_by", "submitted_by", "decided_by"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [FrameworkResultInline]
+
+
+@admin.register(FrameworkResult)
+class FrameworkResultAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "framework", "version", "score", "level", "veto_failed", "validated"]
+    list_filter = ["framework", "level", "veto_failed", "validated"]
+    search_fields = ["assessment__enterprise__name"]
+    list_select_related = ["assessment__enterprise"]
+    raw_id_fields = ["assessment"]
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "question_code", "value", "prefilled", "updated_at"]
+    list_filter = ["prefilled"]
+    search_fields = ["question_code", "assessment__enterprise__name"]
+    list_select_related = ["assessment__enterprise"]
+    raw_id_fields = ["assessment", "updated_by"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "assessment", "question_code", "content_type", "size", "uploaded_at"]
+    list_filter = ["content_type"]
+    search_fields = ["original_name", "question_code", "assessment__enterprise__name"]
+    list_select_related = ["assessment__enterprise"]
+    raw_id_fields = ["assessment", "uploaded_by"]
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "question_code", "author", "created_at"]
+    search_fields = ["text", "question_code", "assessment__enterprise__name"]
+    list_select_related = ["assessment__enterprise", "author"]
+    raw_id_fields = ["assessment", "author"]
+
+
+@admin.register(ValidatedAnswer)
+class ValidatedAnswerAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "question_code", "value", "reviewer", "created_at"]
+    search_fields = ["question_code", "reason", "assessment__enterprise__name"]
+    list_select_related = ["assessment__enterprise", "reviewer"]
+    raw_id_fields = ["assessment", "reviewer"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit trail is append-only: viewable and searchable, never edited here."""
+
+    list_display = ["created_at", "actor", "action", "enterprise", "assessment"]
+    list_filter = ["action"]
+    search_fields = ["action", "actor__username", "enterprise__name", "reason"]
+    list_select_related = ["actor", "enterprise", "assessment"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
