@@ -264,6 +264,44 @@ def indicator_max_points(indicator: Mapping[str, Any]) -> float:
     return float(indicator.get("weight") or 0)
 
 
+def metric_count(definition: Mapping[str, Any]) -> int:
+    """How many metrics (rows of a standard's indicator table) a definition scores: a leaf indicator is
+    one; a parent whose children all carry `applies` holds alternatives of one metric (e.g. energy per
+    product or per output value) and is one; any other parent counts its children."""
+
+    def count(indicator: Mapping[str, Any]) -> int:
+        children = indicator.get("children") or []
+        if not children:
+            return 1
+        if all(child.get("applies") for child in children):
+            return 1
+        return sum(count(child) for child in children)
+
+    return sum(count(i) for d in iter_dimensions(definition) for i in d.get("indicators") or [])
+
+
+def rule_max_points(indicator: Mapping[str, Any], questions: Mapping[str, Mapping[str, Any]]) -> float:
+    """The most a leaf indicator's rule can give, read from the rule itself (options, bands, level
+    points, requirement items), capped at the weight: an independent check that full marks are
+    reachable. `questions` is `question_index(definition)`."""
+    weight = float(indicator.get("weight") or 0)
+    rule = indicator.get("rule") or {}
+    rtype = rule.get("type")
+    if rtype == "options":
+        question = questions.get(rule.get("question"), {})
+        points = [float(o.get("points") or 0) for o in question.get("options") or []]
+        best = sum(points) if question.get("type") == "multiple" else max(points, default=0.0)
+    elif rtype == "bands":
+        best = max((float(b.get("points") or 0) for b in rule.get("bands") or []), default=0.0)
+    elif rtype == "level_points":
+        best = max((float(v) for v in (rule.get("points") or {}).values()), default=0.0)
+    elif rtype == "requirements":
+        best = sum(float(item.get("points") or 0) for item in rule.get("items") or []) or weight
+    else:  # linear, yesno, levels: full weight at best
+        best = weight
+    return min(best, weight)
+
+
 # --- loaded definitions: in-process cache ----------------------------------------------------------
 
 _lock = threading.Lock()
