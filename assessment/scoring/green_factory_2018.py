@@ -1,0 +1,50 @@
+"""Green factory, GB/T 36132-2018 (legacy): 必选 requirements must all be met, 可选 add points,
+category weights, veto basic requirements.
+
+Sources: DOMAIN §2 and reference/standards.md §1.2 ([B]; only 基础设施 20 % is confirmed, other weights
+[U] and provisional in the data). No national pass score [B]: `settings.pass_score` is optional.
+"""
+
+from __future__ import annotations
+
+from .compiled import CompiledDefinition
+from .pipeline import check_veto, missing_questions, score_points
+from .rules import Context
+from .types import EnterpriseFacts, FrameworkResult
+
+MET = {"zh": "符合评价要求", "en": "Meets the requirements"}
+NOT_MET = {"zh": "未符合评价要求", "en": "Does not meet the requirements"}
+
+
+def score(compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFacts | None) -> FrameworkResult:
+    # Category score = earned points / available points × category weight, which is the shared
+    # renormalised points pipeline with the category weight as the dimension weight.
+    total, dimensions, indicators, rated = score_points(compiled, ctx, enterprise)
+    veto = check_veto(compiled, ctx)
+    mandatory_failed = [failure for item in rated if item.rating for failure in item.rating.mandatory_failed]
+    pass_score = compiled.settings.get("pass_score")
+    reasons = []
+    if not veto["passed"]:
+        reasons.append("veto")
+    if mandatory_failed:
+        reasons.append("mandatory")
+    if pass_score is not None and round(total, 2) < float(pass_score):
+        reasons.append("pass_score")
+    level = {
+        "code": "not_met" if reasons else "met",
+        "label": NOT_MET if reasons else MET,
+        "provisional": False,
+    }
+    return FrameworkResult(
+        framework=compiled.framework,
+        version=compiled.version,
+        method=compiled.method,
+        score=total,
+        level=level,
+        veto=veto,
+        dimensions=dimensions,
+        indicators=indicators,
+        missing=missing_questions(compiled, ctx, rated, veto),
+        details={"mandatory_failed": mandatory_failed, "pass_score": pass_score, "not_met_because": reasons},
+        provisional=compiled.provisional,
+    )

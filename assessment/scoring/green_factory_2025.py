@@ -1,0 +1,91 @@
+"""Green factory, GB/T 36132-2025: linear benchmark/leading scoring, veto items, rating tiers.
+
+Sources: DOMAIN §2 and reference/standards.md §1.3–1.4. The linear rule and the dimension weights are
+third-party implementations [C]; rating tiers are provincial (default the Hebei stars [B], provisional).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .compiled import CompiledDefinition
+from .pipeline import check_veto, missing_questions, score_points
+from .rules import Context
+from .types import EnterpriseFacts, FrameworkResult
+
+DEFAULT_TIERS: dict[str, Any] = {
+    "source": "Hebei 《绿色工厂星级评价导则》 as described in reference/standards.md §1.2.3 [B]",
+    "provisional": True,
+    "tiers": [
+        {"code": "3star", "min": 60, "label": {"zh": "三星级", "en": "Three stars"}},
+        {"code": "4star", "min": 75, "label": {"zh": "四星级", "en": "Four stars"}},
+        {"code": "5star", "min": 90, "label": {"zh": "五星级", "en": "Five stars"}},
+    ],
+}
+# 企业绿码: A+ / A / B = top 5% / 35% / 60% of the cohort (reference/standards.md §1.4 [A-mirror]).
+DEFAULT_GREEN_CODE: dict[str, float] = {"A+": 5, "A": 35, "B": 60}
+
+
+def rating_tier(score: float, settings: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The highest tier whose minimum the (2-decimal) score reaches, or None."""
+    config = settings.get("rating_tiers") or DEFAULT_TIERS
+    rounded = round(score, 2)
+    reached = [tier for tier in config.get("tiers", []) if rounded >= float(tier["min"])]
+    if not reached:
+        return None
+    tier = max(reached, key=lambda item: float(item["min"]))
+    return {
+        "code": tier["code"],
+        "label": dict(tier.get("label") or {"zh": tier["code"], "en": tier["code"]}),
+        "min": tier["min"],
+        "provisional": bool(tier.get("provisional", config.get("provisional", False))),
+        "source": config.get("source"),
+    }
+
+
+def green_code_percentile(
+    score: float, cohort_scores: Iterable[float], *, thresholds: Mapping[str, float] | None = None
+) -> dict[str, Any] | None:
+    """Green-code style grade among a cohort (the other enterprises' scores, this one excluded).
+
+    Rank = 1 + number of cohort scores strictly higher (ties share the better rank); top percent =
+    100 × rank / (cohort size + 1). Grade: the first of A+ / A / B whose top-percent limit it is within.
+    None when there is no cohort.
+    """
+    others = [round(float(value), 2) for value in cohort_scores]
+    if not others:
+        return None
+    mine = round(score, 2)
+    rank = 1 + sum(1 for value in others if value > mine)
+    size = len(others) + 1
+    top_percent = 100 * rank / size
+    limits = sorted((thresholds or DEFAULT_GREEN_CODE).items(), key=lambda item: float(item[1]))
+    grade = next((code for code, limit in limits if top_percent <= float(limit) + 1e-9), None)
+    return {"code": grade, "rank": rank, "cohort_size": size, "top_percent": round(top_percent, 2)}
+
+
+def score(compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFacts | None) -> FrameworkResult:
+    total, dimensions, indicators, rated = score_points(compiled, ctx, enterprise)
+    veto = check_veto(compiled, ctx)
+    tier = rating_tier(total, compiled.settings)
+    level = None
+    if tier and veto["passed"]:
+        level = {"code": tier["code"], "label": tier["label"], "provisional": tier["provisional"]}
+    return FrameworkResult(
+        framework=compiled.framework,
+        version=compiled.version,
+        method=compiled.method,
+        score=total,
+        level=level,
+        veto=veto,
+        dimensions=dimensions,
+        indicators=indicators,
+        missing=missing_questions(compiled, ctx, rated, veto),
+        details={
+            "tier": tier,
+            "tier_withheld": bool(tier) and not veto["passed"],
+            "green_code_thresholds": dict(compiled.settings.get("green_code") or DEFAULT_GREEN_CODE),
+        },
+        provisional=compiled.provisional,
+    )
