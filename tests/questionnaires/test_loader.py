@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assessment.models import Answer
+from assessment.scoring import EnterpriseFacts, score_framework
 from questionnaires.definition import indicators_reading, question_frameworks
 from questionnaires.loader import (
     QuestionnaireError,
@@ -192,9 +193,27 @@ def test_a_crosswalk_question_is_answered_once_and_feeds_two_frameworks(db, defi
     for definition, indicator in ((alpha.definition, "alpha.energy.ems"), (beta.definition, "beta.mgmt.ems")):
         assert [i["code"] for i in indicators_reading(definition, "shared.has_ems")] == [indicator]
         assert effective_answers(definition, answers)["shared.has_ems"] is True
+    # Scored by both engines from the one answer: yes earns each framework's indicator, no earns neither.
+    for value, alpha_points, beta_points in ((True, 20.0, 60.0), (False, 0.0, 0.0)):
+        Answer.objects.filter(assessment=assessment, question_code="shared.has_ems").update(value=value)
+        stored = dict(assessment.answers.values_list("question_code", "value"))
+        assert earned(alpha.definition, stored, "alpha.energy.ems") == alpha_points
+        assert earned(beta.definition, stored, "beta.mgmt.ems") == beta_points
     # A computed crosswalk question is computed from the same answers for the framework that reads it.
     answers |= {"shared.energy_tce": 120.0, "shared.output_10k": 200.0}
     assert resolve_answers(alpha.definition, answers)["shared.energy_per_output"] == 0.6
+
+
+def earned(definition: dict, answers: dict, indicator: str) -> float:
+    result = score_framework(definition=definition, answers=answers).to_dict()
+    return next(i["earned"] for i in result["indicators"] if i["code"] == indicator)
+
+
+def status(definition: dict, answers: dict, indicator: str, **facts: str) -> str:
+    result = score_framework(
+        definition=definition, answers=answers, enterprise=EnterpriseFacts(**facts)
+    ).to_dict()
+    return next(i["status"] for i in result["indicators"] if i["code"] == indicator)
 
 
 def test_conditional_questions_and_indicators_follow_earlier_answers() -> None:
@@ -211,3 +230,11 @@ def test_conditional_questions_and_indicators_follow_earlier_answers() -> None:
     assert is_applicable(efficiency["applies"], with_boiler)
     assert not is_applicable(plan["applies"], {}, size_class="small")
     assert is_applicable(plan["applies"], {}, size_class="medium")
+    # The scoring engine reads the same definition: the boiler indicator only counts with a boiler.
+    assert status(alpha, no_boiler, "alpha.boiler.efficiency") == "not_applicable"
+    assert status(alpha, with_boiler, "alpha.boiler.efficiency") == "scored"
+    assert earned(alpha, with_boiler, "alpha.boiler.efficiency") == 25
+    assert status(alpha, {"alpha.q.measures": 4}, "alpha.boiler.plan", size_class="small") == "not_applicable"
+    assert earned(alpha, {**with_boiler, "alpha.q.measures": 4}, "alpha.boiler.plan") == 15
+    # Without a boiler the plan carries the whole dimension (weights rescaled within the dimension).
+    assert earned(alpha, {**no_boiler, "alpha.q.measures": 4}, "alpha.boiler.plan") == 40
