@@ -330,7 +330,28 @@ class _FileChecker:
             self.check_dimensions(data.get("dimensions"))
             self.check_settings(data.get("settings"))
         self.check_cycles()
+        self.check_per_product(data)
         return self
+
+    def check_per_product(self, data: dict) -> None:
+        marked = [q["code"] for q in self.questions.values() if q.get("per_product") is True]
+        if data.get("kind") == "framework":
+            marked += [
+                i.get("code", "?")
+                for d in data.get("dimensions") or []
+                if isinstance(d, dict)
+                for i in iter_indicator_tree(d.get("indicators"))
+                if i.get("per_product") is True
+            ]
+        if not marked:
+            return
+        settings = data.get("settings") if isinstance(data.get("settings"), dict) else {}
+        if self.method not in (None, "clean_production") or data.get("kind") == "bank":
+            self.error(marked[0], "per_product is only for clean-production frameworks")
+        elif self.method == "clean_production" and "products_question" not in settings:
+            self.error(
+                marked[0], "per_product needs settings.products_question (the products and their shares)"
+            )
 
     def check_framework_top(self, data: dict) -> None:
         for key in ("method", "status", "source", "dimensions", "questions"):
@@ -1133,5 +1154,51 @@ def check_definitions(files: Mapping[str, Any]) -> list[Problem]:
                 for code, question in bank.questions.items():
                     available.setdefault(code, (question, use))
         _resolve_references(checker, available, bank_of_question)
+    _check_clean_production_choice(checkers)
+    for checker in checkers.values():
         problems.extend(checker.problems)
     return problems
+
+
+def _check_clean_production_choice(checkers: Mapping[str, _FileChecker]) -> None:
+    """The enterprise's industry must pick one current clean-production system, the generic one as fallback."""
+    systems = [
+        c
+        for c in checkers.values()
+        if isinstance(c.data, dict)
+        and c.data.get("kind") == "framework"
+        and c.data.get("method") == "clean_production"
+        and c.data.get("status") == "current"
+    ]
+    fallbacks: list[str] = []
+    sectors: list[tuple[_FileChecker, list[str]]] = []
+    for checker in systems:
+        applies_to = (
+            checker.data.get("applies_to") if isinstance(checker.data.get("applies_to"), dict) else {}
+        )
+        industries = [i for i in applies_to.get("industries") or [] if isinstance(i, str)]
+        if applies_to.get("fallback") is True:
+            fallbacks.append(bank_key(checker.data))
+        elif not industries:
+            checker.error(
+                "applies_to", "a clean-production system needs applies_to.industries, or fallback: true"
+            )
+        else:
+            sectors.append((checker, industries))
+    if len(fallbacks) > 1:
+        for checker in systems:
+            if bank_key(checker.data) in fallbacks[1:]:
+                checker.error(
+                    "applies_to", f"more than one fallback clean-production system: {', '.join(fallbacks)}"
+                )
+    for index, (checker, industries) in enumerate(sectors):
+        for other, other_industries in sectors[:index]:
+            overlap = sorted(
+                {a for a in industries for b in other_industries if a.startswith(b) or b.startswith(a)}
+            )
+            if overlap:
+                checker.error(
+                    "applies_to",
+                    f"industries {', '.join(overlap)} are also claimed by {bank_key(other.data)}: "
+                    "the industry must pick one system",
+                )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -82,7 +83,7 @@ def test_it_checks_one_file_alone_without_its_banks() -> None:
 def test_it_accepts_clean_production_weights_as_fractions_or_percentages() -> None:
     files, _ = read_definition_files(FIXTURES)
     base = files[next(name for name in files if name.endswith("broken-base.yaml"))]
-    base = {**base, "method": "clean_production", "uses": []}
+    base = {**base, "method": "clean_production", "uses": [], "applies_to": {"fallback": True}}
     base["dimensions"] = [
         {
             **base["dimensions"][0],
@@ -135,3 +136,39 @@ def test_it_survives_garbage_without_crashing() -> None:
         },
     ):
         assert errors(check_definitions({"garbage.yaml": garbage}))
+
+
+def clean_production_system(framework: str, applies_to: dict) -> dict:
+    files, _ = read_definition_files(FIXTURES)
+    base = files[next(name for name in files if name.endswith("broken-base.yaml"))]
+    prefix = framework.replace("_", "")
+    text = json.dumps(
+        {**base, "framework": framework, "method": "clean_production", "uses": [], "applies_to": applies_to}
+    ).replace("broken.", f"{prefix}.")
+    definition = json.loads(text)
+    definition["dimensions"][0]["weight"], definition["dimensions"][1]["weight"] = 0.6, 0.4
+    definition["dimensions"][0]["indicators"][0]["weight"] = 0.5
+    definition["dimensions"][0]["indicators"][0]["rule"] = {
+        "type": "yesno",
+        "question": f"{prefix}.q.has_boiler",
+    }
+    definition["dimensions"][0]["indicators"][1]["weight"] = 0.5
+    definition["dimensions"][1]["indicators"][0]["weight"] = 1
+    return definition
+
+
+def test_it_lets_the_industry_pick_exactly_one_clean_production_system() -> None:
+    generic = clean_production_system("cp_generic", {"fallback": True})
+    dairy = clean_production_system("cp_dairy", {"industries": ["C144"]})
+    milk = clean_production_system("cp_milk", {"industries": ["C1441"]})
+    paper = clean_production_system("cp_paper", {"industries": ["C22"]})
+    assert errors(check_definitions({"a.yaml": generic, "b.yaml": dairy, "c.yaml": paper})) == []
+    found = [str(p) for p in errors(check_definitions({"a.yaml": generic, "b.yaml": dairy, "c.yaml": milk}))]
+    assert found == [
+        "c.yaml: applies_to: industries C1441 are also claimed by cp_dairy@1: the industry must pick one system"
+    ]
+    second = clean_production_system("cp_other", {"fallback": True})
+    found = [str(p) for p in errors(check_definitions({"a.yaml": generic, "b.yaml": second}))]
+    assert found == [
+        "b.yaml: applies_to: more than one fallback clean-production system: cp_generic@1, cp_other@1"
+    ]
