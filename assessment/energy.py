@@ -238,6 +238,8 @@ class Indicator:
     factor_keys: tuple[str, ...] = ()
     note: Text | None = None  # why the value is missing
     trend: Trend | None = None
+    # The value before rounding, for the plausibility check (a tiny intensity rounds to 0).
+    exact: Decimal | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -953,7 +955,7 @@ class _Calculation:
         if not ratio or ratio <= 1:
             return
         for code, typical_key in PLAUSIBILITY.items():
-            value = indicators[code].value
+            value = indicators[code].exact
             if value is None or value <= 0 or typical_key not in self.table:
                 continue
             typical = _to_decimal(self.table[typical_key].get("value"))
@@ -961,7 +963,7 @@ class _Calculation:
                 continue
             if value > typical * ratio or value < typical / ratio:
                 spec = INDICATORS[code]
-                shown = _fmt(value, spec.decimals)
+                shown = _fmt(value, 8)
                 warning_code = f"implausible.{code}"
                 self.warnings.append(
                     Issue(
@@ -1001,6 +1003,7 @@ def _indicator(
         unit=unit or spec.unit,
         decimals=spec.decimals,
         value=None if value is None else _round(value, spec.decimals),
+        exact=value,
         derivation=tuple(derivation),
         factor_keys=tuple(sorted(factor_keys)),
         note=note,
