@@ -152,6 +152,11 @@ def is_frozen(version: QuestionnaireVersion) -> bool:
     return version.assessments.filter(answers__isnull=False).exists()
 
 
+def _only_status_changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    # current -> legacy when a new version arrives: lifecycle, not content; answers keep their meaning.
+    return {k: v for k, v in old.items() if k != "status"} == {k: v for k, v in new.items() if k != "status"}
+
+
 @dataclass
 class LoadReport:
     created: list[str] = field(default_factory=list)
@@ -165,7 +170,7 @@ def load_definitions(*, directory: Path | None = None) -> LoadReport:
     """Validate all files and store every resolved definition, all or nothing.
 
     Idempotent: an unchanged file (same content hash) writes nothing. A changed file for a frozen
-    version is refused (QuestionnaireError naming the version and what changed) and nothing is stored.
+    version is refused, unless only its status (current/legacy) changed, (QuestionnaireError naming the version and what changed) and nothing is stored.
     """
     files, problems = validate_definition_files(directory)
     if errors(problems):
@@ -195,7 +200,7 @@ def load_definitions(*, directory: Path | None = None) -> LoadReport:
                     row.source_file = name
                     row.save(update_fields=["source_file"])
                 report.unchanged.append(label)
-            elif is_frozen(row):
+            elif is_frozen(row) and not _only_status_changed(row.definition, definition):
                 changes = definition_diff(row.definition, definition)
                 shown = "; ".join(changes[:10]) + (
                     f"; and {len(changes) - 10} more" if len(changes) > 10 else ""

@@ -144,23 +144,23 @@ def test_it_does_not_freeze_a_version_whose_assessments_have_no_answers(db, defi
 def test_it_accepts_a_new_version_next_to_a_frozen_one(db, definitions_dir: Path) -> None:
     load_definitions(directory=definitions_dir)
     answered_assessment(QuestionnaireVersion.objects.get(framework="beta"))
-    text = (definitions_dir / "beta-2025.yaml").read_text(encoding="utf-8")
-    text = text.replace('version: "2025"', 'version: "2026"').replace("status: current", "status: current")
-    text = text.replace("beta.", "beta26.")
-    (definitions_dir / "beta-2025.yaml").write_text(
-        (definitions_dir / "beta-2025.yaml")
-        .read_text(encoding="utf-8")
-        .replace("status: current", "status: legacy"),
-        encoding="utf-8",
+    old = definitions_dir / "beta-2025.yaml"
+    new_text = (
+        old.read_text(encoding="utf-8")
+        .replace('version: "2025"', 'version: "2026"')
+        .replace("beta.", "beta26.")
     )
-    (definitions_dir / "beta-2026.yaml").write_text(text, encoding="utf-8")
-    with pytest.raises(QuestionnaireError, match="beta@2025 is frozen.*top-level 'status' changed"):
-        load_definitions(directory=definitions_dir)
-    # Keeping the frozen file as it was and adding the new version works.
-    edit(definitions_dir / "beta-2025.yaml", "status: legacy", "status: current")
-    edit(definitions_dir / "beta-2026.yaml", "status: current", "status: legacy")
+    (definitions_dir / "beta-2026.yaml").write_text(new_text, encoding="utf-8")
+    # The frozen version may only step down to legacy; its content stays as answered.
+    edit(old, "status: current", "status: legacy")
     report = load_definitions(directory=definitions_dir)
-    assert report.created == ["beta@2026"]
+    assert (report.created, report.updated) == (["beta@2026"], ["beta@2025"])
+    frozen = QuestionnaireVersion.objects.get(framework="beta", version="2025")
+    assert frozen.status == "legacy" and frozen.definition["status"] == "legacy"
+    assert QuestionnaireVersion.objects.get(framework="beta", version="2026").status == "current"
+    edit(old, "en: Scenario level}", "en: Level of the scenario}")
+    with pytest.raises(QuestionnaireError, match="beta@2025 is frozen"):
+        load_definitions(directory=definitions_dir)
 
 
 def test_the_command_exits_non_zero_naming_the_frozen_version(db, definitions_dir: Path, capsys) -> None:
