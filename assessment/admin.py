@@ -5,8 +5,9 @@ Officials are created here (a user with an OfficialProfile inline) or with `mana
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from assessment import reference
@@ -26,6 +27,8 @@ from assessment.models import (
     User,
     ValidatedAnswer,
 )
+from assessment.selectors.factors import factor_set_in_use
+from assessment.services.factors import factor_set_copy, factor_set_make_default
 
 
 class CityFilter(admin.SimpleListFilter):
@@ -140,25 +143,88 @@ class OfficialProfileAdmin(admin.ModelAdmin):
         return reference.city_name(profile.city_code)
 
 
+# Factor sets (energy engineer): a set an assessment uses is read-only, so stored results stay
+# reproducible; administrators change factors by copying the set, editing the copy and making it default.
+FACTOR_FIELDS = ["key", "label_zh", "label_en", "value", "unit", "year", "source", "provisional"]
+
+
 class FactorInline(admin.TabularInline):
     model = Factor
     extra = 0
+    fields = FACTOR_FIELDS
+
+    def get_readonly_fields(self, request, obj=None):
+        return FACTOR_FIELDS if obj is not None and factor_set_in_use(obj) else []
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not (obj is not None and factor_set_in_use(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj is not None and factor_set_in_use(obj))
 
 
 @admin.register(FactorSet)
 class FactorSetAdmin(admin.ModelAdmin):
-    list_display = ["name", "year", "is_default", "created_at"]
+    list_display = ["name", "year", "is_default", "in_use", "created_at"]
     list_filter = ["is_default", "year"]
     search_fields = ["name", "notes"]
     inlines = [FactorInline]
+    actions = ["copy_sets", "make_default"]
+
+    def get_queryset(self, request):
+        used = Assessment.objects.filter(factor_set=OuterRef("pk"))
+        return super().get_queryset(request).annotate(used=Exists(used))
+
+    @admin.display(boolean=True, description=_("已被评估使用"))
+    def in_use(self, obj):
+        return obj.used
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and factor_set_in_use(obj):
+            return ["name", "year", "notes", "is_default"]
+        return ["is_default"]
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj is not None and factor_set_in_use(obj))
+
+    @admin.action(description=_("复制为新的可编辑系数集"))
+    def copy_sets(self, request, queryset):
+        for factor_set in queryset:
+            factor_set_copy(factor_set=factor_set, actor=request.user)
+        self.message_user(request, _("已复制，请编辑副本后设为默认。"))
+
+    @admin.action(description=_("设为默认系数集（新评估使用）"))
+    def make_default(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("请只选择一个系数集。"), level=messages.ERROR)
+            return
+        factor_set_make_default(factor_set=queryset.get(), actor=request.user)
+        self.message_user(request, _("已设为默认。"))
 
 
 @admin.register(Factor)
 class FactorAdmin(admin.ModelAdmin):
-    list_display = ["key", "label_zh", "value", "unit", "factor_set", "provisional"]
+    list_display = ["key", "label_zh", "value", "unit", "year", "factor_set", "provisional"]
     list_filter = ["provisional", "factor_set"]
     search_fields = ["key", "label_zh", "label_en", "source"]
     list_select_related = ["factor_set"]
+    fields = ["factor_set", *FACTOR_FIELDS]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (
+            obj is not None and factor_set_in_use(obj.factor_set)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (
+            obj is not None and factor_set_in_use(obj.factor_set)
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "factor_set":
+            used = Assessment.objects.filter(factor_set=OuterRef("pk"))
+            kwargs["queryset"] = FactorSet.objects.annotate(used=Exists(used)).filter(used=False)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class FrameworkResultInline(admin.TabularInline):

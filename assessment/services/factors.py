@@ -107,3 +107,44 @@ def _audit(factor_set: FactorSet, action: str) -> None:
         action="factor_set.loaded",
         detail={"factor_set": factor_set.pk, "name": factor_set.name, "result": action},
     )
+
+
+@transaction.atomic
+def factor_set_copy(*, factor_set: FactorSet, actor: Any = None) -> FactorSet:
+    """A new, editable, non-default copy of a factor set (the way to change a set that is in use)."""
+    base = f"{factor_set.name} (copy)"
+    name, number = base, 1
+    while FactorSet.objects.filter(name=name).exists():
+        number += 1
+        name = f"{base} {number}"
+    copy = FactorSet.objects.create(
+        name=name[:200], year=factor_set.year, notes=factor_set.notes, is_default=False
+    )
+    Factor.objects.bulk_create(
+        Factor(
+            factor_set=copy,
+            key=f.key,
+            label_zh=f.label_zh,
+            label_en=f.label_en,
+            value=f.value,
+            unit=f.unit,
+            source=f.source,
+            year=f.year,
+            provisional=f.provisional,
+        )
+        for f in factor_set.factors.all()
+    )
+    AuditEvent.objects.create(
+        actor=actor, action="factor_set.copied", detail={"from": factor_set.pk, "factor_set": copy.pk}
+    )
+    return copy
+
+
+@transaction.atomic
+def factor_set_make_default(*, factor_set: FactorSet, actor: Any = None) -> None:
+    """Make a set the one new assessments use (exactly one default)."""
+    FactorSet.objects.exclude(pk=factor_set.pk).filter(is_default=True).update(is_default=False)
+    FactorSet.objects.filter(pk=factor_set.pk).update(is_default=True)
+    AuditEvent.objects.create(
+        actor=actor, action="factor_set.made_default", detail={"factor_set": factor_set.pk}
+    )
