@@ -346,3 +346,8 @@ def clear_definition_cache() -> None:
     with _lock:
         _by_hash.clear()
         _hash_of.clear()
+
+
+def clear_definition_cache_on_change(**_kwargs: Any) -> None:
+    """Signal receiver (questionnaires.apps): a saved or deleted version invalidates the cache."""
+    clear_definition_cache()

@@ -129,3 +129,14 @@ def test_it_prefers_the_current_version_and_raises_for_unknown_ones(db, definiti
         get_definition("alpha", "1999")
     with pytest.raises(DefinitionNotFound):
         get_definition("shared")  # banks are not frameworks
+
+
+def test_it_forgets_cached_definitions_when_a_version_is_written(db, definitions_dir: Path) -> None:
+    load_definitions(directory=definitions_dir)
+    first = get_definition("beta", "2025")
+    row = QuestionnaireVersion.objects.get(framework="beta")
+    row.definition = {**row.definition, "title": {"zh": "改", "en": "Changed"}}
+    row.content_hash = "y" * 64
+    row.save()
+    again = get_definition("beta", "2025")
+    assert again is not first and again["title"]["en"] == "Changed"
