@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -30,6 +30,7 @@ __all__ = [
     "Issue",
     "calculator_outputs",
     "energy_balance",
+    "energy_calculator",
     "energy_inputs_from_answers",
 ]
 
@@ -313,6 +314,17 @@ def calculator_outputs(balance: EnergyBalance) -> dict[str, float]:
     if not balance.is_valid:
         return {}
     return {code: float(ind.value) for code, ind in balance.indicators.items() if ind.value is not None}
+
+
+def energy_calculator(factors: Mapping[str, Any]) -> Callable[[Mapping[str, Any]], dict[str, float]]:
+    """A function of an assessment's answers returning the calc.* outputs, for the scoring engine's
+    `calculator=` argument (so what-if simulations that change energy.* answers recompute calc.*)."""
+
+    def outputs(answers: Mapping[str, Any]) -> dict[str, float]:
+        balance = energy_balance(inputs=energy_inputs_from_answers(answers), factors=factors)
+        return calculator_outputs(balance)
+
+    return outputs
 
 
 def energy_balance(
