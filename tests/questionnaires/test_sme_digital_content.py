@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from questionnaires.logic import resolve_answers
+from questionnaires.schema import check_definition
 
 DEFINITION_FILE = (
     Path(__file__).resolve().parents[2] / "questionnaires" / "definitions" / "sme_digital-2024.yaml"
@@ -135,6 +136,12 @@ def max_points(indicator: dict, question: dict) -> float:
         points = [o["points"] for o in question["options"]]
         return min(sum(points), indicator["weight"]) if question["type"] == "multiple" else max(points)
     return max(band["points"] for band in rule["bands"])
+
+
+def test_it_passes_the_schema_check_without_errors_or_warnings(definition: dict) -> None:
+    # The file uses no bank, so it is checked on its own; warnings (missing help or source) count too.
+    assert definition.get("uses", []) == []
+    assert [str(p) for p in check_definition(definition, file=DEFINITION_FILE.name)] == []
 
 
 def test_it_gives_the_dimensions_50_30_20_points_adding_up_to_100(definition: dict) -> None:
