@@ -18,6 +18,7 @@ from django.core.management.base import CommandError
 from assessment.energy import (
     INDICATORS,
     INPUTS,
+    PLAUSIBILITY,
     calculator_outputs,
     energy_balance,
     energy_inputs_from_answers,
@@ -25,6 +26,7 @@ from assessment.energy import (
 from assessment.models import Factor, FactorSet
 from assessment.selectors.factors import (
     FACTORS_FILE,
+    FactorFileError,
     current_factor_set,
     default_factors,
     factor_snapshot,
@@ -453,8 +455,6 @@ def test_it_computes_every_calc_question_of_the_bank():
 def test_it_offers_a_confirmation_option_for_every_warning_code():
     question = next(q for q in _bank()["questions"] if q["code"] == "energy.confirmed_warnings")
     options = {option["code"] for option in question["options"]}
-    from assessment.energy import PLAUSIBILITY
-
     assert options == {f"implausible.{code}" for code in PLAUSIBILITY} | {"water_balance_mismatch"}
 
 
@@ -508,8 +508,6 @@ def test_it_refuses_a_broken_factor_file(tmp_path):
         "  - {key: b, label: {zh: 乙}, value: 1, unit: t, source: s, colour: red}\n",
         encoding="utf-8",
     )
-    from assessment.selectors.factors import FactorFileError
-
     with pytest.raises(FactorFileError) as excinfo:
         read_factor_file(path)
     message = str(excinfo.value)

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.energy import calculator_outputs, energy_balance, energy_calculator, energy_inputs_from_answers
+from assessment.energy import (
+    calculator_outputs,
+    energy_balance,
+    energy_calculator,
+    energy_inputs_from_answers,
+)
 from assessment.scoring import score_assessment, score_framework, simulate
 from assessment.selectors.factors import default_factors
 from questionnaires.loader import resolved_definitions
