@@ -267,3 +267,105 @@ def test_it_asks_every_question_in_both_languages_with_help_and_a_source(name: s
         for part in ("what", "how", "example", "why"):
             assert question["help"][part]["zh"] and question["help"][part]["en"], f"{code} help.{part}"
         assert question["source"], code
+
+
+# --- scored by the engine: the content behaves as the standard describes ----------------------------------
+
+
+def resolved(name: str) -> dict[str, Any]:
+    from questionnaires.loader import resolve_definition
+
+    banks = {"energy@2025": load("bank-energy-2025.yaml"), "management@2025": management()}
+    return resolve_definition(load(name), banks)
+
+
+def score(name: str, answers: dict[str, Any], calculator: dict[str, float] | None = None) -> dict[str, Any]:
+    from assessment.scoring import score_framework
+
+    return score_framework(definition=resolved(name), answers=answers, calculator=calculator).to_dict()
+
+
+def earned(result: dict[str, Any]) -> dict[str, tuple[str, float]]:
+    return {i["code"]: (i["status"], i["earned"]) for i in result["indicators"]}
+
+
+PASSING_VETO = dict.fromkeys(BASIC_REQUIREMENTS, True)
+
+
+def test_it_scores_energy_per_product_between_limit_levels_with_the_full_eight_points() -> None:
+    # Level 1 = 280, level 2 = 330, actual 300 kgce/t: (330 - 300) / (330 - 280) = 60 % of 8 points.
+    answers = PASSING_VETO | {
+        "gf25.q.energy_limit_standard_applies": True,
+        "gf25.q.energy_limit_level1": 280,
+        "gf25.q.energy_limit_level2": 330,
+    }
+    result = earned(score("green_factory-2025.yaml", answers, {"calc.energy_per_product": 300}))
+    assert result["gf25.energy.intensity.per_product"] == ("scored", pytest.approx(4.8))
+    assert result["gf25.energy.intensity.per_output"][0] == "not_applicable"
+
+
+def test_it_scores_energy_per_output_value_when_no_limit_standard_applies() -> None:
+    # Lower is better, benchmark 0.35, leading 0.1 tce/10k yuan: 0.2 earns 8 × 0.15 / 0.25 = 4.8.
+    answers = PASSING_VETO | {"gf25.q.energy_limit_standard_applies": False}
+    result = earned(score("green_factory-2025.yaml", answers, {"calc.energy_per_output": 0.2}))
+    assert result["gf25.energy.intensity.per_output"] == ("scored", pytest.approx(4.8))
+    assert result["gf25.energy.intensity.per_product"][0] == "not_applicable"
+
+
+@pytest.mark.parametrize(
+    ("total_energy_tce", "band", "points"),
+    [
+        (12000, "gf25.energy.renewable.band_10000", 8 * 5 / 10),
+        (6000, "gf25.energy.renewable.band_5000", 8 * 5 / 15),
+        (4000, "gf25.energy.renewable.band_3000", 8 * 5 / 20),
+        (800, "gf25.energy.renewable.band_small", 8 * 5 / 30),
+    ],
+)
+def test_it_rates_the_renewable_share_in_the_band_of_the_annual_energy_use(
+    total_energy_tce: float, band: str, points: float
+) -> None:
+    calculator = {"calc.total_energy_tce": total_energy_tce, "calc.renewable_share": 5}
+    result = earned(score("green_factory-2025.yaml", PASSING_VETO, calculator))
+    renewable = {code: value for code, value in result.items() if code.startswith("gf25.energy.renewable.")}
+    assert renewable.pop(band) == ("scored", pytest.approx(points, abs=1e-3))
+    assert {status for status, _points in renewable.values()} == {"not_applicable"}
+
+
+def test_it_leaves_out_water_indicators_for_plants_without_process_water() -> None:
+    answers = PASSING_VETO | {"gf25.q.uses_process_water": False}
+    result = score("green_factory-2025.yaml", answers, {"calc.solid_waste_utilisation_rate": 96})
+    indicators = earned(result)
+    assert indicators["gf25.resource.water_intensity"][0] == "not_applicable"
+    assert indicators["gf25.resource.water_reuse"][0] == "not_applicable"
+    # The dimension keeps its 30 points: solid waste now carries 8 × 30 / 14.
+    assert indicators["gf25.resource.solid_waste"] == ("scored", pytest.approx(8 * 30 / 14, abs=1e-3))
+
+
+def test_it_reports_a_failed_basic_requirement_without_changing_the_2025_score() -> None:
+    calculator = {"calc.carbon_per_output": 0.1}
+    passing = score("green_factory-2025.yaml", PASSING_VETO, calculator)
+    failing = score("green_factory-2025.yaml", PASSING_VETO | {"mgmt.no_major_accident_3y": False}, calculator)
+    assert passing["veto"]["passed"] is True
+    assert failing["veto"]["passed"] is False
+    assert [item["code"] for item in failing["veto"]["failed"]] == ["gf25.pre.no_accident"]
+    assert failing["score"] == passing["score"]
+
+
+def test_it_gives_full_marks_in_2018_when_every_requirement_is_met() -> None:
+    definition = resolved("green_factory-2018.yaml")
+    answers = {q["code"]: True for q in definition["questions"] if q["type"] == "yesno"}
+    result = score("green_factory-2018.yaml", answers)
+    assert result["score"] == pytest.approx(100)
+    assert result["veto"]["passed"] is True
+    assert not result["details"].get("mandatory_failed")
+
+
+def test_it_reports_an_unmet_2018_mandatory_requirement_and_scores_the_category_down() -> None:
+    definition = resolved("green_factory-2018.yaml")
+    answers = {q["code"]: True for q in definition["questions"] if q["type"] == "yesno"}
+    answers |= {"mgmt.enms_established": False, "mgmt.enms_certified": False}
+    result = score("green_factory-2018.yaml", answers)
+    assert [f["question"] for f in result["details"]["mandatory_failed"]] == ["mgmt.enms_established"]
+    management_systems = next(d for d in result["dimensions"] if d["code"] == "gf18.mgmt")
+    # Category points 16 + 8 + 8 + 3 = 35; 能源管理体系 (5 + 3) earns nothing: 15 × 27 / 35.
+    assert management_systems["score"] == pytest.approx(15 * 27 / 35, abs=0.01)
