@@ -8,7 +8,14 @@ from typing import Any
 from . import clean_production, green_factory_2018, green_factory_2025, sme_digital_2024
 from .compiled import compile_definition
 from .pipeline import Calculator, prepare
-from .types import AssessmentResult, EnterpriseFacts, FrameworkResult, ScoringInputError, SimulationResult
+from .types import (
+    AssessmentResult,
+    EnterpriseFacts,
+    FrameworkResult,
+    ScoringInputError,
+    SimulationResult,
+    round2,
+)
 from .validation import validate_answers
 
 _METHODS = {
@@ -103,7 +110,7 @@ def score_framework(
 
 def step_for(index: float) -> dict[str, Any]:
     step = max(
-        (item for item in MATURITY_STEPS if round(index, 2) >= item["min"]), key=lambda item: item["min"]
+        (item for item in MATURITY_STEPS if round2(index) >= item["min"]), key=lambda item: item["min"]
     )
     return {"step": step["step"], "code": step["code"], "label": step["label"]}
 
@@ -131,16 +138,16 @@ def maturity_profile(
                 "version": result.version,
                 "method": result.method,
                 "title": titles.get(result.framework),
-                "score": round(result.score, 2),
+                "score": round2(result.score),
                 "level": result.level,
                 "veto_passed": result.veto["passed"],
                 "step": step_for(result.score),
             }
             for result in results
         ],
-        "green": {"index": round(green, 2), "step": step_for(green)} if green is not None else None,
-        "digital": {"index": round(digital, 2), "step": step_for(digital)} if digital is not None else None,
-        "overall": {"index": round(overall, 2), "step": step_for(overall), "partial": len(indices) < 2}
+        "green": {"index": round2(green), "step": step_for(green)} if green is not None else None,
+        "digital": {"index": round2(digital), "step": step_for(digital)} if digital is not None else None,
+        "overall": {"index": round2(overall), "step": step_for(overall), "partial": len(indices) < 2}
         if overall is not None
         else None,
         "lagging": lagging,
@@ -231,8 +238,8 @@ def simulate(
             {
                 "framework": new.framework,
                 "version": new.version,
-                "score_before": round(old.score, 2),
-                "score_after": round(new.score, 2),
+                "score_before": round2(old.score),
+                "score_after": round2(new.score),
                 "delta": round(new.score - old.score, 4),
                 "level_before": old.level,
                 "level_after": new.level,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from .compiled import CompiledDefinition
 from .pipeline import check_veto, missing_questions, score_points
 from .rules import Context
-from .types import EnterpriseFacts, FrameworkResult
+from .types import EnterpriseFacts, FrameworkResult, round2
 
 MET = {"zh": "符合评价要求", "en": "Meets the requirements"}
 NOT_MET = {"zh": "未符合评价要求", "en": "Does not meet the requirements"}
@@ -28,7 +28,7 @@ def score(compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFact
         reasons.append("veto")
     if mandatory_failed:
         reasons.append("mandatory")
-    if pass_score is not None and round(total, 2) < float(pass_score):
+    if pass_score is not None and round2(total) < float(pass_score):
         reasons.append("pass_score")
     level = {
         "code": "not_met" if reasons else "met",

@@ -12,7 +12,7 @@ from typing import Any
 from .compiled import CompiledDefinition
 from .pipeline import check_veto, missing_questions, score_points
 from .rules import Context
-from .types import EnterpriseFacts, FrameworkResult
+from .types import EnterpriseFacts, FrameworkResult, round2
 
 DEFAULT_TIERS: dict[str, Any] = {
     "source": "Hebei 《绿色工厂星级评价导则》 as described in reference/standards.md §1.2.3 [B]",
@@ -30,7 +30,7 @@ DEFAULT_GREEN_CODE: dict[str, float] = {"A+": 5, "A": 35, "B": 60}
 def rating_tier(score: float, settings: Mapping[str, Any]) -> dict[str, Any] | None:
     """The highest tier whose minimum the (2-decimal) score reaches, or None."""
     config = settings.get("rating_tiers") or DEFAULT_TIERS
-    rounded = round(score, 2)
+    rounded = round2(score)
     reached = [tier for tier in config.get("tiers", []) if rounded >= float(tier["min"])]
     if not reached:
         return None
@@ -53,16 +53,16 @@ def green_code_percentile(
     100 × rank / (cohort size + 1). Grade: the first of A+ / A / B whose top-percent limit it is within.
     None when there is no cohort.
     """
-    others = [round(float(value), 2) for value in cohort_scores]
+    others = [round2(float(value)) for value in cohort_scores]
     if not others:
         return None
-    mine = round(score, 2)
+    mine = round2(score)
     rank = 1 + sum(1 for value in others if value > mine)
     size = len(others) + 1
     top_percent = 100 * rank / size
     limits = sorted((thresholds or DEFAULT_GREEN_CODE).items(), key=lambda item: float(item[1]))
     grade = next((code for code, limit in limits if top_percent <= float(limit) + 1e-9), None)
-    return {"code": grade, "rank": rank, "cohort_size": size, "top_percent": round(top_percent, 2)}
+    return {"code": grade, "rank": rank, "cohort_size": size, "top_percent": round2(top_percent)}
 
 
 def score(compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFacts | None) -> FrameworkResult:

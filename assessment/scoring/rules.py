@@ -64,6 +64,14 @@ def _unit(question: Mapping[str, Any]) -> Text:
     return {"zh": unit.get("zh", ""), "en": unit.get("en", unit.get("zh", ""))}
 
 
+def _u(text: str, unit: str) -> str:
+    return f"{text} {unit}" if unit else text
+
+
+def _paren(unit: str, left: str, right: str) -> str:
+    return f"{left}{unit}{right}" if unit else ""
+
+
 def _question(ctx: Context, code: str) -> Mapping[str, Any]:
     question = ctx.compiled.questions.get(code)
     if question is None:
@@ -71,21 +79,30 @@ def _question(ctx: Context, code: str) -> Mapping[str, Any]:
     return question
 
 
+def per_product(ctx: Context, value: Any) -> list[tuple[float, Any]] | None:
+    """(share, value) pairs: one pair for a plain answer, one per listed product for a per-product answer.
+
+    None when a listed product has no value. Without a product list the answered products count equally.
+    """
+    if not isinstance(value, dict):
+        return [(1.0, value)]
+    if ctx.products:
+        pairs = [(share, value.get(name)) for name, share in ctx.products]
+    else:
+        pairs = [(1.0 / len(value), item) for item in value.values()] if value else []
+    if not pairs or any(not is_answered(item) for _, item in pairs):
+        return None
+    return pairs
+
+
 def _numeric_values(
     ctx: Context, question: Mapping[str, Any], value: Any
 ) -> list[tuple[float, float]] | None:
-    """(weight, value) pairs: one pair for a plain number, one per product for a per-product answer."""
-    if isinstance(value, dict):
-        if ctx.products:
-            pairs = [(share, value.get(name)) for name, share in ctx.products]
-        else:  # products not listed: the answered products count equally
-            pairs = [(1.0 / len(value), item) for item in value.values()] if value else []
-        if not pairs or any(not isinstance(item, int | float) or isinstance(item, bool) for _, item in pairs):
-            return None
-        return [(share, float(item)) for share, item in pairs]
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return [(1.0, float(value))]
-    return None
+    """(share, number) pairs of a numeric answer, per product when it is a per-product answer."""
+    pairs = per_product(ctx, value)
+    if pairs is None or any(not isinstance(item, int | float) or isinstance(item, bool) for _, item in pairs):
+        return None
+    return [(share, float(item)) for share, item in pairs]
 
 
 def _missing(rule_text: Text, codes: list[str]) -> Rating:
@@ -158,14 +175,14 @@ def _linear(indicator: Indicator, rule: Mapping[str, Any], available: float, ctx
         title = indicator.title
         if len(values) == 1:
             rating.gap = {
-                "zh": f"将{title['zh']}从 {num(values[0][1])} {verb_zh} {num(leading)} {unit['zh']}，可得 +{pts(gain)} 分",
-                "en": f"{verb_en} {title['en']} from {num(values[0][1])} to {num(leading)} {unit['en']} "
+                "zh": f"将{title['zh']}从 {num(values[0][1])} {verb_zh} {_u(num(leading), unit['zh'])}，可得 +{pts(gain)} 分",
+                "en": f"{verb_en} {title['en']} from {num(values[0][1])} to {_u(num(leading), unit['en'])} "
                 f"for +{pts(gain)} points",
             }
         else:
             rating.gap = {
-                "zh": f"将各产品的{title['zh']}{verb_zh} {num(leading)} {unit['zh']}，可得 +{pts(gain)} 分",
-                "en": f"{verb_en} {title['en']} of every product to {num(leading)} {unit['en']} for +{pts(gain)} points",
+                "zh": f"将各产品的{title['zh']}{verb_zh} {_u(num(leading), unit['zh'])}，可得 +{pts(gain)} 分",
+                "en": f"{verb_en} {title['en']} of every product to {_u(num(leading), unit['en'])} for +{pts(gain)} points",
             }
     return rating
 
@@ -200,9 +217,16 @@ def _options(indicator: Indicator, rule: Mapping[str, Any], available: float, ct
             "en": f"Points of the chosen option (max {pts(available)})",
         }
     value = ctx.answers.get(code)
-    if not is_answered(value):
+    pairs = per_product(ctx, value) if is_answered(value) else None
+    if pairs is None:
         return _missing(text, [code])
-    chosen = value if isinstance(value, list) else [value]
+    if len(pairs) > 1:  # a per-product single choice: points weighted by output share
+        fraction = sum(
+            share * _fraction(float(options.get(item, {}).get("points", 0) or 0), weight)
+            for share, item in pairs
+        )
+        return Rating(status="scored", rule=text, answer=value, fraction=fraction)
+    chosen = value if isinstance(value, list) else [pairs[0][1]]
     points = sum(float(options[item].get("points", 0) or 0) for item in chosen if item in options)
     fraction = _fraction(points, weight)
     rating = Rating(status="scored", rule=text, answer=value, fraction=fraction)
@@ -300,8 +324,8 @@ def _bands(indicator: Indicator, rule: Mapping[str, Any], available: float, ctx:
     unit = _unit(question)
     listing = "；".join(f"{_band_text(b)} → {pts(float(b.get('points', 0)) * scale)}" for b in bands)
     text = {
-        "zh": f"按区间计分（{unit['zh']}）：{listing}",
-        "en": f"Banded ({unit['en']}): " + listing.replace("；", "; "),
+        "zh": f"按区间计分{_paren(unit['zh'], '（', '）')}：{listing}",
+        "en": f"Banded{_paren(unit['en'], ' (', ')')}: " + listing.replace("；", "; "),
     }
     value = ctx.answers.get(code)
     values = _numeric_values(ctx, question, value)
@@ -317,8 +341,8 @@ def _bands(indicator: Indicator, rule: Mapping[str, Any], available: float, ctx:
         if better:
             gain = (min(float(better[0]["points"]), weight) - current) * scale
             rating.gap = {
-                "zh": f"使{indicator.title['zh']}达到 {_band_text(better[0])} {unit['zh']}，可得 +{pts(gain)} 分",
-                "en": f"bring {indicator.title['en']} to {_band_text(better[0])} {unit['en']} for +{pts(gain)} points",
+                "zh": f"使{indicator.title['zh']}达到 {_u(_band_text(better[0]), unit['zh'])}，可得 +{pts(gain)} 分",
+                "en": f"bring {indicator.title['en']} to {_u(_band_text(better[0]), unit['en'])} for +{pts(gain)} points",
             }
     return rating
 
@@ -381,48 +405,47 @@ def _levels(indicator: Indicator, rule: Mapping[str, Any], available: float, ctx
     if thresholds:
         direction = rule.get("direction", "higher")
         symbol = "≤" if direction == "lower" else "≥"
-        listing = "，".join(
-            f"{CP_NUMERALS[lvl]}级 {symbol} {num(float(thresholds[lvl]))}"
-            for lvl in CP_LEVELS
-            if lvl in thresholds
-        )
+        present = [lvl for lvl in CP_LEVELS if lvl in thresholds]
+        listing = "，".join(f"{CP_NUMERALS[lvl]}级 {symbol} {num(float(thresholds[lvl]))}" for lvl in present)
+        listing_en = ", ".join(f"level {lvl} {symbol} {num(float(thresholds[lvl]))}" for lvl in present)
         text = {
-            "zh": f"{listing}（{unit['zh']}），达到的最高级别计入",
-            "en": listing.replace("，", ", ").replace("级", "")
-            + f" ({unit['en']}); the best level met counts",
+            "zh": f"{listing}{_paren(unit['zh'], '（', '）')}，达到的最高级别计入",
+            "en": f"{listing_en}{_paren(unit['en'], ' (', ')')}; the best level met counts",
         }
         values = _numeric_values(ctx, question, value)
         if values is None:
             return _missing(text, [code])
-        per_product = [
+        product_levels = [
             (share, level_of_value(x, thresholds=thresholds, direction=direction)) for share, x in values
         ]
     else:
         options = ctx.compiled.options.get(code, {})
         text = {"zh": "按所选情况对应的级别（Ⅰ/Ⅱ/Ⅲ级）", "en": "The level (I/II/III) of the situation chosen"}
-        if not is_answered(value):
+        pairs = per_product(ctx, value) if is_answered(value) else None
+        if pairs is None:
             return _missing(text, [code])
-        chosen = value if isinstance(value, list) else [value]
-        level = "none"
-        for item in chosen:
-            level = better_level(level, str(options.get(item, {}).get("cp_level", "none")))
-        per_product = [(1.0, level)]
-    membership = tuple(sum(share * MEMBERSHIP[level][k] for share, level in per_product) for k in range(3))
+        product_levels = []
+        for share, item in pairs:
+            level = "none"
+            for choice in item if isinstance(item, list) else [item]:
+                level = better_level(level, str(options.get(choice, {}).get("cp_level", "none")))
+            product_levels.append((share, level))
+    membership = tuple(sum(share * MEMBERSHIP[level][k] for share, level in product_levels) for k in range(3))
     worst = "I"
-    for _, level in per_product:
+    for _, level in product_levels:
         worst = worse_level(worst, level)
     rating = Rating(status="scored", rule=text, answer=value, membership=membership, cp_level=worst)  # type: ignore[arg-type]
     target = _next_level(worst)
     if target:
-        lifted = [(share, better_level(level, target)) for share, level in per_product]
+        lifted = [(share, better_level(level, target)) for share, level in product_levels]
         gain = available * sum(
             share * (sum(MEMBERSHIP[new]) - sum(MEMBERSHIP[old])) / 3
-            for (share, new), (_, old) in zip(lifted, per_product, strict=True)
+            for (share, new), (_, old) in zip(lifted, product_levels, strict=True)
         )
         if thresholds and target in thresholds:
             symbol = "≤" if rule.get("direction", "higher") == "lower" else "≥"
-            how_zh = f"{indicator.title['zh']} {symbol} {num(float(thresholds[target]))} {unit['zh']}"
-            how_en = f"{indicator.title['en']} {symbol} {num(float(thresholds[target]))} {unit['en']}"
+            how_zh = f"{indicator.title['zh']} {symbol} {_u(num(float(thresholds[target])), unit['zh'])}"
+            how_en = f"{indicator.title['en']} {symbol} {_u(num(float(thresholds[target])), unit['en'])}"
         else:
             option = next(
                 (o for o in ctx.compiled.options.get(code, {}).values() if o.get("cp_level") == target), None

@@ -13,7 +13,7 @@ from typing import Any
 from .compiled import CompiledDefinition
 from .pipeline import check_veto, missing_questions, score_points
 from .rules import Context, pts
-from .types import EnterpriseFacts, FrameworkResult
+from .types import EnterpriseFacts, FrameworkResult, round2
 
 BELOW = {"zh": "未达到一级", "en": "Below level 1"}
 
@@ -38,7 +38,7 @@ def level_checks(
     score: float, scenarios: list[dict[str, Any]], levels: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Each level's conditions: score ≥ min_score, and enough scenarios (and constrained ones) at its level."""
-    rounded = round(score, 2)
+    rounded = round2(score)
     checks = []
     for level in sorted(levels, key=lambda item: -float(item.get("min_score", 0))):
         at_level = [
@@ -71,7 +71,7 @@ def level_checks(
 def _next_level_text(check: dict[str, Any], score: float) -> dict[str, str]:
     parts_zh, parts_en = [], []
     if not check["score_met"]:
-        need = float(check["min_score"]) - round(score, 2)
+        need = float(check["min_score"]) - round2(score)
         parts_zh.append(f"总分再提高 {pts(need)} 分")
         parts_en.append(f"{pts(need)} more points")
     if check["scenarios"] < check["min_scenarios"]:

@@ -7,9 +7,16 @@ is stored with a submitted assessment, and re-scoring the same answers gives exa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 Text = dict[str, str]  # {"zh": ..., "en": ...}
+_CENT = Decimal("0.01")
+
+
+def round2(value: float) -> float:
+    """Two decimals, halves rounded up as people do (53.275 → 53.28), after dropping float noise."""
+    return float(Decimal(repr(round(value, 9))).quantize(_CENT, rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
@@ -99,14 +106,14 @@ class DimensionResult:
 
     @property
     def percent(self) -> float | None:
-        return round(100 * self.score / self.max, 2) if self.max > 0 else None
+        return round2(100 * self.score / self.max) if self.max > 0 else None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "title": self.title,
-            "score": round(self.score, 2),
-            "max": round(self.max, 2),
+            "score": round2(self.score),
+            "max": round2(self.max),
             "percent": self.percent,
             "status": self.status,
         }
@@ -138,7 +145,7 @@ class FrameworkResult:
             "framework": self.framework,
             "version": self.version,
             "method": self.method,
-            "score": round(self.score, 2),
+            "score": round2(self.score),
             "level": self.level,
             "veto": self.veto,
             "dimensions": [dimension.to_dict() for dimension in self.dimensions],

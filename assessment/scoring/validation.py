@@ -50,6 +50,8 @@ def _check(
     answers: Mapping[str, Any],
 ) -> list[Problem]:
     kind = question.get("type")
+    if question.get("per_product") and isinstance(value, dict) and kind in ("single", "number", "percentage"):
+        return _check_per_product(compiled, code, question, value, answers)
     if kind == "single":
         if not isinstance(value, str):
             return [
@@ -102,8 +104,6 @@ def _check(
             )
         return problems
     if kind in ("number", "percentage"):
-        if question.get("per_product") and isinstance(value, dict):
-            return _check_per_product(compiled, code, question, value, answers)
         return _check_number(code, question, value)
     if kind == "computed":
         return _check_number(code, question, value)  # an override
@@ -200,8 +200,10 @@ def _check_per_product(
     answers: Mapping[str, Any],
 ) -> list[Problem]:
     problems: list[Problem] = []
+    single = {**question, "per_product": False}
     for item in value.values():
-        problems.extend(_check_number(code, question, item))
+        if item is not None:
+            problems.extend(_check(compiled, code, single, item, answers))
     products_code = compiled.settings.get("products_question")
     products = answers.get(products_code) if products_code else None
     if isinstance(products, list):

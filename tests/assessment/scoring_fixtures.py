@@ -381,7 +381,7 @@ def clean_production() -> dict[str, Any]:
             },
         ],
         "questions": [
-            q("cpt.q.products", "products"),
+            q("cpt.q.products", "products", required=False),
             q("cpt.q.energy", "number", min=0, per_product=True, unit=t("kgce/t")),
             q("cpt.q.process", "single", options=levels),
             q("cpt.q.reuse", "percentage", unit=t("%")),
