@@ -624,3 +624,13 @@ def test_the_command_exits_2_on_a_missing_file(tmp_path):
     with pytest.raises(CommandError) as excinfo:
         call_command("energy_balance", str(tmp_path / "missing.json"))
     assert excinfo.value.returncode == 2
+
+
+def test_it_lists_every_factor_in_the_docs():
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "energy.md").read_text(encoding="utf-8")
+    raw = yaml.safe_load(FACTORS_FILE.read_text(encoding="utf-8"))
+    for entry in raw["factors"]:
+        row = next((line for line in docs.splitlines() if line.startswith(f"| `{entry['key']}` |")), None)
+        assert row is not None, entry["key"]
+        assert f"| {entry['value']} |" in row, entry["key"]
+        assert row.endswith("| yes |" if entry.get("provisional") else "| no |"), entry["key"]
