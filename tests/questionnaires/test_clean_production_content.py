@@ -362,3 +362,10 @@ def test_it_weights_per_product_grades_by_output_share() -> None:
     assert energy.cp_level == "III"  # the worst product decides for the limiting rule
     # 0.25 × 0.20 × 100 = 5 points available; 70 % of them at Ⅰ.
     assert result.details["y"]["I"] == pytest.approx(34.9118 + 0.7 * 5, abs=1e-4)
+
+
+@pytest.mark.parametrize("name", SYSTEMS)
+def test_it_documents_every_indicator(name: str) -> None:
+    doc = (DEFINITIONS.parents[1] / "docs" / "frameworks" / "clean-production.md").read_text(encoding="utf-8")
+    for indicator in indicators(load(name)):
+        assert f"`{indicator['code']}`" in doc, indicator["code"]
