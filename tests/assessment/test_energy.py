@@ -33,7 +33,7 @@ from assessment.selectors.factors import (
     read_factor_file,
 )
 from assessment.services.factors import factor_set_load
-from questionnaires.logic import resolve_answers
+from questionnaires.logic import is_asked, resolve_answers
 from tests.factories import AssessmentFactory
 
 BANK_FILE = Path(__file__).resolve().parents[2] / "questionnaires" / "definitions" / "bank-energy-2025.yaml"
@@ -634,3 +634,10 @@ def test_it_lists_every_factor_in_the_docs():
         assert row is not None, entry["key"]
         assert f"| {entry['value']} |" in row, entry["key"]
         assert row.endswith("| yes |" if entry.get("provisional") else "| no |"), entry["key"]
+
+
+def test_it_asks_the_grid_factor_year_unless_the_carbon_market_factor_is_chosen():
+    question = next(q for q in _bank()["questions"] if q["code"] == "energy.grid_factor_year")
+    assert is_asked(question, {})
+    assert is_asked(question, {"energy.grid_factor_basis": "northeast"})
+    assert not is_asked(question, {"energy.grid_factor_basis": "carbon_market"})
