@@ -41,16 +41,22 @@ class QuestionnaireError(Exception):
         self.messages = messages
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice in one mapping (YAML would silently keep the last)."""
+# libyaml's parser when PyYAML was built with it (about 6x faster); same safe constructor either way.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_BaseLoader):
+    """Safe loader that refuses a key given twice in one mapping (YAML would silently keep the last)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        seen: set[Any] = set()
+        seen: set[tuple[str, str]] = set()
         for key_node, _value in node.value:
-            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = (key_node.tag, key_node.value)  # the resolved tag tells "1" from 1
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                    None, None, f"duplicate key {key_node.value!r}", key_node.start_mark
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
