@@ -1,0 +1,153 @@
+"""The engine on the shipped definition files (questionnaires/definitions/), read without a database."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assessment.scoring import EnterpriseFacts, score_assessment, score_framework
+from questionnaires.loader import resolved_definitions
+
+# DOMAIN §4 worked example (the same answers as tests/questionnaires/test_sme_digital_content.py, which
+# checks the data's points; here the engine scores them end to end).
+SME_WORKED_EXAMPLE: dict[str, Any] = {
+    "dig24.q.network": ["control_network", "application_network"],
+    "dig24.q.devices_total": 100,
+    "dig24.q.devices_digital": 50,
+    "dig24.q.devices_networked": 30,
+    "dig24.q.data_collection_areas": [
+        "planning_scheduling",
+        "production_control",
+        "quality",
+        "equipment",
+        "energy",
+        "warehousing_logistics",
+        "finance",
+    ],
+    "dig24.q.information_systems": "several_areas",
+    "dig24.q.network_security": ["policy", "boundary_detection"],
+    "dig24.q.data_security": ["products"],
+    "dig24.q.planning_execution": "retrofitting",
+    "dig24.q.management_mechanisms": ["systems_operation", "data_management"],
+    "dig24.q.talent_measures": ["dedicated_staff", "regular_training"],
+    "dig24.q.digital_investment_3y": 1200,
+    "dig24.q.revenue_last_year": 3000,
+    "dig24.q.revenue_year_before": 2600,
+    "dig24.q.revenue_two_years_before": 2400,
+    "dig24.q.energy_last_year": 540,
+    "dig24.q.energy_year_before": 520,
+    "dig24.q.pass_rate_before": 98.5,
+    "dig24.q.pass_rate_after": 98.5,
+    "dig24.q.employees_last_year": 100,
+    "dig24.q.employees_year_before": 100,
+    "dig24.q.operating_cost_last_year": 2400,
+    "dig24.q.operating_cost_year_before": 2080,
+}
+# Six scenarios at level 2, three of them constrained (product design, marketing, production control).
+LEVEL_TWO_SCENARIOS = {
+    "dig24.scenario.product_design": 2,
+    "dig24.scenario.marketing": 2,
+    "dig24.scenario.production_control": 2,
+    "dig24.scenario.process_design": 2,
+    "dig24.scenario.after_sales": 2,
+    "dig24.scenario.planning_scheduling": 2,
+}
+
+DEFINITIONS = {
+    f"{d['framework']}@{d['version']}": d for d in resolved_definitions() if d.get("kind") == "framework"
+}
+
+
+def test_it_ships_a_definition_for_every_method():
+    assert {d["method"] for d in DEFINITIONS.values()} == {
+        "green_factory_2025",
+        "green_factory_2018",
+        "clean_production",
+        "sme_digital_2024",
+    }
+
+
+def test_it_reproduces_the_domain_sme_digital_example_53_275():
+    result = score_framework(definition=DEFINITIONS["sme_digital@2024"], answers=SME_WORKED_EXAMPLE)
+    assert result.score == pytest.approx(53.275)
+    assert result.to_dict()["score"] == 53.28  # two decimals, half up
+    assert [round(d.score, 6) for d in result.dimensions] == [25.15, 13.125, 15.0]
+    # No scenario rated: the score alone gives no level (DOMAIN §4: 二级 only with the scenario conditions).
+    assert result.level["code"] == "none"
+
+
+def test_it_gives_the_sme_example_level_two_once_the_scenario_conditions_hold():
+    answers = {**SME_WORKED_EXAMPLE, **LEVEL_TWO_SCENARIOS}
+    assert score_framework(definition=DEFINITIONS["sme_digital@2024"], answers=answers).level["code"] == "L2"
+    answers["dig24.scenario.production_control"] = 1  # only two constrained scenarios at level 2 now
+    result = score_framework(definition=DEFINITIONS["sme_digital@2024"], answers=answers)
+    assert result.level["code"] == "L1"
+    assert result.details["next_level"]["code"] == "L2"
+
+
+def test_it_shows_the_green_factory_score_when_a_veto_item_fails():
+    answers = {"mgmt.lawful_compliant": False, "mgmt.energy_management_system": True}
+    result = score_framework(definition=DEFINITIONS["green_factory@2025"], answers=answers)
+    assert "gf25.pre.lawful" in [item["code"] for item in result.veto["failed"]]
+    assert result.level is None
+
+
+def _value(question: dict[str, Any]) -> st.SearchStrategy:
+    kind = question["type"]
+    if kind == "yesno":
+        return st.booleans()
+    if kind == "single":
+        return st.sampled_from([o["code"] for o in question["options"]])
+    if kind == "multiple":
+        plain = [o["code"] for o in question["options"] if not o.get("exclusive")]
+        exclusive = [[o["code"]] for o in question["options"] if o.get("exclusive")]
+        return st.one_of(st.lists(st.sampled_from(plain), unique=True, min_size=1), *map(st.just, exclusive))
+    if kind == "level":
+        return st.integers(1, 4)
+    if kind in ("number", "percentage"):
+        low = question.get("min", 0)
+        high = question.get("max", 100 if kind == "percentage" else low + 10_000)
+        return st.floats(low, high, allow_nan=False)
+    if kind == "products":
+        return st.just([{"name": "A", "share": 70}, {"name": "B", "share": 30}])
+    if kind == "text":
+        return st.text(max_size=5)
+    if kind == "computed":
+        return st.floats(0, 100, allow_nan=False)  # an override
+    return st.none()
+
+
+def answers_for(definitions: list[dict[str, Any]]) -> st.SearchStrategy:
+    questions = {q["code"]: q for d in definitions for q in d["questions"] if q["type"] != "file"}
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            code: st.none() if q["type"] == "computed" and not q.get("formula") else _value(q)
+            for code, q in questions.items()
+        },
+    )
+
+
+ALL = list(DEFINITIONS.values())
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+@given(answers=answers_for(ALL), industry=st.sampled_from([None, "C13", "C22", "C2211", "C26"]))
+def test_it_keeps_every_shipped_framework_within_bounds_and_reproducible(answers, industry):
+    answers = {code: value for code, value in answers.items() if value is not None}
+    enterprise = EnterpriseFacts(industry=industry, size_class="small")
+    result = score_assessment(definitions=ALL, answers=answers, enterprise=enterprise)
+    for framework in result.frameworks:
+        assert 0 <= framework.score <= 100
+        for indicator in framework.indicators:
+            assert -1e-9 <= indicator.earned <= indicator.available + 1e-9
+        for dimension in framework.dimensions:
+            assert -1e-9 <= dimension.score <= dimension.max + 1e-9
+    stored = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
+    assert score_assessment(definitions=ALL, answers=answers, enterprise=enterprise).to_dict() == stored
