@@ -184,7 +184,10 @@ def load_definitions(*, directory: Path | None = None) -> LoadReport:
     report = LoadReport(warnings=[str(p) for p in problems])
     refused: list[str] = []
     with transaction.atomic():
-        existing = {(v.framework, v.version): v for v in QuestionnaireVersion.objects.select_for_update()}
+        existing = {
+            (v.framework, v.version): v
+            for v in QuestionnaireVersion.objects.select_for_update().defer("definition")
+        }
         for name, definition in resolve_definitions(files):
             key = (definition["framework"], definition["version"])
             label = f"{key[0]}@{key[1]}"
