@@ -526,12 +526,12 @@ class _Calculation:
             pattern = re.compile(rf"^ef\.grid\.{re.escape(basis)}\.(\d{{4}})$")
             years = {int(m.group(1)): key for key in self.table if (m := pattern.match(key))}
             if year is not None:
-                self.grid_key = years.get(int(year))
+                self.grid_key = years.get(int(year)) if year == year.to_integral_value() else None
             elif years:
                 self.grid_key = years[max(years)]
         explicit = bool(self.raw.get("energy.grid_factor_basis")) or year is not None
         if self.grid_key is None and (explicit or self.values.get("energy.grid_electricity_kwh", 0) > 0):
-            wanted = basis if year is None else f"{basis} {int(year)}"
+            wanted = basis if year is None else f"{basis} {_fmt(year).replace(',', '')}"
             self._error(
                 "grid_factor_unknown",
                 "energy.grid_factor_year" if year is not None else "energy.grid_factor_basis",

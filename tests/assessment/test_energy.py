@@ -641,3 +641,8 @@ def test_it_asks_the_grid_factor_year_unless_the_carbon_market_factor_is_chosen(
     assert is_asked(question, {})
     assert is_asked(question, {"energy.grid_factor_basis": "northeast"})
     assert not is_asked(question, {"energy.grid_factor_basis": "carbon_market"})
+
+
+def test_it_rejects_a_fractional_grid_factor_year(factors):
+    balance = energy_balance(inputs={**BASIC, "energy.grid_factor_year": 2022.5}, factors=factors)
+    assert issue_codes(balance.errors) == ["grid_factor_unknown"]
