@@ -279,6 +279,12 @@ class EnergyBalance:
     def provisional(self) -> bool:
         return any(entry.get("provisional") for entry in self.factors_used.values())
 
+    def indicator_provisional(self, code: str) -> bool:
+        """Whether an output rests on a provisional coefficient or factor (shown as such to officials)."""
+        indicator = self.indicators.get(code)
+        keys = indicator.factor_keys if indicator is not None else ()
+        return any(self.factors_used.get(key, {}).get("provisional") for key in keys)
+
     def value(self, code: str) -> Decimal | None:
         indicator = self.indicators.get(code)
         return None if indicator is None else indicator.value
@@ -289,7 +295,10 @@ class EnergyBalance:
             "factor_set": dict(self.factor_set),
             "grid_factor_key": self.grid_factor_key,
             "provisional": self.provisional,
-            "indicators": {code: ind.to_dict() for code, ind in self.indicators.items()},
+            "indicators": {
+                code: {**ind.to_dict(), "provisional": self.indicator_provisional(code)}
+                for code, ind in self.indicators.items()
+            },
             "errors": [issue.to_dict() for issue in self.errors],
             "warnings": [issue.to_dict() for issue in self.warnings],
             "previous_errors": [issue.to_dict() for issue in self.previous_errors],

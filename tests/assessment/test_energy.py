@@ -420,6 +420,9 @@ def test_it_serialises_to_json(factors):
     assert total["trend"] == {"previous": 480.05, "change": 0.0, "change_percent": 0.0}
     assert data["factors_used"]["coef.raw_coal"]["value"] == "0.7143"
     assert data["provisional"] is True
+    # Energy rests on provisional GB/T 2589 values in circulation; the plot ratio on no factor at all.
+    assert total["provisional"] is True
+    assert data["indicators"]["calc.plot_ratio"]["provisional"] is False
 
 
 def test_it_takes_its_inputs_from_the_answers():
