@@ -129,14 +129,15 @@ class AccountFieldsMixin(forms.Form):
         validators=[get_user_model().username_validator],
     )
     display_name = forms.CharField(label=_("姓名"), max_length=100)
+    # Passwords are re-rendered after a validation error elsewhere in the form, so nothing typed is lost.
     password1 = forms.CharField(
         label=_("密码"),
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
         help_text=_("至少10个字符，不能全为数字，不能过于常见。"),
     )
     password2 = forms.CharField(
-        label=_("确认密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("确认密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True)
     )
 
     def clean_username(self) -> str:

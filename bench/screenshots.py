@@ -1,0 +1,128 @@
+"""Screenshots of pages in both languages, with real Chromium (Playwright), against a running server.
+
+    .venv/bin/python manage.py setup_demo
+    .venv/bin/python manage.py runserver 127.0.0.1:8766 &
+    .venv/bin/python bench/screenshots.py --base http://127.0.0.1:8766 [--only signup,home_sme]
+
+Writes docs/screenshots/<name>.<lang>.png (lang: zh, en). Other areas add their pages to SHOTS.
+The demo logins come from `manage.py seed_demo` (password demo-pass-2026).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "demo-pass-2026"
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+LANGUAGES = {"zh": "zh-hans", "en": "en"}
+
+
+@dataclass(frozen=True)
+class Shot:
+    name: str
+    path: str
+    user: str | None = None  # demo username to sign in as, None for anonymous
+    prepare: Callable[[Page], None] | None = None  # e.g. fill a form before the picture
+    full_page: bool = True
+    viewport: tuple[int, int] = (1280, 900)
+
+
+def _signup_with_errors(page: Page) -> None:
+    """Fill the sign-up form with typical mistakes and submit, to show the messages at the fields."""
+    page.fill("#id_username", "harbin_new")
+    page.fill("#id_display_name", "周经理")
+    page.fill("#id_email", "zhou@example.com")
+    page.fill("#id_password1", "Lvzhiping-2026!")
+    page.fill("#id_password2", "Lvzhiping-2026!")
+    page.fill("#id_name", "哈尔滨北方粮油有限公司")
+    page.fill("#id_uscc", "91230100MA00000Z1X")
+    page.select_option("#id_city_code", "230100")
+    page.select_option("#id_industry_division", "C13")
+    page.fill("#id_employees", "-5")
+    page.fill("#id_revenue", "3200")
+    page.fill("#id_contact_name", "周经理")
+    page.fill("#id_contact_phone", "0451-88886666")
+    page.fill("#id_contact_email", "zhou@example.com")
+    page.click("#main form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+SHOTS: list[Shot] = [
+    Shot("login", "/accounts/login/"),
+    Shot("signup", "/signup/"),
+    Shot("signup_errors", "/signup/", prepare=_signup_with_errors),
+    Shot("home_sme_manager", "/", user="sme_manager"),
+    Shot("members", "/enterprise/members/", user="sme_manager"),
+    Shot("home_sme_contributor", "/", user="sme_contributor"),
+    Shot("home_city_official", "/", user="city_official"),
+    Shot("home_province_official", "/", user="province_official"),
+    Shot("home_admin", "/", user="admin"),
+]
+
+
+def login(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#main form button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def take(base: str, shots: list[Shot], out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for shot in shots:
+                for suffix, language in LANGUAGES.items():
+                    context = browser.new_context(
+                        viewport={"width": shot.viewport[0], "height": shot.viewport[1]}, locale=language
+                    )
+                    context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+                    page = context.new_page()
+                    errors: list[str] = []
+                    page.on("console", lambda msg, errors=errors: errors.append(msg.text) if msg.type == "error" else None)
+                    if shot.user:
+                        login(page, base, shot.user)
+                    page.goto(base + shot.path)
+                    if shot.prepare:
+                        shot.prepare(page)
+                    target = out / f"{shot.name}.{suffix}.png"
+                    page.screenshot(path=str(target), full_page=shot.full_page)
+                    written.append(target)
+                    print(f"{target.relative_to(out.parent.parent)}{'  console errors: ' + '; '.join(errors) if errors else ''}")
+                    context.close()
+        finally:
+            browser.close()
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--base", default="http://127.0.0.1:8766")
+    parser.add_argument("--only", default="", help="comma-separated shot names")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+    wanted = {name for name in args.only.split(",") if name}
+    shots = [shot for shot in SHOTS if not wanted or shot.name in wanted]
+    take(args.base.rstrip("/"), shots, args.out)
+
+
+if __name__ == "__main__":
+    main()
