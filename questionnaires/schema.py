@@ -413,7 +413,7 @@ class _FileChecker:
         self.text(q, "text", where)
         self.provenance(q, where)
         if "source" not in q:
-            self.warn(where, "question has no source (standard and clause, or document)")
+            self.error(where, "question has no source (standard and clause, or document)")
         self.check_help(q.get("help"), where, qtype)
         for key in ("required", "constrained", "per_product"):
             self.flag(q, key, where)
@@ -452,16 +452,22 @@ class _FileChecker:
             self.check_applies(q["applies"], where)
 
     def check_help(self, help_: Any, where: str, qtype: str | None) -> None:
+        """Help is required for questions a person answers (what it means at least); computed ones
+        explain themselves by their formula or calculator derivation."""
+        asked = qtype != "computed"
         if help_ is None:
-            if qtype != "computed":
-                self.warn(where, "question has no help (what, how, example, why)")
+            if asked:
+                self.error(where, "question has no help (what, how, example, why)")
             return
         if not self.keys(help_, f"{where}.help", HELP_KEYS):
             return
         for key in sorted(HELP_KEYS & set(help_)):
             self.bilingual(help_[key], where, f"help.{key}")
-        if "what" not in help_:
-            self.warn(where, "help has no 'what'")
+        if asked and "what" not in help_:
+            self.error(where, "help has no 'what' (what the question means)")
+        missing = [key for key in ("how", "example", "why") if key not in help_]
+        if asked and missing:
+            self.warn(where, f"help has no {', '.join(missing)}")
 
     def check_range(self, q: dict, where: str, qtype: str | None) -> None:
         for key in ("min", "max"):

@@ -33,7 +33,7 @@ def problems_with_bank(tmp_path: Path, path: Path) -> list[str]:
 def test_it_accepts_the_valid_fixtures() -> None:
     files, problems = validate_definition_files(VALID)
     assert len(files) == 3
-    assert problems == []
+    assert errors(problems) == []
 
 
 def test_it_accepts_the_unbroken_base_of_the_broken_fixtures(tmp_path: Path) -> None:
@@ -105,15 +105,25 @@ def test_it_accepts_clean_production_weights_as_fractions_or_percentages() -> No
     assert errors(check_definitions({"cp.yaml": base})) == []
 
 
-def test_it_warns_without_failing_on_missing_help_and_question_source() -> None:
+def test_it_requires_help_and_source_on_questions_and_warns_on_thin_help() -> None:
     files, _ = read_definition_files(VALID)
     bank = dict(files[next(name for name in files if name.endswith("bank-shared-2025.yaml"))])
-    bank["questions"] = [
-        {k: v for k, v in q.items() if k not in ("help", "source")} for q in bank["questions"]
+    stripped = [{k: v for k, v in q.items() if k not in ("help", "source")} for q in bank["questions"]]
+    found = [
+        str(p) for p in errors(check_definitions({"bank-shared-2025.yaml": {**bank, "questions": stripped}}))
     ]
+    assert "bank-shared-2025.yaml: shared.has_ems: question has no help (what, how, example, why)" in found
+    assert (
+        "bank-shared-2025.yaml: shared.has_ems: question has no source (standard and clause, or document)"
+        in found
+    )
+    assert not any("shared.energy_per_output: question has no help" in p for p in found)  # computed
     problems = check_definitions({"bank-shared-2025.yaml": bank})
-    assert problems and errors(problems) == []
+    assert errors(problems) == []
     assert {p.severity for p in problems} == {"warning"}
+    assert "bank-shared-2025.yaml: shared.has_ems: warning: help has no how, example, why" in map(
+        str, problems
+    )
 
 
 def test_it_finds_a_cycle_and_its_path() -> None:
