@@ -322,6 +322,8 @@ class _FileChecker:
             for key in ("method", "settings", "prerequisites", "dimensions", "applies_to", "uses"):
                 if key in data:
                     self.error("(file)", f"a bank has no {key!r}")
+            if not isinstance(data.get("questions"), list) or not data["questions"]:
+                self.error("(file)", "a bank needs a non-empty list of questions")
             if data.get("status") not in (None, "current", "legacy", "bank"):
                 self.error("(file)", "status of a bank must be current, legacy or bank")
         self.check_questions(data.get("questions"))
@@ -493,12 +495,12 @@ class _FileChecker:
             if not self.keys(option, owhere, OPTION_KEYS, ["code", "text"]):
                 continue
             code = option.get("code")
-            if (
-                isinstance(code, bool)
-                or not isinstance(code, str | int)
-                or not OPTION_CODE_RE.match(str(code))
-            ):
-                self.error(owhere, f"option code {code!r} must be a short word like 'a' or 'none'")
+            if not isinstance(code, str) or not OPTION_CODE_RE.match(code):
+                # Answers store the code as a string: YAML's 1, yes, no, on, off must be quoted.
+                self.error(
+                    owhere,
+                    f"option code {code!r} must be a short quoted word like 'a', 'none' or '1'",
+                )
             elif str(code) in seen:
                 self.error(where, f"duplicate option code {code!r}")
             else:
