@@ -115,3 +115,17 @@ def can_manage_enterprise(user: User, enterprise: Enterprise) -> bool:
         and membership.enterprise_id == enterprise.pk
         and membership.role == Membership.Role.MANAGER
     )
+
+
+def get_assessment_for_member(user: User, pk: int) -> Assessment:
+    """The assessment `pk` of the user's own enterprise, for writing (one query on the usual path: the
+    SME journey's autosave). Otherwise the same answers as get_assessment_for_user(write=True): 404 for
+    an assessment the user may not see, 403 for one they may see but not change."""
+    if user.is_authenticated:
+        try:
+            return Assessment.objects.select_related("enterprise").get(
+                pk=pk, enterprise__memberships__user=user
+            )
+        except (Assessment.DoesNotExist, ValueError, TypeError):
+            pass
+    return get_assessment_for_user(user, pk, write=True)
