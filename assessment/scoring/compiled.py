@@ -62,6 +62,7 @@ class CompiledDefinition:
     has_conditional_computed: bool
     scored_questions: set[str] = field(default_factory=set)
     provisional: bool = False
+    text_cache: dict[tuple[Any, ...], Text] = field(default_factory=dict)  # rule wording, see rules.py
 
 
 def _text(value: Any, fallback: str) -> Text:

@@ -103,8 +103,19 @@ def score_framework(
     returning them); computed questions with a `calculator` key take their value from it.
     Raises ScoringInputError for invalid answers or an unknown method.
     """
+    return _score(definition, answers, enterprise, _calculator_outputs(calculator, answers), validate=True)
+
+
+def _score(
+    definition: dict[str, Any],
+    answers: Mapping[str, Any],
+    enterprise: EnterpriseFacts | None,
+    outputs: Mapping[str, Any] | None,
+    *,
+    validate: bool,
+) -> FrameworkResult:
     compiled = compile_definition(definition)
-    ctx = prepare(compiled, answers, enterprise, _calculator_outputs(calculator, answers))
+    ctx = prepare(compiled, answers, enterprise, outputs, validate=validate)
     return _METHODS[compiled.method](compiled, ctx, enterprise)
 
 
@@ -173,10 +184,8 @@ def score_assessment(
     if problems:
         raise ScoringInputError("invalid answers", problems)
     outputs = _calculator_outputs(calculator, answers)
-    results = [
-        score_framework(definition=definition, answers=answers, enterprise=enterprise, calculator=outputs)
-        for definition in definitions
-    ]
+    # Validated above, all frameworks at once.
+    results = [_score(definition, answers, enterprise, outputs, validate=False) for definition in definitions]
     titles = {definition.get("framework"): definition.get("title") for definition in definitions}
     missing: list[str] = []
     seen: set[str] = set()

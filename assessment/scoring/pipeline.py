@@ -38,10 +38,12 @@ def prepare(
     answers: Mapping[str, Any],
     enterprise: EnterpriseFacts | None,
     calculator: Calculator | None,
+    *,
+    validate: bool = True,
 ) -> Context:
     """Validate the framework's answers, drop those of questions not asked, fill computed questions."""
     own = {code: value for code, value in answers.items() if code in compiled.questions}
-    problems = problems_in(compiled, own, allow_unknown=True)
+    problems = problems_in(compiled, own, allow_unknown=True) if validate else []
     if problems:
         raise ScoringInputError(f"invalid answers for {compiled.framework}@{compiled.version}", problems)
     current = effective_answers(compiled.definition, own) if compiled.has_conditions else own

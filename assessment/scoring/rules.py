@@ -105,6 +105,17 @@ def _numeric_values(
     return [(share, float(item)) for share, item in pairs]
 
 
+def _cached_text(ctx: Context, indicator: Indicator, available: float, build: Callable[[], Text]) -> Text:
+    """A rule's wording depends only on the definition, the available points and the industry: build once."""
+    key = (indicator.code, available, ctx.industry)
+    text = ctx.compiled.text_cache.get(key)
+    if text is None:
+        text = build()
+        if len(ctx.compiled.text_cache) < 20_000:
+            ctx.compiled.text_cache[key] = text
+    return text
+
+
 def _missing(rule_text: Text, codes: list[str]) -> Rating:
     return Rating(status="missing", rule=rule_text, missing=list(codes))
 
@@ -146,20 +157,23 @@ def _linear(indicator: Indicator, rule: Mapping[str, Any], available: float, ctx
     lower = direction == "lower"
     note_zh = f"（{industry_key} 行业值）" if industry_key else ""
     note_en = f" ({industry_key} sector values)" if industry_key else ""
-    if lower:
-        text = {
-            "zh": f"逆向指标：≤ 引领值 {num(leading)} 得满分 {pts(available)} 分，≥ 基准值 {num(benchmark)} 得 0 分，"
-            f"其间线性计分{note_zh}",
-            "en": f"Lower is better: full {pts(available)} points at or below the leading value {num(leading)}, "
-            f"0 at or above the benchmark {num(benchmark)}, linear in between{note_en}",
-        }
-    else:
-        text = {
+
+    def build() -> Text:
+        if lower:
+            return {
+                "zh": f"逆向指标：≤ 引领值 {num(leading)} 得满分 {pts(available)} 分，≥ 基准值 {num(benchmark)} 得 0 分，"
+                f"其间线性计分{note_zh}",
+                "en": f"Lower is better: full {pts(available)} points at or below the leading value {num(leading)}, "
+                f"0 at or above the benchmark {num(benchmark)}, linear in between{note_en}",
+            }
+        return {
             "zh": f"正向指标：≥ 引领值 {num(leading)} 得满分 {pts(available)} 分，≤ 基准值 {num(benchmark)} 得 0 分，"
             f"其间线性计分{note_zh}",
             "en": f"Higher is better: full {pts(available)} points at or above the leading value {num(leading)}, "
             f"0 at or below the benchmark {num(benchmark)}, linear in between{note_en}",
         }
+
+    text = _cached_text(ctx, indicator, available, build)
     value = ctx.answers.get(code)
     values = _numeric_values(ctx, question, value)
     if values is None:
@@ -322,11 +336,15 @@ def _bands(indicator: Indicator, rule: Mapping[str, Any], available: float, ctx:
     weight = indicator.weight
     scale = available / weight if weight > 0 else 0.0
     unit = _unit(question)
-    listing = "；".join(f"{_band_text(b)} → {pts(float(b.get('points', 0)) * scale)}" for b in bands)
-    text = {
-        "zh": f"按区间计分{_paren(unit['zh'], '（', '）')}：{listing}",
-        "en": f"Banded{_paren(unit['en'], ' (', ')')}: " + listing.replace("；", "; "),
-    }
+
+    def build() -> Text:
+        listing = "；".join(f"{_band_text(b)} → {pts(float(b.get('points', 0)) * scale)}" for b in bands)
+        return {
+            "zh": f"按区间计分{_paren(unit['zh'], '（', '）')}：{listing}",
+            "en": f"Banded{_paren(unit['en'], ' (', ')')}: " + listing.replace("；", "; "),
+        }
+
+    text = _cached_text(ctx, indicator, available, build)
     value = ctx.answers.get(code)
     values = _numeric_values(ctx, question, value)
     if values is None:
@@ -404,14 +422,20 @@ def _levels(indicator: Indicator, rule: Mapping[str, Any], available: float, ctx
     thresholds = rule.get("thresholds")
     if thresholds:
         direction = rule.get("direction", "higher")
-        symbol = "≤" if direction == "lower" else "≥"
-        present = [lvl for lvl in CP_LEVELS if lvl in thresholds]
-        listing = "，".join(f"{CP_NUMERALS[lvl]}级 {symbol} {num(float(thresholds[lvl]))}" for lvl in present)
-        listing_en = ", ".join(f"level {lvl} {symbol} {num(float(thresholds[lvl]))}" for lvl in present)
-        text = {
-            "zh": f"{listing}{_paren(unit['zh'], '（', '）')}，达到的最高级别计入",
-            "en": f"{listing_en}{_paren(unit['en'], ' (', ')')}; the best level met counts",
-        }
+
+        def build() -> Text:
+            symbol = "≤" if direction == "lower" else "≥"
+            present = [lvl for lvl in CP_LEVELS if lvl in thresholds]
+            listing = "，".join(
+                f"{CP_NUMERALS[lvl]}级 {symbol} {num(float(thresholds[lvl]))}" for lvl in present
+            )
+            listing_en = ", ".join(f"level {lvl} {symbol} {num(float(thresholds[lvl]))}" for lvl in present)
+            return {
+                "zh": f"{listing}{_paren(unit['zh'], '（', '）')}，达到的最高级别计入",
+                "en": f"{listing_en}{_paren(unit['en'], ' (', ')')}; the best level met counts",
+            }
+
+        text = _cached_text(ctx, indicator, available, build)
         values = _numeric_values(ctx, question, value)
         if values is None:
             return _missing(text, [code])

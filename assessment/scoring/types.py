@@ -86,7 +86,7 @@ class IndicatorResult:
             "parent": self.parent,
             "questions": list(self.questions),
             "answer": self.answer,
-            "rule": self.rule,
+            "rule": dict(self.rule),
             "earned": round(self.earned, 4),
             "available": round(self.available, 4),
             "status": self.status,
