@@ -163,6 +163,8 @@ def target_value(effect: Effect, current: Any, question: Mapping[str, Any] | Non
     (nothing to simulate) and the missing answer is reported by the completeness check instead.
     """
     number = _number(current)
+    if effect.form == "value" and (question or {}).get("per_product"):
+        return _per_product_target(effect.target, current, question or {})
     if effect.form == "value":
         return current == effect.target, effect.target
     if effect.form == "at_least":
@@ -189,6 +191,25 @@ def target_value(effect: Effect, current: Any, question: Mapping[str, Any] | Non
     order = [o["code"] for o in (question or {}).get("options", [])]
     merged = set(chosen) | set(effect.target)
     return False, sorted(merged, key=lambda c: order.index(c) if c in order else len(order))
+
+
+def _option_rank(question: Mapping[str, Any], code: Any) -> float:
+    """How good an option is: its clean-production level, else its points (unknown: worst)."""
+    option = next((o for o in question.get("options", []) if o.get("code") == code), None)
+    if option is None:
+        return -1
+    if "cp_level" in option:
+        return _LEVEL_ORDER.get(option["cp_level"], 0)
+    return float(option.get("points", 0))
+
+
+def _per_product_target(target: Any, current: Any, question: Mapping[str, Any]) -> tuple[bool, Any]:
+    """A per-product answer ({product: value}): raise every product below the target to it."""
+    if not isinstance(current, Mapping) or not current:
+        return True, current
+    wanted = _option_rank(question, target)
+    improved = {name: (target if _option_rank(question, value) < wanted else value) for name, value in current.items()}
+    return improved == dict(current), improved
 
 
 def _gains(before: AssessmentResult, after: AssessmentResult,
