@@ -258,14 +258,14 @@ def _options(indicator: Indicator, rule: Mapping[str, Any], available: float, ct
         room = weight - points
         listed, total = [], 0.0
         for option in candidates:
-            if total >= room - _EPS:
+            if total >= room - _EPS or len(listed) == 4:  # name at most four options
                 break
             listed.append(option)
             total += float(option["points"])
         gain = min(total, room) * scale
         if listed and gain > _EPS:
-            names_zh = "、".join(f"「{_option_text(o)['zh']}」" for o in listed[:4])
-            names_en = ", ".join(f"'{_option_text(o)['en']}'" for o in listed[:4])
+            names_zh = "、".join(f"「{_option_text(o)['zh']}」" for o in listed)
+            names_en = ", ".join(f"'{_option_text(o)['en']}'" for o in listed)
             rating.gap = {
                 "zh": f"增加{names_zh}可得 +{pts(gain)} 分",
                 "en": f"add {names_en} for +{pts(gain)} points",

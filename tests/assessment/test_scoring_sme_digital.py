@@ -116,3 +116,15 @@ def test_it_lists_unrated_scenarios_as_missing_and_counts_them_at_no_level():
     assert "dgt.s01" in result.missing
     assert result.details["scenarios"][0]["level"] is None
     assert result.level["code"] == "L4"  # 15 at level 4, 9 constrained: still enough
+
+
+def test_it_names_at_most_four_options_and_the_points_they_bring():
+    definition = sme_digital()
+    network = next(q for q in definition["questions"] if q["code"] == "dgt.q.network")
+    network["options"][:4] = [{**option, "points": 1} for option in network["options"][:4]]
+    network["options"][4:4] = [
+        {"code": f"x{i}", "text": {"zh": f"x{i}", "en": f"x{i}"}, "points": 1} for i in range(4)
+    ]
+    result = score_framework(definition=definition, answers={**sme_answers(), "dgt.q.network": ["none"]})
+    item = indicator(result, "dgt.base.network")
+    assert item.gap["en"] == "add 'option a', 'option b', 'option c', 'option d' for +4 points"
