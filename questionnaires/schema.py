@@ -147,6 +147,15 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 
 
+def one_of(value: Any, allowed: Iterable[str]) -> bool:
+    """`value in allowed` for any value read from a file (a list or dict is never a member)."""
+    return isinstance(value, str) and value in allowed
+
+
+def as_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -303,7 +312,7 @@ class _FileChecker:
         if data.get("schema") != SCHEMA_VERSION:
             self.error("(file)", f"schema must be {SCHEMA_VERSION}")
         kind = data.get("kind")
-        if kind not in KINDS:
+        if not one_of(kind, KINDS):
             self.error("(file)", f"kind must be one of {sorted(KINDS)}, not {kind!r}")
         if not isinstance(data.get("framework"), str) or not re.match(
             r"^[a-z][a-z0-9_]*$", data["framework"]
@@ -360,10 +369,10 @@ class _FileChecker:
             if key not in data:
                 self.error("(file)", f"missing required key {key!r}")
         method = data.get("method")
-        if method is not None and method not in METHODS:
+        if method is not None and not one_of(method, METHODS):
             self.error("(file)", f"method must be one of {sorted(METHODS)}, not {method!r}")
-        self.method = method if method in METHODS else None
-        if "status" in data and data["status"] not in STATUSES:
+        self.method = method if one_of(method, METHODS) else None
+        if "status" in data and not one_of(data["status"], STATUSES):
             self.error("(file)", f"status must be one of {sorted(STATUSES)}, not {data['status']!r}")
         applies_to = data.get("applies_to")
         if applies_to is not None and self.keys(applies_to, "applies_to", APPLIES_TO_KEYS):
@@ -409,7 +418,7 @@ class _FileChecker:
     def check_question(self, q: dict, where: str) -> None:
         self.keys(q, where, QUESTION_KEYS, ["code", "type", "text"])
         qtype = q.get("type")
-        if qtype not in QUESTION_TYPES:
+        if not one_of(qtype, QUESTION_TYPES):
             self.error(where, f"type must be one of {sorted(QUESTION_TYPES)}, not {qtype!r}")
             qtype = None
         self.text(q, "text", where)
@@ -509,7 +518,7 @@ class _FileChecker:
             self.provenance(option, owhere)
             if "points" in option and (not is_number(option["points"]) or option["points"] < 0):
                 self.error(owhere, "points must be a number ≥ 0")
-            if "cp_level" in option and option["cp_level"] not in CP_LEVELS:
+            if "cp_level" in option and not one_of(option["cp_level"], CP_LEVELS):
                 self.error(owhere, f"cp_level must be one of {sorted(CP_LEVELS)}")
             self.flag(option, "exclusive", owhere)
             if option.get("exclusive"):
@@ -598,7 +607,9 @@ class _FileChecker:
             self.error(where, "applies is empty")
         self.industries(applies.get("industries"), where)
         sizes = applies.get("size_classes")
-        if sizes is not None and (not isinstance(sizes, list) or not sizes or not set(sizes) <= SIZE_CLASSES):
+        if sizes is not None and (
+            not isinstance(sizes, list) or not sizes or not all(one_of(x, SIZE_CLASSES) for x in sizes)
+        ):
             self.error(where, f"size_classes must be a list of {sorted(SIZE_CLASSES)}")
         if "when" in applies:
             self.check_condition(applies["when"], where, "applies.when")
@@ -733,7 +744,7 @@ class _FileChecker:
             self.error(where, "rule must be a mapping")
             return
         rtype = rule.get("type")
-        if rtype not in RULE_KEYS:
+        if not one_of(rtype, RULE_KEYS):
             self.error(where, f"rule.type must be one of {sorted(RULE_KEYS)}, not {rtype!r}")
             return
         rwhere = f"{where}.rule"
@@ -1042,20 +1053,21 @@ def _resolve_references(
         else:
             checker.error(where, f"{what} {code!r} is not a question of this file or of a bank it uses")
     for where, code, types, what in checker.typed_refs:
-        if code in available:
+        if isinstance(code, str) and code in available:
             qtype = available[code][0].get("type")
-            if qtype not in types:
+            if not one_of(qtype, types):
                 checker.error(
                     where, f"{what} {code!r} is a {qtype} question; expected {' or '.join(sorted(types))}"
                 )
     # Condition values must be possible answers of the question they test.
     for where, key, cond in checker.condition_values:
-        question = available.get(cond.get("question"), ({}, ""))[0]
+        tested = cond.get("question")
+        question = available.get(tested, ({}, ""))[0] if isinstance(tested, str) else {}
         qtype = question.get("type")
         values = [cond[op] for op in ("equals", "not_equals") if op in cond]
         values += cond["in"] if isinstance(cond.get("in"), list) else []
         if qtype in ("single", "multiple"):
-            codes = {str(o.get("code")) for o in question.get("options") or [] if isinstance(o, dict)}
+            codes = {str(o.get("code")) for o in as_list(question.get("options")) if isinstance(o, dict)}
             for value in values:
                 if str(value) not in codes:
                     checker.error(
@@ -1074,10 +1086,10 @@ def _resolve_references(
                     checker.error(where, f"{key} compares level question {cond['question']} with {value!r}")
     # Options rules: option points within the weight, and full marks reachable (points methods).
     for where, code, weight in checker.option_rules:
-        if code not in available:
+        if not isinstance(code, str) or code not in available:
             continue
         question = available[code][0]
-        points = [o.get("points") for o in question.get("options") or [] if isinstance(o, dict)]
+        points = [o.get("points") for o in as_list(question.get("options")) if isinstance(o, dict)]
         if any(p is None for p in points):
             checker.error(where, f"options rule reads {code}, whose options do not all carry points")
             continue
@@ -1091,9 +1103,9 @@ def _resolve_references(
         if checker.method in POINTS_METHODS and best < weight - WEIGHT_TOLERANCE:
             checker.error(where, f"the options of {code} reach at most {best:g} of the weight {weight:g}")
     for where, code in checker.qualitative_levels:
-        question = available.get(code, ({}, ""))[0]
+        question = available.get(code, ({}, ""))[0] if isinstance(code, str) else {}
         if question and question.get("type") == "single":
-            if not any(isinstance(o, dict) and "cp_level" in o for o in question.get("options") or []):
+            if not any(isinstance(o, dict) and "cp_level" in o for o in as_list(question.get("options"))):
                 checker.error(where, f"qualitative levels rule reads {code}, whose options carry no cp_level")
         elif question:
             checker.error(where, f"levels rule on {code} needs direction and thresholds (quantitative)")
@@ -1115,26 +1127,23 @@ def check_definitions(files: Mapping[str, Any]) -> list[Problem]:
     checkers = {name: _new_checker(data, name) for name, data in files.items()}
     problems: list[Problem] = []
     banks: dict[str, _FileChecker] = {}
-    versions: dict[tuple[Any, Any], str] = {}
-    current: dict[Any, str] = {}
+    versions: dict[tuple[str, str], str] = {}
+    current: dict[str, str] = {}
     question_owner: dict[str, str] = {}
     for name, checker in checkers.items():
         data = checker.data
         if not isinstance(data, dict):
             continue
-        key = (data.get("framework"), data.get("version"))
+        key = (str(data.get("framework")), str(data.get("version")))
         if key in versions:
             checker.error("(file)", f"{key[0]}@{key[1]} is also defined in {versions[key]}")
         versions[key] = name
         if data.get("kind") == "bank":
             banks[bank_key(data)] = checker
         elif data.get("status") == "current":
-            if data.get("framework") in current:
-                checker.error(
-                    "(file)",
-                    f"two current versions of {data.get('framework')}: also {current[data.get('framework')]}",
-                )
-            current[data.get("framework")] = name
+            if key[0] in current:
+                checker.error("(file)", f"two current versions of {key[0]}: also {current[key[0]]}")
+            current[key[0]] = name
         for code in checker.questions:
             if code in question_owner:
                 checker.error(code, f"duplicate question code: also defined in {question_owner[code]}")
