@@ -1,0 +1,74 @@
+"""Report fixtures: the shipped demo answers (reports/demo_answers.json), as plain data or stored."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from assessment.models import Answer, Assessment, Enterprise
+from assessment.scoring import EnterpriseFacts
+from questionnaires.loader import load_definitions, resolved_definitions
+from questionnaires.models import QuestionnaireVersion
+from reports.data import Subject, compose_report
+from tests.factories import AssessmentFactory
+
+DEMO_FILE = Path(settings.BASE_DIR) / "reports" / "demo_answers.json"
+HOSTILE_NAME = "<b>粗体</b> & <script>alert(1)</script> 公司"
+HOSTILE_PRODUCT = '<font size="40">大</font> & </para> 酸奶'
+
+
+@pytest.fixture(scope="session")
+def demo() -> dict[str, Any]:
+    return json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def demo_definitions(demo) -> list[dict[str, Any]]:
+    wanted = {(f["framework"], f["version"]) for f in demo["frameworks"]}
+    return [d for d in resolved_definitions() if (d.get("framework"), str(d.get("version"))) in wanted]
+
+
+def demo_subject(demo: dict[str, Any], **changes: Any) -> Subject:
+    e = demo["enterprise"] | changes
+    return Subject(
+        name=e["name"], year=demo["year"], status="submitted", uscc=e["uscc"], city_code=e["city_code"],
+        industry_division=e["industry_division"], industry_class=e["industry_class"], size_class=e["size_class"],
+        employees=e["employees"], revenue=e["revenue"], main_products=e["main_products"],
+        facts=EnterpriseFacts(industry="C" + e["industry_class"], size_class=e["size_class"]),
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_report(demo, demo_definitions):
+    """The demo report data in Chinese with hostile user text in the name and a free-text answer."""
+    answers = demo["answers"] | {"energy.main_product_name": HOSTILE_PRODUCT}
+    return compose_report(subject=demo_subject(demo, name=HOSTILE_NAME), definitions=demo_definitions,
+                          answers=answers, lang="zh-hans", generated=date(2026, 3, 1))
+
+
+@pytest.fixture(scope="session")
+def demo_report_en(demo, demo_definitions):
+    return compose_report(subject=demo_subject(demo), definitions=demo_definitions, answers=demo["answers"],
+                          lang="en", generated=date(2026, 3, 1))
+
+
+@pytest.fixture
+def loaded_definitions(db) -> None:
+    load_definitions()
+
+
+def store_assessment(demo: dict[str, Any], enterprise: Enterprise, *, status: str = Assessment.Status.SUBMITTED,
+                     year: int | None = None) -> Assessment:
+    """A stored assessment of the enterprise with the demo answers on the demo frameworks' versions."""
+    assessment = AssessmentFactory(enterprise=enterprise, status=status, year=year or demo["year"])
+    for wanted in demo["frameworks"]:
+        assessment.versions.add(QuestionnaireVersion.objects.get(**wanted))
+    Answer.objects.bulk_create(
+        Answer(assessment=assessment, question_code=code, value=value) for code, value in demo["answers"].items()
+    )
+    return assessment
