@@ -114,7 +114,9 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client):
 
 
 @pytest.mark.django_db
-def test_it_shows_the_manager_the_enterprise_card_members_and_management_links(login, sme_manager, sme_contributor):
+def test_it_shows_the_manager_the_enterprise_card_members_and_management_links(
+    login, sme_manager, sme_contributor
+):
     response = login(sme_manager).get(reverse("home"))
     html = response.content.decode()
     assert response.templates[0].name == "assessment/home_sme.html"
@@ -152,7 +154,9 @@ def test_it_shows_the_province_official_every_city(login, province_official, ent
 
 
 @pytest.mark.django_db
-def test_it_keeps_the_official_home_query_count_constant(login, province_official, django_assert_max_num_queries):
+def test_it_keeps_the_official_home_query_count_constant(
+    login, province_official, django_assert_max_num_queries
+):
     for index in range(30):
         EnterpriseFactory(city_code=["230100", "230600", "232700"][index % 3])
     client = login(province_official)
@@ -189,10 +193,14 @@ def test_it_switches_the_home_page_to_english_and_back(login, sme_manager):
 
 
 @pytest.mark.django_db
-def test_it_runs_the_whole_invitation_flow(client, sme_manager, enterprise, django_capture_on_commit_callbacks):
+def test_it_runs_the_whole_invitation_flow(
+    client, sme_manager, enterprise, django_capture_on_commit_callbacks
+):
     client.force_login(sme_manager)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("invitation_create"), {"email": "new@example.com", "role": "contributor"})
+        response = client.post(
+            reverse("invitation_create"), {"email": "new@example.com", "role": "contributor"}
+        )
     assert response.status_code == 302
     link = re.search(r"https?://\S+/invitations/[0-9a-f-]+/", mail.outbox[0].body).group(0)
     path = link.split("://", 1)[1].split("/", 1)[1]
@@ -202,7 +210,12 @@ def test_it_runs_the_whole_invitation_flow(client, sme_manager, enterprise, djan
     assert page.status_code == 200 and enterprise.name in page.content.decode()
     response = client.post(
         "/" + path,
-        {"username": "newcolleague", "display_name": "新同事", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "username": "newcolleague",
+            "display_name": "新同事",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
     )
     assert response.status_code == 302
     membership = Membership.objects.get(user__username="newcolleague")
@@ -241,7 +254,9 @@ def test_it_gives_404_for_an_unknown_invitation(client):
 
 @pytest.mark.django_db
 def test_it_keeps_the_typed_email_when_the_invitation_is_refused(login, sme_manager, other_manager):
-    response = login(sme_manager).post(reverse("invitation_create"), {"email": other_manager.email, "role": "manager"})
+    response = login(sme_manager).post(
+        reverse("invitation_create"), {"email": other_manager.email, "role": "manager"}
+    )
     assert response.status_code == 400
     assert other_manager.email in response.content.decode()
     assert "另一家企业" in " ".join(response.context["invite_form"].errors["email"])
@@ -282,8 +297,15 @@ def test_it_only_accepts_posts_for_state_changes(login, sme_manager):
 @pytest.mark.django_db
 def test_it_lets_the_manager_edit_the_profile(login, sme_manager, enterprise):
     client = login(sme_manager)
-    data = signup_data(uscc=enterprise.uscc, name="哈尔滨绿源乳业股份有限公司", city_code="230100", industry_division="C14",
-                       industry_class="C1441", employees="1200", revenue="50000")
+    data = signup_data(
+        uscc=enterprise.uscc,
+        name="哈尔滨绿源乳业股份有限公司",
+        city_code="230100",
+        industry_division="C14",
+        industry_class="C1441",
+        employees="1200",
+        revenue="50000",
+    )
     response = client.post(reverse("enterprise_edit"), data)
     assert response.status_code == 302
     enterprise.refresh_from_db()
@@ -329,3 +351,13 @@ def test_it_logs_in_and_out(client, sme_manager):
     assert response.status_code == 302
     assert client.post(reverse("logout")).status_code == 302
     assert client.get(reverse("home")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_it_renders_translated_error_pages(client, sme_contributor):
+    client.force_login(sme_contributor)
+    response = client.get(reverse("enterprise_members"))
+    assert response.status_code == 403 and "无权访问" in response.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404 and "Page not found" in response.content.decode()
