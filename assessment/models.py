@@ -217,6 +217,9 @@ class FrameworkResult(models.Model):
     level = models.CharField(_("等级"), max_length=32, blank=True)
     veto_failed = models.BooleanField(_("否决项未通过"), default=False)
     dimension_scores = models.JSONField(_("维度得分"), default=dict)
+    # {indicator code: percent of its available points earned} for applicable leaf indicators, so analytics
+    # can average indicators in the database without reading the full result JSON.
+    indicator_scores = models.JSONField(_("指标得分率"), default=dict)
     validated = models.BooleanField(_("审核后"), default=False)
 
     class Meta:

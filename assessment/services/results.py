@@ -1,0 +1,62 @@
+"""Stored results: one FrameworkResult row per framework from a scoring result's JSON (`to_dict()`).
+
+Used for the validated score of a review and the bulk demo data; the row fields match what
+assessment_submit stores (score, level code, veto_failed, dimension_scores {code: {score, max, percent}}),
+plus indicator_scores {indicator code: percent earned} that analytics averages in the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from assessment.models import Assessment, FrameworkResult
+
+
+def dimension_scores(framework_result: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """{dimension code: {score, max, percent}} of one framework's result JSON."""
+    return {
+        d["code"]: {"score": d["score"], "max": d["max"], "percent": d["percent"]}
+        for d in framework_result.get("dimensions") or []
+    }
+
+
+def indicator_scores(framework_result: Mapping[str, Any]) -> dict[str, float]:
+    """{indicator code: percent of its available points earned} for applicable indicators (missing
+    answers count as 0 %, not-applicable indicators are left out), rounded to 2 decimals."""
+    scores: dict[str, float] = {}
+    for indicator in framework_result.get("indicators") or []:
+        available = float(indicator.get("available") or 0)
+        if indicator.get("status") == "not_applicable" or available <= 0:
+            continue
+        scores[indicator["code"]] = round(100 * float(indicator.get("earned") or 0) / available, 2)
+    return scores
+
+
+def framework_result_rows(
+    *, assessment: Assessment | int, result: Mapping[str, Any], validated: bool
+) -> list[FrameworkResult]:
+    """Unsaved FrameworkResult rows for a stored AssessmentResult JSON (`{"frameworks": [...], ...}`)."""
+    assessment_id = assessment if isinstance(assessment, int) else assessment.pk
+    return [
+        FrameworkResult(
+            assessment_id=assessment_id,
+            framework=item["framework"],
+            version=item["version"],
+            score=item["score"],
+            level=(item.get("level") or {}).get("code", "") or "",
+            veto_failed=not (item.get("veto") or {}).get("passed", True),
+            dimension_scores=dimension_scores(item),
+            indicator_scores=indicator_scores(item),
+            validated=validated,
+        )
+        for item in result.get("frameworks") or []
+    ]
+
+
+def framework_results_replace(*, assessment: Assessment, result: Mapping[str, Any], validated: bool) -> None:
+    """Replace the assessment's self-assessed (validated=False) or validated rows by those of `result`."""
+    FrameworkResult.objects.filter(assessment=assessment, validated=validated).delete()
+    FrameworkResult.objects.bulk_create(
+        framework_result_rows(assessment=assessment, result=result, validated=validated)
+    )
