@@ -313,16 +313,18 @@ def resolve_answers(
     answers: Mapping[str, Any],
     *,
     calculator: Mapping[str, Any] | None = None,
+    order: list[Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """A copy of the answers with every computed question filled.
 
     A computed question takes, in order: the value given in `answers` (an override, kept as is), the
     value of its `formula` over the answers (computed questions in dependency order), or the value of
     its `calculator` key in `calculator` (the energy calculator's outputs). When none gives a number,
-    the question stays missing (absent from the result).
+    the question stays missing (absent from the result). `order` is `computed_order(definition)` when
+    the caller has it already.
     """
     resolved = dict(answers)
-    for question in computed_order(definition):
+    for question in computed_order(definition) if order is None else order:
         code = question["code"]
         if is_answered(resolved.get(code)):
             continue

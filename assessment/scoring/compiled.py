@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -147,6 +148,7 @@ def _compile(definition: dict[str, Any]) -> CompiledDefinition:
     )
 
 
+_lock = threading.Lock()
 _by_identity: OrderedDict[int, tuple[dict[str, Any], CompiledDefinition]] = OrderedDict()
 _by_hash: OrderedDict[str, CompiledDefinition] = OrderedDict()
 
@@ -162,13 +164,15 @@ def compile_definition(definition: dict[str, Any]) -> CompiledDefinition:
     if hit is not None and hit[0] is definition:
         return hit[1]
     digest = content_hash(definition)
-    compiled = _by_hash.get(digest)
-    if compiled is None:
-        compiled = _compile(definition)
-        _by_hash[digest] = compiled
-        if len(_by_hash) > _CACHE_SIZE:
-            _by_hash.popitem(last=False)
-    _by_identity[id(definition)] = (definition, compiled)
-    if len(_by_identity) > _CACHE_SIZE:
-        _by_identity.popitem(last=False)
+    with _lock:
+        compiled = _by_hash.get(digest)
+        if compiled is None:
+            compiled = _compile(definition)
+            _by_hash[digest] = compiled
+            if len(_by_hash) > _CACHE_SIZE:
+                _by_hash.popitem(last=False)
+        # Holding the dict keeps its id from being reused while it is cached.
+        _by_identity[id(definition)] = (definition, compiled)
+        if len(_by_identity) > _CACHE_SIZE:
+            _by_identity.popitem(last=False)
     return compiled

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from questionnaires.logic import effective_answers, evaluate_formula, is_answered, is_applicable, is_asked
+from questionnaires.logic import effective_answers, is_answered, is_applicable, is_asked, resolve_answers
 
 from .compiled import CompiledDefinition, Dimension, Indicator
 from .rules import Context, Rating, rate
@@ -49,21 +49,7 @@ def prepare(
     current = effective_answers(compiled.definition, own) if compiled.has_conditions else own
     if compiled.computed:
         outputs = calculator(answers) if callable(calculator) else calculator
-        for question in compiled.computed:
-            code = question["code"]
-            if is_answered(current.get(code)):
-                continue  # an override
-            value = None
-            if question.get("formula"):
-                value = evaluate_formula(question["formula"], current)
-            elif question.get("calculator") and outputs is not None:
-                candidate = outputs.get(question["calculator"])
-                if isinstance(candidate, int | float) and not isinstance(candidate, bool):
-                    value = float(candidate)
-            if value is None:
-                current.pop(code, None)
-            else:
-                current[code] = round(value, 9)
+        current = resolve_answers(compiled.definition, current, calculator=outputs, order=compiled.computed)
         if compiled.has_conditional_computed:
             current = effective_answers(compiled.definition, current)
     hidden = frozenset(
