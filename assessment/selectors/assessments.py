@@ -1,0 +1,417 @@
+"""Reads for the SME assessment journey: sections of the questionnaire, page data, the evaluation of a
+draft (missing answers, warnings, live scores) and the enterprise's list of assessments.
+
+Every page selector runs a fixed number of queries whatever the number of questions, answers or
+evidence files (asserted in tests/assessment/test_views_sme.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from django.db.models import Prefetch
+
+from assessment.energy import EnergyBalance, calculator_outputs, energy_balance, energy_inputs_from_answers
+from assessment.models import Answer, Assessment, Enterprise, Evidence, FrameworkResult, ReviewComment
+from assessment.scoring import AssessmentResult, EnterpriseFacts, ScoringInputError, score_assessment
+from assessment.selectors.factors import default_factors, factor_snapshot
+from questionnaires.definition import general_questions, get_definition, questions_of_dimension
+from questionnaires.logic import (
+    effective_answers,
+    is_answered,
+    is_applicable,
+    is_asked,
+    resolve_answers,
+)
+from questionnaires.models import QuestionnaireVersion
+
+Text = dict[str, str]
+EDITABLE_STATUSES = (Assessment.Status.DRAFT, Assessment.Status.RETURNED)
+ENERGY_SECTION = "energy"
+CONFIRMED_WARNINGS = "energy.confirmed_warnings"
+_NOT_ANSWERED_TYPES = ("computed", "file")
+
+
+# --- definitions and sections --------------------------------------------------------------------------
+
+
+def assessment_versions(assessment: Assessment) -> list[QuestionnaireVersion]:
+    """The framework versions of an assessment, without their JSON (one query), in a stable order."""
+    versions = [v for v in assessment.versions.defer("definition") if v.status != QuestionnaireVersion.Status.BANK]
+    return sorted(versions, key=lambda v: (framework_order(v.framework), v.framework, v.version))
+
+
+def framework_order(framework: str) -> int:
+    """Pages and results list green factory, then clean production, then SME digital."""
+    for position, prefix in enumerate(("green_factory", "clean_production", "sme_digital")):
+        if framework.startswith(prefix):
+            return position
+    return 3
+
+
+def assessment_definitions(assessment: Assessment) -> list[dict[str, Any]]:
+    """The resolved definitions of an assessment's frameworks (one query, remembered on the instance:
+    the versions of an assessment do not change after creation; definitions cached per process)."""
+    cached = getattr(assessment, "_journey_definitions", None)
+    if cached is None:
+        cached = [get_definition(v.framework, v.version) for v in assessment_versions(assessment)]
+        assessment._journey_definitions = cached
+    return cached
+
+
+@dataclass(frozen=True)
+class Section:
+    """One page of the questionnaire: the energy calculator, a framework's general questions, or a dimension."""
+
+    key: str
+    kind: str  # energy | general | dimension
+    framework: str | None
+    framework_title: Text | None
+    title: Text
+    questions: tuple[dict[str, Any], ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(q["code"] for q in self.questions)
+
+
+def _is_energy_input(question: Mapping[str, Any]) -> bool:
+    return str(question.get("bank", "")).startswith("energy@") and question.get("type") != "computed"
+
+
+def _definitions_key(definitions: list[dict[str, Any]]) -> tuple[str, ...]:
+    return tuple(f"{d.get('framework')}@{d.get('version')}#{id(d)}" for d in definitions)
+
+
+# Keyed by the identity of the (process-cached) definition dicts; the dicts are kept alive with the
+# entry so an id cannot be reused by another definition while cached.
+_SECTIONS_CACHE: dict[tuple[str, ...], tuple[list[dict[str, Any]], tuple[Section, ...]]] = {}
+
+
+def build_sections(definitions: list[dict[str, Any]]) -> tuple[Section, ...]:
+    """The pages of an assessment, in order: the energy calculator (its inputs are shared by the
+    frameworks using them), then per framework its general questions (prerequisites, products,
+    scenarios) and one page per dimension. A question read by several pages appears on each of them
+    and is answered once (the crosswalk)."""
+    key = _definitions_key(definitions)
+    cached = _SECTIONS_CACHE.get(key)
+    if cached is not None and all(a is b for a, b in zip(cached[0], definitions, strict=True)):
+        return cached[1]
+    sections: list[Section] = []
+    energy: dict[str, dict[str, Any]] = {}
+    for definition in definitions:
+        for question in definition.get("questions") or []:
+            if str(question.get("bank", "")).startswith("energy@"):
+                energy.setdefault(question["code"], question)
+    if energy:
+        sections.append(
+            Section(
+                key=ENERGY_SECTION,
+                kind="energy",
+                framework=None,
+                framework_title=None,
+                title={"zh": "能源资源核算", "en": "Energy and resources"},
+                questions=tuple(energy.values()),
+            )
+        )
+    for definition in definitions:
+        framework = definition["framework"]
+        title = definition.get("title") or {"zh": framework, "en": framework}
+        general = tuple(q for q in general_questions(definition) if not _is_energy_input(q))
+        if general:
+            sections.append(
+                Section(
+                    key=f"{framework}.general",
+                    kind="general",
+                    framework=framework,
+                    framework_title=title,
+                    title={"zh": "基本条件与通用题目", "en": "Prerequisites and general questions"},
+                    questions=general,
+                )
+            )
+        for dimension in definition.get("dimensions") or []:
+            questions = tuple(
+                q for q in questions_of_dimension(definition, dimension["code"]) if not _is_energy_input(q)
+            )
+            sections.append(
+                Section(
+                    key=dimension["code"],
+                    kind="dimension",
+                    framework=framework,
+                    framework_title=title,
+                    title=dimension.get("title") or {"zh": dimension["code"], "en": dimension["code"]},
+                    questions=questions,
+                )
+            )
+    result = tuple(sections)
+    if len(_SECTIONS_CACHE) > 64:
+        _SECTIONS_CACHE.clear()
+    _SECTIONS_CACHE[key] = (list(definitions), result)
+    return result
+
+
+def question_index(definitions: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every question of the assessment by code (a bank question shared by frameworks appears once)."""
+    index: dict[str, dict[str, Any]] = {}
+    for definition in definitions:
+        for question in definition.get("questions") or []:
+            index.setdefault(question["code"], question)
+    return index
+
+
+def question_frameworks_index(definitions: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """For each question code, the frameworks using it (the crosswalk shown at shared questions)."""
+    found: dict[str, list[str]] = {}
+    for definition in definitions:
+        for question in definition.get("questions") or []:
+            found.setdefault(question["code"], []).append(definition["framework"])
+    return found
+
+
+def section_of_question(sections: Iterable[Section], code: str) -> Section | None:
+    """The first page that asks the question (where review links point)."""
+    for section in sections:
+        if code in section.codes:
+            return section
+    return None
+
+
+# --- answers and the evaluation of a draft ----------------------------------------------------------------
+
+
+def answer_values(answers: Iterable[Answer]) -> dict[str, Any]:
+    """Stored answers as the scoring engine reads them (cleared answers left out)."""
+    return {a.question_code: a.value for a in answers if a.value is not None}
+
+
+def assessment_factors(assessment: Assessment) -> dict[str, Any]:
+    """The factor snapshot an assessment computes with: stored at submission, else its factor set's
+    current content (one query), else the shipped factor file."""
+    if assessment.factor_snapshot:
+        return assessment.factor_snapshot
+    if assessment.factor_set_id:
+        return factor_snapshot(assessment.factor_set)
+    return default_factors()
+
+
+@dataclass
+class Evaluation:
+    """Everything the review page, the live preview and the submission need to know about the answers."""
+
+    answers: dict[str, Any]
+    resolved: dict[str, Any]  # answers plus computed values
+    balance: EnergyBalance | None
+    outputs: dict[str, float]
+    result: AssessmentResult | None
+    problems: list[dict[str, Any]]  # answers the scoring engine rejects (should not happen: saves validate)
+    missing_required: list[str]
+    asked: set[str]
+    prefilled: list[str]
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # energy warnings not yet confirmed
+    energy_errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def can_submit(self) -> bool:
+        return (
+            not self.missing_required
+            and not self.warnings
+            and not self.energy_errors
+            and not self.prefilled
+            and not self.problems
+            and self.result is not None
+        )
+
+
+def _has_evidence(code: str, evidence_codes: set[str]) -> bool:
+    return code in evidence_codes
+
+
+def evaluate(
+    *,
+    definitions: list[dict[str, Any]],
+    answers: Mapping[str, Any],
+    enterprise: Enterprise,
+    factors: Mapping[str, Any],
+    prefilled: Iterable[str] = (),
+    evidence_codes: Iterable[str] = (),
+    score: bool = True,
+) -> Evaluation:
+    """Pure evaluation of a set of answers: energy balance, computed values, which questions are asked,
+    missing required answers, warnings to confirm, and (with `score`) the scores."""
+    answers = {code: value for code, value in answers.items() if is_answered(value)}
+    facts = EnterpriseFacts.from_enterprise(enterprise)
+    balance = None
+    outputs: dict[str, float] = {}
+    inputs = energy_inputs_from_answers(answers)
+    index = question_index(definitions)
+    if any(code.startswith("energy.") for code in index):
+        balance = energy_balance(inputs=inputs, factors=factors)
+        outputs = calculator_outputs(balance)
+    resolved = dict(answers)
+    for definition in definitions:
+        for code, value in resolve_answers(definition, answers, calculator=outputs).items():
+            resolved.setdefault(code, value)
+    effective = effective_answers({"questions": list(index.values())}, resolved)
+    evidence = set(evidence_codes)
+    asked: set[str] = set()
+    missing: list[str] = []
+    for code, question in index.items():
+        if not is_asked(question, effective) or not is_applicable(
+            question.get("applies"), effective, industry=facts.industry, size_class=facts.size_class
+        ):
+            continue
+        asked.add(code)
+        if not question.get("required") or question.get("type") == "computed":
+            continue
+        met = _has_evidence(code, evidence) if question.get("type") == "file" else is_answered(answers.get(code))
+        if not met:
+            missing.append(code)
+    warnings: list[dict[str, Any]] = []
+    energy_errors: list[dict[str, Any]] = []
+    if balance is not None:
+        warnings = [w.to_dict() for w in balance.unconfirmed_warnings]
+        energy_errors = [e.to_dict() for e in balance.errors]
+    result = None
+    problems: list[dict[str, Any]] = []
+    if score:
+        try:
+            result = score_assessment(
+                definitions=definitions, answers=answers, enterprise=facts, calculator=outputs, allow_unknown=True
+            )
+        except ScoringInputError as error:
+            problems = [problem.to_dict() for problem in error.problems] or [
+                {"code": "", "kind": "error", "message": {"zh": str(error), "en": str(error)}}
+            ]
+    prefilled_codes = [code for code in prefilled if code in asked]
+    return Evaluation(
+        answers=answers,
+        resolved=resolved,
+        balance=balance,
+        outputs=outputs,
+        result=result,
+        problems=problems,
+        missing_required=missing,
+        asked=asked,
+        prefilled=prefilled_codes,
+        warnings=warnings,
+        energy_errors=energy_errors,
+    )
+
+
+# --- pages ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AssessmentPage:
+    """What a page of one assessment needs, read in a fixed number of queries."""
+
+    assessment: Assessment
+    definitions: list[dict[str, Any]]
+    sections: tuple[Section, ...]
+    answers: dict[str, Answer]
+    evidence: list[Evidence]
+    comments: list[ReviewComment]
+    factors: dict[str, Any]
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return answer_values(self.answers.values())
+
+    @property
+    def prefilled(self) -> list[str]:
+        return [code for code, answer in self.answers.items() if answer.prefilled and answer.value is not None]
+
+    def evaluate(self, *, score: bool = True) -> Evaluation:
+        return evaluate(
+            definitions=self.definitions,
+            answers=self.values,
+            enterprise=self.assessment.enterprise,
+            factors=self.factors,
+            prefilled=self.prefilled,
+            evidence_codes={e.question_code for e in self.evidence},
+            score=score,
+        )
+
+    def comments_by_question(self) -> dict[str, list[ReviewComment]]:
+        grouped: dict[str, list[ReviewComment]] = {}
+        for comment in self.comments:
+            grouped.setdefault(comment.question_code, []).append(comment)
+        return grouped
+
+
+def assessment_page(assessment: Assessment) -> AssessmentPage:
+    """Definitions, answers (with who last changed them), evidence, review comments and factors of one
+    assessment: 5 queries (versions, answers, evidence, comments, factors of a draft's factor set)."""
+    definitions = assessment_definitions(assessment)
+    answers = {
+        a.question_code: a
+        for a in Answer.objects.filter(assessment=assessment).select_related("updated_by").order_by("question_code")
+    }
+    evidence = list(Evidence.objects.filter(assessment=assessment).order_by("question_code", "uploaded_at"))
+    comments = list(
+        ReviewComment.objects.filter(assessment=assessment).select_related("author").order_by("created_at")
+    )
+    return AssessmentPage(
+        assessment=assessment,
+        definitions=definitions,
+        sections=build_sections(definitions),
+        answers=answers,
+        evidence=evidence,
+        comments=comments,
+        factors=assessment_factors(assessment),
+    )
+
+
+def answers_changed_since(assessment: Assessment, since: dt.datetime) -> list[Answer]:
+    """Answers changed after `since` (what another member saved meanwhile), oldest first (one query)."""
+    return list(
+        Answer.objects.filter(assessment=assessment, updated_at__gt=since)
+        .select_related("updated_by")
+        .order_by("updated_at")
+    )
+
+
+def previous_assessment(assessment: Assessment) -> Assessment | None:
+    """The enterprise's latest submitted or accepted assessment of an earlier year (one query)."""
+    return (
+        Assessment.objects.filter(enterprise_id=assessment.enterprise_id, year__lt=assessment.year)
+        .exclude(status__in=EDITABLE_STATUSES)
+        .order_by("-year")
+        .first()
+    )
+
+
+def enterprise_assessments(enterprise: Enterprise) -> list[Assessment]:
+    """The enterprise's assessments, newest year first, with their framework results (two queries)."""
+    return list(
+        Assessment.objects.filter(enterprise=enterprise)
+        .select_related("submitted_by")
+        .prefetch_related(
+            Prefetch(
+                "framework_results",
+                queryset=FrameworkResult.objects.filter(validated=False).order_by("framework"),
+            )
+        )
+        .order_by("-year")
+    )
+
+
+@lru_cache(maxsize=32)
+def _framework_titles(key: tuple[str, ...]) -> dict[str, Text]:
+    titles: dict[str, Text] = {}
+    for item in key:
+        framework, version = item.split("@", 1)
+        try:
+            definition = get_definition(framework, version)
+        except LookupError:
+            continue
+        titles[framework] = definition.get("title") or {"zh": framework, "en": framework}
+    return titles
+
+
+def framework_titles(versions: Iterable[QuestionnaireVersion]) -> dict[str, Text]:
+    return _framework_titles(tuple(sorted(f"{v.framework}@{v.version}" for v in versions)))

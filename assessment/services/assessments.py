@@ -1,0 +1,493 @@
+"""Writes of the SME assessment journey: create, answer, attach evidence, submit.
+
+Every write refuses (DomainError) once the assessment is neither a draft nor returned for changes:
+submitted answers are locked. Answers are upserted per (assessment, question code), so two members
+saving different questions at the same time lose nothing and the last writer wins per question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessment.exceptions import DomainError
+from assessment.models import (
+    Answer,
+    Assessment,
+    AuditEvent,
+    Enterprise,
+    Evidence,
+    User,
+)
+from assessment.recommendations import recommend
+from assessment.scoring import EnterpriseFacts, validate_answers
+from assessment.selectors.assessments import (
+    CONFIRMED_WARNINGS,
+    EDITABLE_STATUSES,
+    assessment_definitions,
+    assessment_page,
+    question_index,
+)
+from assessment.selectors.factors import current_factor_set
+from assessment.services.results import framework_results_replace
+from questionnaires.definition import get_definition
+from questionnaires.logic import industry_matches, is_answered
+from questionnaires.models import QuestionnaireVersion
+
+# Framework families an enterprise chooses from; "clean_production" is resolved by industry.
+FRAMEWORK_FAMILIES: tuple[str, ...] = ("green_factory", "clean_production", "sme_digital")
+CLEAN_PRODUCTION = "clean_production"
+FIRST_YEAR = 2015
+RECOMMENDATIONS_STORED = 10
+
+
+def _not_editable() -> DomainError:
+    return DomainError(_("该评估已提交，答案已锁定，不能再修改。"), code="not_editable")
+
+
+def _check_editable(assessment: Assessment) -> None:
+    if assessment.status not in EDITABLE_STATUSES:
+        raise _not_editable()
+
+
+# --- create ---------------------------------------------------------------------------------------------
+
+
+def clean_production_version(enterprise: Enterprise) -> QuestionnaireVersion | None:
+    """The clean-production indicator system for the enterprise's industry (the sector system whose
+    `applies_to.industries` matches), else the generic fallback system; current versions only."""
+    facts = EnterpriseFacts.from_enterprise(enterprise)
+    candidates = QuestionnaireVersion.objects.filter(
+        method="clean_production", status=QuestionnaireVersion.Status.CURRENT
+    ).defer("definition")
+    fallback = None
+    for version in candidates.order_by("framework", "-version"):
+        applies = get_definition(version.framework, version.version).get("applies_to") or {}
+        if applies.get("fallback"):
+            fallback = fallback or version
+        elif industry_matches(facts.industry, applies.get("industries") or []):
+            return version
+    return fallback
+
+
+def _current_version(framework: str, version: str | None = None) -> QuestionnaireVersion | None:
+    rows = QuestionnaireVersion.objects.filter(framework=framework).exclude(
+        status=QuestionnaireVersion.Status.BANK
+    )
+    if version:
+        return rows.filter(version=version).defer("definition").first()
+    return rows.filter(status=QuestionnaireVersion.Status.CURRENT).defer("definition").order_by("-version").first()
+
+
+def framework_versions(enterprise: Enterprise, frameworks: Iterable[str]) -> list[QuestionnaireVersion]:
+    """Versions for the chosen frameworks: a family name of FRAMEWORK_FAMILIES (current version; the
+    clean-production system by industry) or an exact `framework` / `framework@version`."""
+    chosen: list[QuestionnaireVersion] = []
+    for name in frameworks:
+        framework, _sep, version = str(name).partition("@")
+        row = clean_production_version(enterprise) if framework == CLEAN_PRODUCTION else _current_version(
+            framework, version or None
+        )
+        if row is None:
+            raise DomainError(_("评估框架 %(name)s 尚未载入。") % {"name": name}, field="frameworks")
+        if row.pk not in {v.pk for v in chosen}:
+            chosen.append(row)
+    return chosen
+
+
+def _prefill_values(
+    previous: Assessment, definitions: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Last year's answers still valid for this year's questions (computed values and confirmations of
+    warnings are not carried over: they are recomputed and re-confirmed)."""
+    index = question_index(definitions)
+    values = {
+        a.question_code: a.value
+        for a in previous.answers.all()
+        if a.value is not None
+        and a.question_code in index
+        and a.question_code != CONFIRMED_WARNINGS
+        and index[a.question_code].get("type") not in ("computed", "file")
+    }
+    valid: dict[str, Any] = {}
+    for code, value in values.items():
+        if not validate_answers(definitions, {code: value}, allow_unknown=True):
+            valid[code] = value
+    return valid
+
+
+def assessment_create(
+    *,
+    enterprise: Enterprise,
+    year: int,
+    frameworks: Iterable[str] | None = None,
+    user: User | None,
+    prefill: bool = True,
+) -> Assessment:
+    """Start the enterprise's assessment of `year` with the chosen frameworks (all by default), the
+    current factor set, and (with `prefill`) last year's answers marked `prefilled` until confirmed."""
+    this_year = timezone.localdate().year
+    if not FIRST_YEAR <= int(year) <= this_year:
+        raise DomainError(
+            _("评估年度应在 %(first)s 至 %(last)s 之间。") % {"first": FIRST_YEAR, "last": this_year}, field="year"
+        )
+    frameworks = list(frameworks) if frameworks is not None else list(FRAMEWORK_FAMILIES)
+    if not frameworks:
+        raise DomainError(_("请至少选择一个评估框架。"), field="frameworks")
+    if Assessment.objects.filter(enterprise=enterprise, year=year).exists():
+        raise DomainError(_("%(year)s 年度的评估已经存在。") % {"year": year}, field="year")
+    versions = framework_versions(enterprise, frameworks)
+    factor_set = current_factor_set()
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(
+                enterprise=enterprise, year=year, created_by=user, factor_set=factor_set
+            )
+    except IntegrityError:
+        raise DomainError(_("%(year)s 年度的评估已经存在。") % {"year": year}, field="year") from None
+    with transaction.atomic():
+        assessment.versions.set(versions)
+        previous = None
+        prefilled = 0
+        if prefill:
+            previous = (
+                Assessment.objects.filter(enterprise=enterprise, year__lt=year).order_by("-year").first()
+            )
+            if previous is not None:
+                definitions = assessment_definitions(assessment)
+                values = _prefill_values(previous, definitions)
+                Answer.objects.bulk_create(
+                    [
+                        Answer(assessment=assessment, question_code=code, value=value, prefilled=True, updated_by=user)
+                        for code, value in sorted(values.items())
+                    ]
+                )
+                prefilled = len(values)
+        AuditEvent.objects.create(
+            actor=user,
+            action="assessment.create",
+            enterprise=enterprise,
+            assessment=assessment,
+            detail={
+                "year": int(year),
+                "frameworks": [f"{v.framework}@{v.version}" for v in versions],
+                "factor_set": factor_set.pk if factor_set else None,
+                "prefilled_from": previous.pk if previous else None,
+                "prefilled": prefilled,
+            },
+        )
+    return assessment
+
+
+# --- answers --------------------------------------------------------------------------------------------
+
+
+def _question(definitions: list[dict[str, Any]], code: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    for definition in definitions:
+        for question in definition.get("questions") or []:
+            if question["code"] == code:
+                return definition, question
+    raise DomainError(_("题目 %(code)s 不属于本次评估。") % {"code": code}, field=code, code="unknown_question")
+
+
+def _message(problem: Any) -> str:
+    from django.utils.translation import get_language
+
+    text = problem.message
+    return text.get("en") if (get_language() or "").startswith("en") else text.get("zh")
+
+
+def _clean_value(
+    definitions: list[dict[str, Any]], code: str, value: Any, override_reason: str
+) -> tuple[Any, str]:
+    """The value to store (None clears the answer) and the override reason, or DomainError(field=code)."""
+    definition, question = _question(definitions, code)
+    kind = question.get("type")
+    if kind == "file":
+        raise DomainError(_("此题以上传佐证材料作答。"), field=code)
+    if not is_answered(value):
+        return None, ""
+    if isinstance(value, float) and value.is_integer() and kind in ("level",):
+        value = int(value)
+    problems = validate_answers(definition, {code: value}, allow_unknown=True)
+    if problems:
+        raise DomainError(_message(problems[0]), field=code, code=problems[0].kind)
+    reason = (override_reason or "").strip()
+    if kind == "computed":
+        if not reason:
+            raise DomainError(_("覆盖计算值时须说明理由。"), field=code, code="override_reason")
+    else:
+        reason = ""
+    return value, reason
+
+
+def _upsert(assessment: Assessment, user: User | None, values: Mapping[str, tuple[Any, str]]) -> list[Answer]:
+    """Write the answers if the assessment is still editable, in one transaction: the row lock on the
+    assessment orders these writes with a concurrent submission. Returns [] when not editable."""
+    now = timezone.now()
+    rows = [
+        Answer(
+            assessment_id=assessment.pk,
+            question_code=code,
+            value=value,
+            prefilled=False,
+            override_reason=reason,
+            updated_by=user,
+            updated_at=now,
+        )
+        for code, (value, reason) in values.items()
+    ]
+    # savepoint=False: nothing is written before the status check, so there is nothing to roll back
+    # to, and the query count of an autosave stays small.
+    with transaction.atomic(savepoint=False):
+        status = (
+            Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("status", flat=True).first()
+        )
+        if status not in EDITABLE_STATUSES:
+            return []
+        Answer.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["assessment", "question_code"],
+            update_fields=["value", "prefilled", "override_reason", "updated_by", "updated_at"],
+        )
+    return rows
+
+
+def answer_save(
+    *, assessment: Assessment, user: User | None, code: str, value: Any, override_reason: str = ""
+) -> Answer:
+    """Validate one answer against its question and store it (an empty value clears it, a computed
+    question's value is an override needing a reason). Saving confirms a prefilled answer.
+    Queries: the assessment's versions, the locked status, the upsert."""
+    _check_editable(assessment)
+    definitions = assessment_definitions(assessment)
+    cleaned = _clean_value(definitions, code, value, override_reason)
+    rows = _upsert(assessment, user, {code: cleaned})
+    if not rows:
+        raise _not_editable()
+    return rows[0]
+
+
+def answers_save_many(
+    *,
+    assessment: Assessment,
+    user: User | None,
+    values: Mapping[str, Any],
+    override_reasons: Mapping[str, str] | None = None,
+) -> dict[str, DomainError]:
+    """Store several answers at once (the save button of a page). Valid answers are saved; the invalid
+    ones are returned by question code with their error, so the page shows them at their fields."""
+    _check_editable(assessment)
+    definitions = assessment_definitions(assessment)
+    reasons = override_reasons or {}
+    cleaned: dict[str, tuple[Any, str]] = {}
+    errors: dict[str, DomainError] = {}
+    for code, value in values.items():
+        try:
+            cleaned[code] = _clean_value(definitions, code, value, reasons.get(code, ""))
+        except DomainError as error:
+            errors[code] = error
+    if cleaned and not _upsert(assessment, user, cleaned):
+        raise _not_editable()
+    return errors
+
+
+def answers_confirm(*, assessment: Assessment, user: User | None, codes: Iterable[str] | None = None) -> int:
+    """Confirm prefilled answers as they are (all of them, or those of `codes`). Returns how many."""
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        _check_editable(locked)
+        rows = Answer.objects.filter(assessment=locked, prefilled=True)
+        if codes is not None:
+            rows = rows.filter(question_code__in=list(codes))
+        return rows.update(prefilled=False, updated_by=user, updated_at=timezone.now())
+
+
+# --- evidence -------------------------------------------------------------------------------------------
+
+# (content type, kind) by leading bytes; Office Open XML files are zip archives checked further.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage"),  # .doc .xls .ppt
+)
+_OOXML = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+def sniff_content_type(head: bytes, upload: UploadedFile | None = None) -> str | None:
+    """The file's type from its content (magic bytes), not its name; None if not an accepted type."""
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "image/webp"
+    for magic, content_type in _MAGIC:
+        if head.startswith(magic):
+            return content_type
+    if head.startswith(b"PK\x03\x04") and upload is not None:
+        upload.seek(0)
+        try:
+            with zipfile.ZipFile(io.BytesIO(upload.read())) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            upload.seek(0)
+        if "[Content_Types].xml" in names:
+            for prefix, content_type in _OOXML.items():
+                if any(name.startswith(prefix) for name in names):
+                    return content_type
+    return None
+
+
+def evidence_add(
+    *, assessment: Assessment, user: User | None, question_code: str, upload: UploadedFile
+) -> Evidence:
+    """Attach an evidence file (PDF, image, Office document) to a question of the assessment. The type
+    is read from the content; the file is stored under a random name; the size is limited by
+    settings.EVIDENCE_MAX_BYTES."""
+    _check_editable(assessment)
+    if question_code:
+        _question(assessment_definitions(assessment), question_code)
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size is None or upload.size > limit:
+        raise DomainError(
+            _("文件过大：上限为 %(mb).1f MB。") % {"mb": limit / 1024 / 1024}, field="file", code="too_large"
+        )
+    if upload.size == 0:
+        raise DomainError(_("文件为空。"), field="file", code="empty")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = sniff_content_type(head, upload)
+    if content_type is None:
+        raise DomainError(
+            _("不支持的文件类型：请上传 PDF、图片（PNG、JPEG、GIF、WebP）或 Office 文档。"),
+            field="file",
+            code="file_type",
+        )
+    name = (upload.name or "file").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        _check_editable(locked)
+        evidence = Evidence(
+            assessment=locked,
+            question_code=question_code or "",
+            original_name=name,
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=user,
+        )
+        evidence.file.save("upload", upload, save=False)
+        evidence.save()
+        AuditEvent.objects.create(
+            actor=user,
+            action="evidence.add",
+            enterprise_id=locked.enterprise_id,
+            assessment=locked,
+            detail={"evidence": evidence.pk, "question": question_code, "name": name, "size": upload.size},
+        )
+    return evidence
+
+
+def evidence_remove(*, evidence: Evidence, user: User | None) -> None:
+    """Remove an evidence file (row and stored file) while the assessment is editable."""
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=evidence.assessment_id)
+        _check_editable(locked)
+        AuditEvent.objects.create(
+            actor=user,
+            action="evidence.remove",
+            enterprise_id=locked.enterprise_id,
+            assessment=locked,
+            detail={"evidence": evidence.pk, "question": evidence.question_code, "name": evidence.original_name},
+        )
+        storage, name = evidence.file.storage, evidence.file.name
+        evidence.delete()
+        transaction.on_commit(lambda: storage.delete(name) if name else None)
+
+
+# --- submit ---------------------------------------------------------------------------------------------
+
+
+def assessment_submit(*, assessment: Assessment, user: User | None) -> Assessment:
+    """Submit a draft (or a returned assessment): refuse with missing required answers, prefilled
+    answers not yet confirmed, energy input errors or unconfirmed warnings; else lock the answers,
+    compute the energy balance and the scores with the factor set frozen as a snapshot, store the
+    result and one FrameworkResult per framework, and record who submitted and when. A second
+    submission (double click, two members) finds the status changed and is refused: it submits once."""
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().select_related("enterprise").get(pk=assessment.pk)
+        _check_editable(locked)
+        page = assessment_page(locked)
+        # The factor set's content now (or the snapshot of an earlier submission) is frozen with the result.
+        snapshot = page.factors
+        evaluation = page.evaluate()
+        if not evaluation.can_submit:
+            raise DomainError(
+                _("还不能提交：请先补全必答题、确认沿用的上年答案和计算提示（见提交前检查）。"),
+                code="incomplete",
+            )
+        result = evaluation.result.to_dict()
+        if evaluation.balance is not None:
+            result["energy"] = evaluation.balance.to_dict()
+        # The recommended actions as of submission, so the results page shows what the report shows.
+        result["recommendations"] = [
+            item.to_dict()
+            for item in recommend(
+                definitions=page.definitions,
+                answers=evaluation.answers,
+                enterprise=EnterpriseFacts.from_enterprise(locked.enterprise),
+                before=evaluation.result,
+                calculator=evaluation.outputs,
+            ).top(RECOMMENDATIONS_STORED)
+        ]
+        profile = result.get("profile") or {}
+        overall = profile.get("overall") or {}
+        now = timezone.now()
+        previous_status = locked.status
+        locked.status = Assessment.Status.SUBMITTED
+        locked.result = result
+        locked.total_score = overall.get("index")
+        locked.factor_snapshot = snapshot
+        locked.submitted_by = user
+        locked.submitted_at = now
+        locked.save(
+            update_fields=[
+                "status", "result", "total_score", "factor_snapshot", "submitted_by", "submitted_at", "updated_at"
+            ]
+        )
+        framework_results_replace(assessment=locked, result=result, validated=False)
+        AuditEvent.objects.create(
+            actor=user,
+            action="assessment.submit",
+            enterprise_id=locked.enterprise_id,
+            assessment=locked,
+            detail={
+                "from": previous_status,
+                "total_score": locked.total_score,
+                "scores": {item["framework"]: item["score"] for item in result["frameworks"]},
+                "factor_set": snapshot.get("id"),
+            },
+        )
+    return locked
+
+
+def assessment_years(*, today: dt.date | None = None) -> list[int]:
+    """Years an assessment may be started for, newest first (the previous year is the usual one)."""
+    this_year = (today or timezone.localdate()).year
+    return list(range(this_year, FIRST_YEAR - 1, -1))
