@@ -5,8 +5,10 @@ Officials are created here (a user with an OfficialProfile inline) or with `mana
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +31,7 @@ from assessment.models import (
 )
 from assessment.selectors.factors import factor_set_in_use
 from assessment.services.factors import factor_set_copy, factor_set_make_default
+from assessment.uscc import validate_uscc
 
 
 class CityFilter(admin.SimpleListFilter):
@@ -59,6 +62,37 @@ class OfficialScopeFilter(CityFilter):
         return super().queryset(request, queryset)
 
 
+class EnterpriseAdminForm(forms.ModelForm):
+    """The same rules as sign-up: a valid USCC, a Heilongjiang city, a manufacturing division."""
+
+    city_code = forms.ChoiceField(label=_("所在地市"), choices=reference.city_choices)
+    industry_division = forms.ChoiceField(label=_("行业大类"), choices=reference.industry_choices)
+
+    class Meta:
+        model = Enterprise
+        exclude: list[str] = []  # every field; size_class and size_rule_version are read-only in the admin
+
+    def clean_uscc(self) -> str:
+        return validate_uscc(self.cleaned_data["uscc"])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        division, class_code = cleaned.get("industry_division"), cleaned.get("industry_class")
+        if division and class_code and not reference.is_industry_class_of(class_code.upper(), division):
+            self.add_error("industry_class", ValidationError(_("行业小类代码应为所选大类下的4位代码。")))
+        return cleaned
+
+
+class OfficialProfileAdminForm(forms.ModelForm):
+    city_code = forms.ChoiceField(
+        label=_("管辖地市"), choices=lambda: [("", _("全省")), *reference.city_choices()], required=False
+    )
+
+    class Meta:
+        model = OfficialProfile
+        fields = ["user", "city_code", "organisation"]
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -67,6 +101,7 @@ class MembershipInline(admin.TabularInline):
 
 class OfficialProfileInline(admin.StackedInline):
     model = OfficialProfile
+    form = OfficialProfileAdminForm
     extra = 0
     max_num = 1
     can_delete = True
@@ -93,6 +128,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
+    form = EnterpriseAdminForm
     list_display = ["name", "uscc", "city", "industry_division", "size_class", "employees", "revenue", "created_at"]
     list_filter = [CityFilter, "size_class", "industry_division"]
     search_fields = ["name", "uscc", "contact_name", "contact_email", "main_products"]
@@ -132,6 +168,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(OfficialProfile)
 class OfficialProfileAdmin(admin.ModelAdmin):
+    form = OfficialProfileAdminForm
     list_display = ["user", "jurisdiction", "organisation"]
     list_filter = [OfficialScopeFilter]
     search_fields = ["user__username", "user__display_name", "organisation"]

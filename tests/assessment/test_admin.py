@@ -49,3 +49,33 @@ def test_it_keeps_the_sme_home_query_count_constant(client, sme_manager, django_
     client.force_login(sme_manager)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_validates_the_uscc_and_derives_the_size_in_the_admin(client, admin_user, enterprise):
+    client.force_login(admin_user)
+    url = reverse("admin:assessment_enterprise_change", args=[enterprise.pk])
+    data = {
+        "name": enterprise.name, "uscc": "91350100M000100Y44", "city_code": "230100", "county": "",
+        "industry_division": "C14", "industry_class": "", "employees": 5, "revenue": "100",
+        "contact_name": "张", "contact_phone": "1", "contact_email": "a@example.com", "main_products": "",
+        "memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200 and "uscc" in response.context["adminform"].form.errors
+    data["uscc"] = "91350100M000100Y43"
+    assert client.post(url, data).status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.size_class == "micro" and enterprise.uscc == "91350100M000100Y43"
+
+
+@pytest.mark.django_db
+def test_it_creates_an_official_with_a_jurisdiction_in_the_admin(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:assessment_officialprofile_add"),
+        {"user": admin_user.pk, "city_code": "231100", "organisation": "黑河市工信局"},
+    )
+    assert response.status_code == 302
+    admin_user.refresh_from_db()
+    assert admin_user.official.city_code == "231100"
