@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assessment.uscc import (
     WEIGHTS,
@@ -16,6 +18,7 @@ from assessment.uscc import (
     validate_uscc,
 )
 
+CHARSET_FOR_TESTS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # restated from GB 32100-2015, not imported
 STANDARD_EXAMPLE = "91350100M000100Y43"  # the example printed in GB 32100-2015
 
 
@@ -103,3 +106,18 @@ def test_it_warns_but_accepts_a_wrong_inner_organisation_check():
     assert org_code_check_char("12345678") == "8"
     assert is_valid_uscc(code)
     assert len(uscc_warnings(code)) == 1
+
+
+@given(
+    authority=st.sampled_from("123456789ANY"),
+    body=st.text(alphabet=CHARSET_FOR_TESTS, min_size=1, max_size=1),
+    region=st.from_regex(r"\A[0-9]{6}\Z"),
+    rest=st.text(alphabet=CHARSET_FOR_TESTS, min_size=9, max_size=9),
+)
+def test_it_accepts_exactly_one_check_character_for_any_prefix(authority, body, region, rest):
+    first17 = authority + body + region + rest
+    good = first17 + uscc_check_char(first17)
+    assert is_valid_uscc(good)
+    for char in CHARSET_FOR_TESTS:
+        if char != good[17]:
+            assert not is_valid_uscc(first17 + char)
