@@ -151,3 +151,75 @@ def test_it_keeps_every_shipped_framework_within_bounds_and_reproducible(answers
             assert -1e-9 <= dimension.score <= dimension.max + 1e-9
     stored = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
     assert score_assessment(definitions=ALL, answers=answers, enterprise=enterprise).to_dict() == stored
+
+
+def test_it_scores_green_factory_2018_all_met_to_100_and_reports_an_unmet_mandatory_item():
+    definition = DEFINITIONS["green_factory@2018"]
+    answers = {q["code"]: True for q in definition["questions"] if q["type"] == "yesno"}
+    result = score_framework(definition=definition, answers=answers)
+    assert (result.to_dict()["score"], result.level["code"], result.missing) == (100.0, "met", [])
+    mandatory = next(
+        item["question"]
+        for dimension in definition["dimensions"]
+        for indicator in dimension["indicators"]
+        for item in indicator["rule"]["items"]
+        if item["kind"] == "mandatory"
+    )
+    failed = score_framework(definition=definition, answers={**answers, mandatory: False})
+    assert failed.level["code"] == "not_met"
+    assert [item["question"] for item in failed.details["mandatory_failed"]] == [mandatory]
+    assert 0 < failed.score < 100
+
+
+def _leaves(indicators):
+    for indicator in indicators:
+        yield from _leaves(indicator.get("children", [])) if indicator.get("children") else [indicator]
+
+
+def best_clean_production_answers(definition):
+    """Every indicator exactly on its level Ⅰ threshold (or the level Ⅰ option), every yes/no yes."""
+    questions = {q["code"]: q for q in definition["questions"]}
+    answers = {code: True for code, q in questions.items() if q["type"] == "yesno"}
+    answers[definition["settings"]["products_question"]] = [{"name": "A", "share": 100}]
+    calculator = {}
+    for dimension in definition["dimensions"]:
+        for indicator in _leaves(dimension["indicators"]):
+            rule = indicator["rule"]
+            question = questions.get(rule.get("question"), {})
+            if rule["type"] != "levels":
+                continue
+            if "thresholds" in rule:
+                if question.get("calculator"):
+                    calculator[question["calculator"]] = rule["thresholds"]["I"]
+                else:
+                    answers[question["code"]] = rule["thresholds"]["I"]
+            else:
+                answers[question["code"]] = next(
+                    o["code"] for o in question["options"] if o.get("cp_level") == "I"
+                )
+    return answers, calculator
+
+
+@pytest.mark.parametrize("key", ["clean_production_generic@2025", "clean_production_paper@2025"])
+def test_it_rates_a_clean_production_system_level_one_exactly_on_its_thresholds(key):
+    definition = DEFINITIONS[key]
+    answers, calculator = best_clean_production_answers(definition)
+    result = score_framework(
+        definition=definition,
+        answers=answers,
+        calculator=calculator,
+        enterprise=EnterpriseFacts("C2221", "small"),
+    )
+    assert result.details["y"] == {"I": 100.0, "II": 100.0, "III": 100.0}
+    assert result.level["code"] == "I"
+    assert result.to_dict()["score"] == 100.0
+
+
+def test_it_holds_the_generic_clean_production_level_at_two_by_a_limiting_indicator():
+    definition = DEFINITIONS["clean_production_generic@2025"]
+    answers, calculator = best_clean_production_answers(definition)
+    answers["cpg.q.product_energy_grade"] = "grade2"  # limiting, weight 0.2 in a category of w 0.25
+    result = score_framework(definition=definition, answers=answers, calculator=calculator)
+    assert result.details["y"]["I"] == pytest.approx(95.0)
+    assert result.level["code"] == "II"
+    assert result.details["checks"][0]["limiting_below"] == ["cpg.resource.energy_per_product"]
