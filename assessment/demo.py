@@ -50,13 +50,48 @@ DEMO_INDUSTRIES: tuple[tuple[str, str, int], ...] = (
     ("C39", "电子", 2),
 )
 NAME_WORDS = (
-    "龙江", "北方", "松花江", "兴安", "黑土", "冰城", "东极", "寒地", "鸿达", "华泰", "金谷", "瑞丰",
-    "宏远", "嘉禾", "新元", "恒信", "天成", "绿源", "安泰", "润和", "博远", "长青", "丰禾", "盛世",
+    "龙江",
+    "北方",
+    "松花江",
+    "兴安",
+    "黑土",
+    "冰城",
+    "东极",
+    "寒地",
+    "鸿达",
+    "华泰",
+    "金谷",
+    "瑞丰",
+    "宏远",
+    "嘉禾",
+    "新元",
+    "恒信",
+    "天成",
+    "绿源",
+    "安泰",
+    "润和",
+    "博远",
+    "长青",
+    "丰禾",
+    "盛世",
 )
 PRODUCTS = {
-    "C13": "大米、豆油", "C14": "乳制品", "C15": "白酒", "C20": "实木板材", "C22": "包装纸板", "C25": "燃料油",
-    "C26": "精细化学品", "C27": "中成药", "C29": "塑料管材", "C30": "水泥制品", "C33": "钢结构件",
-    "C34": "泵与阀门", "C35": "农业机械", "C36": "汽车零部件", "C38": "电机", "C39": "电子元器件",
+    "C13": "大米、豆油",
+    "C14": "乳制品",
+    "C15": "白酒",
+    "C20": "实木板材",
+    "C22": "包装纸板",
+    "C25": "燃料油",
+    "C26": "精细化学品",
+    "C27": "中成药",
+    "C29": "塑料管材",
+    "C30": "水泥制品",
+    "C33": "钢结构件",
+    "C34": "泵与阀门",
+    "C35": "农业机械",
+    "C36": "汽车零部件",
+    "C38": "电机",
+    "C39": "电子元器件",
 }
 
 
@@ -179,11 +214,17 @@ def seed_enterprises(context: DemoContext) -> None:
         enterprise_id = by_uscc[enterprise.uscc]
         if index == 0:
             people.append((_user(context, "sme_manager", "王经理"), enterprise_id, Membership.Role.MANAGER))
-            people.append((_user(context, "sme_contributor", "李填报"), enterprise_id, Membership.Role.CONTRIBUTOR))
+            people.append(
+                (_user(context, "sme_contributor", "李填报"), enterprise_id, Membership.Role.CONTRIBUTOR)
+            )
             continue
-        people.append((_user(context, f"demo_m{index:05d}", enterprise.contact_name), enterprise_id, "manager"))
+        people.append(
+            (_user(context, f"demo_m{index:05d}", enterprise.contact_name), enterprise_id, "manager")
+        )
         if index % 3 == 0:
-            people.append((_user(context, f"demo_c{index:05d}", f"填报人{index}"), enterprise_id, "contributor"))
+            people.append(
+                (_user(context, f"demo_c{index:05d}", f"填报人{index}"), enterprise_id, "contributor")
+            )
 
     existing_users = _existing(User, "username", [user.username for user, _, _ in people])
     new_people = [person for person in people if person[0].username not in existing_users]

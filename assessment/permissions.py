@@ -59,7 +59,11 @@ def get_enterprise_for_member(user: User) -> Enterprise:
 def require_manager(user: User, enterprise: Enterprise) -> Membership:
     """The user's manager membership of this enterprise; PermissionDenied otherwise."""
     membership = membership_of(user)
-    if membership is None or membership.enterprise_id != enterprise.pk or membership.role != Membership.Role.MANAGER:
+    if (
+        membership is None
+        or membership.enterprise_id != enterprise.pk
+        or membership.role != Membership.Role.MANAGER
+    ):
         raise PermissionDenied
     return membership
 

@@ -97,7 +97,10 @@ def take(base: str, shots: list[Shot], out: Path) -> list[Path]:
                     context.add_cookies([{"name": "django_language", "value": language, "url": base}])
                     page = context.new_page()
                     errors: list[str] = []
-                    page.on("console", lambda msg, errors=errors: errors.append(msg.text) if msg.type == "error" else None)
+                    page.on(
+                        "console",
+                        lambda msg, errors=errors: errors.append(msg.text) if msg.type == "error" else None,
+                    )
                     if shot.user:
                         login(page, base, shot.user)
                     page.goto(base + shot.path)
@@ -106,7 +109,9 @@ def take(base: str, shots: list[Shot], out: Path) -> list[Path]:
                     target = out / f"{shot.name}.{suffix}.png"
                     page.screenshot(path=str(target), full_page=shot.full_page)
                     written.append(target)
-                    print(f"{target.relative_to(out.parent.parent)}{'  console errors: ' + '; '.join(errors) if errors else ''}")
+                    print(
+                        f"{target.relative_to(out.parent.parent)}{'  console errors: ' + '; '.join(errors) if errors else ''}"
+                    )
                     context.close()
         finally:
             browser.close()
@@ -114,7 +119,9 @@ def take(base: str, shots: list[Shot], out: Path) -> list[Path]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--base", default="http://127.0.0.1:8766")
     parser.add_argument("--only", default="", help="comma-separated shot names")
     parser.add_argument("--out", type=Path, default=OUT)

@@ -45,7 +45,9 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     industry_division = "C14"
     employees = 120
     revenue = Decimal("5000.00")
-    size_class = factory.LazyAttribute(lambda enterprise: size_class(enterprise.employees, enterprise.revenue))
+    size_class = factory.LazyAttribute(
+        lambda enterprise: size_class(enterprise.employees, enterprise.revenue)
+    )
     size_rule_version = factory.LazyFunction(size_rule_version)
     contact_name = "张伟"
     contact_phone = "0451-86000000"

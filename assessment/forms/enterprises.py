@@ -97,7 +97,9 @@ class EnterpriseProfileForm(DomainErrorFormMixin, forms.Form):
             duplicates = duplicates.exclude(pk=self.enterprise.pk)
         if duplicates.exists():
             raise ValidationError(
-                _("统一社会信用代码为 %(uscc)s 的企业已经注册。如您是该企业员工，请联系企业管理员邀请您加入。"),
+                _(
+                    "统一社会信用代码为 %(uscc)s 的企业已经注册。如您是该企业员工，请联系企业管理员邀请您加入。"
+                ),
                 code="uscc_duplicate",
                 params={"uscc": code},
             )
@@ -137,7 +139,9 @@ class AccountFieldsMixin(forms.Form):
         help_text=_("至少10个字符，不能全为数字，不能过于常见。"),
     )
     password2 = forms.CharField(
-        label=_("确认密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True)
+        label=_("确认密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
     )
 
     def clean_username(self) -> str:
@@ -179,7 +183,9 @@ class SignupForm(AccountFieldsMixin, EnterpriseProfileForm):
 
 class InvitationForm(DomainErrorFormMixin, forms.Form):
     email = forms.EmailField(label=_("同事邮箱"))
-    role = forms.ChoiceField(label=_("角色"), choices=Membership.Role.choices, initial=Membership.Role.CONTRIBUTOR)
+    role = forms.ChoiceField(
+        label=_("角色"), choices=Membership.Role.choices, initial=Membership.Role.CONTRIBUTOR
+    )
 
 
 class InvitationAcceptForm(DomainErrorFormMixin, AccountFieldsMixin):

@@ -73,10 +73,14 @@ def jurisdiction_summary(*, city_code: str | None, top_industries: int = 8) -> J
     by_city = [Tally(city.code, city.name(), city_counts.get(city.code, 0)) for city in cities]
 
     size_counts = dict(enterprises.values_list("size_class").annotate(n=Count("id")).order_by())
-    by_size = [Tally(value, str(label), size_counts.get(value, 0)) for value, label in Enterprise.SizeClass.choices]
+    by_size = [
+        Tally(value, str(label), size_counts.get(value, 0)) for value, label in Enterprise.SizeClass.choices
+    ]
 
     industry_rows = (
-        enterprises.values_list("industry_division").annotate(n=Count("id")).order_by("-n", "industry_division")
+        enterprises.values_list("industry_division")
+        .annotate(n=Count("id"))
+        .order_by("-n", "industry_division")
     )[:top_industries]
     by_industry = [Tally(code, reference.industry_name(code), n) for code, n in industry_rows]
 
@@ -86,7 +90,9 @@ def jurisdiction_summary(*, city_code: str | None, top_industries: int = 8) -> J
     status_counts = dict(
         assessments.filter(year=latest_year).values_list("status").annotate(n=Count("id")).order_by()
     )
-    by_status = [Tally(value, str(label), status_counts.get(value, 0)) for value, label in Assessment.Status.choices]
+    by_status = [
+        Tally(value, str(label), status_counts.get(value, 0)) for value, label in Assessment.Status.choices
+    ]
 
     return JurisdictionSummary(
         city_code=city_code,

@@ -48,7 +48,9 @@ class EnterpriseProfile:
     main_products: str = ""
 
 
-def _validated_profile_fields(profile: EnterpriseProfile, *, exclude_pk: int | None = None) -> dict[str, object]:
+def _validated_profile_fields(
+    profile: EnterpriseProfile, *, exclude_pk: int | None = None
+) -> dict[str, object]:
     """Model field values for a profile, with derived size class; DomainError at the first bad field."""
     try:
         uscc = validate_uscc(profile.uscc)
@@ -71,7 +73,8 @@ def _validated_profile_fields(profile: EnterpriseProfile, *, exclude_pk: int | N
     industry_class = profile.industry_class.strip().upper()
     if industry_class and not reference.is_industry_class_of(industry_class, profile.industry_division):
         raise DomainError(
-            _("行业小类代码应为所选大类下的4位代码，例如 %(example)s1。") % {"example": profile.industry_division + "1"},
+            _("行业小类代码应为所选大类下的4位代码，例如 %(example)s1。")
+            % {"example": profile.industry_division + "1"},
             field="industry_class",
         )
     if profile.employees is None or profile.employees < 0:
@@ -113,7 +116,9 @@ def enterprise_signup(
         with transaction.atomic():
             enterprise = Enterprise.objects.create(**fields)
     except IntegrityError:  # a concurrent sign-up with the same code won the race
-        raise DomainError(_("该统一社会信用代码的企业已经注册。"), field="uscc", code="uscc_duplicate") from None
+        raise DomainError(
+            _("该统一社会信用代码的企业已经注册。"), field="uscc", code="uscc_duplicate"
+        ) from None
     membership = Membership.objects.create(user=user, enterprise=enterprise, role=Membership.Role.MANAGER)
     AuditEvent.objects.create(
         actor=user, action="enterprise.signup", enterprise=enterprise, detail={"uscc": enterprise.uscc}
@@ -132,7 +137,9 @@ def enterprise_update(*, enterprise: Enterprise, user: User, profile: Enterprise
             setattr(enterprise, name, value)
     if changed:
         enterprise.save()
-        AuditEvent.objects.create(actor=user, action="enterprise.update", enterprise=enterprise, detail=changed)
+        AuditEvent.objects.create(
+            actor=user, action="enterprise.update", enterprise=enterprise, detail=changed
+        )
     return enterprise
 
 

@@ -41,7 +41,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             login(request, membership.user, backend=_BACKEND)
             messages.success(
-                request, _("注册成功：%(enterprise)s 已创建，您是企业管理员。") % {"enterprise": membership.enterprise}
+                request,
+                _("注册成功：%(enterprise)s 已创建，您是企业管理员。")
+                % {"enterprise": membership.enterprise},
             )
             for warning in form.uscc_warnings:
                 messages.warning(request, warning)
@@ -53,7 +55,9 @@ def signup(request: HttpRequest) -> HttpResponse:
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_by_token(token)
     if invitation is None:
-        return render(request, "assessment/invitation_invalid.html", {"problem": _("邀请链接无效。")}, status=404)
+        return render(
+            request, "assessment/invitation_invalid.html", {"problem": _("邀请链接无效。")}, status=404
+        )
     problem = invitation_problem(invitation)
     if problem:
         return render(request, "assessment/invitation_invalid.html", {"problem": problem}, status=410)
@@ -65,7 +69,9 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             except DomainError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, _("您已加入 %(enterprise)s。") % {"enterprise": invitation.enterprise})
+                messages.success(
+                    request, _("您已加入 %(enterprise)s。") % {"enterprise": invitation.enterprise}
+                )
                 return redirect("home")
         return render(request, "assessment/invitation_accept.html", {"invitation": invitation})
 

@@ -91,7 +91,8 @@ def invitation_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("邀请已发送至 %(email)s，链接：%(url)s") % {"email": invitation.email, "url": invitation_url(invitation)},
+                _("邀请已发送至 %(email)s，链接：%(url)s")
+                % {"email": invitation.email, "url": invitation_url(invitation)},
             )
             return redirect("enterprise_members")
     return members(request, invite_form=form)

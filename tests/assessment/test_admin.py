@@ -16,7 +16,9 @@ def test_it_registers_every_assessment_model_in_the_admin():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", ASSESSMENT_MODELS, ids=lambda m: m.__name__)
-def test_it_shows_each_admin_list_with_search_and_filters(client, admin_user, sme_manager, city_official, model):
+def test_it_shows_each_admin_list_with_search_and_filters(
+    client, admin_user, sme_manager, city_official, model
+):
     AssessmentFactory(enterprise=sme_manager.membership.enterprise)
     InvitationFactory(enterprise=sme_manager.membership.enterprise)
     client.force_login(admin_user)
@@ -26,7 +28,9 @@ def test_it_shows_each_admin_list_with_search_and_filters(client, admin_user, sm
 
 
 @pytest.mark.django_db
-def test_it_filters_enterprises_and_officials_by_city(client, admin_user, enterprise, other_enterprise, city_official):
+def test_it_filters_enterprises_and_officials_by_city(
+    client, admin_user, enterprise, other_enterprise, city_official
+):
     client.force_login(admin_user)
     response = client.get(reverse("admin:assessment_enterprise_changelist"), {"city": "230200"})
     assert list(response.context["cl"].result_list) == [other_enterprise]
@@ -56,10 +60,20 @@ def test_it_validates_the_uscc_and_derives_the_size_in_the_admin(client, admin_u
     client.force_login(admin_user)
     url = reverse("admin:assessment_enterprise_change", args=[enterprise.pk])
     data = {
-        "name": enterprise.name, "uscc": "91350100M000100Y44", "city_code": "230100", "county": "",
-        "industry_division": "C14", "industry_class": "", "employees": 5, "revenue": "100",
-        "contact_name": "张", "contact_phone": "1", "contact_email": "a@example.com", "main_products": "",
-        "memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0,
+        "name": enterprise.name,
+        "uscc": "91350100M000100Y44",
+        "city_code": "230100",
+        "county": "",
+        "industry_division": "C14",
+        "industry_class": "",
+        "employees": 5,
+        "revenue": "100",
+        "contact_name": "张",
+        "contact_phone": "1",
+        "contact_email": "a@example.com",
+        "main_products": "",
+        "memberships-TOTAL_FORMS": 0,
+        "memberships-INITIAL_FORMS": 0,
     }
     response = client.post(url, data)
     assert response.status_code == 200 and "uscc" in response.context["adminform"].form.errors

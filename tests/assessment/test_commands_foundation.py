@@ -46,10 +46,15 @@ def test_it_creates_the_documented_demo_logins_with_their_roles(rf):
 @pytest.mark.django_db
 def test_it_is_idempotent_and_deterministic():
     seed()
-    first = sorted(Enterprise.objects.values_list("uscc", "name", "employees", "revenue", "industry_division"))
+    first = sorted(
+        Enterprise.objects.values_list("uscc", "name", "employees", "revenue", "industry_division")
+    )
     users = User.objects.count()
     assert "0 enterprises, 0 enterprise users" in seed()
-    assert sorted(Enterprise.objects.values_list("uscc", "name", "employees", "revenue", "industry_division")) == first
+    assert (
+        sorted(Enterprise.objects.values_list("uscc", "name", "employees", "revenue", "industry_division"))
+        == first
+    )
     assert User.objects.count() == users
 
 
@@ -72,8 +77,18 @@ def test_it_runs_added_steps_with_the_shared_context():
 @pytest.mark.django_db
 def test_it_creates_a_city_official_from_the_command_line():
     out = StringIO()
-    call_command("create_official", "mdj_official", "--city", "231000", "--email", "m@example.com",
-                 "--password", "Lvzhiping-2026!", "--no-input", stdout=out)
+    call_command(
+        "create_official",
+        "mdj_official",
+        "--city",
+        "231000",
+        "--email",
+        "m@example.com",
+        "--password",
+        "Lvzhiping-2026!",
+        "--no-input",
+        stdout=out,
+    )
     profile = OfficialProfile.objects.get(user__username="mdj_official")
     assert profile.city_code == "231000"
     assert "Mudanjiang" in out.getvalue()

@@ -37,7 +37,9 @@ def test_it_refuses_the_enterprise_to_non_members(city_official, admin_user):
             get_enterprise_for_member(user)
 
 
-def test_it_requires_a_manager_of_that_very_enterprise(sme_manager, sme_contributor, other_manager, enterprise):
+def test_it_requires_a_manager_of_that_very_enterprise(
+    sme_manager, sme_contributor, other_manager, enterprise
+):
     assert require_manager(sme_manager, enterprise).role == "manager"
     for user in (sme_contributor, other_manager):
         with pytest.raises(PermissionDenied):
@@ -64,7 +66,9 @@ def test_it_shows_officials_only_enterprises_of_their_jurisdiction(
     assert enterprises_visible_to(admin_user).count() == 3
 
 
-def test_it_shows_members_only_their_own_enterprise(sme_contributor, other_manager, enterprise, other_enterprise):
+def test_it_shows_members_only_their_own_enterprise(
+    sme_contributor, other_manager, enterprise, other_enterprise
+):
     assert list(enterprises_visible_to(sme_contributor)) == [enterprise]
     assert list(enterprises_visible_to(other_manager)) == [other_enterprise]
     assert not enterprises_visible_to(AnonymousUser()).exists()

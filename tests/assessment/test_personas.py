@@ -7,7 +7,13 @@ from tests.factories import TEST_PASSWORD
 
 
 def test_it_gives_the_personas_their_roles(
-    sme_manager, sme_contributor, other_manager, city_official, other_city_official, province_official, admin_user
+    sme_manager,
+    sme_contributor,
+    other_manager,
+    city_official,
+    other_city_official,
+    province_official,
+    admin_user,
 ):
     assert sme_manager.membership.role == "manager"
     assert sme_contributor.membership.enterprise == sme_manager.membership.enterprise

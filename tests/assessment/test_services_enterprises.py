@@ -59,7 +59,10 @@ def test_it_signs_up_an_account_with_its_enterprise_as_manager():
 def test_it_refuses_a_duplicate_enterprise_and_creates_no_account(enterprise):
     with pytest.raises(DomainError) as error:
         enterprise_signup(
-            username="dup", email="x@example.com", password=PASSWORD, display_name="x",
+            username="dup",
+            email="x@example.com",
+            password=PASSWORD,
+            display_name="x",
             profile=a_profile(uscc=enterprise.uscc.lower()),
         )
     assert error.value.field == "uscc"
@@ -84,7 +87,11 @@ def test_it_refuses_a_duplicate_enterprise_and_creates_no_account(enterprise):
 def test_it_refuses_bad_profiles_at_the_field(overrides, field):
     with pytest.raises(DomainError) as error:
         enterprise_signup(
-            username="bad", email="b@example.com", password=PASSWORD, display_name="b", profile=a_profile(**overrides)
+            username="bad",
+            email="b@example.com",
+            password=PASSWORD,
+            display_name="b",
+            profile=a_profile(**overrides),
         )
     assert error.value.field == field
 
@@ -117,7 +124,9 @@ def test_it_sends_an_expiring_invitation_by_email_after_commit(
 
 @pytest.mark.django_db
 def test_it_replaces_a_pending_invitation_to_the_same_address(sme_manager, enterprise):
-    first = invitation_create(enterprise=enterprise, email="a@example.com", role="contributor", invited_by=sme_manager)
+    first = invitation_create(
+        enterprise=enterprise, email="a@example.com", role="contributor", invited_by=sme_manager
+    )
     invitation_create(enterprise=enterprise, email="a@example.com", role="manager", invited_by=sme_manager)
     first.refresh_from_db()
     assert first.revoked_at is not None
@@ -127,7 +136,9 @@ def test_it_replaces_a_pending_invitation_to_the_same_address(sme_manager, enter
 @pytest.mark.django_db
 def test_it_does_not_invite_someone_already_in_an_enterprise(sme_manager, other_manager, enterprise):
     with pytest.raises(DomainError) as error:
-        invitation_create(enterprise=enterprise, email=other_manager.email, role="contributor", invited_by=sme_manager)
+        invitation_create(
+            enterprise=enterprise, email=other_manager.email, role="contributor", invited_by=sme_manager
+        )
     assert error.value.field == "email"
 
 
@@ -142,7 +153,9 @@ def test_it_accepts_an_invitation_with_a_new_account(enterprise):
     invitation.refresh_from_db()
     assert invitation.accepted_at is not None
     with pytest.raises(DomainError):
-        invitation_accept_new_account(invitation=invitation, username="again", password=PASSWORD, display_name="x")
+        invitation_accept_new_account(
+            invitation=invitation, username="again", password=PASSWORD, display_name="x"
+        )
 
 
 @pytest.mark.django_db

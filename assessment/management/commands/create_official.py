@@ -27,7 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
         parser.add_argument("--name", default="", help="display name")
         parser.add_argument("--organisation", default="")
-        parser.add_argument("--password", default=None, help="initial password (else prompted, if interactive)")
+        parser.add_argument(
+            "--password", default=None, help="initial password (else prompted, if interactive)"
+        )
         parser.add_argument("--no-input", action="store_true", help="never prompt")
 
     def handle(self, *args, **options) -> None:

@@ -14,7 +14,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--enterprises", type=int, default=DEFAULT_ENTERPRISES, help="number of demo enterprises (default 39)"
+            "--enterprises",
+            type=int,
+            default=DEFAULT_ENTERPRISES,
+            help="number of demo enterprises (default 39)",
         )
         parser.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
 
@@ -27,4 +30,6 @@ class Command(BaseCommand):
         created = ", ".join(f"{number} {what}" for what, number in context.created.items()) or "nothing new"
         self.stdout.write(f"seed_demo: {created} ({time.perf_counter() - started:.1f} s).")
         if options["verbosity"] >= 1:
-            self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}): " + ", ".join(name for name, _ in DEMO_LOGINS))
+            self.stdout.write(
+                f"Demo logins (password {DEMO_PASSWORD}): " + ", ".join(name for name, _ in DEMO_LOGINS)
+            )

@@ -42,16 +42,21 @@ class Command(BaseCommand):
             po
             for locale_dir in settings.LOCALE_PATHS
             for po in locale_dir.glob("*/LC_MESSAGES/*.po")
-            if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+            if not po.with_suffix(".mo").exists()
+            or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
         ]
         if not stale:
             return
         if shutil.which("msgfmt") is None:
-            self.stdout.write(self.style.WARNING("Translations changed but gettext's msgfmt is missing; skipped."))
+            self.stdout.write(
+                self.style.WARNING("Translations changed but gettext's msgfmt is missing; skipped.")
+            )
             return
         self.step("compilemessages")
         for locale_dir in settings.LOCALE_PATHS:
-            call_command("compilemessages", locale=[p.name for p in locale_dir.iterdir() if p.is_dir()], verbosity=0)
+            call_command(
+                "compilemessages", locale=[p.name for p in locale_dir.iterdir() if p.is_dir()], verbosity=0
+            )
 
     def print_logins(self) -> None:
         self.stdout.write("")
