@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment.exceptions import DomainError
 from assessment.forms.enterprises import EnterpriseProfileForm, InvitationForm
-from assessment.models import Invitation, Membership
+from assessment.models import Enterprise, Invitation, Membership
 from assessment.permissions import get_enterprise_for_member, require_manager
 from assessment.selectors.enterprises import enterprise_members, membership_in_enterprise, pending_invitations
 from assessment.services.enterprises import (
@@ -55,10 +55,9 @@ def enterprise_edit(request: HttpRequest) -> HttpResponse:
     return render(request, "assessment/enterprise_form.html", {"form": form, "enterprise": enterprise})
 
 
-@login_required
-def members(request: HttpRequest, invite_form: InvitationForm | None = None) -> HttpResponse:
-    enterprise = get_enterprise_for_member(request.user)
-    require_manager(request.user, enterprise)
+def _members_page(
+    request: HttpRequest, enterprise: Enterprise, invite_form: InvitationForm, *, status: int = 200
+) -> HttpResponse:
     now = timezone.now()
     invitations = list(pending_invitations(enterprise))
     for invitation in invitations:
@@ -67,9 +66,16 @@ def members(request: HttpRequest, invite_form: InvitationForm | None = None) -> 
         "enterprise": enterprise,
         "members": enterprise_members(enterprise),
         "invitations": invitations,
-        "invite_form": invite_form or InvitationForm(),
+        "invite_form": invite_form,
     }
-    return render(request, "assessment/members.html", context, status=400 if invite_form else 200)
+    return render(request, "assessment/members.html", context, status=status)
+
+
+@login_required
+def members(request: HttpRequest) -> HttpResponse:
+    enterprise = get_enterprise_for_member(request.user)
+    require_manager(request.user, enterprise)
+    return _members_page(request, enterprise, InvitationForm())
 
 
 @login_required
@@ -95,7 +101,7 @@ def invitation_create_view(request: HttpRequest) -> HttpResponse:
                 % {"email": invitation.email, "url": invitation_url(invitation)},
             )
             return redirect("enterprise_members")
-    return members(request, invite_form=form)
+    return _members_page(request, enterprise, form, status=400)
 
 
 @login_required
