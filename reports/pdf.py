@@ -56,6 +56,7 @@ DANGER = colors.HexColor("#C62828")
 SERIES = [colors.HexColor(c) for c in ("#2E7D32", "#00897B", "#F9A825", "#6A1B9A", "#1565C0")]
 
 PAGE_W, PAGE_H = A4
+DETAILED_ACTIONS = 15  # the top-ranked actions get a full card; the others a row of a table
 MARGIN = 18 * mm
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -125,6 +126,7 @@ LABELS: dict[str, tuple[str, str]] = {
                    "planning assumptions to be replaced by audit or diagnosis results."),
     "plan_none": ("根据当前回答，措施库中没有可提升得分的措施。", "No action of the catalogue would raise a score for these answers."),
     "why_recommended": ("推荐原因", "Why recommended"),
+    "more_actions": ("其他可选措施", "Further options"),
     "why_matters": ("意义", "Why it matters"),
     "support": ("支持渠道", "Support channels"),
     "source": ("来源", "Source"),
@@ -169,8 +171,9 @@ def fmt(value: float | None, digits: int = 2) -> str:
 
 
 class _Styles:
-    def __init__(self, font: str) -> None:
-        base = {"fontName": font, "textColor": TEXT, "wordWrap": "CJK"}
+    def __init__(self, font: str, *, cjk: bool = True) -> None:
+        # CJK wrapping breaks between any two characters; English text wraps at spaces (and faster).
+        base = {"fontName": font, "textColor": TEXT, "wordWrap": "CJK" if cjk else None}
         self.body = ParagraphStyle("body", fontSize=9.5, leading=14, **base)
         self.small = ParagraphStyle("small", fontSize=8, leading=11, **{**base, "textColor": MUTED})
         self.cell = ParagraphStyle("cell", fontSize=8.5, leading=11.5, **base)
@@ -196,8 +199,8 @@ class _Renderer:
     def __init__(self, data: ReportData) -> None:
         self.data = data
         self.font = report_font().name
-        self.s = _Styles(self.font)
         self.en = data.is_english
+        self.s = _Styles(self.font, cjk=not self.en)
 
     def t(self, key: str) -> str:
         zh, en = LABELS[key]
@@ -467,8 +470,17 @@ class _Renderer:
                 continue
             story.append(self.p(f"{label}（{len(group)}）" if not self.en else f"{label} ({len(group)})", self.s.h2))
             for action in group:
-                story.append(self.action_block(action))
-                story.append(Spacer(1, 2.5 * mm))
+                if action.rank <= DETAILED_ACTIONS:
+                    story.append(self.action_block(action))
+                    story.append(Spacer(1, 2.5 * mm))
+            rest = [a for a in group if a.rank > DETAILED_ACTIONS]
+            if rest:
+                story.append(self.p(self.t("more_actions"), self.s.h3))
+                story.append(self.table(
+                    ["#", self.t("action"), self.t("effort"), self.t("gain"), self.t("why_recommended")],
+                    [[str(a.rank), a.title, a.effort, self._gain_text(a) or "—", a.triggers[0] if a.triggers else ""]
+                     for a in rest],
+                    [8 * mm, 52 * mm, 16 * mm, 40 * mm, 60 * mm]))
         if d.catalog:
             story.append(self.p(f"{self.t('catalog')}: {d.catalog}", self.s.small))
         return story
