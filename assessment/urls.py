@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessment.views import accounts, common, enterprise
+from assessment.views import accounts, common, enterprise, sme
 
 urlpatterns = [
     path("", common.home, name="home"),
@@ -12,4 +12,17 @@ urlpatterns = [
     path("enterprise/members/invite/", enterprise.invitation_create_view, name="invitation_create"),
     path("enterprise/members/<int:pk>/remove/", enterprise.membership_remove_view, name="membership_remove"),
     path("enterprise/invitations/<int:pk>/revoke/", enterprise.invitation_revoke_view, name="invitation_revoke"),
+    # The SME journey: start, fill (autosave), evidence, review, submit, results.
+    path("assessments/start/", sme.assessment_start, name="assessment_start"),
+    path("assessments/<int:pk>/", sme.assessment_detail, name="assessment_detail"),
+    path("assessments/<int:pk>/fill/<str:section>/", sme.assessment_fill, name="assessment_fill"),
+    path("assessments/<int:pk>/autosave/", sme.assessment_autosave, name="assessment_autosave"),
+    path("assessments/<int:pk>/state/", sme.assessment_state, name="assessment_state"),
+    path("assessments/<int:pk>/confirm/", sme.assessment_confirm, name="assessment_confirm"),
+    path("assessments/<int:pk>/evidence/", sme.evidence_upload, name="evidence_upload"),
+    path("assessments/<int:pk>/evidence/<int:evidence_pk>/", sme.evidence_download, name="evidence_download"),
+    path("assessments/<int:pk>/evidence/<int:evidence_pk>/remove/", sme.evidence_delete, name="evidence_delete"),
+    path("assessments/<int:pk>/review/", sme.assessment_review, name="assessment_review"),
+    path("assessments/<int:pk>/submit/", sme.assessment_submit_view, name="assessment_submit"),
+    path("assessments/<int:pk>/results/", sme.assessment_results, name="assessment_results"),
 ]

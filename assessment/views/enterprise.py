@@ -22,6 +22,7 @@ from assessment.services.enterprises import (
     invitation_url,
     membership_remove,
 )
+from assessment.views.sme import sme_assessments_context
 
 
 def sme_home_context(membership: Membership) -> dict[str, object]:
@@ -31,6 +32,7 @@ def sme_home_context(membership: Membership) -> dict[str, object]:
         "enterprise": membership.enterprise,
         "members": enterprise_members(membership.enterprise),
         "is_manager": membership.role == Membership.Role.MANAGER,
+        **sme_assessments_context(membership),
     }
 
 

@@ -1,0 +1,527 @@
+"""The SME journey: start an assessment, fill it page by page (autosave), review, submit, see results.
+
+Thin views: access through assessment/permissions.py, reads through assessment/selectors/assessments.py,
+writes through assessment/services/assessments.py; DomainError becomes a message or a field error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessment.exceptions import DomainError
+from assessment.forms.answers import AnswerForm, EvidenceForm, StartAssessmentForm, pick
+from assessment.models import Assessment, Evidence, Membership
+from assessment.permissions import (
+    get_assessment_for_member,
+    get_assessment_for_user,
+    get_enterprise_for_member,
+)
+from assessment.selectors import assessments as selectors
+from assessment.services import assessments as services
+from assessment.views import sme_context as present
+
+
+def _framework_choices() -> list[tuple[str, str]]:
+    return [
+        ("green_factory", _("绿色工厂（GB/T 36132-2025）")),
+        ("clean_production", _("清洁生产（按行业选择指标体系）")),
+        ("sme_digital", _("中小企业数字化水平（2024）")),
+    ]
+
+
+def sme_assessments_context(membership: Membership, start_form: StartAssessmentForm | None = None) -> dict[str, Any]:
+    """Keys the SME home page's assessments block needs (added to the foundation's home context)."""
+    assessments = selectors.enterprise_assessments(membership.enterprise)
+    taken = {a.year for a in assessments}
+    years = [year for year in services.assessment_years() if year not in taken]
+    form = start_form or StartAssessmentForm(
+        years=years, frameworks=_framework_choices(), initial={"year": timezone.localdate().year - 1}
+    )
+    return {"assessments": assessments, "start_form": form, "start_years": years}
+
+
+def json_login_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """For the page script's endpoints: 401 with a login URL instead of a redirect to the login page,
+    so the script keeps unsent edits and tells the user to log in again."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return JsonResponse({"ok": False, "error": _("登录已过期，请重新登录。"), "login": True}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _section_url(assessment: Assessment, key: str, code: str | None = None) -> str:
+    url = reverse("assessment_fill", args=[assessment.pk, key])
+    return f"{url}#q-{code}" if code else url
+
+
+def _report_url(assessment: Assessment) -> str | None:
+    for name in ("report_pdf", "reports:pdf", "assessment_report_pdf"):
+        try:
+            return reverse(name, args=[assessment.pk])
+        except NoReverseMatch:
+            continue
+    return None
+
+
+# --- start ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def assessment_start(request: HttpRequest) -> HttpResponse:
+    enterprise = get_enterprise_for_member(request.user)
+    membership = request.user.membership
+    context = sme_assessments_context(membership)
+    form = StartAssessmentForm(request.POST, years=context["start_years"], frameworks=_framework_choices())
+    if form.is_valid():
+        try:
+            assessment = services.assessment_create(
+                enterprise=enterprise,
+                year=form.cleaned_data["year"],
+                frameworks=form.cleaned_data["frameworks"],
+                user=request.user,
+                prefill=form.cleaned_data["prefill"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("已创建 %(year)s 年度评估。") % {"year": assessment.year})
+            return redirect("assessment_detail", pk=assessment.pk)
+    from assessment.views.enterprise import sme_home_context
+
+    page = {**sme_home_context(membership), **sme_assessments_context(membership, form)}
+    return render(request, "assessment/home_sme.html", page, status=400)
+
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An assessment's entry point: the first page to fill, or its results once submitted."""
+    assessment = get_assessment_for_user(request.user, pk)
+    if not assessment.is_editable:
+        return redirect("assessment_results", pk=assessment.pk)
+    sections = selectors.build_sections(selectors.assessment_definitions(assessment))
+    if not sections:
+        raise Http404
+    return redirect("assessment_fill", pk=assessment.pk, section=sections[0].key)
+
+
+# --- fill -----------------------------------------------------------------------------------------------
+
+
+def _fill_context(
+    request: HttpRequest, assessment: Assessment, page: selectors.AssessmentPage, section: selectors.Section,
+    form: AnswerForm,
+) -> dict[str, Any]:
+    evaluation = page.evaluate(score=False)
+    questions = selectors.question_index(page.definitions)
+    titles = {d["framework"]: d.get("title") for d in page.definitions}
+    rows = present.question_rows(
+        section, form, page, evaluation, titles, selectors.question_frameworks_index(page.definitions), questions
+    )
+    index = [s.key for s in page.sections].index(section.key)
+    navigation = []
+    for item in page.sections:
+        group = pick(item.framework_title) if item.framework_title else ""
+        if not navigation or navigation[-1]["group"] != group:
+            navigation.append({"group": group, "items": []})
+        navigation[-1]["items"].append(
+            {"section": item, "title": pick(item.title), "progress": present.section_progress(item, evaluation),
+             "current": item.key == section.key}
+        )
+    general_comments = page.comments_by_question().get("", [])
+    return {
+        "assessment": assessment,
+        "section": section,
+        "section_title": pick(section.title),
+        "framework_title": pick(section.framework_title) if section.framework_title else "",
+        "form": form,
+        "rows": rows,
+        "navigation": navigation,
+        "progress": present.section_progress(section, evaluation),
+        "overall": present.overall_progress(page.sections, evaluation),
+        "previous_section": page.sections[index - 1] if index > 0 else None,
+        "next_section": page.sections[index + 1] if index + 1 < len(page.sections) else None,
+        "condition_inputs": present.condition_inputs([section], evaluation),
+        "warnings": [pick(w["message"]) for w in evaluation.warnings] if section.kind == "energy" else [],
+        "energy_errors": [pick(e["message"]) for e in evaluation.energy_errors] if section.kind == "energy" else [],
+        "general_comments": general_comments,
+        "evidence_form": EvidenceForm(),
+        "editable": assessment.is_editable,
+        "now": timezone.now().isoformat(),
+        "prefilled_count": len(evaluation.prefilled),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_fill(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    """One page of questions. POST is the save button: valid answers are saved, invalid ones are shown
+    again as typed with their message."""
+    assessment = get_assessment_for_member(request.user, pk) if request.method == "POST" else (
+        get_assessment_for_user(request.user, pk)
+    )
+    if not assessment.is_editable:
+        return redirect("assessment_results", pk=assessment.pk)
+    page = selectors.assessment_page(assessment)
+    current = next((s for s in page.sections if s.key == section), None)
+    if current is None:
+        raise Http404
+    values = page.values
+    reasons = {code: a.override_reason for code, a in page.answers.items() if a.override_reason}
+    status = 200
+    if request.method == "POST":
+        form = AnswerForm(request.POST, questions=current.questions, answers=values, reasons=reasons)
+        form.is_valid()
+        cleaned, cleaned_reasons = form.answer_values()
+        try:
+            errors = services.answers_save_many(
+                assessment=assessment, user=request.user, values=cleaned, override_reasons=cleaned_reasons
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("assessment_results", pk=assessment.pk)
+        for code, error in errors.items():
+            form.add_error(code, str(error.message))
+        if form.errors:
+            messages.error(request, _("部分答案未保存，请按提示修改。"))
+            status = 400
+            page = selectors.assessment_page(assessment)
+        else:
+            messages.success(request, _("已保存。"))
+            target = request.POST.get("next")
+            if target == "next":
+                index = [s.key for s in page.sections].index(current.key)
+                if index + 1 < len(page.sections):
+                    return redirect("assessment_fill", pk=assessment.pk, section=page.sections[index + 1].key)
+                return redirect("assessment_review", pk=assessment.pk)
+            return redirect("assessment_fill", pk=assessment.pk, section=current.key)
+    else:
+        form = AnswerForm(questions=current.questions, answers=values, reasons=reasons)
+    return render(
+        request, "assessment/fill_section.html", _fill_context(request, assessment, page, current, form), status=status
+    )
+
+
+@json_login_required
+@require_POST
+def assessment_autosave(request: HttpRequest, pk: int) -> JsonResponse:
+    """Save one question's answer sent by the page script (same field names as the page form)."""
+    assessment = get_assessment_for_member(request.user, pk)
+    code = request.POST.get("question", "")
+    definitions = selectors.assessment_definitions(assessment)
+    question = selectors.question_index(definitions).get(code)
+    if question is None:
+        return JsonResponse({"ok": False, "question": code, "error": _("未知题目。")}, status=400)
+    form = AnswerForm(request.POST, questions=[question])
+    if not form.is_valid():
+        message = "; ".join(str(m) for errors in form.errors.values() for m in errors)
+        return JsonResponse({"ok": False, "question": code, "error": message}, status=400)
+    values, reasons = form.answer_values()
+    try:
+        answer = services.answer_save(
+            assessment=assessment,
+            user=request.user,
+            code=code,
+            value=values.get(code),
+            override_reason=reasons.get(code, ""),
+        )
+    except DomainError as error:
+        status = 409 if error.code == "not_editable" else 400
+        return JsonResponse({"ok": False, "question": code, "error": str(error.message)}, status=status)
+    return JsonResponse(
+        {"ok": True, "question": code, "value": answer.value, "saved_at": answer.updated_at.isoformat()}
+    )
+
+
+@json_login_required
+@require_GET
+def assessment_state(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the page script refreshes after saves: computed values and derivations, which questions
+    are asked, energy warnings, progress, and answers other members changed since `since`."""
+    assessment = get_assessment_for_user(request.user, pk)
+    page = selectors.assessment_page(assessment)
+    evaluation = page.evaluate(score=False)
+    questions = selectors.question_index(page.definitions)
+    section = next((s for s in page.sections if s.key == request.GET.get("section")), None)
+    codes = section.codes if section else ()
+    since = parse_datetime(request.GET.get("since") or "")
+    changes = []
+    if since is not None:
+        for answer in page.answers.values():
+            if answer.updated_at > since and answer.updated_by_id != request.user.pk and answer.question_code in codes:
+                changes.append(
+                    {
+                        "question": answer.question_code,
+                        "value": answer.value,
+                        "by": str(answer.updated_by) if answer.updated_by else "",
+                        "at": answer.updated_at.isoformat(),
+                    }
+                )
+    computed = {
+        code: present.computed_display(questions[code], evaluation, questions)
+        for code in codes
+        if questions.get(code, {}).get("type") == "computed"
+    }
+    progress = {
+        s.key: {"answered": p.answered, "required": p.required}
+        for s in page.sections
+        for p in [present.section_progress(s, evaluation)]
+    }
+    overall = present.overall_progress(page.sections, evaluation)
+    return JsonResponse(
+        {
+            "now": timezone.now().isoformat(),
+            "status": assessment.status,
+            "asked": [code for code in codes if code in evaluation.asked],
+            "computed": computed,
+            "inputs": present.condition_inputs([section] if section else [], evaluation),
+            "warnings": [{"code": w["code"], "message": pick(w["message"])} for w in evaluation.warnings],
+            "errors": [{"code": e["code"], "message": pick(e["message"])} for e in evaluation.energy_errors],
+            "progress": progress,
+            "overall": {"answered": overall.answered, "required": overall.required},
+            "changes": changes,
+        }
+    )
+
+
+@login_required
+@require_POST
+def assessment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm prefilled answers: one question (`question`) or all of them."""
+    assessment = get_assessment_for_member(request.user, pk)
+    code = request.POST.get("question")
+    try:
+        count = services.answers_confirm(assessment=assessment, user=request.user, codes=[code] if code else None)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已确认 %(count)s 个沿用的答案。") % {"count": count})
+    return redirect(_safe_next(request, reverse("assessment_review", args=[assessment.pk])))
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("return_to") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+# --- evidence -------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_member(request.user, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.evidence_add(
+                assessment=assessment,
+                user=request.user,
+                question_code=form.cleaned_data["question"],
+                upload=form.cleaned_data["file"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("佐证材料已上传。"))
+    else:
+        messages.error(request, _("请选择要上传的文件。"))
+    return redirect(_safe_next(request, reverse("assessment_detail", args=[assessment.pk])))
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    """Serve an evidence file to those who may see its assessment, as a download under its own name."""
+    assessment = get_assessment_for_user(request.user, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    assessment = get_assessment_for_member(request.user, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment)
+    try:
+        services.evidence_remove(evidence=evidence, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已删除佐证材料 %(name)s。") % {"name": evidence.original_name})
+    return redirect(_safe_next(request, reverse("assessment_detail", args=[assessment.pk])))
+
+
+# --- review, submit, results ----------------------------------------------------------------------------
+
+
+def _issue_rows(page: selectors.AssessmentPage, codes: list[str]) -> list[dict[str, Any]]:
+    questions = selectors.question_index(page.definitions)
+    rows = []
+    for code in codes:
+        section = selectors.section_of_question(page.sections, code)
+        rows.append(
+            {
+                "code": code,
+                "text": pick(questions.get(code, {}).get("text")) or code,
+                "section": pick(section.title) if section else "",
+                "framework": pick(section.framework_title) if section and section.framework_title else "",
+                "url": _section_url(page.assessment, section.key, code) if section else "",
+            }
+        )
+    return rows
+
+
+@login_required
+def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_user(request.user, pk)
+    if not assessment.is_editable:
+        return redirect("assessment_results", pk=assessment.pk)
+    page = selectors.assessment_page(assessment)
+    evaluation = page.evaluate()
+    energy = selectors.section_of_question(page.sections, selectors.CONFIRMED_WARNINGS)
+    energy_url = _section_url(assessment, energy.key, selectors.CONFIRMED_WARNINGS) if energy else ""
+    context = {
+        "assessment": assessment,
+        "missing": _issue_rows(page, evaluation.missing_required),
+        "prefilled": _issue_rows(page, evaluation.prefilled),
+        "warnings": [{"message": pick(w["message"]), "url": energy_url} for w in evaluation.warnings],
+        "energy_errors": [
+            {"message": pick(e["message"]), "url": _section_url(assessment, energy.key, e["field"]) if energy else ""}
+            for e in evaluation.energy_errors
+        ],
+        "problems": [
+            {"message": pick(p["message"]), **(_issue_rows(page, [p["code"]])[0] if p.get("code") else {})}
+            for p in evaluation.problems
+        ],
+        "can_submit": evaluation.can_submit,
+        "overall": present.overall_progress(page.sections, evaluation),
+        "general_comments": page.comments_by_question().get("", []),
+        "first_section": page.sections[0] if page.sections else None,
+    }
+    return render(request, "assessment/review.html", context)
+
+
+@login_required
+@require_POST
+def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_member(request.user, pk)
+    try:
+        services.assessment_submit(assessment=assessment, user=request.user)
+    except DomainError as error:
+        if error.code == "not_editable":
+            # A second click or a colleague submitted already: show the result of the one submission.
+            return redirect("assessment_results", pk=assessment.pk)
+        messages.error(request, error.message)
+        return redirect("assessment_review", pk=assessment.pk)
+    messages.success(request, _("评估已提交，答案已锁定。"))
+    return redirect("assessment_results", pk=assessment.pk)
+
+
+def _recommendations(page: selectors.AssessmentPage, evaluation: selectors.Evaluation) -> list[dict[str, Any]]:
+    from assessment.recommendations import recommend
+    from assessment.scoring import EnterpriseFacts
+
+    if evaluation.result is None:
+        return []
+    items = recommend(
+        definitions=page.definitions,
+        answers=evaluation.answers,
+        enterprise=EnterpriseFacts.from_enterprise(page.assessment.enterprise),
+        before=evaluation.result,
+        calculator=evaluation.outputs,
+    ).top(5)
+    return [item.to_dict() for item in items]
+
+
+@login_required
+def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """Scores and levels, veto failures, radar, strengths and weakest indicators, recommended actions,
+    change since the previous assessment; a live preview while the assessment is a draft."""
+    assessment = get_assessment_for_user(request.user, pk)
+    page = selectors.assessment_page(assessment)
+    evaluation = None
+    if assessment.result and not assessment.is_editable:
+        result = assessment.result
+    else:
+        evaluation = page.evaluate()
+        result = evaluation.result.to_dict() if evaluation.result else None
+    recommendations = result.get("recommendations") if result and "recommendations" in result else None
+    if recommendations is None and result is not None:
+        evaluation = evaluation or page.evaluate()
+        recommendations = _recommendations(page, evaluation)
+    previous = selectors.previous_assessment(assessment)
+    changes = present.dimension_changes(result or {}, previous.result if previous else None)
+    frameworks = []
+    for item in (result or {}).get("frameworks") or []:
+        strengths, weakest = present.strengths_and_weaknesses(item.get("indicators") or [])
+        frameworks.append(
+            {
+                "data": item,
+                "title": pick(next((d.get("title") for d in page.definitions if d["framework"] == item["framework"]), {}))
+                or item["framework"],
+                "level": pick((item.get("level") or {}).get("label")),
+                "radar": present.radar_chart(item.get("dimensions") or []),
+                "dimensions": [
+                    {**d, "title_text": pick(d.get("title")), "change": changes.get(d["code"])}
+                    for d in item.get("dimensions") or []
+                ],
+                "veto_failed": [pick(v.get("title")) for v in (item.get("veto") or {}).get("failed") or []],
+                "strengths": [{**i, "title_text": pick(i.get("title"))} for i in strengths],
+                "weakest": [
+                    {**i, "title_text": pick(i.get("title")), "gap_text": pick(i.get("gap")) if i.get("gap") else ""}
+                    for i in weakest
+                ],
+            }
+        )
+    profile = (result or {}).get("profile") or {}
+    context = {
+        "assessment": assessment,
+        "is_draft": assessment.is_editable,
+        "result": result,
+        "profile": profile,
+        "overall_step": pick(((profile.get("overall") or {}).get("step") or {}).get("label")),
+        "frameworks": frameworks,
+        "recommendations": [
+            {**r, "title_text": pick(r.get("title")), "horizon_text": r.get("horizon")} for r in recommendations or []
+        ],
+        "previous": previous,
+        "report_url": _report_url(assessment),
+        "problems": [{"code": p["code"], "message": pick(p["message"])} for p in (evaluation.problems if evaluation else [])],
+    }
+    return render(request, "assessment/results.html", context)

@@ -1,0 +1,270 @@
+"""Presentation helpers of the SME journey's pages: question rows, progress, radar chart, comparisons.
+
+Plain functions over what the selectors read; no queries here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.forms import BoundField
+
+from assessment.forms.answers import REASON_SUFFIX, AnswerForm, pick
+from assessment.models import Answer, Evidence, ReviewComment
+from assessment.selectors.assessments import AssessmentPage, Evaluation, Section
+from questionnaires.logic import condition_references, formula_references, is_answered
+
+_REFERENCE = re.compile(r"\{([A-Za-z0-9_.\-]+)\}")
+
+
+@dataclass
+class QuestionRow:
+    question: Mapping[str, Any]
+    code: str
+    kind: str
+    field: BoundField | None
+    reason_field: BoundField | None
+    required: bool
+    asked: bool
+    answered: bool
+    prefilled: bool
+    answer: Answer | None
+    computed: dict[str, Any] | None
+    comments: list[ReviewComment]
+    evidence: list[Evidence]
+    frameworks: list[str]
+    condition_json: str
+    per_product_note: str = ""
+    help: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return pick(self.question.get("text")) or self.code
+
+    @property
+    def unit(self) -> str:
+        return pick(self.question.get("unit"))
+
+    @property
+    def provisional_note(self) -> str:
+        return pick(self.question.get("provisional_note"))
+
+
+def _format(value: Any, decimals: int | None = None) -> str:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return "" if value is None else str(value)
+    if decimals is not None:
+        return f"{value:,.{decimals}f}"
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
+def computed_display(
+    question: Mapping[str, Any], evaluation: Evaluation, questions: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
+    """A computed question's value and how it was obtained: the energy calculator's derivation lines
+    (input × coefficient = result) or the formula with the values it read."""
+    code = question["code"]
+    value = evaluation.resolved.get(code)
+    derivation: list[str] = []
+    note = ""
+    calculator = question.get("calculator")
+    if calculator and evaluation.balance is not None:
+        indicator = evaluation.balance.indicators.get(calculator)
+        if indicator is not None:
+            derivation = [pick(line) for line in indicator.derivation]
+            note = pick(indicator.note) if indicator.note else ""
+            if value is None and indicator.value is not None and evaluation.balance.is_valid:
+                value = float(indicator.value)
+    elif question.get("formula"):
+        formula = question["formula"]
+
+        def name(match: re.Match[str]) -> str:
+            ref = match.group(1)
+            label = pick((questions.get(ref) or {}).get("text")) or ref
+            return f"{label}（{_format(evaluation.resolved.get(ref)) or '—'}）"
+
+        derivation = [_REFERENCE.sub(name, formula)]
+    overridden = is_answered(evaluation.answers.get(code))
+    return {
+        "value": value,
+        "text": _format(value, question.get("decimals")) if value is not None else "",
+        "derivation": derivation,
+        "note": note,
+        "overridden": overridden,
+    }
+
+
+def _help(question: Mapping[str, Any]) -> list[tuple[str, str]]:
+    from django.utils.translation import gettext as _
+
+    labels = {"what": _("含义"), "how": _("如何测算"), "example": _("示例"), "why": _("为什么重要")}
+    help_texts = question.get("help") or {}
+    return [(labels[key], pick(help_texts[key])) for key in labels if help_texts.get(key)]
+
+
+def question_rows(
+    section: Section,
+    form: AnswerForm,
+    page: AssessmentPage,
+    evaluation: Evaluation,
+    framework_titles: Mapping[str, Any],
+    crosswalk: Mapping[str, list[str]],
+    questions: Mapping[str, Mapping[str, Any]],
+) -> list[QuestionRow]:
+    comments = page.comments_by_question()
+    evidence: dict[str, list[Evidence]] = {}
+    for item in page.evidence:
+        evidence.setdefault(item.question_code, []).append(item)
+    rows = []
+    for question in section.questions:
+        code = question["code"]
+        kind = question.get("type", "")
+        answer = page.answers.get(code)
+        value = evaluation.answers.get(code)
+        per_product = ""
+        if isinstance(value, dict) and kind != "products":
+            per_product = "；".join(f"{name}: {_format(item)}" for name, item in value.items())
+        rows.append(
+            QuestionRow(
+                question=question,
+                code=code,
+                kind=kind,
+                field=form[code] if code in form.fields else None,
+                reason_field=form[code + REASON_SUFFIX] if code + REASON_SUFFIX in form.fields else None,
+                required=bool(question.get("required")) and kind != "computed",
+                asked=code in evaluation.asked,
+                answered=is_answered(value) or (kind == "file" and bool(evidence.get(code))),
+                prefilled=bool(answer and answer.prefilled and answer.value is not None),
+                answer=answer,
+                computed=computed_display(question, evaluation, questions) if kind == "computed" else None,
+                comments=comments.get(code, []),
+                evidence=evidence.get(code, []),
+                frameworks=[pick(framework_titles.get(f)) for f in crosswalk.get(code, [])],
+                condition_json=json.dumps(question.get("condition")) if question.get("condition") else "",
+                per_product_note=per_product,
+                help=_help(question),
+            )
+        )
+    return rows
+
+
+def condition_inputs(sections: Iterable[Section], evaluation: Evaluation) -> dict[str, Any]:
+    """Current answers of every question a condition on these pages reads (for the page script)."""
+    codes: set[str] = set()
+    for section in sections:
+        for question in section.questions:
+            codes |= condition_references(question.get("condition"))
+            codes |= formula_references(question.get("formula") or "")
+    return {code: evaluation.resolved.get(code) for code in sorted(codes)}
+
+
+@dataclass
+class Progress:
+    answered: int
+    required: int
+
+    @property
+    def complete(self) -> bool:
+        return self.answered >= self.required
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.required else round(100 * self.answered / self.required)
+
+
+def _required_codes(section: Section, evaluation: Evaluation) -> list[str]:
+    return [
+        q["code"]
+        for q in section.questions
+        if q.get("required") and q.get("type") != "computed" and q["code"] in evaluation.asked
+    ]
+
+
+def section_progress(section: Section, evaluation: Evaluation) -> Progress:
+    required = _required_codes(section, evaluation)
+    missing = set(evaluation.missing_required)
+    return Progress(answered=sum(1 for code in required if code not in missing), required=len(required))
+
+
+def overall_progress(sections: Iterable[Section], evaluation: Evaluation) -> Progress:
+    required: set[str] = set()
+    for section in sections:
+        required.update(_required_codes(section, evaluation))
+    missing = set(evaluation.missing_required)
+    return Progress(answered=len(required - missing), required=len(required))
+
+
+# --- results ----------------------------------------------------------------------------------------------
+
+
+def radar_chart(dimensions: list[Mapping[str, Any]], *, size: int = 260) -> dict[str, Any] | None:
+    """An SVG radar of dimension percentages (0–100), as coordinates for the template; None below 3 axes."""
+    axes = [d for d in dimensions if d.get("percent") is not None]
+    if len(axes) < 3:
+        return None
+    centre = size / 2
+    radius = size / 2 - 48
+    count = len(axes)
+
+    def point(index: int, fraction: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * index / count
+        return (round(centre + radius * fraction * math.cos(angle), 1), round(centre + radius * fraction * math.sin(angle), 1))
+
+    rings = [
+        " ".join(f"{x},{y}" for x, y in (point(i, level / 4) for i in range(count))) for level in (1, 2, 3, 4)
+    ]
+    spokes = [point(i, 1.0) for i in range(count)]
+    values = [point(i, max(0.0, min(1.0, float(d["percent"]) / 100))) for i, d in enumerate(axes)]
+    labels = []
+    for i, d in enumerate(axes):
+        x, y = point(i, 1.18)
+        anchor = "middle" if abs(x - centre) < 8 else ("start" if x > centre else "end")
+        labels.append({"x": x, "y": y, "anchor": anchor, "text": pick(d.get("title")), "percent": d["percent"]})
+    return {
+        "size": size,
+        "centre": centre,
+        "rings": rings,
+        "spokes": spokes,
+        "polygon": " ".join(f"{x},{y}" for x, y in values),
+        "dots": values,
+        "labels": labels,
+    }
+
+
+def strengths_and_weaknesses(
+    indicators: list[Mapping[str, Any]], count: int = 3
+) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+    """Best-rated indicators (share of available points) and those losing the most points."""
+    scored = [i for i in indicators if i.get("status") == "scored" and (i.get("available") or 0) > 0]
+    strengths = sorted(scored, key=lambda i: (-(i["earned"] / i["available"]), -i["available"], i["code"]))
+    strengths = [i for i in strengths if i["earned"] > 0][:count]
+    rated = [i for i in indicators if i.get("status") in ("scored", "missing") and (i.get("available") or 0) > 0]
+    weakest = sorted(rated, key=lambda i: (-(i["available"] - i["earned"]), i["code"]))
+    weakest = [i for i in weakest if i["available"] - i["earned"] > 0.005][: count + 2]
+    return strengths, weakest
+
+
+def dimension_changes(
+    current: Mapping[str, Any], previous: Mapping[str, Any] | None
+) -> dict[str, dict[str, Any]]:
+    """Per framework and dimension code: the previous percentage and the change (None without one)."""
+    if not previous:
+        return {}
+    before: dict[tuple[str, str], Any] = {}
+    for framework in previous.get("frameworks") or []:
+        for dimension in framework.get("dimensions") or []:
+            before[(framework["framework"], dimension["code"])] = dimension.get("percent")
+    changes: dict[str, dict[str, Any]] = {}
+    for framework in current.get("frameworks") or []:
+        for dimension in framework.get("dimensions") or []:
+            old = before.get((framework["framework"], dimension["code"]))
+            new = dimension.get("percent")
+            if old is None or new is None:
+                continue
+            changes[dimension["code"]] = {"previous": old, "delta": round(new - old, 2)}
+    return changes
