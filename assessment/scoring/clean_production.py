@@ -18,8 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 from .compiled import CompiledDefinition
-from .pipeline import Rated, check_veto, dimension_leaves, indicator_result, missing_questions
-from .rules import CP_LEVELS, MEMBERSHIP, Context, rate
+from .pipeline import Rated, check_veto, dimension_leaves, indicator_result, missing_questions, rate_leaf
+from .rules import CP_LEVELS, MEMBERSHIP, Context
 from .types import DimensionResult, EnterpriseFacts, FrameworkResult
 
 DEFAULT_LEVEL_RULE: dict[str, Any] = {
@@ -51,7 +51,7 @@ def score(compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFact
         dimension_score = 0.0
         for leaf in leaves:
             available = 100 * w * leaf.share if applies and leaf.applicable else 0.0
-            rating = rate(leaf.indicator, available, ctx) if applies and leaf.applicable else None
+            rating = rate_leaf(leaf, available, ctx) if applies and leaf.applicable else None
             if rating is not None and (leaf.indicator.rule or {}).get("type") != "levels":
                 # A points rule in a clean-production system: fully met counts for every level.
                 met = rating.status == "scored" and rating.fraction >= 1 - 1e-9

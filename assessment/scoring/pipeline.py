@@ -8,7 +8,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from questionnaires.logic import effective_answers, is_answered, is_applicable, is_asked, resolve_answers
+from questionnaires.logic import (
+    condition_references,
+    effective_answers,
+    is_answered,
+    is_applicable,
+    is_asked,
+    resolve_answers,
+)
 
 from .compiled import CompiledDefinition, Dimension, Indicator
 from .rules import Context, Rating, rate
@@ -24,6 +31,9 @@ class Leaf:
     indicator: Indicator
     share: float  # share of its dimension after renormalisation over applicable siblings (0..1)
     applicable: bool
+    # Applicability cannot be decided yet: questions a condition reads are unanswered. The leaf keeps
+    # its weight and counts as missing (never as not applicable, which would inflate its siblings).
+    undecided: tuple[str, ...] = ()
 
 
 @dataclass
@@ -57,12 +67,31 @@ def prepare(
         for code, question in compiled.questions.items()
         if question.get("condition") and not is_asked(question, current)
     )
+    undecided = {}
+    for code in hidden:
+        refs = _unanswered(compiled.questions[code]["condition"], current, hidden)
+        if refs:
+            undecided[code] = refs
     return Context(
         compiled=compiled,
         answers=current,
         industry=enterprise.industry if enterprise else None,
         products=_products(compiled, current),
         hidden=hidden,
+        undecided=undecided,
+    )
+
+
+def _unanswered(
+    condition: Mapping[str, Any], answers: Mapping[str, Any], hidden: frozenset[str]
+) -> tuple[str, ...]:
+    """Questions a condition reads that are asked but unanswered (so the condition is not decided)."""
+    return tuple(
+        sorted(
+            code
+            for code in condition_references(condition)
+            if code not in hidden and not is_answered(answers.get(code))
+        )
     )
 
 
@@ -77,18 +106,45 @@ def _products(compiled: CompiledDefinition, answers: Mapping[str, Any]) -> list[
     return [(str(item["name"]), float(item["share"]) / total) for item in products]
 
 
-def _applicable(indicator: Indicator, ctx: Context, enterprise: EnterpriseFacts | None) -> bool:
-    if not is_applicable(
-        indicator.applies,
-        ctx.answers,
-        industry=enterprise.industry if enterprise else None,
-        size_class=enterprise.size_class if enterprise else None,
+def _decide(
+    applies: Mapping[str, Any] | None, ctx: Context, enterprise: EnterpriseFacts | None
+) -> tuple[bool, tuple[str, ...]]:
+    """(applies, undecided questions): a `when` that is false only for want of answers is undecided."""
+    industry = enterprise.industry if enterprise else None
+    size_class = enterprise.size_class if enterprise else None
+    if is_applicable(applies, ctx.answers, industry=industry, size_class=size_class):
+        return True, ()
+    when = (applies or {}).get("when")
+    if when and is_applicable(
+        {**applies, "when": None}, ctx.answers, industry=industry, size_class=size_class
     ):
-        return False
+        refs = _unanswered(when, ctx.answers, ctx.hidden)
+        if refs:
+            return True, refs
+    return False, ()
+
+
+def _applicable(
+    indicator: Indicator, ctx: Context, enterprise: EnterpriseFacts | None
+) -> tuple[bool, tuple[str, ...]]:
+    applies, undecided = _decide(indicator.applies, ctx, enterprise)
+    if not applies:
+        return False, ()
     if indicator.children:
-        return any(_applicable(child, ctx, enterprise) for child in indicator.children)
-    # An indicator whose every question is not asked is not scored.
-    return not indicator.questions or any(code not in ctx.hidden for code in indicator.questions)
+        children = [_applicable(child, ctx, enterprise) for child in indicator.children]
+        if not any(flag for flag, _ in children):
+            return False, ()
+        if all(refs for flag, refs in children if flag):
+            # Only undecided alternatives: the parent is undecided on their questions.
+            undecided = tuple(sorted(set(undecided).union(*(refs for flag, refs in children if flag))))
+        return True, undecided
+    # An indicator whose every question is not asked is not scored, unless that is undecided too.
+    if indicator.questions and all(code in ctx.hidden for code in indicator.questions):
+        refs = sorted({ref for code in indicator.questions for ref in ctx.undecided.get(code, ())})
+        if not refs:
+            return False, ()
+        undecided = tuple(sorted(set(undecided) | set(refs)))
+    return True, undecided
 
 
 def _walk(
@@ -96,33 +152,48 @@ def _walk(
     share: float,
     ctx: Context,
     enterprise: EnterpriseFacts | None,
-    parent_applicable: bool,
+    parent: tuple[bool, tuple[str, ...]],
     out: list[Leaf],
 ) -> None:
-    flags = [parent_applicable and _applicable(indicator, ctx, enterprise) for indicator in indicators]
-    total = sum(indicator.weight for indicator, flag in zip(indicators, flags, strict=True) if flag)
-    for indicator, flag in zip(indicators, flags, strict=True):
+    decisions = [
+        _applicable(indicator, ctx, enterprise) if parent[0] else (False, ()) for indicator in indicators
+    ]
+    total = sum(indicator.weight for indicator, (flag, _) in zip(indicators, decisions, strict=True) if flag)
+    for indicator, (flag, refs) in zip(indicators, decisions, strict=True):
         # Not-applicable indicators leave; the others are scaled so the parent keeps its weight.
         child_share = share * indicator.weight / total if flag and total > 0 else 0.0
+        undecided = tuple(sorted(set(parent[1]) | set(refs))) if flag else ()
         if indicator.children:
-            _walk(indicator.children, child_share, ctx, enterprise, flag, out)
+            _walk(indicator.children, child_share, ctx, enterprise, (flag, undecided), out)
         else:
-            out.append(Leaf(indicator=indicator, share=child_share, applicable=flag))
+            out.append(Leaf(indicator=indicator, share=child_share, applicable=flag, undecided=undecided))
 
 
 def dimension_leaves(
     dimension: Dimension, ctx: Context, enterprise: EnterpriseFacts | None
 ) -> tuple[bool, list[Leaf]]:
     """Whether the dimension applies, and its leaves with their renormalised shares."""
-    applies = is_applicable(
-        dimension.applies,
-        ctx.answers,
-        industry=enterprise.industry if enterprise else None,
-        size_class=enterprise.size_class if enterprise else None,
-    )
+    decision = _decide(dimension.applies, ctx, enterprise)
     leaves: list[Leaf] = []
-    _walk(dimension.indicators, 1.0, ctx, enterprise, applies, leaves)
-    return applies and any(leaf.applicable for leaf in leaves), leaves
+    _walk(dimension.indicators, 1.0, ctx, enterprise, decision, leaves)
+    return decision[0] and any(leaf.applicable for leaf in leaves), leaves
+
+
+def rate_leaf(leaf: Leaf, available: float, ctx: Context) -> Rating:
+    """Rate an applicable leaf; an undecided one earns nothing and lists the questions it waits for."""
+    rating = rate(leaf.indicator, available, ctx)
+    if leaf.undecided:
+        rating.status = "missing"
+        rating.fraction = 0.0
+        rating.membership = (0.0, 0.0, 0.0)
+        rating.cp_level = None
+        rating.gap = None
+        rating.answer = None
+        # Its own questions are not asked yet; what is missing is the answer that decides.
+        rating.missing = sorted(
+            {code for code in rating.missing if code not in ctx.hidden} | set(leaf.undecided)
+        )
+    return rating
 
 
 def indicator_result(rated: Rated, earned: float) -> IndicatorResult:
@@ -179,7 +250,7 @@ def score_points(
             rated = Rated(
                 leaf=leaf,
                 available=available,
-                rating=rate(leaf.indicator, available, ctx) if applies and leaf.applicable else None,
+                rating=rate_leaf(leaf, available, ctx) if applies and leaf.applicable else None,
             )
             earned = available * rated.rating.fraction if rated.rating else 0.0
             score += earned

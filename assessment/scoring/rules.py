@@ -31,6 +31,8 @@ class Context:
     industry: str | None
     products: list[tuple[str, float]] | None  # (name, output share 0..1) of a multi-product plant
     hidden: frozenset[str] = frozenset()  # questions not asked (their condition is false)
+    # Hidden questions whose condition is false only because a question it reads is unanswered.
+    undecided: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass

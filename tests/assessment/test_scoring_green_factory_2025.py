@@ -199,3 +199,73 @@ def test_it_grades_the_green_code_among_the_cohort(higher, equal, others, grade,
 
 def test_it_gives_no_green_code_without_a_cohort():
     assert green_code_percentile(90.0, []) is None
+
+
+def test_it_keeps_an_undecided_indicator_as_missing_instead_of_renormalising():
+    # Whether there is a boiler is unanswered: boiler efficiency keeps its 10 points and is missing.
+    answers = gf25_full_answers()
+    del answers["gft.q.has_boiler"]
+    del answers["gft.q.boiler_eff"]
+    result = score(answers)
+    boiler = indicator(result, "gft.resource.boiler")
+    assert (boiler.status, boiler.earned, boiler.available) == ("missing", 0.0, 10.0)
+    assert indicator(result, "gft.resource.reuse").available == 10.0
+    assert result.score == pytest.approx(90.0)
+    assert result.missing == ["gft.q.has_boiler"]
+
+
+def with_alternatives():
+    """Energy intensity as a parent of two alternatives chosen by whether a limit standard applies."""
+    definition = green_factory_2025()
+    energy = definition["dimensions"][0]["indicators"]
+    energy[0] = {
+        "code": "gft.energy.intensity",
+        "title": {"zh": "能耗强度", "en": "energy intensity"},
+        "weight": 8,
+        "children": [
+            {
+                **energy[0],
+                "code": "gft.energy.intensity.per_output",
+                "weight": 4,
+                "applies": {"when": {"question": "gft.q.has_limit", "equals": False}},
+            },
+            {
+                "code": "gft.energy.intensity.per_product",
+                "title": {"zh": "单位产品能耗", "en": "per product"},
+                "weight": 4,
+                "applies": {"when": {"question": "gft.q.has_limit", "equals": True}},
+                "rule": {"type": "yesno", "question": "gft.q.meets_grade1"},
+            },
+        ],
+    }
+    definition["questions"] += [
+        {"code": "gft.q.has_limit", "type": "yesno", "text": {"zh": "x", "en": "x"}},
+        {
+            "code": "gft.q.meets_grade1",
+            "type": "yesno",
+            "text": {"zh": "y", "en": "y"},
+            "condition": {"question": "gft.q.has_limit", "equals": True},
+        },
+    ]
+    return definition
+
+
+def test_it_gives_the_applicable_alternative_the_parent_weight():
+    answers = {**gf25_full_answers(), "gft.q.has_limit": True, "gft.q.meets_grade1": True}
+    result = score_framework(definition=with_alternatives(), answers=answers)
+    per_product = indicator(result, "gft.energy.intensity.per_product")
+    assert (per_product.available, per_product.earned, per_product.parent) == (
+        8.0,
+        8.0,
+        "gft.energy.intensity",
+    )
+    assert indicator(result, "gft.energy.intensity.per_output").status == "not_applicable"
+    assert result.score == pytest.approx(100.0)
+
+
+def test_it_keeps_undecided_alternatives_missing_with_the_parent_weight():
+    result = score_framework(definition=with_alternatives(), answers=gf25_full_answers())
+    alternatives = [i for i in result.indicators if i.parent == "gft.energy.intensity"]
+    assert [(i.status, i.available) for i in alternatives] == [("missing", 4.0), ("missing", 4.0)]
+    assert result.score == pytest.approx(92.0)
+    assert result.missing == ["gft.q.has_limit"]

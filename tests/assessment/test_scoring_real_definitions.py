@@ -180,6 +180,8 @@ def best_clean_production_answers(definition):
     """Every indicator exactly on its level Ⅰ threshold (or the level Ⅰ option), every yes/no yes."""
     questions = {q["code"]: q for q in definition["questions"]}
     answers = {code: True for code, q in questions.items() if q["type"] == "yesno"}
+    if "cpp.q.process_route" in questions:  # paper: a chemical pulp mill (the recovered-paper line leaves)
+        answers["cpp.q.process_route"] = "chemical_pulp"
     answers[definition["settings"]["products_question"]] = [{"name": "A", "share": 100}]
     calculator = {}
     for dimension in definition["dimensions"]:
