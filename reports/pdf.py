@@ -81,6 +81,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "framework": ("评价框架", "Framework"),
     "score": ("得分", "Score"),
     "level": ("等级", "Level"),
+    "no_level": ("未达到最低等级", "Below the lowest level"),
     "veto": ("否决项", "Veto items"),
     "passed": ("通过", "Passed"),
     "failed": ("未通过", "Failed"),
@@ -178,7 +179,7 @@ class _Styles:
         self.small = ParagraphStyle("small", fontSize=8, leading=11, **{**base, "textColor": MUTED})
         self.cell = ParagraphStyle("cell", fontSize=8.5, leading=11.5, **base)
         self.cell_head = ParagraphStyle("cell_head", fontSize=8.5, leading=11.5, **{**base, "textColor": colors.white})
-        self.h1 = ParagraphStyle("h1", fontSize=17, leading=22, spaceBefore=4, spaceAfter=8,
+        self.h1 = ParagraphStyle("h1", fontSize=17, leading=22, spaceBefore=4, spaceAfter=8, keepWithNext=1,
                                  **{**base, "textColor": PRIMARY})
         self.h2 = ParagraphStyle("h2", fontSize=13, leading=18, spaceBefore=10, spaceAfter=5, keepWithNext=1,
                                  **{**base, "textColor": SECONDARY})
@@ -368,7 +369,7 @@ class _Renderer:
         for f in d.frameworks:
             veto = self.t("passed") if f.veto_passed else f"{self.t('failed')}（{len(f.veto_failed)}）"
             level = f.level + (" ※" if f.level_provisional and f.level else "")
-            rows.append([f.title, fmt(f.score, 2), level or "—", veto])
+            rows.append([f.title, fmt(f.score, 2), level or self.t("no_level"), veto])
         red = [("TEXTCOLOR", (3, i + 1), (3, i + 1), DANGER) for i, f in enumerate(d.frameworks) if not f.veto_passed]
         story.append(self.table([self.t("framework"), self.t("score"), self.t("level"), self.t("veto")], rows,
                                 [80 * mm, 22 * mm, 38 * mm, 34 * mm], align_right=[1], extra=red))
@@ -396,12 +397,12 @@ class _Renderer:
         story: list[Any] = [CondPageBreak(90 * mm),
                             self.p(f"2.{number} {section.title}", self.s.h2)]
         level = section.level + (" ※" if section.level_provisional and section.level else "")
-        facts = [(self.t("score"), f"{fmt(section.score, 2)} / 100"), (self.t("level"), level or "—"),
+        facts = [(self.t("score"), f"{fmt(section.score, 2)} / 100"), (self.t("level"), level or self.t("no_level")),
                  (self.t("veto"), self.t("passed") if section.veto_passed else self.t("failed"))]
         facts += section.details
         if section.missing_count:
             facts.append((self.t("missing"), str(section.missing_count)))
-        badge = self.score_badge(section.score, level)
+        badge = self.score_badge(section.score, level or self.t("no_level"))
         head = Table([[badge, self.key_values(facts, (32 * mm, 100 * mm))]], colWidths=[44 * mm, 136 * mm])
         head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
         story += [head, Spacer(1, 3 * mm)]
