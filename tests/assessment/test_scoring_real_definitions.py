@@ -225,3 +225,45 @@ def test_it_holds_the_generic_clean_production_level_at_two_by_a_limiting_indica
     assert result.details["y"]["I"] == pytest.approx(95.0)
     assert result.level["code"] == "II"
     assert result.details["checks"][0]["limiting_below"] == ["cpg.resource.energy_per_product"]
+
+
+def _improved(rule: dict[str, Any], question: dict[str, Any]) -> Any:
+    """The best answer for the indicator reading this question (None: nothing to improve simply)."""
+    kind = question["type"]
+    if kind == "yesno":
+        return True
+    if kind == "level":
+        return 4
+    if kind == "multiple":
+        return [o["code"] for o in question["options"] if not o.get("exclusive")]
+    if kind == "single":
+        if rule["type"] == "levels":
+            return next(o["code"] for o in question["options"] if o.get("cp_level") == "I")
+        return max(question["options"], key=lambda o: o.get("points", 0))["code"]
+    if kind in ("number", "percentage") and rule["type"] == "linear":
+        return rule["leading"]
+    if kind in ("number", "percentage") and rule["type"] == "levels":
+        return rule["thresholds"]["I"]
+    return None
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+@given(data=st.data(), key=st.sampled_from(sorted(DEFINITIONS)))
+def test_it_never_lowers_a_shipped_framework_score_when_one_answer_improves(data, key):
+    definition = DEFINITIONS[key]
+    answers = {
+        code: value for code, value in data.draw(answers_for([definition])).items() if value is not None
+    }
+    questions = {q["code"]: q for q in definition["questions"]}
+    leaves = [leaf for d in definition["dimensions"] for leaf in _leaves(d["indicators"])]
+    leaf = data.draw(st.sampled_from(leaves))
+    rule = leaf["rule"]
+    code = rule.get("question") or data.draw(st.sampled_from([item["question"] for item in rule["items"]]))
+    better = _improved(rule, questions[code])
+    if better is None or questions[code].get("per_product") and isinstance(answers.get(code), dict):
+        return
+    before = score_framework(definition=definition, answers=answers)
+    after = score_framework(definition=definition, answers={**answers, code: better})
+    assert after.score >= before.score - 1e-9
