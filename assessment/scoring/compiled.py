@@ -60,6 +60,7 @@ class CompiledDefinition:
     prerequisites: list[dict[str, Any]]
     computed: list[dict[str, Any]]
     has_conditions: bool
+    conditional: list[dict[str, Any]]  # questions with a `condition`
     has_conditional_computed: bool
     scored_questions: set[str] = field(default_factory=set)
     provisional: bool = False
@@ -142,6 +143,7 @@ def _compile(definition: dict[str, Any]) -> CompiledDefinition:
         prerequisites=list(definition.get("prerequisites") or []),
         computed=computed,
         has_conditions=any(q.get("condition") for q in questions.values()),
+        conditional=[q for q in questions.values() if q.get("condition")],
         has_conditional_computed=any(q.get("condition") for q in computed),
         scored_questions={code for leaf in leaves for code in leaf.questions},
         provisional=bool(definition.get("provisional", False)),

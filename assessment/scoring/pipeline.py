@@ -63,9 +63,7 @@ def prepare(
         if compiled.has_conditional_computed:
             current = effective_answers(compiled.definition, current)
     hidden = frozenset(
-        code
-        for code, question in compiled.questions.items()
-        if question.get("condition") and not is_asked(question, current)
+        question["code"] for question in compiled.conditional if not is_asked(question, current)
     )
     undecided = {}
     for code in hidden:
