@@ -69,7 +69,11 @@ def score(compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFact
             indicators.append(indicator_result(rated, earned))
             if rating is not None and leaf.indicator.limiting:
                 limiting.append(
-                    {"code": leaf.indicator.code, "title": leaf.indicator.title, "cp_level": rating.cp_level}
+                    {
+                        "code": leaf.indicator.code,
+                        "title": dict(leaf.indicator.title),
+                        "cp_level": rating.cp_level,
+                    }
                 )
         dimensions.append(
             DimensionResult(
@@ -123,7 +127,7 @@ def score(compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFact
         score=min(max(sum(y) / 3, 0.0), 100.0),
         level={
             "code": achieved,
-            "label": labels[achieved],
+            "label": dict(labels[achieved]),
             "provisional": bool(rule.get("provisional", False)),
         },
         veto=veto,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -148,7 +149,7 @@ def maturity_profile(
                 "framework": result.framework,
                 "version": result.version,
                 "method": result.method,
-                "title": titles.get(result.framework),
+                "title": dict(titles[result.framework]) if titles.get(result.framework) else None,
                 "score": round2(result.score),
                 "level": result.level,
                 "veto_passed": result.veto["passed"],
@@ -162,7 +163,7 @@ def maturity_profile(
         if overall is not None
         else None,
         "lagging": lagging,
-        "steps": MATURITY_STEPS,
+        "steps": copy.deepcopy(MATURITY_STEPS),
     }
 
 
@@ -259,7 +260,7 @@ def simulate(
                 "dimensions": [
                     {
                         "code": dimension.code,
-                        "title": dimension.title,
+                        "title": dict(dimension.title),
                         "before": round(old_dimensions[dimension.code].score, 4),
                         "after": round(dimension.score, 4),
                         "delta": round(dimension.score - old_dimensions[dimension.code].score, 4),

@@ -32,7 +32,7 @@ def score(compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFact
         reasons.append("pass_score")
     level = {
         "code": "not_met" if reasons else "met",
-        "label": NOT_MET if reasons else MET,
+        "label": dict(NOT_MET if reasons else MET),
         "provisional": False,
     }
     return FrameworkResult(

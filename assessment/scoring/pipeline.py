@@ -284,7 +284,7 @@ def check_veto(compiled: CompiledDefinition, ctx: Context) -> dict[str, Any]:
             or {"zh": code, "en": code}
         )
         if value is False:
-            failed.append({"code": prerequisite["code"], "question": code, "title": title})
+            failed.append({"code": prerequisite["code"], "question": code, "title": dict(title)})
         elif value is not True:
             unanswered.append(code)
     return {"passed": not failed and not unanswered, "failed": failed, "unanswered": unanswered}

@@ -97,7 +97,11 @@ def score(compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFact
     if achieved:
         level = {"code": achieved["code"], "label": achieved["label"], "provisional": achieved["provisional"]}
     else:
-        level = {"code": "none", "label": BELOW, "provisional": any(check["provisional"] for check in checks)}
+        level = {
+            "code": "none",
+            "label": dict(BELOW),
+            "provisional": any(check["provisional"] for check in checks),
+        }
     higher = [
         check
         for check in checks

@@ -81,7 +81,7 @@ class IndicatorResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
-            "title": self.title,
+            "title": dict(self.title),
             "dimension": self.dimension,
             "parent": self.parent,
             "questions": list(self.questions),
@@ -111,7 +111,7 @@ class DimensionResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
-            "title": self.title,
+            "title": dict(self.title),
             "score": round2(self.score),
             "max": round2(self.max),
             "percent": self.percent,

@@ -230,3 +230,16 @@ def test_it_reads_enterprise_facts_from_a_model_like_object():
         size_class = "small"
 
     assert EnterpriseFacts.from_enterprise(Enterprise()) == EnterpriseFacts("C1441", "small")
+
+
+def test_it_hands_out_results_that_callers_may_change_without_touching_later_ones():
+    first = score_assessment(definitions=three_frameworks(), answers=all_answers()).to_dict()
+    for framework in first["frameworks"]:
+        for item in [*framework["indicators"], *framework["dimensions"]]:
+            item["title"]["zh"] = "changed"
+        framework["indicators"][0]["rule"]["zh"] = "changed"
+        if framework["level"]:
+            framework["level"]["label"]["zh"] = "changed"
+    first["profile"]["steps"][0]["label"]["zh"] = "changed"
+    second = score_assessment(definitions=three_frameworks(), answers=all_answers()).to_dict()
+    assert "changed" not in json.dumps(second, ensure_ascii=False)
