@@ -141,6 +141,7 @@ LABELS: dict[str, tuple[str, str]] = {
                         "not computed for groups with fewer than 5 peers."),
     "scope": ("对标范围", "Peer group"),
     "peers": ("同组企业数", "Peers"),
+    "percentile_chart": ("百分位一览", "Percentiles at a glance"),
     "percentile": ("百分位", "Percentile"),
     "appendix_answers": ("附录一 全部回答", "Appendix 1. All answers"),
     "appendix_evidence": ("附录二 佐证材料清单", "Appendix 2. Evidence"),
@@ -275,7 +276,7 @@ class _Renderer:
         chart = SpiderChart()
         chart.x, chart.y, chart.width, chart.height = 14 * mm, 10 * mm, size - 28 * mm, size - 22 * mm
         chart.data = [[d.percent or 0 for d in dims], [100 for _ in dims]]
-        chart.labels = [self._short(d.title, 8) for d in dims]
+        chart.labels = [self._short(d.title, 16 if self.en else 8) for d in dims]
         chart.strands[0].fillColor = colors.Color(0.18, 0.49, 0.2, alpha=0.35)
         chart.strands[0].strokeColor = SECONDARY
         chart.strands[0].strokeWidth = 1.5
@@ -299,7 +300,7 @@ class _Renderer:
         chart.x, chart.y = 30 * mm, 8 * mm
         chart.width, chart.height = width - 36 * mm, height - 14 * mm
         chart.data = [[d.percent or 0 for d in reversed(dims)]]
-        chart.categoryAxis.categoryNames = [self._short(d.title, 9) for d in reversed(dims)]
+        chart.categoryAxis.categoryNames = [self._short(d.title, 20 if self.en else 9) for d in reversed(dims)]
         chart.categoryAxis.labels.fontName = self.font
         chart.categoryAxis.labels.fontSize = 7
         chart.categoryAxis.labels.boxAnchor = "e"
@@ -367,14 +368,15 @@ class _Renderer:
         story += [self.key_values(profile), Spacer(1, 5 * mm)]
         rows = []
         for f in d.frameworks:
-            veto = self.t("passed") if f.veto_passed else f"{self.t('failed')}（{len(f.veto_failed)}）"
+            count = f" ({len(f.veto_failed)})" if self.en else f"（{len(f.veto_failed)}）"
+            veto = self.t("passed") if f.veto_passed else f"{self.t('failed')}{count}"
             level = f.level + (" ※" if f.level_provisional and f.level else "")
             rows.append([f.title, fmt(f.score, 2), level or self.t("no_level"), veto])
         red = [("TEXTCOLOR", (3, i + 1), (3, i + 1), DANGER) for i, f in enumerate(d.frameworks) if not f.veto_passed]
         story.append(self.table([self.t("framework"), self.t("score"), self.t("level"), self.t("veto")], rows,
                                 [80 * mm, 22 * mm, 38 * mm, 34 * mm], align_right=[1], extra=red))
         if d.maturity:
-            story += [Spacer(1, 3 * mm), self.markup(f"<b>{esc(self.t('maturity'))}</b>：{esc(d.maturity)}")]
+            story += [Spacer(1, 3 * mm), self.markup(f"<b>{esc(self.t('maturity'))}</b>{': ' if self.en else '：'}{esc(d.maturity)}")]
         story += [Spacer(1, 4 * mm), self.p(self.t("top_actions"), self.s.h2)]
         top = d.top_actions(5)
         if top:
@@ -387,7 +389,8 @@ class _Renderer:
         return story
 
     def _gain_text(self, action: ActionRow) -> str:
-        parts = [f"{g.framework} +{fmt(g.delta, 2)}" + (f"（{g.level_change}）" if g.level_change else "")
+        wrap = " ({})" if self.en else "（{}）"
+        parts = [f"{g.framework} +{fmt(g.delta, 2)}" + (wrap.format(g.level_change) if g.level_change else "")
                  for g in action.gains if g.delta > 0 or g.level_change]
         if action.fixes_veto:
             parts.insert(0, self.t("fixes_veto"))
@@ -533,7 +536,41 @@ class _Renderer:
             story += [Spacer(1, 2 * mm), self.table([self.t("framework"), self.t("scope"), self.t("peers"),
                                                      self.t("percentile")], rows,
                                                     [54 * mm, 60 * mm, 22 * mm, 38 * mm], align_right=[2])]
+            computed = [b for b in d.benchmarks if b.percentile is not None]
+            if computed:
+                story += [Spacer(1, 4 * mm), self.p(self.t("percentile_chart"), self.s.h3),
+                          self.percentile_chart(computed)]
         return story
+
+    def percentile_chart(self, rows: Sequence[Any], width: float = 174 * mm) -> Drawing:
+        """One bar per framework and peer group: the share of peers this enterprise scores above."""
+        height = 10 * mm + 7 * mm * len(rows)
+        drawing = Drawing(width, height)
+        chart = HorizontalBarChart()
+        chart.x, chart.y = 62 * mm, 6 * mm
+        chart.width, chart.height = width - 72 * mm, height - 10 * mm
+        chart.data = [[b.percentile for b in reversed(rows)]]
+        chart.categoryAxis.categoryNames = [self._short(f"{b.framework} · {b.scope}", 40 if self.en else 24)
+                                            for b in reversed(rows)]
+        chart.categoryAxis.labels.fontName = self.font
+        chart.categoryAxis.labels.fontSize = 7
+        chart.categoryAxis.labels.boxAnchor = "e"
+        chart.categoryAxis.strokeColor = GRID
+        chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 25
+        chart.valueAxis.labels.fontName = self.font
+        chart.valueAxis.labels.fontSize = 7
+        chart.valueAxis.strokeColor = GRID
+        chart.valueAxis.visibleGrid = True
+        chart.valueAxis.gridStrokeColor = colors.HexColor("#E3EBE4")
+        chart.bars[0].fillColor = SECONDARY
+        chart.bars[0].strokeColor = None
+        chart.barLabelFormat = "%.0f%%"
+        chart.barLabels.fontName = self.font
+        chart.barLabels.fontSize = 7
+        chart.barLabels.boxAnchor = "w"
+        chart.barLabels.dx = 2
+        drawing.add(chart)
+        return drawing
 
     def appendix(self) -> list[Any]:
         d = self.data

@@ -27,6 +27,13 @@ class ReportInputs:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _framework_order(version: Any) -> tuple[int, str]:
+    """Green factory, clean production, digital level, then anything else, by name."""
+    order = ("green_factory", "clean_production", "sme_digital")
+    rank = next((i for i, prefix in enumerate(order) if version.framework.startswith(prefix)), len(order))
+    return rank, version.framework
+
+
 def report_assessment(assessment_id: int) -> Assessment:
     """The assessment with its enterprise (one query); Assessment.DoesNotExist if absent."""
     return Assessment.objects.select_related("enterprise").get(pk=assessment_id)
@@ -36,7 +43,7 @@ def report_inputs(assessment: Assessment) -> ReportInputs:
     """Definitions, answers and evidence of one assessment, plus the previous year's answers (5 queries)."""
     versions = list(assessment.versions.all())
     definitions = [
-        v.definition for v in sorted(versions, key=lambda v: v.framework)
+        v.definition for v in sorted(versions, key=_framework_order)
         if v.definition.get("kind", "framework") == "framework"
     ]
     answers = dict(assessment.answers.values_list("question_code", "value"))
