@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessment.views import accounts, common, enterprise, sme
+from assessment.views import accounts, common, enterprise, review, sme
 
 urlpatterns = [
     path("", common.home, name="home"),
@@ -25,4 +25,11 @@ urlpatterns = [
     path("assessments/<int:pk>/review/", sme.assessment_review, name="assessment_review"),
     path("assessments/<int:pk>/submit/", sme.assessment_submit_view, name="assessment_submit"),
     path("assessments/<int:pk>/results/", sme.assessment_results, name="assessment_results"),
+    # Officials: the review queue and the review of one assessment.
+    path("review/", review.review_queue, name="review_queue"),
+    path("review/<int:pk>/", review.review_detail, name="review_detail"),
+    path("review/<int:pk>/comment/", review.review_comment, name="review_comment"),
+    path("review/<int:pk>/validate/", review.review_validate, name="review_validate"),
+    path("review/<int:pk>/withdraw/", review.review_withdraw, name="review_withdraw"),
+    path("review/<int:pk>/decide/", review.review_decide, name="review_decide"),
 ]

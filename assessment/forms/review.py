@@ -1,0 +1,101 @@
+"""Forms of the officials' review: a comment, a validated value with its reason, a decision."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessment.services.review import ACCEPT, RETURN
+
+YES = {"true", "yes", "y", "1", "是", "有"}
+NO = {"false", "no", "n", "0", "否", "无"}
+
+
+class ReviewCommentForm(forms.Form):
+    question_code = forms.CharField(
+        label=_("题目编码"), max_length=128, required=False, widget=forms.HiddenInput
+    )
+    text = forms.CharField(label=_("审核意见"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def parse_value(question: Mapping[str, Any] | None, raw: str) -> Any:
+    """A reviewer's typed value as the question stores it: blank → None (the answer does not count);
+    numbers, yes/no, option codes (several separated by commas), levels 1–4, or JSON for the rest.
+    The service validates the parsed value against the question."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    kind = (question or {}).get("type")
+    try:
+        if kind in ("number", "percentage", "computed"):
+            return float(text.replace(",", "").replace("，", ""))
+        if kind == "level":
+            return int(text)
+    except ValueError:
+        raise forms.ValidationError(_("请输入数字。")) from None
+    if kind == "yesno":
+        lowered = text.lower()
+        if lowered in YES:
+            return True
+        if lowered in NO:
+            return False
+        raise forms.ValidationError(_("请填写“是”或“否”。"))
+    if kind == "multiple":
+        return [code.strip() for code in text.replace("，", ",").split(",") if code.strip()]
+    if kind in ("single", "text"):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+class ValidateAnswerForm(forms.Form):
+    code = forms.CharField(label=_("题目编码"), max_length=128)
+    value = forms.CharField(
+        label=_("核定值"),
+        required=False,
+        max_length=2000,
+        help_text=_("留空表示该答案不计分；多选题填写选项编码，用逗号分隔。"),
+    )
+    reason = forms.CharField(label=_("核定理由"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(
+        self, *args: Any, questions: Mapping[str, Mapping[str, Any]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions or {}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        code = cleaned.get("code")
+        if code:
+            try:
+                cleaned["parsed_value"] = parse_value(self.questions.get(code), cleaned.get("value", ""))
+            except forms.ValidationError as error:
+                self.add_error("value", error)
+        return cleaned
+
+
+class WithdrawValidationForm(forms.Form):
+    code = forms.CharField(label=_("题目编码"), max_length=128)
+    reason = forms.CharField(label=_("撤销理由"), max_length=5000)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核结论"),
+        choices=[(ACCEPT, _("审核通过")), (RETURN, _("退回修改"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("退回修改时必填，企业将在邮件和填报页面看到。"),
+    )

@@ -1,0 +1,283 @@
+"""Reads for officials: the filtered set of submissions in a jurisdiction, the review queue and the
+review page of one assessment.
+
+Jurisdiction comes first in every read (assessments_visible_to: a city official sees that city's
+non-draft assessments, the province official all of them); filters only narrow it down. The queue is
+a fixed number of queries whatever the number of rows (count, status counts, one page, its results).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from assessment import reference
+from assessment.models import (
+    Assessment,
+    AuditEvent,
+    Enterprise,
+    FrameworkResult,
+    ReviewComment,
+    ValidatedAnswer,
+)
+from assessment.permissions import assessments_visible_to, official_profile_of
+from assessment.scoring import clean_production, green_factory_2018, sme_digital_2024
+from assessment.selectors.assessments import AssessmentPage, assessment_page
+
+if TYPE_CHECKING:
+    from assessment.models import User
+
+REVIEW_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.RETURNED, Assessment.Status.ACCEPTED)
+# Sort keys offered on the queue: key -> ordering (a leading "-" in the request reverses it).
+SORTS: dict[str, tuple[str, ...]] = {
+    "submitted": ("submitted_at", "id"),
+    "name": ("enterprise__name", "id"),
+    "city": ("enterprise__city_code", "enterprise__name", "id"),
+    "score": ("total_score", "id"),
+    "year": ("year", "enterprise__name", "id"),
+    "status": ("status", "enterprise__name", "id"),
+}
+DEFAULT_SORT = "-submitted"
+NONE_LEVEL = {"zh": "未达到等级", "en": "No level reached"}
+PER_PAGE = 25
+MAX_QUERY = 100
+
+
+@dataclass(frozen=True)
+class SubmissionFilters:
+    """What the queue, analytics and exports are narrowed to (blank: no filter). Cleaned values only."""
+
+    city: str = ""
+    industry: str = ""
+    size: str = ""
+    framework: str = ""
+    level: str = ""
+    status: str = ""
+    year: int | None = None
+    q: str = ""
+    sort: str = DEFAULT_SORT
+
+    def without(self, *names: str) -> SubmissionFilters:
+        return replace(self, **{name: SubmissionFilters.__dataclass_fields__[name].default for name in names})
+
+    def query_items(self) -> list[tuple[str, str]]:
+        """Non-default filters as (name, value) pairs for links (sorting, paging, exports)."""
+        items = []
+        for name in ("city", "industry", "size", "framework", "level", "status", "year", "q", "sort"):
+            value = getattr(self, name)
+            if value not in ("", None) and not (name == "sort" and value == DEFAULT_SORT):
+                items.append((name, str(value)))
+        return items
+
+
+def _framework_slugs() -> set[str]:
+    from questionnaires.models import QuestionnaireVersion
+
+    return set(
+        QuestionnaireVersion.objects.exclude(status="bank").values_list("framework", flat=True).distinct()
+    )
+
+
+def filters_from(params: Mapping[str, Any], *, user: User | None = None) -> SubmissionFilters:
+    """Clean request parameters into filters; unknown values are dropped (never an error page).
+    A city official's city filter is fixed to their city (jurisdiction also applies independently)."""
+
+    def get(name: str) -> str:
+        value = params.get(name, "")
+        return str(value).strip() if value is not None else ""
+
+    city = get("city") if reference.is_city_code(get("city")) else ""
+    profile = official_profile_of(user) if user is not None else None
+    if profile is not None and profile.city_code:
+        city = profile.city_code
+    industry = get("industry").upper()
+    industry = industry if reference.is_industry_division(industry) else ""
+    size = get("size") if get("size") in Enterprise.SizeClass.values else ""
+    status = get("status") if get("status") in REVIEW_STATUSES else ""
+    framework = get("framework")
+    framework = framework if framework and framework in _framework_slugs() else ""
+    level = get("level")[:32]
+    year_text = get("year")
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
+    sort = get("sort") or DEFAULT_SORT
+    if sort.lstrip("-") not in SORTS:
+        sort = DEFAULT_SORT
+    return SubmissionFilters(
+        city=city,
+        industry=industry,
+        size=size,
+        framework=framework,
+        level=level,
+        status=status,
+        year=year,
+        q=get("q")[:MAX_QUERY],
+        sort=sort,
+    )
+
+
+def submissions(user: User, filters: SubmissionFilters) -> QuerySet[Assessment]:
+    """The user's visible submitted/returned/accepted assessments narrowed by the filters (no ordering)."""
+    return apply_filters(assessments_visible_to(user), filters)
+
+
+def apply_filters(queryset: QuerySet[Assessment], filters: SubmissionFilters) -> QuerySet[Assessment]:
+    """Narrow assessments to submissions (not drafts) matching the filters; the caller applies jurisdiction."""
+    queryset = queryset.filter(status__in=REVIEW_STATUSES)
+    if filters.city:
+        queryset = queryset.filter(enterprise__city_code=filters.city)
+    if filters.industry:
+        queryset = queryset.filter(enterprise__industry_division=filters.industry)
+    if filters.size:
+        queryset = queryset.filter(enterprise__size_class=filters.size)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.year:
+        queryset = queryset.filter(year=filters.year)
+    if filters.framework or filters.level:
+        results = FrameworkResult.objects.filter(assessment=OuterRef("pk"), validated=False)
+        if filters.framework:
+            results = results.filter(framework=filters.framework)
+        if filters.level:
+            # "none": no level reached (stored blank by green factory 2025, "none" by SME digital).
+            results = results.filter(
+                Q(level__in=("", "none")) if filters.level == "none" else Q(level=filters.level)
+            )
+        queryset = queryset.filter(Exists(results))
+    if filters.q:
+        text = filters.q
+        queryset = queryset.filter(
+            Q(enterprise__name__icontains=text) | Q(enterprise__uscc__icontains=text.upper())
+        )
+    return queryset
+
+
+def ordered(queryset: QuerySet[Assessment], sort: str) -> QuerySet[Assessment]:
+    key = sort.lstrip("-")
+    fields = SORTS.get(key, SORTS["submitted"])
+    if sort.startswith("-"):
+        fields = tuple(f"-{name}" for name in fields)
+    return queryset.order_by(*fields)
+
+
+@dataclass
+class StatusCount:
+    code: str
+    label: str
+    count: int
+
+
+@dataclass
+class ReviewQueue:
+    page: Page
+    total: int
+    by_status: list[StatusCount]
+    filters: SubmissionFilters
+    rows: list[Assessment] = field(default_factory=list)
+
+
+def review_queue(
+    *, user: User, filters: SubmissionFilters, page: Any = 1, per_page: int = PER_PAGE
+) -> ReviewQueue:
+    """One page of the filtered submissions with their enterprises and self-assessed/validated results,
+    and the counts by status under the other filters (4 queries)."""
+    counts = dict(
+        submissions(user, filters.without("status")).values_list("status").annotate(n=Count("id")).order_by()
+    )
+    by_status = [
+        StatusCount(code, str(label), counts.get(code, 0))
+        for code, label in Assessment.Status.choices
+        if code in REVIEW_STATUSES
+    ]
+    queryset = (
+        ordered(submissions(user, filters), filters.sort)
+        .select_related("enterprise")
+        .prefetch_related(
+            Prefetch("framework_results", queryset=FrameworkResult.objects.order_by("framework", "validated"))
+        )
+    )
+    paginator = Paginator(queryset, per_page)
+    page_obj = paginator.get_page(page)
+    return ReviewQueue(
+        page=page_obj,
+        total=paginator.count,
+        by_status=by_status,
+        filters=filters,
+        rows=list(page_obj.object_list),
+    )
+
+
+@dataclass
+class ReviewPage:
+    """The review page of one assessment: the SME's page data plus the review's own rows."""
+
+    page: AssessmentPage
+    validated: dict[str, ValidatedAnswer]
+    events: list[AuditEvent]
+    framework_results: list[FrameworkResult]
+
+    @property
+    def assessment(self) -> Assessment:
+        return self.page.assessment
+
+    @property
+    def comments(self) -> list[ReviewComment]:
+        return self.page.comments
+
+
+def review_page(assessment: Assessment) -> ReviewPage:
+    """Definitions, answers, evidence, comments (assessment_page), validated answers, the audit trail and
+    the stored results of one assessment: a fixed number of queries."""
+    page = assessment_page(assessment)
+    validated = {
+        v.question_code: v
+        for v in ValidatedAnswer.objects.filter(assessment=assessment).select_related("reviewer")
+    }
+    events = list(
+        AuditEvent.objects.filter(assessment=assessment)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:200]
+    )
+    results = list(FrameworkResult.objects.filter(assessment=assessment).order_by("framework", "validated"))
+    return ReviewPage(page=page, validated=validated, events=events, framework_results=results)
+
+
+def filter_years(user: User) -> list[int]:
+    """Years with submissions visible to the user, newest first (one query)."""
+    return list(
+        assessments_visible_to(user)
+        .filter(status__in=REVIEW_STATUSES)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+
+
+def level_catalogue(definition: Mapping[str, Any]) -> list[tuple[str, dict[str, str]]]:
+    """The levels a framework version can give, best first, ending with "none" (no level reached)."""
+    method = definition.get("method")
+    settings = definition.get("settings") or {}
+    if method == "green_factory_2025":
+        tiers = sorted(
+            (settings.get("rating_tiers") or {}).get("tiers") or [], key=lambda t: -float(t["min"])
+        )
+        return [(t["code"], t["label"]) for t in tiers] + [("none", NONE_LEVEL)]
+    if method == "green_factory_2018":
+        return [("met", green_factory_2018.MET), ("not_met", green_factory_2018.NOT_MET)]
+    if method == "clean_production":
+        rule = settings.get("level_rule") or {}
+        labels = {
+            **clean_production.LABELS,
+            **{k: v["label"] for k, v in rule.items() if isinstance(v, Mapping) and v.get("label")},
+        }
+        return [(code, labels[code]) for code in ("I", "II", "III")] + [("none", labels["below_III"])]
+    if method == "sme_digital_2024":
+        levels = [
+            (item["code"], item.get("label") or {"zh": item["code"], "en": item["code"]})
+            for item in settings.get("levels") or []
+        ]
+        return levels + [("none", sme_digital_2024.BELOW)]
+    return [("none", NONE_LEVEL)]

@@ -1,0 +1,390 @@
+"""Officials' review pages: the queue of submissions and the review of one assessment.
+
+Thin views: officials only (403 for everyone else), objects through the access helpers (404 outside the
+jurisdiction), one service per POST, a message and a redirect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assessment import reference
+from assessment.exceptions import DomainError
+from assessment.forms.review import (
+    DecisionForm,
+    ReviewCommentForm,
+    ValidateAnswerForm,
+    WithdrawValidationForm,
+)
+from assessment.models import Assessment, Enterprise, OfficialProfile
+from assessment.permissions import get_assessment_for_user, official_profile_of
+from assessment.selectors import review as selectors
+from assessment.selectors.assessments import question_index
+from assessment.services import review as services
+from questionnaires.definition import get_definition
+from questionnaires.models import QuestionnaireVersion
+
+
+def require_official(request: HttpRequest) -> OfficialProfile:
+    profile = official_profile_of(request.user)
+    if profile is None:
+        raise PermissionDenied
+    return profile
+
+
+def pick(text: Any) -> str:
+    if isinstance(text, Mapping):
+        return str(
+            text.get("en" if (get_language() or "").startswith("en") else "zh") or text.get("zh") or ""
+        )
+    return "" if text is None else str(text)
+
+
+def display_answer(question: Mapping[str, Any] | None, value: Any) -> str:
+    """An answer as a reviewer reads it: option texts, yes/no, numbers with their unit."""
+    if value is None or value == "" or value == []:
+        return "—"
+    question = question or {}
+    kind = question.get("type")
+    options = {o["code"]: pick(o.get("text")) for o in question.get("options") or []}
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, Mapping):
+        return "；".join(f"{name}: {display_answer(question, item)}" for name, item in value.items())
+    if kind == "multiple" and isinstance(value, list):
+        return "；".join(options.get(v, str(v)) for v in value)
+    if kind == "single":
+        return options.get(value, str(value))
+    if kind == "level":
+        return _("%(level)s 级") % {"level": value}
+    if isinstance(value, int | float):
+        unit = pick(question.get("unit")) or ("%" if kind == "percentage" else "")
+        return f"{value:g} {unit}".strip()
+    if isinstance(value, list):
+        return "；".join(
+            ", ".join(str(v) for v in item.values()) if isinstance(item, Mapping) else str(item)
+            for item in value
+        )
+    return str(value)
+
+
+SHORT_TITLES = {
+    "green_factory": {"zh": "绿色工厂", "en": "Green factory"},
+    "clean_production": {"zh": "清洁生产", "en": "Clean production"},
+    "sme_digital": {"zh": "数字化", "en": "Digital"},
+}
+
+
+def short_title(framework: str) -> str:
+    for prefix, title in SHORT_TITLES.items():
+        if framework.startswith(prefix):
+            return pick(title)
+    return framework
+
+
+def filter_context(request: HttpRequest, filters: selectors.SubmissionFilters) -> dict[str, Any]:
+    """Choices of the filter form shared by the queue, analytics and exports."""
+    profile = official_profile_of(request.user)
+    cities = (
+        reference.CITIES if profile is None or not profile.city_code else [reference.city(profile.city_code)]
+    )
+    versions = list(
+        QuestionnaireVersion.objects.exclude(status="bank")
+        .defer("definition")
+        .order_by("framework", "-version")
+    )
+    english = (get_language() or "").startswith("en")
+    frameworks = {v.framework: (v.title_en if english else v.title_zh) for v in versions}
+    levels: dict[str, str] = {}
+    level_labels: dict[str, dict[str, str]] = {}
+    for version in versions:
+        for code, label in selectors.level_catalogue(get_definition(version.framework, version.version)):
+            level_labels.setdefault(version.framework, {}).setdefault(code, pick(label))
+            if code != "none":
+                levels.setdefault(code, f"{short_title(version.framework)} · {pick(label)}")
+    levels["none"] = pick(selectors.NONE_LEVEL)
+    return {
+        "filters": filters,
+        "filter_query": "&".join(f"{k}={v}" for k, v in filters.query_items() if k != "sort"),
+        "city_choices": [(c.code, c.name()) for c in cities if c is not None],
+        "city_fixed": bool(profile and profile.city_code),
+        "industry_choices": reference.industry_choices(),
+        "size_choices": Enterprise.SizeClass.choices,
+        "status_choices": [
+            (c, label) for c, label in Assessment.Status.choices if c in selectors.REVIEW_STATUSES
+        ],
+        "framework_choices": list(frameworks.items()),
+        "level_choices": list(levels.items()),
+        "level_labels": level_labels,
+        "year_choices": selectors.filter_years(request.user),
+    }
+
+
+@login_required
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    require_official(request)
+    filters = selectors.filters_from(request.GET, user=request.user)
+    queue = selectors.review_queue(user=request.user, filters=filters, page=request.GET.get("page") or 1)
+    context = filter_context(request, filters)
+    labels = context["level_labels"]
+    rows = [
+        {
+            "assessment": assessment,
+            "results": [
+                (short_title(r.framework), r, labels.get(r.framework, {}).get(r.level or "none", r.level))
+                for r in assessment.framework_results.all()
+                if not r.validated
+            ],
+            "validated": any(r.validated for r in assessment.framework_results.all()),
+        }
+        for assessment in queue.rows
+    ]
+    sort_columns = [
+        ("name", _("企业")),
+        ("city", _("地市")),
+        ("", _("行业 / 规模")),
+        ("year", _("年度")),
+        ("", _("各框架得分与等级")),
+        ("score", _("综合指数")),
+        ("submitted", _("提交时间")),
+        ("status", _("状态")),
+    ]
+    context.update(queue=queue, rows=rows, sort_columns=sort_columns)
+    return render(request, "assessment/review_queue.html", context)
+
+
+def _question_rows(page: selectors.ReviewPage) -> list[dict[str, Any]]:
+    """Every answered (or commented, validated, evidenced) question once, in questionnaire order."""
+    comments = page.page.comments_by_question()
+    evidence: dict[str, list[Any]] = {}
+    for item in page.page.evidence:
+        evidence.setdefault(item.question_code, []).append(item)
+    seen: set[str] = set()
+    groups = []
+    for section in page.page.sections:
+        rows = []
+        for question in section.questions:
+            code = question["code"]
+            if code in seen:
+                continue
+            answer = page.page.answers.get(code)
+            validated = page.validated.get(code)
+            if answer is None and validated is None and code not in comments and code not in evidence:
+                continue
+            seen.add(code)
+            rows.append(
+                {
+                    "code": code,
+                    "text": pick(question.get("text")),
+                    "type": question.get("type"),
+                    "answer": display_answer(question, answer.value if answer else None),
+                    "raw": answer.value if answer else None,
+                    "override_reason": answer.override_reason if answer else "",
+                    "validated": validated,
+                    "validated_display": display_answer(question, validated.value) if validated else "",
+                    "comments": comments.get(code, []),
+                    "evidence": evidence.get(code, []),
+                    "options": [(o["code"], pick(o.get("text"))) for o in question.get("options") or []],
+                }
+            )
+        if rows:
+            title = pick(section.title)
+            if section.framework_title:
+                title = f"{pick(section.framework_title)} · {title}"
+            groups.append({"key": section.key, "title": title, "rows": rows})
+    return groups
+
+
+def _framework_rows(page: selectors.ReviewPage) -> list[dict[str, Any]]:
+    """Per framework: self-assessed and validated score, level, veto and dimension percents side by side."""
+    assessment = page.assessment
+    validated = {f["framework"]: f for f in (assessment.validated_result or {}).get("frameworks") or []}
+    titles = _titles(page)
+    rows = []
+    for item in (assessment.result or {}).get("frameworks") or []:
+        other = validated.get(item["framework"])
+        other_dims = {d["code"]: d for d in (other or {}).get("dimensions") or []}
+        other_indicators = {i["code"]: i for i in (other or {}).get("indicators") or []}
+        rows.append(
+            {
+                "framework": item["framework"],
+                "title": titles.get(item["framework"], item["framework"]),
+                "version": item["version"],
+                "score": item["score"],
+                "level": pick((item.get("level") or {}).get("label")),
+                "veto_failed": [pick(v.get("title")) for v in (item.get("veto") or {}).get("failed") or []],
+                "validated": other,
+                "validated_level": pick(((other or {}).get("level") or {}).get("label")),
+                "dimensions": [
+                    {
+                        "title": pick(d.get("title")),
+                        "score": d["score"],
+                        "max": d["max"],
+                        "percent": d.get("percent"),
+                        "validated": other_dims.get(d["code"]),
+                    }
+                    for d in item.get("dimensions") or []
+                ],
+                "indicators": [
+                    {
+                        "code": i["code"],
+                        "title": pick(i.get("title")),
+                        "earned": i["earned"],
+                        "available": i["available"],
+                        "status": i["status"],
+                        "limiting": i.get("limiting"),
+                        "validated": other_indicators.get(i["code"]),
+                    }
+                    for i in item.get("indicators") or []
+                    if i.get("status") != "not_applicable"
+                ],
+            }
+        )
+    return rows
+
+
+def _titles(page: selectors.ReviewPage) -> dict[str, str]:
+    return {d["framework"]: pick(d.get("title")) for d in page.page.definitions}
+
+
+@login_required
+@require_GET
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_official(request)
+    assessment = get_assessment_for_user(request.user, pk)
+    return _render_detail(request, assessment)
+
+
+def _render_detail(
+    request: HttpRequest, assessment: Assessment, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    page = selectors.review_page(assessment)
+    context = {
+        "assessment": assessment,
+        "enterprise": assessment.enterprise,
+        "page": page,
+        "frameworks": _framework_rows(page),
+        "groups": _question_rows(page),
+        "general_comments": page.page.comments_by_question().get("", []),
+        "under_review": assessment.status == Assessment.Status.SUBMITTED,
+        "decision_form": forms.get("decision_form") or DecisionForm(),
+        "comment_form": forms.get("comment_form") or ReviewCommentForm(),
+        "validate_form": forms.get("validate_form"),
+        "report_url": reverse("assessment_report_pdf", args=[assessment.pk]),
+    }
+    return render(request, "assessment/review_detail.html", context, status=status)
+
+
+def _back(assessment: Assessment, anchor: str = "") -> HttpResponse:
+    return redirect(reverse("review_detail", args=[assessment.pk]) + (f"#{anchor}" if anchor else ""))
+
+
+@login_required
+@require_POST
+def review_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    require_official(request)
+    assessment = get_assessment_for_user(request.user, pk)
+    form = ReviewCommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_comment_add(
+                assessment=assessment,
+                reviewer=request.user,
+                text=form.cleaned_data["text"],
+                question_code=form.cleaned_data["question_code"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("审核意见已保存。"))
+    else:
+        messages.error(request, _("请填写审核意见。"))
+    return _back(
+        assessment, f"q-{form.data.get('question_code', '')}" if form.data.get("question_code") else ""
+    )
+
+
+@login_required
+@require_POST
+def review_validate(request: HttpRequest, pk: int) -> HttpResponse:
+    require_official(request)
+    assessment = get_assessment_for_user(request.user, pk)
+    questions = question_index(selectors.review_page(assessment).page.definitions)
+    form = ValidateAnswerForm(request.POST, questions=questions)
+    if form.is_valid():
+        try:
+            services.review_validate_answer(
+                assessment=assessment,
+                reviewer=request.user,
+                code=form.cleaned_data["code"],
+                value=form.cleaned_data.get("parsed_value"),
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            messages.error(request, f"{form.cleaned_data['code']}: {error.message}")
+        else:
+            messages.success(request, _("核定值已保存，审核后得分已重新计算。"))
+    else:
+        errors = "；".join(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(request, f"{form.data.get('code', '')}: {errors}")
+    return _back(assessment, f"q-{form.data.get('code', '')}")
+
+
+@login_required
+@require_POST
+def review_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    require_official(request)
+    assessment = get_assessment_for_user(request.user, pk)
+    form = WithdrawValidationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_validation_withdraw(
+                assessment=assessment,
+                reviewer=request.user,
+                code=form.cleaned_data["code"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("核定值已撤销。"))
+    else:
+        messages.error(request, _("请说明撤销理由。"))
+    return _back(assessment, f"q-{form.data.get('code', '')}")
+
+
+@login_required
+@require_POST
+def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    require_official(request)
+    assessment = get_assessment_for_user(request.user, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_decide(
+                assessment=assessment,
+                reviewer=request.user,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            if form.cleaned_data["decision"] == services.ACCEPT:
+                messages.success(request, _("已审核通过，并已通知企业。"))
+            else:
+                messages.success(request, _("已退回企业修改，并已通知企业。"))
+            return _back(assessment)
+    return _render_detail(request, assessment, status=400, decision_form=form)

@@ -1,0 +1,176 @@
+"""Small server-rendered SVG charts for the officials' analytics page (no script, no CDN).
+
+Each function returns SVG markup (SafeString) built with format_html, so every label is escaped.
+Colours are SVG presentation attributes, which a Content-Security-Policy without 'unsafe-inline' allows.
+"""
+
+from __future__ import annotations
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from reports.analytics import Analytics, LevelCount
+
+LEVEL_COLOURS = ("#1B5E20", "#388E3C", "#66BB6A", "#A5D6A7", "#C8E6C9")
+NONE_COLOUR = "#BDBDBD"
+SERIES = ("#2E7D32", "#00897B", "#F9A825", "#6A1B9A", "#1565C0", "#C62828")
+STATUS_COLOURS = {"submitted": "#1565C0", "returned": "#E65100", "accepted": "#2E7D32"}
+
+
+def _svg(width: int, height: int, title: str, body: SafeString) -> SafeString:
+    return format_html(
+        '<svg class="chart" role="img" viewBox="0 0 {} {}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        'xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}</svg>',
+        width,
+        height,
+        title,
+        body,
+    )
+
+
+def status_bars(by_status: list[tuple[str, str, int]]) -> SafeString:
+    """Horizontal bars: assessments by status."""
+    top = max([count for _c, _l, count in by_status] + [1])
+    width, row = 420, 26
+    bars = format_html_join(
+        "",
+        '<text x="0" y="{}" font-size="12">{}</text><rect x="90" y="{}" width="{}" height="16" fill="{}"/>'
+        '<text x="{}" y="{}" font-size="12">{}</text>',
+        (
+            (
+                index * row + 14,
+                label,
+                index * row + 2,
+                round(280 * count / top, 1),
+                STATUS_COLOURS.get(code, "#757575"),
+                95 + round(280 * count / top, 1),
+                index * row + 14,
+                count,
+            )
+            for index, (code, label, count) in enumerate(by_status)
+        ),
+    )
+    return _svg(width, row * len(by_status) + 4, _("按状态的评估数量"), bars)
+
+
+def level_bar(levels: list[LevelCount]) -> SafeString:
+    """One stacked bar of the level shares (best level first) with a legend."""
+    width, x = 600, 0.0
+    parts = []
+    legend = []
+    shades = list(LEVEL_COLOURS)
+    for index, level in enumerate(levels):
+        colour = NONE_COLOUR if level.code == "none" else shades[min(index, len(shades) - 1)]
+        share = level.share if level.share else 0.0
+        if share > 0:
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="0" width="{}" height="22" fill="{}"><title>{}: {} ({}%)</title></rect>',
+                    round(x, 2),
+                    round(width * share / 100, 2),
+                    colour,
+                    level.label,
+                    level.count,
+                    share,
+                )
+            )
+            if share >= 6:
+                parts.append(
+                    format_html(
+                        '<text x="{}" y="15" font-size="11" fill="#fff">{}%</text>',
+                        round(x + 4, 2),
+                        round(share),
+                    )
+                )
+        x += width * share / 100
+        column, line = index % 3, index // 3
+        legend.append(
+            format_html(
+                '<rect x="{}" y="{}" width="10" height="10" fill="{}"/><text x="{}" y="{}" font-size="11">{} {}</text>',
+                column * 200,
+                32 + line * 16,
+                colour,
+                column * 200 + 14,
+                41 + line * 16,
+                level.label,
+                level.count,
+            )
+        )
+    lines = (len(levels) + 2) // 3
+    body = mark_safe("".join(parts) + "".join(legend))
+    return _svg(width, 34 + lines * 16, _("等级分布"), body)
+
+
+def trend_lines(data: Analytics) -> SafeString:
+    """Mean score per framework by year (0–100), with the number of assessments under each year."""
+    years = data.years
+    if not years:
+        return SafeString("")
+    width, height, left, right, top, bottom = 600, 240, 36, 170, 10, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x_of(year: int) -> float:
+        return left + (plot_w * (years.index(year) / (len(years) - 1)) if len(years) > 1 else plot_w / 2)
+
+    def y_of(value: float) -> float:
+        return top + plot_h * (1 - value / 100)
+
+    grid = format_html_join(
+        "",
+        '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#E0E0E0"/><text x="0" y="{}" font-size="10">{}</text>',
+        ((left, left + plot_w, y_of(v), y_of(v), y_of(v) + 3, v) for v in (0, 20, 40, 60, 80, 100)),
+    )
+    counts = {point.year: point.count for point in data.trend_counts}
+    axis = format_html_join(
+        "",
+        '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>'
+        '<text x="{}" y="{}" font-size="9" fill="#5F6B63" text-anchor="middle">n={}</text>',
+        ((x_of(y), height - 24, y, x_of(y), height - 10, counts.get(y, 0)) for y in years),
+    )
+    series = []
+    titles = {stats.key: stats.title for stats in data.frameworks}
+    for index, (key, points) in enumerate(sorted(data.trends.items())):
+        colour = SERIES[index % len(SERIES)]
+        coords = " ".join(f"{x_of(p.year):.1f},{y_of(p.mean_score or 0):.1f}" for p in points)
+        label = titles.get(key, key)
+        series.append(
+            format_html('<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>', coords, colour)
+        )
+        series.append(
+            format_html_join(
+                "",
+                '<circle cx="{}" cy="{}" r="3" fill="{}"><title>{} {}: {}</title></circle>',
+                (
+                    (
+                        round(x_of(p.year), 1),
+                        round(y_of(p.mean_score or 0), 1),
+                        colour,
+                        label,
+                        p.year,
+                        p.mean_score,
+                    )
+                    for p in points
+                ),
+            )
+        )
+        series.append(
+            format_html(
+                '<rect x="{}" y="{}" width="10" height="10" fill="{}"/><text x="{}" y="{}" font-size="10">{}</text>',
+                width - right + 8,
+                top + index * 16,
+                colour,
+                width - right + 22,
+                top + index * 16 + 9,
+                label[:14],
+            )
+        )
+    body = mark_safe(grid + axis + "".join(series))
+    return _svg(width, height, _("各框架平均得分的年度趋势"), body)
+
+
+def heat_class(value: float | None) -> str:
+    """CSS class of a heatmap cell: heat-0 (0–10 %) … heat-9 (90–100 %), heat-na without a value."""
+    if value is None:
+        return "heat-na"
+    return f"heat-{min(int(value // 10), 9)}"

@@ -1,0 +1,292 @@
+"""Exports of submissions for officials: an Excel workbook and CSV, in constant memory.
+
+Workbook: a summary sheet (one row per assessment: the enterprise, status, the overall index and each
+framework's score and level) and one sheet per framework version (one row per assessment: score, level,
+veto, the validated score, every dimension's percent and every indicator's percent of points earned).
+CSV: the summary columns plus every framework's dimension percents, one row per assessment.
+
+Rows are read with `.iterator(chunk_size)` (the framework results prefetched per chunk, the large
+result JSON deferred) and written as they come: openpyxl's write-only workbook into a temporary file,
+CSV as a generator for StreamingHttpResponse. Text cells starting with = + - @ (or a tab / carriage
+return) are prefixed with an apostrophe so spreadsheet programs never evaluate them as formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from assessment import reference
+from assessment.models import Assessment, FrameworkResult
+from assessment.selectors.review import level_catalogue
+from questionnaires.definition import DefinitionNotFound, get_definition, iter_dimensions, iter_indicators
+
+CHUNK = 1000
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A cell value safe from formula injection: text starting with = + - @ gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _pick(text: Any) -> str:
+    if isinstance(text, dict):
+        return str(
+            text.get("en" if (get_language() or "").startswith("en") else "zh") or text.get("zh") or ""
+        )
+    return "" if text is None else str(text)
+
+
+@dataclass
+class FrameworkColumns:
+    """Columns of one framework version's sheet, read from its definition."""
+
+    framework: str
+    version: str
+    title: str
+    dimensions: list[tuple[str, str]] = field(default_factory=list)
+    indicators: list[tuple[str, str]] = field(default_factory=list)
+    levels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.framework, self.version)
+
+    def level(self, code: str) -> str:
+        return self.levels.get(code or "none", self.levels.get("none", code))
+
+
+def framework_columns(framework: str, version: str) -> FrameworkColumns:
+    try:
+        definition = get_definition(framework, version)
+    except DefinitionNotFound:
+        return FrameworkColumns(framework, version, framework)
+    levels = {code: _pick(label) for code, label in level_catalogue(definition)}
+    levels.update({"": levels.get("none", ""), "below_III": levels.get("none", "")})
+    return FrameworkColumns(
+        framework=framework,
+        version=version,
+        title=_pick(definition.get("title")),
+        dimensions=[(d["code"], _pick(d.get("title"))) for d in iter_dimensions(definition)],
+        indicators=[
+            (i["code"], _pick(i.get("title"))) for i in iter_indicators(definition, leaves_only=True)
+        ],
+        levels=levels,
+    )
+
+
+def export_frameworks(assessments: QuerySet[Assessment]) -> list[FrameworkColumns]:
+    """The framework versions present among the assessments (one query)."""
+    keys = (
+        FrameworkResult.objects.filter(assessment__in=assessments, validated=False)
+        .values_list("framework", "version")
+        .distinct()
+        .order_by("framework", "version")
+    )
+    return [framework_columns(framework, version) for framework, version in keys]
+
+
+def export_queryset(assessments: QuerySet[Assessment]) -> Iterator[Assessment]:
+    """The assessments with enterprise and framework results, in chunks (memory independent of the count)."""
+    return (
+        assessments.select_related("enterprise")
+        .defer("result", "validated_result", "factor_snapshot")
+        .prefetch_related(
+            Prefetch("framework_results", queryset=FrameworkResult.objects.order_by("framework"))
+        )
+        .order_by("enterprise__city_code", "enterprise__name", "year", "id")
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+def _base_header() -> list[str]:
+    return [
+        _("企业名称"),
+        _("统一社会信用代码"),
+        _("所在地市"),
+        _("行业大类"),
+        _("企业规模"),
+        _("评估年度"),
+        _("状态"),
+        _("提交时间"),
+        _("审核时间"),
+        _("综合指数"),
+    ]
+
+
+def _date(value: Any) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _base_row(assessment: Assessment) -> list[Any]:
+    enterprise = assessment.enterprise
+    return [
+        enterprise.name,
+        enterprise.uscc,
+        reference.city_name(enterprise.city_code),
+        f"{enterprise.industry_division} {reference.industry_name(enterprise.industry_division)}",
+        enterprise.get_size_class_display(),
+        assessment.year,
+        assessment.get_status_display(),
+        _date(assessment.submitted_at),
+        _date(assessment.decided_at),
+        assessment.total_score,
+    ]
+
+
+def _results(
+    assessment: Assessment,
+) -> tuple[dict[tuple[str, str], FrameworkResult], dict[tuple[str, str], FrameworkResult]]:
+    own: dict[tuple[str, str], FrameworkResult] = {}
+    validated: dict[tuple[str, str], FrameworkResult] = {}
+    for result in assessment.framework_results.all():
+        (validated if result.validated else own)[(result.framework, result.version)] = result
+    return own, validated
+
+
+def summary_header(frameworks: list[FrameworkColumns]) -> list[str]:
+    header = _base_header()
+    for columns in frameworks:
+        header += [
+            f"{columns.title} {_('得分')}",
+            f"{columns.title} {_('等级')}",
+            f"{columns.title} {_('否决项')}",
+        ]
+    return header
+
+
+def summary_row(assessment: Assessment, frameworks: list[FrameworkColumns], own: dict) -> list[Any]:
+    row = _base_row(assessment)
+    for columns in frameworks:
+        result = own.get(columns.key)
+        if result is None:
+            row += [None, "", ""]
+        else:
+            row += [
+                result.score,
+                columns.level(result.level),
+                _("未通过") if result.veto_failed else _("通过"),
+            ]
+    return row
+
+
+def framework_header(columns: FrameworkColumns) -> list[str]:
+    return [
+        *_base_header(),
+        _("得分"),
+        _("等级"),
+        _("否决项"),
+        _("审核后得分"),
+        _("审核后等级"),
+        *[f"{title}（%）" for _code, title in columns.dimensions],
+        *[f"{title}（%）" for _code, title in columns.indicators],
+    ]
+
+
+def framework_row(
+    assessment: Assessment,
+    columns: FrameworkColumns,
+    result: FrameworkResult,
+    validated: FrameworkResult | None,
+) -> list[Any]:
+    dimensions = result.dimension_scores or {}
+    indicators = result.indicator_scores or {}
+    return [
+        *_base_row(assessment),
+        result.score,
+        columns.level(result.level),
+        _("未通过") if result.veto_failed else _("通过"),
+        validated.score if validated else None,
+        columns.level(validated.level) if validated else "",
+        *[(dimensions.get(code) or {}).get("percent") for code, _title in columns.dimensions],
+        *[indicators.get(code) for code, _title in columns.indicators],
+    ]
+
+
+def _safe(row: Iterable[Any]) -> list[Any]:
+    return [neutralise(value) for value in row]
+
+
+def write_xlsx(assessments: QuerySet[Assessment], target: IO[bytes] | str) -> int:
+    """Write the workbook to a path or binary file; returns the number of assessments written."""
+    frameworks = export_frameworks(assessments)
+    workbook = Workbook(write_only=True)
+    summary = workbook.create_sheet(_("汇总"))
+    summary.append(_safe(summary_header(frameworks)))
+    sheets = {}
+    by_key = {columns.key: columns for columns in frameworks}
+    for columns in frameworks:
+        # Sheet names: at most 31 characters, none of []:*?/\
+        name = f"{columns.framework[:22]}-{columns.version}"[:31]
+        sheet = workbook.create_sheet(name)
+        sheet.append(_safe([columns.title, columns.version]))
+        sheet.append(_safe(framework_header(columns)))
+        sheets[columns.key] = sheet
+    count = 0
+    for assessment in export_queryset(assessments):
+        own, validated = _results(assessment)
+        summary.append(_safe(summary_row(assessment, frameworks, own)))
+        for key, result in own.items():
+            if key in sheets:
+                sheets[key].append(_safe(framework_row(assessment, by_key[key], result, validated.get(key))))
+        count += 1
+    workbook.save(target)
+    return count
+
+
+def xlsx_tempfile(assessments: QuerySet[Assessment]) -> tuple[IO[bytes], int]:
+    """The workbook in a temporary file (rewound; deleted when closed) and the number of rows."""
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    count = write_xlsx(assessments, handle)
+    handle.seek(0)
+    return handle, count
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_header(frameworks: list[FrameworkColumns]) -> list[str]:
+    header = summary_header(frameworks)
+    for columns in frameworks:
+        header += [f"{columns.title} {_('审核后得分')}"]
+        header += [f"{columns.title} {title}（%）" for _code, title in columns.dimensions]
+    return header
+
+
+def csv_lines(assessments: QuerySet[Assessment]) -> Iterator[str]:
+    """CSV text line by line (UTF-8 BOM first, so spreadsheet programs read the Chinese correctly)."""
+    frameworks = export_frameworks(assessments)
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(_safe(csv_header(frameworks)))
+    for assessment in export_queryset(assessments):
+        own, validated = _results(assessment)
+        row = summary_row(assessment, frameworks, own)
+        for columns in frameworks:
+            result = own.get(columns.key)
+            other = validated.get(columns.key)
+            row.append(other.score if other else None)
+            dimensions = (result.dimension_scores if result else None) or {}
+            row += [(dimensions.get(code) or {}).get("percent") for code, _title in columns.dimensions]
+        yield writer.writerow(_safe(row))
+
+
+def write_csv(assessments: QuerySet[Assessment], target: IO[str]) -> int:
+    count = -1
+    for line in csv_lines(assessments):
+        target.write(line)
+        count += 1
+    return count

@@ -1,0 +1,307 @@
+"""The regional summary PDF: one jurisdiction (the province or a city) and one year.
+
+Data first (build_regional_data: every database read, through reports.analytics), then rendering
+(render_regional_pdf: no database), with the enterprise report's building blocks from reports/pdf.py:
+the embedded CJK font, styles, tables, cover band, header/footer with "page x of y".
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import translation
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.units import mm
+from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Spacer
+
+from assessment import reference
+from assessment.models import Assessment
+from reports.analytics import Analytics, build_analytics
+from reports.pdf import MARGIN, PAGE_H, PAGE_W, SERIES, _cover_background, _numbered_canvas, _Renderer, fmt
+
+LABELS: dict[str, tuple[str, str]] = {
+    "brand": ("绿智评", "GreenMaturity"),
+    "report": ("区域绿色化·清洁化·数字化水平汇总报告", "Regional Green, Clean and Digital Summary"),
+    "page": ("第 {page} 页，共 {total} 页", "Page {page} of {total}"),
+    "region": ("区域", "Region"),
+    "year": ("评估年度", "Year"),
+    "date": ("报告日期", "Report date"),
+    "assessments": ("评估数量", "Assessments"),
+    "summary": ("一、总体情况", "1. Overview"),
+    "intro": (
+        "本报告汇总辖区内企业在绿智评提交的自评估结果（不含审核后核定值），用于了解整体水平、"
+        "发现共性短板和确定政策着力点。得分率为获得分值占可得分值的百分比。",
+        "This report summarises the self-assessments submitted on GreenMaturity in the region (self-assessed "
+        "scores, not validated values), to show the overall level, common weaknesses and where policy should "
+        "aim. A score share is the percent of available points earned.",
+    ),
+    "status": ("状态", "Status"),
+    "count": ("数量", "Count"),
+    "framework": ("评价框架", "Framework"),
+    "mean": ("平均得分", "Mean score"),
+    "veto": ("否决项未通过比例", "Failing veto items"),
+    "frameworks": ("二、分框架结果", "2. Results by framework"),
+    "levels": ("等级分布", "Distribution of levels"),
+    "level": ("等级", "Level"),
+    "share": ("占比", "Share"),
+    "by_city": ("各地市维度平均得分率（%）", "Mean dimension score share by city (%)"),
+    "by_industry": ("各行业维度平均得分率（%）", "Mean dimension score share by industry (%)"),
+    "group": ("分组", "Group"),
+    "weakest": ("最薄弱的指标", "Weakest indicators"),
+    "indicator": ("指标", "Indicator"),
+    "dimension": ("维度", "Dimension"),
+    "trends": ("三、年度趋势", "3. Trends across years"),
+    "trend_note": ("各年度提交评估的平均得分。", "Mean scores of the assessments submitted for each year."),
+    "none": ("辖区内该年度尚无提交的评估。", "No assessments were submitted in the region for this year."),
+}
+
+
+@dataclass
+class RegionalData:
+    lang: str
+    region: str
+    year: int
+    generated: str
+    analytics: Analytics
+    city_code: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_english(self) -> bool:
+        return self.lang.startswith("en")
+
+    # The shared header/footer prints "<name> · <year>" from these.
+    @property
+    def enterprise(self) -> Any:
+        return type("Region", (), {"name": self.region})()
+
+
+def build_regional_data(
+    *,
+    assessments: QuerySet[Assessment],
+    trend_assessments: QuerySet[Assessment],
+    city_code: str,
+    year: int,
+    lang: str = "zh-hans",
+    generated: date | None = None,
+) -> RegionalData:
+    """Every figure of the regional report (the database reads happen here)."""
+    with translation.override(lang):
+        data = build_analytics(assessments=assessments, trend_assessments=trend_assessments, lang=lang)
+    region = (
+        reference.city_name(city_code, lang)
+        if city_code
+        else reference.PROVINCE_NAME["en" if lang == "en" else "zh"]
+    )
+    return RegionalData(
+        lang=lang,
+        region=region,
+        year=year,
+        generated=(generated or date.today()).isoformat(),
+        analytics=data,
+        city_code=city_code,
+    )
+
+
+class _RegionalRenderer(_Renderer):
+    def __init__(self, data: RegionalData) -> None:
+        super().__init__(data)  # type: ignore[arg-type]
+        self.region_data = data
+
+    def t(self, key: str) -> str:
+        zh, en = LABELS[key]
+        return en if self.en else zh
+
+    def level_chart(self, levels: list[Any], width: float = 170 * mm) -> Drawing:
+        height = 10 * mm + 7 * mm * len(levels)
+        drawing = Drawing(width, height)
+        chart = HorizontalBarChart()
+        chart.x, chart.y = 48 * mm, 4 * mm
+        chart.width, chart.height = width - 60 * mm, height - 8 * mm
+        chart.data = [[level.share for level in reversed(levels)]]
+        chart.categoryAxis.categoryNames = [
+            self._short(level.label, 22 if self.en else 12) for level in reversed(levels)
+        ]
+        chart.categoryAxis.labels.fontName = self.font
+        chart.categoryAxis.labels.fontSize = 7.5
+        chart.categoryAxis.labels.boxAnchor = "e"
+        chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
+        chart.valueAxis.labels.fontName = self.font
+        chart.valueAxis.labels.fontSize = 7
+        chart.bars[0].fillColor = SERIES[0]
+        chart.bars[0].strokeColor = None
+        drawing.add(chart)
+        return drawing
+
+    def cover(self) -> list[Any]:
+        d = self.region_data
+        story: list[Any] = [
+            Spacer(1, 38 * mm),
+            self.p(self.t("report"), self.s.cover_title),
+            Spacer(1, 6 * mm),
+            self.p(self.t("brand"), self.s.cover_sub),
+            Spacer(1, 22 * mm),
+            self.p(d.region, self.s.cover_name),
+            Spacer(1, 14 * mm),
+        ]
+        pairs = [
+            (self.t("year"), str(d.year)),
+            (self.t("assessments"), str(d.analytics.total)),
+            (self.t("date"), d.generated),
+        ]
+        table = self.key_values(pairs, (42 * mm, 100 * mm))
+        table.hAlign = "CENTER"
+        return story + [table, NextPageTemplate("body"), PageBreak()]
+
+    def overview(self) -> list[Any]:
+        a = self.region_data.analytics
+        story: list[Any] = [self.p(self.t("summary"), self.s.h1), self.p(self.t("intro")), Spacer(1, 4 * mm)]
+        story.append(
+            self.table(
+                [self.t("status"), self.t("count")],
+                [[label, str(count)] for _code, label, count in a.by_status],
+                [60 * mm, 30 * mm],
+                align_right=[1],
+            )
+        )
+        story.append(Spacer(1, 4 * mm))
+        rows = [
+            [
+                s.title,
+                str(s.count),
+                fmt(s.mean_score),
+                f"{fmt(s.veto_share, 1)}%" if s.veto_share is not None else "—",
+            ]
+            for s in a.frameworks
+        ]
+        if rows:
+            story.append(
+                self.table(
+                    [self.t("framework"), self.t("count"), self.t("mean"), self.t("veto")],
+                    rows,
+                    [88 * mm, 22 * mm, 28 * mm, 36 * mm],
+                    align_right=[1, 2, 3],
+                )
+            )
+        else:
+            story.append(self.p(self.t("none")))
+        return story
+
+    def framework_section(self, stats: Any, number: int) -> list[Any]:
+        story: list[Any] = [
+            self.p(
+                f"{number}. {stats.title}（{stats.version}）"
+                if not self.en
+                else f"{number}. {stats.title} ({stats.version})",
+                self.s.h2,
+            )
+        ]
+        story.append(self.p(self.t("levels"), self.s.h3))
+        story.append(self.level_chart(stats.levels))
+        story.append(
+            self.table(
+                [self.t("level"), self.t("count"), self.t("share")],
+                [[level.label, str(level.count), f"{fmt(level.share, 1)}%"] for level in stats.levels],
+                [100 * mm, 30 * mm, 30 * mm],
+                align_right=[1, 2],
+            )
+        )
+        groups = [("by_city", stats.by_city)] if not self.region_data.city_code else []
+        groups.append(("by_industry", stats.by_industry))
+        dims = stats.dimensions
+        for key, rows in groups:
+            if not rows or not dims:
+                continue
+            story.append(self.p(self.t(key), self.s.h3))
+            first = 46 * mm
+            rest = (174 * mm - first - 12 * mm) / len(dims)
+            story.append(
+                self.table(
+                    [
+                        self.t("group"),
+                        "n",
+                        *[self._short(title, 14 if self.en else 8) for _code, title in dims],
+                    ],
+                    [[row.label, str(row.count), *[fmt(value, 0) for value in row.cells]] for row in rows],
+                    [first, 12 * mm, *[rest] * len(dims)],
+                    align_right=list(range(1, len(dims) + 2)),
+                )
+            )
+        if stats.weakest:
+            story.append(self.p(self.t("weakest"), self.s.h3))
+            story.append(
+                self.table(
+                    [self.t("indicator"), self.t("dimension"), self.t("share")],
+                    [[item.title, item.dimension, f"{fmt(item.mean, 1)}%"] for item in stats.weakest],
+                    [96 * mm, 52 * mm, 26 * mm],
+                    align_right=[2],
+                )
+            )
+        return story
+
+    def trends(self) -> list[Any]:
+        a = self.region_data.analytics
+        if not a.years:
+            return []
+        titles = {s.key: s.title for s in a.frameworks}
+        keys = sorted(a.trends)
+        header = [self.t("year"), self.t("assessments"), *[self._short(titles.get(k, k), 18) for k in keys]]
+        means = {k: {p.year: p.mean_score for p in points} for k, points in a.trends.items()}
+        rows = [
+            [str(p.year), str(p.count), *[fmt(means[k].get(p.year)) for k in keys]] for p in a.trend_counts
+        ]
+        width = (174 * mm - 50 * mm) / max(len(keys), 1)
+        return [
+            self.p(self.t("trends"), self.s.h1),
+            self.p(self.t("trend_note")),
+            Spacer(1, 3 * mm),
+            self.table(
+                header,
+                rows,
+                [22 * mm, 28 * mm, *[width] * len(keys)],
+                align_right=list(range(1, len(keys) + 2)),
+            ),
+        ]
+
+    def story(self) -> list[Any]:
+        story = self.cover() + self.overview() + [PageBreak(), self.p(self.t("frameworks"), self.s.h1)]
+        for number, stats in enumerate(self.region_data.analytics.frameworks, start=1):
+            story += self.framework_section(stats, number)
+        return story + [PageBreak()] + self.trends()
+
+
+def render_regional_pdf(data: RegionalData) -> bytes:
+    """The regional summary as PDF bytes (no database query)."""
+    renderer = _RegionalRenderer(data)
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=(PAGE_W, PAGE_H),
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=20 * mm,
+        bottomMargin=18 * mm,
+        title=f"{data.region} {data.year} – {renderer.t('report')}",
+        author=renderer.t("brand"),
+        subject=renderer.t("report"),
+        creator=renderer.t("brand"),
+        lang="en" if data.is_english else "zh-CN",
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="main")
+    doc.addPageTemplates(
+        [
+            PageTemplate(id="cover", frames=[frame], onPage=_cover_background),
+            PageTemplate(id="body", frames=[frame]),
+        ]
+    )
+    labels = {key: renderer.t(key) for key in ("brand", "report", "page")}
+    doc.build(renderer.story(), canvasmaker=_numbered_canvas(data, renderer.font, labels))  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+__all__ = ["RegionalData", "build_regional_data", "render_regional_pdf"]
