@@ -62,12 +62,31 @@ def _signup_with_errors(page: Page) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def _invite(page: Page) -> None:
+    """As the manager on the members page: invite a colleague (the success message shows the link)."""
+    page.fill("#id_email", "colleague@example.com")
+    page.select_option("#id_role", "contributor")
+    page.click("form[action$='/invite/'] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def _open_invitation_link(page: Page) -> None:
+    """Invite as the manager, sign out, then open the invitation link as the invitee would."""
+    base = page.url.split("/", 3)[:3]
+    page.goto("/".join(base) + "/enterprise/members/")
+    _invite(page)
+    link = page.locator(".alert-success").inner_text().rsplit(" ", 1)[-1].split("：")[-1].strip()
+    page.click("nav form[action$='/logout/'] button")
+    page.goto("/".join(base) + "/" + link.split("/", 3)[3])  # the mail's host is SITE_URL, not this server
+
+
 SHOTS: list[Shot] = [
     Shot("login", "/accounts/login/"),
     Shot("signup", "/signup/"),
     Shot("signup_errors", "/signup/", prepare=_signup_with_errors),
     Shot("home_sme_manager", "/", user="sme_manager"),
-    Shot("members", "/enterprise/members/", user="sme_manager"),
+    Shot("members", "/enterprise/members/", user="sme_manager", prepare=_invite),
+    Shot("invitation_accept", "/", user="sme_manager", prepare=_open_invitation_link),
     Shot("home_sme_contributor", "/", user="sme_contributor"),
     Shot("home_city_official", "/", user="city_official"),
     Shot("home_province_official", "/", user="province_official"),
