@@ -9,6 +9,7 @@ Nothing here imports the assessment app: answers are reached through the reverse
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from collections.abc import Mapping
@@ -145,12 +146,33 @@ def resolve_definitions(files: Mapping[str, Any]) -> list[tuple[str, dict]]:
     return [(name, resolve_definition(data, banks)) for name, data in ordered]
 
 
+_resolved_cache: dict[tuple, list[dict]] = {}
+
+
+def _directory_state(directory: Path) -> tuple:
+    return tuple(
+        (path.name, path.stat().st_mtime_ns, path.stat().st_size)
+        for path in sorted(directory.iterdir())
+        if path.suffix in SUFFIXES and path.is_file()
+    )
+
+
 def resolved_definitions(directory: Path | None = None) -> list[dict]:
-    """Validated, resolved definitions straight from the files (no database). Raises QuestionnaireError."""
-    files, problems = validate_definition_files(directory)
-    if errors(problems):
-        raise QuestionnaireError([str(p) for p in errors(problems)])
-    return [definition for _name, definition in resolve_definitions(files)]
+    """Validated, resolved definitions straight from the files (no database). Raises QuestionnaireError.
+
+    Cached per process while no file of the directory changes (name, size, modification time); each
+    call returns fresh copies, so callers may change them.
+    """
+    directory = Path(directory or DEFINITIONS_DIR).resolve()
+    key = (str(directory), _directory_state(directory))
+    if key not in _resolved_cache:
+        files, problems = validate_definition_files(directory)
+        if errors(problems):
+            raise QuestionnaireError([str(p) for p in errors(problems)])
+        if len(_resolved_cache) >= 8:
+            _resolved_cache.clear()
+        _resolved_cache[key] = [definition for _name, definition in resolve_definitions(files)]
+    return copy.deepcopy(_resolved_cache[key])
 
 
 def is_frozen(version: QuestionnaireVersion) -> bool:

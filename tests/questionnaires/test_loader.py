@@ -238,3 +238,11 @@ def test_conditional_questions_and_indicators_follow_earlier_answers() -> None:
     assert earned(alpha, {**with_boiler, "alpha.q.measures": 4}, "alpha.boiler.plan") == 15
     # Without a boiler the plan carries the whole dimension (weights rescaled within the dimension).
     assert earned(alpha, {**no_boiler, "alpha.q.measures": 4}, "alpha.boiler.plan") == 40
+
+
+def test_it_rereads_the_files_when_one_changes(definitions_dir: Path) -> None:
+    first = resolved_definitions(definitions_dir)
+    first[0]["title"]["en"] = "Changed by a caller"
+    assert resolved_definitions(definitions_dir)[0]["title"]["en"] == "Test shared bank"
+    edit(definitions_dir / "bank-shared-2025.yaml", "en: Test shared bank}", "en: Test bank renamed}")
+    assert resolved_definitions(definitions_dir)[0]["title"]["en"] == "Test bank renamed"
