@@ -266,6 +266,12 @@ DemoStep = Callable[[DemoContext], None]
 # Later areas append their steps (e.g. demo assessments made through their services).
 DEMO_STEPS: list[DemoStep] = [seed_enterprises, seed_officials_and_admin]
 
+# Officials' area: submitted, returned and accepted assessments of the remaining demo enterprises over
+# the last three years (bulk, scored by the engine); independent of the order of the steps.
+from assessment.demo_officials import seed_submitted_assessments  # noqa: E402
+
+DEMO_STEPS.append(seed_submitted_assessments)
+
 
 def run_demo_steps(context: DemoContext, steps: list[DemoStep] | None = None) -> DemoContext:
     for step in steps if steps is not None else DEMO_STEPS:
