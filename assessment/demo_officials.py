@@ -1,6 +1,6 @@
 """Demo data for officials: submitted assessments of the demo enterprises over the last three years.
 
-A seed_demo step complementing the journey's (assessment/demo_assessments.py), which makes the first
+A seed_demo step complementing the journey's (assessment/demo_journey.py), which makes the first
 DEMO_ASSESSMENT_ENTERPRISES enterprises' assessments through the services one by one. This step gives
 every other demo enterprise a submitted assessment for the latest full year, most of them one for the
 year before and some for the year before that, written in bulk so `seed_demo --enterprises 20000` stays
@@ -302,7 +302,7 @@ def _status(rng: random.Random, latest: bool) -> str:
 def _journey_enterprises() -> int:
     """How many of the first demo enterprises the journey's own step gives assessments (left to it)."""
     try:
-        from assessment.demo_assessments import DEMO_ASSESSMENT_ENTERPRISES
+        from assessment.demo_journey import DEMO_ASSESSMENT_ENTERPRISES
     except ImportError:
         return 1  # at least the demo SME manager's enterprise
     return DEMO_ASSESSMENT_ENTERPRISES

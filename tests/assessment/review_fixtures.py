@@ -1,7 +1,7 @@
 """Test data for the officials' area: the shipped frameworks loaded, and submitted assessments whose
 stored results come from the real scoring engine (the demo dairy answers, optionally varied).
 
-Import the fixtures into a test module: `from tests.assessment.review_fixtures import *  # noqa: F403`.
+Import the fixture into a test module: `from tests.assessment.review_fixtures import shipped_versions_fixture  # noqa: F401`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from questionnaires.models import QuestionnaireVersion
 DEMO_ANSWERS_FILE = Path(__file__).resolve().parents[2] / "reports" / "demo_answers.json"
 FRAMEWORKS = (("clean_production_generic", "2025"), ("green_factory", "2025"), ("sme_digital", "2024"))
 
-__all__ = ["demo_answers", "make_submitted", "shipped_versions"]
+__all__ = ["demo_answers", "make_submitted", "shipped_versions_fixture"]
 
 
 @lru_cache(maxsize=1)
@@ -39,8 +39,8 @@ def demo_answers() -> dict[str, Any]:
     return json.loads(DEMO_ANSWERS_FILE.read_text(encoding="utf-8"))["answers"]
 
 
-@pytest.fixture
-def shipped_versions(db) -> dict[tuple[str, str], QuestionnaireVersion]:
+@pytest.fixture(name="shipped_versions")
+def shipped_versions_fixture(db) -> dict[tuple[str, str], QuestionnaireVersion]:
     """Every shipped definition stored as a QuestionnaireVersion (as load_questionnaires does)."""
     rows = [
         QuestionnaireVersion(

@@ -14,12 +14,12 @@ from assessment.services.review import (
     review_validate_answer,
     review_validation_withdraw,
 )
-from tests.assessment.review_fixtures import make_submitted, shipped_versions  # noqa: F401
+from tests.assessment.review_fixtures import make_submitted, shipped_versions_fixture  # noqa: F401
 from tests.factories import AssessmentFactory
 
 
 @pytest.fixture
-def submitted(shipped_versions, enterprise, sme_manager, sme_contributor) -> Assessment:  # noqa: F811
+def submitted(shipped_versions, enterprise, sme_manager, sme_contributor) -> Assessment:
     return make_submitted(shipped_versions, enterprise=enterprise, submitted_by=sme_manager)
 
 

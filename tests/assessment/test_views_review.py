@@ -1,0 +1,230 @@
+"""Officials' pages: who may open them, jurisdiction (404 outside it), the queue's filters, sorting and
+paging, decisions through the page, and that no official can change an SME's answers."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from assessment.models import Answer, Assessment, AuditEvent
+from tests.assessment.review_fixtures import make_submitted, shipped_versions_fixture  # noqa: F401
+from tests.factories import AssessmentFactory, EnterpriseFactory
+
+
+@pytest.fixture
+def harbin(shipped_versions, enterprise, sme_manager) -> Assessment:
+    return make_submitted(shipped_versions, enterprise=enterprise, submitted_by=sme_manager)
+
+
+@pytest.fixture
+def qiqihar(shipped_versions, other_enterprise, other_manager) -> Assessment:
+    return make_submitted(
+        shipped_versions,
+        enterprise=other_enterprise,
+        submitted_by=other_manager,
+        changes={"dig24.q.devices_digital": 0},
+    )
+
+
+OFFICIAL_PAGES = ["review_queue", "officials_analytics", "officials_regional_pdf"]
+
+
+@pytest.mark.parametrize("name", OFFICIAL_PAGES)
+@pytest.mark.parametrize("persona", ["sme_manager", "other_manager", "admin_user"])
+def test_it_refuses_the_officials_pages_to_everyone_else(client, request, harbin, name, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse(name)).status_code == 403
+    assert client.get(reverse("review_detail", args=[harbin.pk])).status_code in (403, 404)
+    assert client.get(reverse("officials_export", args=["csv"])).status_code == 403
+
+
+def test_it_sends_anonymous_visitors_to_log_in(client, harbin):
+    for url in [
+        reverse("review_queue"),
+        reverse("review_detail", args=[harbin.pk]),
+        reverse("officials_analytics"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "review_detail",
+        "review_comment",
+        "review_validate",
+        "review_withdraw",
+        "review_decide",
+        "assessment_report_pdf",
+    ],
+)
+def test_a_city_official_gets_404_for_another_city(client, other_city_official, harbin, name):
+    client.force_login(other_city_official)
+    url = reverse(name, args=[harbin.pk])
+    response = (
+        client.post(url, {"decision": "accept", "text": "x", "code": "x", "reason": "x"})
+        if name != "review_detail" and name != "assessment_report_pdf"
+        else client.get(url)
+    )
+    assert response.status_code == 404
+    harbin.refresh_from_db()
+    assert harbin.status == Assessment.Status.SUBMITTED
+    assert not AuditEvent.objects.filter(action__startswith="review.").exists()
+
+
+def test_officials_do_not_see_drafts(client, city_official, enterprise):
+    draft = AssessmentFactory(enterprise=enterprise, status=Assessment.Status.DRAFT)
+    client.force_login(city_official)
+    assert client.get(reverse("review_detail", args=[draft.pk])).status_code == 404
+    assert client.post(reverse("review_decide", args=[draft.pk]), {"decision": "accept"}).status_code == 404
+    assert draft.pk not in [
+        row["assessment"].pk for row in client.get(reverse("review_queue")).context["rows"]
+    ]
+
+
+def test_the_queue_of_a_city_official_holds_only_that_city_whatever_the_filters(
+    client, city_official, harbin, qiqihar
+):
+    client.force_login(city_official)
+    response = client.get(reverse("review_queue"), {"city": "230200"})
+    assert [row["assessment"].pk for row in response.context["rows"]] == [harbin.pk]
+    assert response.context["queue"].total == 1
+
+
+def test_the_province_official_sees_every_city_and_filters_by_city(
+    client, province_official, harbin, qiqihar
+):
+    client.force_login(province_official)
+    everything = client.get(reverse("review_queue"))
+    assert {row["assessment"].pk for row in everything.context["rows"]} == {harbin.pk, qiqihar.pk}
+    one_city = client.get(reverse("review_queue"), {"city": "230200"})
+    assert [row["assessment"].pk for row in one_city.context["rows"]] == [qiqihar.pk]
+
+
+def test_the_queue_filters_by_text_industry_size_status_year_framework_and_level(
+    client, province_official, harbin, qiqihar
+):
+    client.force_login(province_official)
+
+    def pks(**params) -> set[int]:
+        return {row["assessment"].pk for row in client.get(reverse("review_queue"), params).context["rows"]}
+
+    assert pks(q=harbin.enterprise.uscc[-8:]) == {harbin.pk}
+    assert pks(q="北方机械") == {qiqihar.pk}
+    assert pks(industry="C34") == {qiqihar.pk}
+    assert pks(size=harbin.enterprise.size_class) >= {harbin.pk}
+    assert pks(year=2025) == {harbin.pk, qiqihar.pk}
+    assert pks(year=2024) == set()
+    assert pks(status="accepted") == set()
+    harbin_digital = harbin.framework_results.get(framework="sme_digital", validated=False).level
+    qiqihar_digital = qiqihar.framework_results.get(framework="sme_digital", validated=False).level
+    assert harbin_digital != qiqihar_digital  # the fixture's point: different digital levels
+    assert pks(framework="sme_digital", level=harbin_digital) == {harbin.pk}
+    assert pks(framework="green_factory") == {harbin.pk, qiqihar.pk}
+    assert pks(city="999999", industry="X", size="huge", status="draft", year="abc") == {
+        harbin.pk,
+        qiqihar.pk,
+    }
+
+
+def test_the_queue_counts_by_status_under_the_other_filters(
+    client, province_official, city_official, harbin, qiqihar
+):
+    client.force_login(city_official)
+    client.post(reverse("review_decide", args=[harbin.pk]), {"decision": "accept", "note": ""})
+    client.force_login(province_official)
+    response = client.get(reverse("review_queue"), {"status": "submitted"})
+    counts = {tally.code: tally.count for tally in response.context["queue"].by_status}
+    assert counts == {"submitted": 1, "returned": 0, "accepted": 1}
+    assert [row["assessment"].pk for row in response.context["rows"]] == [qiqihar.pk]
+
+
+def test_the_queue_sorts_and_pages_with_a_fixed_number_of_queries(
+    client,
+    province_official,
+    shipped_versions,
+    django_assert_max_num_queries,
+):
+    for index in range(7):
+        enterprise = EnterpriseFactory(city_code="230100" if index % 2 else "230600")
+        make_submitted(
+            shipped_versions, enterprise=enterprise, changes={"dig24.q.devices_digital": index * 10}
+        )
+    client.force_login(province_official)
+    with django_assert_max_num_queries(16):
+        by_score = client.get(reverse("review_queue"), {"sort": "-score"})
+    scores = [row["assessment"].total_score for row in by_score.context["rows"]]
+    assert scores == sorted(scores, reverse=True)
+    with django_assert_max_num_queries(16):
+        ascending = client.get(reverse("review_queue"), {"sort": "score"})
+    assert [row["assessment"].total_score for row in ascending.context["rows"]] == sorted(scores)
+    from assessment.selectors import review as selectors
+
+    page = selectors.review_queue(
+        user=province_official, filters=selectors.SubmissionFilters(sort="name"), page=2, per_page=3
+    )
+    assert page.total == 7 and len(page.rows) == 3 and page.page.number == 2
+
+
+def test_a_decision_through_the_page_is_recorded_and_a_return_needs_a_note(client, city_official, harbin):
+    client.force_login(city_official)
+    refused = client.post(reverse("review_decide", args=[harbin.pk]), {"decision": "return", "note": ""})
+    assert refused.status_code == 400
+    assert "退回修改时请填写审核意见" in refused.content.decode()
+    harbin.refresh_from_db()
+    assert harbin.status == Assessment.Status.SUBMITTED
+    response = client.post(
+        reverse("review_decide", args=[harbin.pk]), {"decision": "return", "note": "请补充台账"}
+    )
+    assert response.status_code == 302
+    harbin.refresh_from_db()
+    assert harbin.status == Assessment.Status.RETURNED and harbin.decision_note == "请补充台账"
+    second = client.post(reverse("review_decide", args=[harbin.pk]), {"decision": "accept", "note": ""})
+    assert second.status_code == 400
+    harbin.refresh_from_db()
+    assert harbin.status == Assessment.Status.RETURNED
+
+
+def test_comments_and_validated_values_through_the_page(client, city_official, harbin):
+    client.force_login(city_official)
+    client.post(
+        reverse("review_comment", args=[harbin.pk]),
+        {"question_code": "dig24.q.devices_digital", "text": "请上传设备台账"},
+    )
+    client.post(
+        reverse("review_validate", args=[harbin.pk]),
+        {"code": "dig24.q.devices_digital", "value": "10", "reason": "台账只列出10台"},
+    )
+    page = client.get(reverse("review_detail", args=[harbin.pk]))
+    html = page.content.decode()
+    assert "请上传设备台账" in html and "台账只列出10台" in html
+    harbin.refresh_from_db()
+    assert harbin.validated_answers.get().value == 10
+    assert harbin.framework_results.filter(validated=True).count() == 3
+    bad = client.post(
+        reverse("review_validate", args=[harbin.pk]),
+        {"code": "mgmt.lawful_compliant", "value": "maybe", "reason": "x"},
+    )
+    assert bad.status_code == 302
+    assert not harbin.validated_answers.filter(question_code="mgmt.lawful_compliant").exists()
+
+
+def test_no_official_can_change_an_sme_answer(client, city_official, province_official, harbin):
+    before = dict(Answer.objects.filter(assessment=harbin).values_list("question_code", "value"))
+    for official in (city_official, province_official):
+        client.force_login(official)
+        response = client.post(
+            reverse("assessment_autosave", args=[harbin.pk]),
+            {"question": "dig24.q.devices_digital", "dig24.q.devices_digital": "1"},
+        )
+        assert response.status_code in (403, 404)
+    # Also a returned (editable) assessment stays the SME's to change.
+    Assessment.objects.filter(pk=harbin.pk).update(status=Assessment.Status.RETURNED)
+    client.force_login(city_official)
+    response = client.post(
+        reverse("assessment_autosave", args=[harbin.pk]),
+        {"question": "dig24.q.devices_digital", "dig24.q.devices_digital": "1"},
+    )
+    assert response.status_code in (403, 404)
+    assert dict(Answer.objects.filter(assessment=harbin).values_list("question_code", "value")) == before
