@@ -272,6 +272,12 @@ from assessment.demo_officials import seed_submitted_assessments  # noqa: E402
 
 DEMO_STEPS.append(seed_submitted_assessments)
 
+# SME journey: the first DEMO_ASSESSMENT_ENTERPRISES enterprises' assessments made one by one through the
+# journey's services (three years, reviewed), and the demo SME manager's draft of the latest year.
+from assessment.demo_journey import seed_assessments  # noqa: E402
+
+DEMO_STEPS.append(seed_assessments)
+
 
 def run_demo_steps(context: DemoContext, steps: list[DemoStep] | None = None) -> DemoContext:
     for step in steps if steps is not None else DEMO_STEPS:

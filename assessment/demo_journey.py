@@ -1,0 +1,231 @@
+"""Demo assessments for `manage.py seed_demo`, made through the journey's services.
+
+Each of the first DEMO_ASSESSMENT_ENTERPRISES demo enterprises gets submitted assessments for the last
+three years (answers varied per enterprise and improving a little every year; each year prefilled from
+the previous one), reviewed by its city's official: most accepted, some returned with a comment. The
+demo SME manager's enterprise also gets a draft for the current reporting year. Idempotent: an
+enterprise that already has assessments is left alone. Answers start from reports/demo_answers.json
+(a plausible small dairy plant) and are varied deterministically; they are illustrative, not real data.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from assessment.models import Assessment, Enterprise, Membership, OfficialProfile, User
+from assessment.selectors.assessments import assessment_definitions, assessment_page, question_index
+from assessment.services.assessments import (
+    answers_confirm,
+    answers_save_many,
+    assessment_create,
+    assessment_submit,
+)
+
+if TYPE_CHECKING:
+    from assessment.demo import DemoContext
+
+DEMO_ASSESSMENT_ENTERPRISES = 39  # made one by one through the services: a few seconds each
+BASE_ANSWERS = Path(__file__).resolve().parent.parent / "reports" / "demo_answers.json"
+# Quantities that scale with the size of the plant (one factor per enterprise keeps balances consistent).
+_SCALED = (
+    "energy.grid_electricity_kwh", "energy.green_power_kwh", "energy.self_generated_renewable_kwh",
+    "energy.raw_coal_t", "energy.coke_t", "energy.natural_gas_m3", "energy.lpg_t", "energy.diesel_t",
+    "energy.gasoline_t", "energy.fuel_oil_t", "energy.biomass_t", "energy.steam_t", "energy.heat_gj",
+    "energy.output_value_10k", "energy.main_product_output", "energy.water_intake_m3", "energy.water_reused_m3",
+    "energy.water_total_use_m3", "energy.solid_waste_generated_t", "energy.solid_waste_utilised_t",
+    "energy.solid_waste_from_storage_t", "energy.hazardous_waste_t", "energy.land_area_m2",
+    "energy.building_footprint_m2", "energy.floor_area_m2",
+)
+_FIXED = ("energy.grid_factor_year", "energy.grid_factor_basis", "energy.biomass_ncv_mj_per_kg")
+
+
+def _base_answers() -> dict[str, Any]:
+    return json.loads(BASE_ANSWERS.read_text(encoding="utf-8"))["answers"]
+
+
+def _generated(question: dict[str, Any], rng: random.Random) -> Any:
+    """A plausible answer for a question the base answers do not cover (e.g. a sector system's)."""
+    kind = question.get("type")
+    options = [o for o in question.get("options") or [] if not o.get("exclusive")]
+    if kind == "yesno":
+        return rng.random() < 0.6
+    if kind == "single" and question.get("options"):
+        return rng.choice(question["options"])["code"]
+    if kind == "multiple" and options:
+        return sorted({rng.choice(options)["code"] for _ in range(rng.randint(1, max(1, len(options) // 2)))})
+    if kind == "level":
+        return rng.randint(1, 3)
+    if kind in ("number", "percentage"):
+        low = float(question.get("min", 0) or 0)
+        high = float(question.get("max", 100 if kind == "percentage" else low + 100) or 100)
+        value = rng.uniform(low, high)
+        return round(value, int(question.get("decimals", 1) if question.get("decimals") is not None else 1))
+    if kind == "text":
+        return "示例"
+    return None
+
+
+def _by_points(question: dict[str, Any]) -> list[dict[str, Any]]:
+    return sorted(question.get("options") or [], key=lambda o: float(o.get("points") or 0))
+
+
+def _vary(
+    base: dict[str, Any],
+    questions: dict[str, dict[str, Any]],
+    rng: random.Random,
+    scale: float,
+    improvement: float,
+    maturity: float = 0.5,
+) -> dict[str, Any]:
+    """Answers for one enterprise and year: quantities of the base plant scaled to its size, choices
+    drawn around its `maturity` (0..1, how far along it is), a little better every year (`improvement`)."""
+    level = min(1.0, max(0.0, maturity + 0.08 * improvement))
+    answers: dict[str, Any] = {}
+    for code, question in questions.items():
+        kind = question.get("type")
+        if kind in ("computed", "file") or code == "energy.confirmed_warnings":
+            continue
+        value = base.get(code)
+        if value is None and (code in _FIXED or code in _SCALED):
+            continue  # left blank: not used by this plant, or the calculator's default
+        if code in _SCALED and isinstance(value, int | float):
+            decimals = question.get("decimals")
+            value = round(value * scale * rng.uniform(0.85, 1.15), int(decimals) if decimals is not None else 2)
+            if decimals == 0:
+                value = int(value)
+        elif code in _FIXED or code.startswith("energy."):
+            pass
+        elif kind == "products":
+            value = value or next((v for k, v in base.items() if k.endswith(".products")), None)
+        elif kind == "yesno":
+            value = rng.random() < level
+        elif kind == "level":
+            value = max(1, min(4, round(1 + 3 * level + rng.uniform(-0.8, 0.8))))
+        elif kind == "single" and question.get("options"):
+            options = _by_points(question)
+            index = round((len(options) - 1) * min(1.0, max(0.0, level + rng.uniform(-0.3, 0.3))))
+            value = options[index]["code"]
+        elif kind == "multiple" and question.get("options"):
+            options = [o for o in _by_points(question) if not o.get("exclusive")]
+            exclusive = [o for o in question["options"] if o.get("exclusive")]
+            count = round(len(options) * min(1.0, max(0.0, level + rng.uniform(-0.2, 0.2))))
+            chosen = sorted(o["code"] for o in rng.sample(options, count)) if count else []
+            value = chosen or ([exclusive[0]["code"]] if exclusive else None)
+        elif value is None:
+            value = _generated(question, rng)
+        if value is not None:
+            answers[code] = value
+    # Balances the calculator checks stay consistent after scaling.
+    if "energy.water_intake_m3" in answers and "energy.water_reused_m3" in answers:
+        answers["energy.water_total_use_m3"] = answers["energy.water_intake_m3"] + answers["energy.water_reused_m3"]
+    generated = answers.get("energy.solid_waste_generated_t")
+    if isinstance(generated, int | float) and isinstance(answers.get("energy.solid_waste_utilised_t"), int | float):
+        answers["energy.solid_waste_utilised_t"] = min(answers["energy.solid_waste_utilised_t"], generated)
+    return answers
+
+
+def _official_for(enterprise: Enterprise) -> User | None:
+    profile = (
+        OfficialProfile.objects.filter(city_code=enterprise.city_code).select_related("user").first()
+        or OfficialProfile.objects.filter(city_code="").select_related("user").first()
+    )
+    return profile.user if profile else None
+
+
+def _fill_and_submit(assessment: Assessment, user: User, answers: dict[str, Any]) -> Assessment | None:
+    errors = answers_save_many(assessment=assessment, user=user, values=answers)
+    if errors:
+        return None
+    answers_confirm(assessment=assessment, user=user)
+    evaluation = assessment_page(assessment).evaluate(score=False)
+    if evaluation.warnings:
+        answers_save_many(
+            assessment=assessment, user=user,
+            values={"energy.confirmed_warnings": [w["code"] for w in evaluation.warnings]},
+        )
+    if evaluation.missing_required or evaluation.energy_errors:
+        return None
+    return assessment_submit(assessment=assessment, user=user)
+
+
+def _demo_draft(enterprise: Enterprise, user: User, base: dict[str, Any], year: int, seed: int) -> int:
+    """The demo SME manager's draft of `year`, prefilled from the latest assessment and half answered."""
+    if Assessment.objects.filter(enterprise=enterprise, year=year).exists():
+        return 0
+    rng = random.Random(f"{seed}-{enterprise.uscc}-draft")
+    draft = assessment_create(enterprise=enterprise, year=year, user=user)
+    answers = _vary(base, question_index(assessment_definitions(draft)), rng, 1.0, improvement=1.0)
+    # Half-filled: the energy calculator and the shared management questions; the rest stays prefilled.
+    part = {code: value for code, value in answers.items() if code.startswith(("energy.", "mgmt."))}
+    answers_save_many(assessment=draft, user=user, values=part)
+    return 1
+
+
+def seed_assessments(context: DemoContext) -> None:
+    """Submitted assessments of the last three years for the first demo enterprises (some returned,
+    most accepted), and a draft of the current reporting year for the demo SME manager."""
+    from assessment.services.review import review_comment_add, review_decide
+
+    this_year = timezone.localdate().year
+    years = [this_year - 3, this_year - 2, this_year - 1]
+    base = _base_answers()
+    enterprises = list(context.demo_enterprises().order_by("uscc")[:DEMO_ASSESSMENT_ENTERPRISES])
+    taken = set(Assessment.objects.filter(enterprise__in=enterprises).values_list("enterprise_id", flat=True))
+    managers = {
+        m.enterprise_id: m.user
+        for m in Membership.objects.filter(enterprise__in=enterprises, role=Membership.Role.MANAGER).select_related("user")
+    }
+    made = drafts = 0
+    connection = transaction.get_connection()
+    queued = len(connection.run_on_commit)
+    # Review decisions e-mail the enterprise's members: not for demo data. Outside a transaction the
+    # e-mails go to the in-memory backend; inside seed_demo's, the queued sends are dropped below.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        for index, enterprise in enumerate(enterprises):
+            user = managers.get(enterprise.pk)
+            if user is None:
+                continue
+            if enterprise.pk in taken and user.username != "sme_manager":
+                continue
+            rng = random.Random(f"{context.seed}-{enterprise.uscc}")
+            scale = rng.uniform(0.3, 3.0)
+            maturity = rng.uniform(0.15, 0.9)
+            official = _official_for(enterprise)
+            is_demo_manager = user.username == "sme_manager"
+            # The demo manager's latest year is left as a draft to fill (prefilled from the year before).
+            own_years = [year - 1 for year in years] if is_demo_manager else years
+            for position, year in enumerate(own_years if enterprise.pk not in taken else []):
+                assessment = assessment_create(enterprise=enterprise, year=year, user=user)
+                questions = question_index(assessment_definitions(assessment))
+                answers = _vary(base, questions, rng, scale, improvement=position / 2, maturity=maturity)
+                submitted = _fill_and_submit(assessment, user, answers)
+                if submitted is None:
+                    continue
+                made += 1
+                if official is None:
+                    continue
+                last = position == len(years) - 1
+                if last and index % 5 == 2:
+                    continue  # waiting for review
+                if last and index % 5 == 4:
+                    review_comment_add(
+                        assessment=submitted, reviewer=official, question_code="mgmt.lawful_compliant",
+                        text="请上传环评批复或排污许可证作为佐证材料。",
+                    )
+                    review_decide(assessment=submitted, reviewer=official, decision="return",
+                                  note="请补充合规佐证材料后重新提交。")
+                else:
+                    review_decide(assessment=submitted, reviewer=official, decision="accept", note="")
+            if is_demo_manager:
+                drafts += _demo_draft(enterprise, user, base, this_year - 1, context.seed)
+    if connection.in_atomic_block:
+        del connection.run_on_commit[queued:]
+    context.count("assessments", made)
+    context.count("draft assessments", drafts)
