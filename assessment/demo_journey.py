@@ -83,6 +83,7 @@ def _vary(
     scale: float,
     improvement: float,
     maturity: float = 0.5,
+    prerequisites: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Answers for one enterprise and year: quantities of the base plant scaled to its size, choices
     drawn around its `maturity` (0..1, how far along it is), a little better every year (`improvement`)."""
@@ -104,6 +105,8 @@ def _vary(
             pass
         elif kind == "products":
             value = value or next((v for k, v in base.items() if k.endswith(".products")), None)
+        elif code in prerequisites:
+            value = rng.random() < 0.97  # veto items: almost every operating plant meets them
         elif kind == "yesno":
             value = rng.random() < level
         elif kind == "level":
@@ -203,8 +206,12 @@ def seed_assessments(context: DemoContext) -> None:
             own_years = [year - 1 for year in years] if is_demo_manager else years
             for position, year in enumerate(own_years if enterprise.pk not in taken else []):
                 assessment = assessment_create(enterprise=enterprise, year=year, user=user)
-                questions = question_index(assessment_definitions(assessment))
-                answers = _vary(base, questions, rng, scale, improvement=position / 2, maturity=maturity)
+                definitions = assessment_definitions(assessment)
+                veto = frozenset(p["question"] for d in definitions for p in d.get("prerequisites") or [])
+                answers = _vary(
+                    base, question_index(definitions), rng, scale,
+                    improvement=position / 2, maturity=maturity, prerequisites=veto,
+                )
                 submitted = _fill_and_submit(assessment, user, answers)
                 if submitted is None:
                     continue

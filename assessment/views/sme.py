@@ -48,9 +48,34 @@ def _framework_choices() -> list[tuple[str, str]]:
     ]
 
 
+def short_framework_title(framework: str) -> str:
+    if framework.startswith("green_factory"):
+        return _("绿色工厂")
+    if framework.startswith("clean_production"):
+        return _("清洁生产")
+    if framework.startswith("sme_digital"):
+        return _("数字化水平")
+    return framework
+
+
+def _result_summary(result: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Per framework: short name, score, level label, veto failed (from the stored result)."""
+    return [
+        {
+            "title": short_framework_title(item["framework"]),
+            "score": item.get("score"),
+            "level": pick((item.get("level") or {}).get("label")),
+            "veto_failed": not (item.get("veto") or {}).get("passed", True),
+        }
+        for item in (result or {}).get("frameworks") or []
+    ]
+
+
 def sme_assessments_context(membership: Membership, start_form: StartAssessmentForm | None = None) -> dict[str, Any]:
     """Keys the SME home page's assessments block needs (added to the foundation's home context)."""
     assessments = selectors.enterprise_assessments(membership.enterprise)
+    for assessment in assessments:
+        assessment.summary = _result_summary(assessment.result)
     taken = {a.year for a in assessments}
     years = [year for year in services.assessment_years() if year not in taken]
     form = start_form or StartAssessmentForm(

@@ -202,13 +202,13 @@ def overall_progress(sections: Iterable[Section], evaluation: Evaluation) -> Pro
 # --- results ----------------------------------------------------------------------------------------------
 
 
-def radar_chart(dimensions: list[Mapping[str, Any]], *, size: int = 260) -> dict[str, Any] | None:
+def radar_chart(dimensions: list[Mapping[str, Any]], *, size: int = 240) -> dict[str, Any] | None:
     """An SVG radar of dimension percentages (0–100), as coordinates for the template; None below 3 axes."""
     axes = [d for d in dimensions if d.get("percent") is not None]
     if len(axes) < 3:
         return None
     centre = size / 2
-    radius = size / 2 - 48
+    radius = size / 2 - 24
     count = len(axes)
 
     def point(index: int, fraction: float) -> tuple[float, float]:
@@ -225,8 +225,10 @@ def radar_chart(dimensions: list[Mapping[str, Any]], *, size: int = 260) -> dict
         x, y = point(i, 1.18)
         anchor = "middle" if abs(x - centre) < 8 else ("start" if x > centre else "end")
         labels.append({"x": x, "y": y, "anchor": anchor, "text": pick(d.get("title")), "percent": d["percent"]})
+    margin = 90  # room for the axis labels around the chart
     return {
         "size": size,
+        "viewbox": f"{-margin} -20 {size + 2 * margin} {size + 40}",
         "centre": centre,
         "rings": rings,
         "spokes": spokes,
