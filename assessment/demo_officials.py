@@ -339,6 +339,9 @@ def seed_submitted_assessments(context: DemoContext) -> None:
     targets: dict[tuple[int, ...], tuple[set[str], dict[str, Mapping[str, Any]]]] = {}
     batch: list[tuple[Enterprise, int, str, dict[str, Any], dict[str, Any], list[QuestionnaireVersion]]] = []
     for index, enterprise in enumerate(enterprises):
+        # One generator per enterprise, its years chosen first: a re-run decides the same for each.
+        rng = random.Random(f"{context.seed}-{enterprise.uscc}")
+        rolls = [rng.random() for _year in years]
         maturity = _maturity(rng, enterprise, industry_effect)
         chosen = versions.for_industry(enterprise.industry_division)
         definitions = [get_definition(v.framework, v.version) for v in chosen]
@@ -346,8 +349,7 @@ def seed_submitted_assessments(context: DemoContext) -> None:
         veto, rules = targets.setdefault(tuple(v.pk for v in chosen), scoring_targets(definitions))
         scale = max(enterprise.employees, 5) / 160
         for back, year in enumerate(years):
-            keep = (1.0, 0.65, 0.4)[back]
-            if rng.random() >= keep or (enterprise.pk, year) in existing:
+            if rolls[back] >= (1.0, 0.65, 0.4)[back] or (enterprise.pk, year) in existing:
                 continue
             year_maturity = min(max(maturity - 0.05 * back + rng.gauss(0, 0.03), 0.02), 0.98)
             answers = generate_answers(
