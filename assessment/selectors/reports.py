@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from assessment.models import Assessment, Evidence, FrameworkResult
+from assessment.selectors.factors import factor_snapshot
 
 PEER_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
 PEER_SCOPES = ("industry", "city", "size")
@@ -36,11 +37,12 @@ def _framework_order(version: Any) -> tuple[int, str]:
 
 def report_assessment(assessment_id: int) -> Assessment:
     """The assessment with its enterprise (one query); Assessment.DoesNotExist if absent."""
-    return Assessment.objects.select_related("enterprise").get(pk=assessment_id)
+    return Assessment.objects.select_related("enterprise", "factor_set").get(pk=assessment_id)
 
 
 def report_inputs(assessment: Assessment) -> ReportInputs:
-    """Definitions, answers and evidence of one assessment, plus the previous year's answers (5 queries)."""
+    """Definitions, answers and evidence of one assessment, the previous year's answers and the factors
+    (at most 7 queries)."""
     versions = list(assessment.versions.all())
     definitions = [
         v.definition for v in sorted(versions, key=_framework_order)
@@ -54,7 +56,11 @@ def report_inputs(assessment: Assessment) -> ReportInputs:
         .first()
     )
     previous_answers = dict(previous.answers.values_list("question_code", "value")) if previous else None
-    return ReportInputs(assessment, definitions, answers, evidence, assessment.factor_snapshot, previous_answers)
+    # A submitted assessment keeps the factors it was scored with; a draft uses its factor set as it is now.
+    factors = assessment.factor_snapshot
+    if factors is None and assessment.factor_set_id is not None:
+        factors = factor_snapshot(assessment.factor_set)
+    return ReportInputs(assessment, definitions, answers, evidence, factors, previous_answers)
 
 
 def latest_submitted_assessment(enterprise_id: int) -> Assessment | None:

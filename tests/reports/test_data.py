@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 
 from assessment.models import Assessment, Evidence, FrameworkResult
+from assessment.selectors.factors import current_factor_set
 from reports.data import build_report_data, format_answer
 from tests.factories import EnterpriseFactory
 from tests.reports.conftest import store_assessment
@@ -103,3 +107,15 @@ def test_it_builds_the_english_report_data(demo, enterprise):
 )
 def test_it_formats_answers_as_people_read_them(question, value, lang, expected):
     assert format_answer(question, value, lang) == expected
+
+
+def test_it_uses_the_draft_assessments_factor_set(demo, enterprise):
+    call_command("load_factors", stdout=io.StringIO())
+    factor_set = current_factor_set()
+    factor_set.name = "哈尔滨测试系数集"
+    factor_set.save()
+    assessment = store_assessment(demo, enterprise, status=Assessment.Status.DRAFT)
+    assessment.factor_set = factor_set
+    assessment.save()
+    data = build_report_data(assessment.pk)
+    assert any("哈尔滨测试系数集" in note for note in data.energy_notes)
