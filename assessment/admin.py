@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
@@ -264,12 +264,58 @@ class FactorAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+# Immutability (security engineer): a submitted or accepted assessment changes only through the
+# services' return-for-revision flow, so the admin shows it, its answers, evidence and results read-only.
+def _assessment_locked(assessment: Assessment | None) -> bool:
+    return assessment is not None and not assessment.is_editable
+
+
+class LockedAssessmentChildForm(forms.ModelForm):
+    """Refuses to attach a new or moved row to a locked assessment."""
+
+    def clean(self):
+        cleaned = super().clean()
+        assessment = cleaned.get("assessment")
+        if _assessment_locked(assessment):
+            raise ValidationError(_("该评估已提交，答案已锁定，不能再修改。"))
+        return cleaned
+
+
+class LockedAssessmentChildAdmin(admin.ModelAdmin):
+    """Rows of an assessment (answers, evidence, results): read-only once the assessment is locked."""
+
+    form = LockedAssessmentChildForm
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not (
+            obj is not None and _assessment_locked(obj.assessment)
+        )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not (
+            obj is not None and _assessment_locked(obj.assessment)
+        )
+
+    def delete_queryset(self, request, queryset):
+        locked = [Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED]
+        if queryset.filter(assessment__status__in=locked).exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+
 class FrameworkResultInline(admin.TabularInline):
     model = FrameworkResult
     extra = 0
     readonly_fields = ["framework", "version", "score", "level", "veto_failed", "validated"]
     exclude = ["dimension_scores"]
     can_delete = False
+
+    # Results come from scoring only: shown, never added or edited here.
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Assessment)
@@ -283,9 +329,20 @@ class AssessmentAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [FrameworkResultInline]
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not _assessment_locked(obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not _assessment_locked(obj)
+
+    def delete_queryset(self, request, queryset):
+        if queryset.filter(status__in=[Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED]).exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(FrameworkResult)
-class FrameworkResultAdmin(admin.ModelAdmin):
+class FrameworkResultAdmin(LockedAssessmentChildAdmin):
     list_display = ["assessment", "framework", "version", "score", "level", "veto_failed", "validated"]
     list_filter = ["framework", "level", "veto_failed", "validated"]
     search_fields = ["assessment__enterprise__name"]
@@ -294,7 +351,7 @@ class FrameworkResultAdmin(admin.ModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(LockedAssessmentChildAdmin):
     list_display = ["assessment", "question_code", "value", "prefilled", "updated_at"]
     list_filter = ["prefilled"]
     search_fields = ["question_code", "assessment__enterprise__name"]
@@ -303,7 +360,7 @@ class AnswerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(LockedAssessmentChildAdmin):
     list_display = ["original_name", "assessment", "question_code", "content_type", "size", "uploaded_at"]
     list_filter = ["content_type"]
     search_fields = ["original_name", "question_code", "assessment__enterprise__name"]
