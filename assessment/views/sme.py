@@ -216,7 +216,6 @@ def assessment_fill(request: HttpRequest, pk: int, section: str) -> HttpResponse
         raise Http404
     values = page.values
     reasons = {code: a.override_reason for code, a in page.answers.items() if a.override_reason}
-    status = 200
     if request.method == "POST":
         form = AnswerForm(request.POST, questions=current.questions, answers=values, reasons=reasons)
         form.is_valid()
@@ -231,8 +230,8 @@ def assessment_fill(request: HttpRequest, pk: int, section: str) -> HttpResponse
         for code, error in errors.items():
             form.add_error(code, str(error.message))
         if form.errors:
+            # Re-rendered with 200: the page is the answer (a 4xx page load is a console error in browsers).
             messages.error(request, _("部分答案未保存，请按提示修改。"))
-            status = 400
             page = selectors.assessment_page(assessment)
         else:
             messages.success(request, _("已保存。"))
@@ -246,7 +245,7 @@ def assessment_fill(request: HttpRequest, pk: int, section: str) -> HttpResponse
     else:
         form = AnswerForm(questions=current.questions, answers=values, reasons=reasons)
     return render(
-        request, "assessment/fill_section.html", _fill_context(request, assessment, page, current, form), status=status
+        request, "assessment/fill_section.html", _fill_context(request, assessment, page, current, form)
     )
 
 
@@ -258,12 +257,14 @@ def assessment_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     code = request.POST.get("question", "")
     definitions = selectors.assessment_definitions(assessment)
     question = selectors.question_index(definitions).get(code)
+    # A refused value is an answer to the request, not a failure of it: 200 with ok false and the
+    # message for the field (a 4xx would be logged as an error in the browser console).
     if question is None:
-        return JsonResponse({"ok": False, "question": code, "error": _("未知题目。")}, status=400)
+        return JsonResponse({"ok": False, "question": code, "error": _("未知题目。")})
     form = AnswerForm(request.POST, questions=[question])
     if not form.is_valid():
         message = "; ".join(str(m) for errors in form.errors.values() for m in errors)
-        return JsonResponse({"ok": False, "question": code, "error": message}, status=400)
+        return JsonResponse({"ok": False, "question": code, "error": message})
     values, reasons = form.answer_values()
     try:
         answer = services.answer_save(
@@ -274,7 +275,7 @@ def assessment_autosave(request: HttpRequest, pk: int) -> JsonResponse:
             override_reason=reasons.get(code, ""),
         )
     except DomainError as error:
-        status = 409 if error.code == "not_editable" else 400
+        status = 409 if error.code == "not_editable" else 200
         return JsonResponse({"ok": False, "question": code, "error": str(error.message)}, status=status)
     return JsonResponse(
         {"ok": True, "question": code, "value": answer.value, "saved_at": answer.updated_at.isoformat()}

@@ -173,9 +173,12 @@
             return;
           }
           return response.json().then(function (data) {
-            if (response.ok) {
+            if (response.ok && data.ok) {
               if (queue[code] && queue[code].t === item.t) { delete queue[code]; }
               showError(code, "");
+            } else if (response.ok) {
+              if (queue[code] && queue[code].t === item.t) { queue[code].rejected = true; }
+              showError(code, data.error);
             } else if (response.status === 409) {
               stopped = true;
               setStatus(d.textLocked, "error");

@@ -94,7 +94,8 @@ def test_it_rejects_an_invalid_autosave_with_the_message_and_keeps_the_old_answe
         reverse("assessment_autosave", args=[draft.pk]),
         {"question": "energy.grid_electricity_kwh", "energy.grid_electricity_kwh": "-5"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
+    assert response.json()["ok"] is False
     assert response.json()["error"]
     assert not Answer.objects.filter(assessment=draft, question_code="energy.grid_electricity_kwh").exists()
 
@@ -128,8 +129,9 @@ def test_it_saves_valid_answers_and_keeps_typed_invalid_ones_on_the_save_button(
         url,
         {"energy.grid_electricity_kwh": "2500000", "energy.output_value_10k": "-12.5", "next": "stay"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     content = response.content.decode()
+    assert "部分答案未保存" in content
     assert 'value="-12.5"' in content  # the typed value is shown again
     assert "invalid-feedback" in content
     assert Answer.objects.get(assessment=draft, question_code="energy.grid_electricity_kwh").value == 2500000
@@ -144,8 +146,8 @@ def test_it_requires_a_reason_to_override_a_computed_value(client, draft, sme_ma
         url,
         {"question": "calc.total_energy_tce", "calc.total_energy_tce": "100", "calc.total_energy_tce__reason": "审计报告"},
     )
-    assert refused.status_code == 400
-    assert accepted.status_code == 200
+    assert refused.json()["ok"] is False
+    assert accepted.json()["ok"] is True
     assert Answer.objects.get(assessment=draft, question_code="calc.total_energy_tce").override_reason == "审计报告"
 
 
