@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 
 from assessment import reference
 from assessment.models import Assessment, Enterprise, FrameworkResult
-from assessment.selectors.review import level_catalogue
+from assessment.selectors.review import level_catalogue, normal_level
 from questionnaires.definition import DefinitionNotFound, get_definition, iter_dimensions, iter_indicators
 
 Text = Mapping[str, str]
@@ -34,11 +34,6 @@ def pick(text: Any, lang: str | None = None) -> str:
     if isinstance(text, Mapping):
         return str(text.get("en" if lang.startswith("en") else "zh") or text.get("zh") or "")
     return "" if text is None else str(text)
-
-
-def normal_level(code: str) -> str:
-    """Stored level codes meaning "no level reached" ("" in gf2025, "below_III", "none") as "none"."""
-    return "none" if code in ("", "none", "below_III") else code
 
 
 @dataclass

@@ -18,10 +18,11 @@ SERIES = ("#2E7D32", "#00897B", "#F9A825", "#6A1B9A", "#1565C0", "#C62828")
 STATUS_COLOURS = {"submitted": "#1565C0", "returned": "#E65100", "accepted": "#2E7D32"}
 
 
-def _svg(width: int, height: int, title: str, body: SafeString) -> SafeString:
+def _svg(width: int, height: int, title: str, body: SafeString, css: str = "") -> SafeString:
     return format_html(
-        '<svg class="chart" role="img" viewBox="0 0 {} {}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        '<svg class="chart {}" role="img" viewBox="0 0 {} {}" width="100%" preserveAspectRatio="xMinYMin meet" '
         'xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}</svg>',
+        css,
         width,
         height,
         title,
@@ -99,7 +100,7 @@ def level_bar(levels: list[LevelCount]) -> SafeString:
         )
     lines = (len(levels) + 2) // 3
     body = mark_safe("".join(parts) + "".join(legend))
-    return _svg(width, 34 + lines * 16, _("等级分布"), body)
+    return _svg(width, 34 + lines * 16, _("等级分布"), body, "chart-levels")
 
 
 def trend_lines(data: Analytics) -> SafeString:
@@ -107,8 +108,10 @@ def trend_lines(data: Analytics) -> SafeString:
     years = data.years
     if not years:
         return SafeString("")
-    width, height, left, right, top, bottom = 600, 240, 36, 170, 10, 40
-    plot_w, plot_h = width - left - right, height - top - bottom
+    series_count = len(data.trends)
+    width, left, right, top, bottom = 600, 36, 16, 10, 40
+    height = 240 + 16 * series_count
+    plot_w, plot_h = width - left - right, 240 - top - bottom
 
     def x_of(year: int) -> float:
         return left + (plot_w * (years.index(year) / (len(years) - 1)) if len(years) > 1 else plot_w / 2)
@@ -126,7 +129,7 @@ def trend_lines(data: Analytics) -> SafeString:
         "",
         '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>'
         '<text x="{}" y="{}" font-size="9" fill="#5F6B63" text-anchor="middle">n={}</text>',
-        ((x_of(y), height - 24, y, x_of(y), height - 10, counts.get(y, 0)) for y in years),
+        ((x_of(y), 240 - 24, y, x_of(y), 240 - 10, counts.get(y, 0)) for y in years),
     )
     series = []
     titles = {stats.key: stats.title for stats in data.frameworks}
@@ -157,12 +160,12 @@ def trend_lines(data: Analytics) -> SafeString:
         series.append(
             format_html(
                 '<rect x="{}" y="{}" width="10" height="10" fill="{}"/><text x="{}" y="{}" font-size="10">{}</text>',
-                width - right + 8,
-                top + index * 16,
+                left,
+                244 + index * 16,
                 colour,
-                width - right + 22,
-                top + index * 16 + 9,
-                label[:14],
+                left + 14,
+                244 + index * 16 + 9,
+                label,
             )
         )
     body = mark_safe(grid + axis + "".join(series))

@@ -195,6 +195,7 @@ def review_queue(
     queryset = (
         ordered(submissions(user, filters), filters.sort)
         .select_related("enterprise")
+        .defer("result", "validated_result", "factor_snapshot")
         .prefetch_related(
             Prefetch("framework_results", queryset=FrameworkResult.objects.order_by("framework", "validated"))
         )
@@ -281,3 +282,8 @@ def level_catalogue(definition: Mapping[str, Any]) -> list[tuple[str, dict[str, 
         ]
         return levels + [("none", sme_digital_2024.BELOW)]
     return [("none", NONE_LEVEL)]
+
+
+def normal_level(code: str) -> str:
+    """Stored level codes meaning "no level reached" ("" in gf2025, "below_III", "none") as "none"."""
+    return "none" if code in ("", "none", "below_III") else code

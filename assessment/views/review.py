@@ -70,7 +70,8 @@ def display_answer(question: Mapping[str, Any] | None, value: Any) -> str:
         return _("%(level)s 级") % {"level": value}
     if isinstance(value, int | float):
         unit = pick(question.get("unit")) or ("%" if kind == "percentage" else "")
-        return f"{value:g} {unit}".strip()
+        text = f"{value:,.4f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+        return f"{text} {unit}".strip()
     if isinstance(value, list):
         return "；".join(
             ", ".join(str(v) for v in item.values()) if isinstance(item, Mapping) else str(item)
@@ -143,7 +144,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         {
             "assessment": assessment,
             "results": [
-                (short_title(r.framework), r, labels.get(r.framework, {}).get(r.level or "none", r.level))
+                (
+                    short_title(r.framework),
+                    r,
+                    labels.get(r.framework, {}).get(selectors.normal_level(r.level), r.level),
+                )
                 for r in assessment.framework_results.all()
                 if not r.validated
             ],
@@ -223,10 +228,12 @@ def _framework_rows(page: selectors.ReviewPage) -> list[dict[str, Any]]:
                 "title": titles.get(item["framework"], item["framework"]),
                 "version": item["version"],
                 "score": item["score"],
-                "level": pick((item.get("level") or {}).get("label")),
+                "level": pick((item.get("level") or {}).get("label") or selectors.NONE_LEVEL),
                 "veto_failed": [pick(v.get("title")) for v in (item.get("veto") or {}).get("failed") or []],
                 "validated": other,
-                "validated_level": pick(((other or {}).get("level") or {}).get("label")),
+                "validated_level": pick(
+                    ((other or {}).get("level") or {}).get("label") or selectors.NONE_LEVEL
+                ),
                 "dimensions": [
                     {
                         "title": pick(d.get("title")),

@@ -1,0 +1,156 @@
+"""Officials' pages and exports on a large database; prints server times and export memory.
+
+    DATABASE_URL=postgresql://... .venv/bin/python manage.py seed_demo --enterprises 20000
+    DATABASE_URL=postgresql://... .venv/bin/python bench/officials.py [--repeat 7]
+
+Server time is measured in-process with Django's test client (no network, no browser): the whole
+request through middleware, view, queries and template. The analytics page and the queue are fetched
+as the province official (every city) and as a city official, without filters and with typical ones.
+The Excel export of every submitted row runs in a child process per size (5,000 rows and all rows) so
+its peak resident memory (ru_maxrss) is its own; memory that does not grow with the row count is the
+point. Budgets (issue 8): pages ≤ 500 ms, export of all rows ≤ 60 s. Figures go to
+docs/performance.md under "## Officials".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from assessment.models import Assessment, User  # noqa: E402
+from assessment.selectors.review import REVIEW_STATUSES  # noqa: E402
+
+PAGE_BUDGET_MS = 500
+EXPORT_BUDGET_S = 60
+
+
+def _time_page(client: Client, url: str, repeat: int) -> dict[str, float]:
+    client.get(url)  # warm: definitions cached per process, as in a running server
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return {"median": statistics.median(times), "max": max(times), "queries": len(queries)}
+
+
+def _export_child(rows: int) -> None:
+    """Child mode: export the first `rows` submitted assessments, print JSON with time and peak RSS."""
+    from reports.exports import write_xlsx
+
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    ids = Assessment.objects.filter(status__in=REVIEW_STATUSES).order_by("pk").values_list("pk", flat=True)
+    last = ids[min(rows, len(ids)) - 1] if rows else None
+    queryset = Assessment.objects.filter(status__in=REVIEW_STATUSES)
+    if last is not None:
+        queryset = queryset.filter(pk__lte=last)
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+        started = time.perf_counter()
+        count = write_xlsx(queryset, handle.name)
+        seconds = time.perf_counter() - started
+        size = Path(handle.name).stat().st_size
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "rows": count,
+                "seconds": seconds,
+                "base_rss_mb": base_rss / 1024,
+                "peak_rss_mb": peak / 1024,
+                "bytes": size,
+            }
+        )
+    )
+
+
+def _export(rows: int) -> dict[str, float]:
+    output = subprocess.run(
+        [sys.executable, __file__, "--export-child", str(rows)], capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--export-child", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--no-export", action="store_true")
+    args = parser.parse_args()
+    if args.export_child is not None:
+        _export_child(args.export_child)
+        return
+
+    total = Assessment.objects.filter(status__in=REVIEW_STATUSES).count()
+    years = list(Assessment.objects.values_list("year", flat=True).distinct().order_by("-year"))
+    print(f"database: {connection.vendor}; submitted/returned/accepted assessments: {total}; years {years}")
+    latest = years[0] if years else ""
+    province = User.objects.get(username="province_official")
+    city = User.objects.get(username="city_official")
+    pages = [
+        ("province", "analytics, no filter", province, "/reports/analytics/"),
+        ("province", f"analytics, {latest}", province, f"/reports/analytics/?year={latest}"),
+        (
+            "province",
+            f"analytics, {latest}, C14, small",
+            province,
+            f"/reports/analytics/?year={latest}&industry=C14&size=small",
+        ),
+        ("city 230100", "analytics, no filter", city, "/reports/analytics/"),
+        ("province", "queue, no filter", province, "/review/"),
+        ("province", "queue, submitted, by score", province, "/review/?status=submitted&sort=-score"),
+        ("province", "queue, text search", province, "/review/?q=%E4%B9%B3%E4%B8%9A"),
+        (
+            "province",
+            "queue, green factory star3, page 5",
+            province,
+            "/review/?framework=green_factory&level=star3&page=5",
+        ),
+        ("city 230100", "queue, no filter", city, "/review/"),
+    ]
+    results = []
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        client = Client()
+        for who, label, user, url in pages:
+            client.force_login(user)
+            figures = _time_page(client, url, args.repeat)
+            results.append((who, label, figures))
+            flag = "" if figures["median"] <= PAGE_BUDGET_MS else "  OVER BUDGET"
+            print(
+                f"{who:12} {label:40} median {figures['median']:7.1f} ms  max {figures['max']:7.1f} ms  "
+                f"{figures['queries']:2d} queries{flag}"
+            )
+    if args.no_export:
+        return
+    for rows in sorted({min(5000, total), total}):
+        figures = _export(rows)
+        flag = "" if figures["seconds"] <= EXPORT_BUDGET_S else "  OVER BUDGET"
+        print(
+            f"xlsx export {figures['rows']:6d} rows: {figures['seconds']:6.1f} s, peak RSS {figures['peak_rss_mb']:6.1f} MB "
+            f"(after start-up {figures['base_rss_mb']:.1f} MB), {figures['bytes'] / 1e6:.1f} MB file{flag}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""Screenshots of the officials' pages (queue, review, analytics) in both languages, with real Chromium.
+
+    .venv/bin/python manage.py setup_demo            # or seed_demo on a database with questionnaires
+    .venv/bin/python manage.py runserver 127.0.0.1:8766 &
+    .venv/bin/python bench/screenshots_officials.py --base http://127.0.0.1:8766
+
+Writes docs/screenshots/officials_<page>.<lang>.png with bench/screenshots.py's machinery.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from playwright.sync_api import Page
+from screenshots import OUT, Shot, take
+
+
+def _open_first_review(status: str) -> object:
+    def prepare(page: Page) -> None:
+        base = page.url.split("/", 3)[:3]
+        page.goto("/".join(base) + f"/review/?status={status}&sort=-score")
+        page.goto("/".join(base) + page.locator("tbody a").first.get_attribute("href"))
+        page.wait_for_load_state("networkidle")
+
+    return prepare
+
+
+def _open_review_with_forms(page: Page) -> None:
+    _open_first_review("submitted")(page)
+    page.locator("details.review-actions").nth(2).locator("summary").click()
+    page.locator("details.review-actions").nth(2).scroll_into_view_if_needed()
+
+
+SHOTS = [
+    Shot("officials_queue", "/review/", user="province_official"),
+    Shot("officials_queue_city", "/review/?status=submitted", user="city_official"),
+    Shot(
+        "officials_review",
+        "/",
+        user="province_official",
+        prepare=_open_first_review("submitted"),
+        full_page=False,
+        viewport=(1280, 1500),
+    ),
+    Shot(
+        "officials_review_validate",
+        "/",
+        user="province_official",
+        prepare=_open_review_with_forms,
+        full_page=False,
+        viewport=(1280, 900),
+    ),
+    Shot(
+        "officials_review_accepted",
+        "/",
+        user="province_official",
+        prepare=_open_first_review("accepted"),
+        full_page=False,
+        viewport=(1280, 1100),
+    ),
+    Shot("officials_analytics", "/reports/analytics/", user="province_official"),
+    Shot("officials_analytics_city", "/reports/analytics/", user="city_official"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--base", default="http://127.0.0.1:8766")
+    parser.add_argument("--only", default="", help="comma-separated shot names")
+    args = parser.parse_args()
+    wanted = {name for name in args.only.split(",") if name}
+    take(args.base.rstrip("/"), [s for s in SHOTS if not wanted or s.name in wanted], OUT)
+
+
+if __name__ == "__main__":
+    main()
