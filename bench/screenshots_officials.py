@@ -35,6 +35,20 @@ def _open_review_with_forms(page: Page) -> None:
     page.locator("details.review-actions").nth(2).scroll_into_view_if_needed()
 
 
+def _validate_first_answer(page: Page) -> None:
+    """Set a validated value (half the reported electricity) with a reason; show the scores side by side."""
+    _open_first_review("submitted")(page)
+    details = page.locator("details.review-actions").first
+    details.locator("summary").click()
+    form = details.locator("form[action$='/validate/']")
+    reported = page.locator("li[id^='q-'] .fw-semibold").first.inner_text().split(" ")[0].replace(",", "")
+    form.locator("input[name=value]").fill(str(round(float(reported) / 2)))
+    form.locator("textarea[name=reason]").fill("电费单合计仅为填报量的一半，按电费单核定。")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 SHOTS = [
     Shot("officials_queue", "/review/", user="province_official"),
     Shot("officials_queue_city", "/review/?status=submitted", user="city_official"),
@@ -61,6 +75,14 @@ SHOTS = [
         prepare=_open_first_review("accepted"),
         full_page=False,
         viewport=(1280, 1100),
+    ),
+    Shot(
+        "officials_review_validated",
+        "/",
+        user="province_official",
+        prepare=_validate_first_answer,
+        full_page=False,
+        viewport=(1280, 1000),
     ),
     Shot("officials_analytics", "/reports/analytics/", user="province_official"),
     Shot("officials_analytics_city", "/reports/analytics/", user="city_official"),
