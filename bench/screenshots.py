@@ -11,6 +11,7 @@ The demo logins come from `manage.py seed_demo` (password demo-pass-2026).
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,62 @@ def _open_invitation_link(page: Page) -> None:
     page.goto("/".join(base) + "/" + link.split("/", 3)[3])  # the mail's host is SITE_URL, not this server
 
 
+# --- SME journey (issue 6): the demo manager's draft, its review and the results of a submitted year ---
+
+
+def _draft_url(page: Page) -> str:
+    """The demo manager's draft, from the home page's list (its "continue" button)."""
+    return page.locator("tbody a.btn-success").first.get_attribute("href")
+
+
+def _open_draft_section(section: str) -> Callable[[Page], None]:
+    def prepare(page: Page) -> None:
+        base = page.url.split("/", 3)[:3]
+        page.goto("/".join(base) + _draft_url(page) + f"fill/{section}/")
+        page.wait_for_load_state("networkidle")
+
+    return prepare
+
+
+def _fill_with_error(page: Page) -> None:
+    _open_draft_section("energy")(page)
+    page.fill('[name="energy.output_value_10k"]', "-9800")
+    page.locator("#q-energy\\.output_value_10k [data-error]").filter(has_text=re.compile(".")).wait_for()
+    page.locator("#q-energy\\.output_value_10k").scroll_into_view_if_needed()
+
+
+def _open_draft_page(name: str) -> Callable[[Page], None]:
+    def prepare(page: Page) -> None:
+        base = page.url.split("/", 3)[:3]
+        page.goto("/".join(base) + _draft_url(page) + f"{name}/")
+        page.wait_for_load_state("networkidle")
+
+    return prepare
+
+
+def _open_latest_results(page: Page) -> None:
+    base = page.url.split("/", 3)[:3]
+    page.goto("/".join(base) + page.locator("tbody a.btn-outline-success").first.get_attribute("href"))
+    page.wait_for_load_state("networkidle")
+
+
+PHONE = (390, 844)
+JOURNEY_SHOTS: list[Shot] = [
+    Shot("journey_fill_energy", "/", user="sme_manager", prepare=_open_draft_section("energy"), full_page=False),
+    Shot("journey_fill_dimension", "/", user="sme_manager", prepare=_open_draft_section("gf25.energy"), full_page=False),
+    Shot("journey_fill_error", "/", user="sme_manager", prepare=_fill_with_error, full_page=False),
+    Shot("journey_review", "/", user="sme_manager", prepare=_open_draft_page("review"), full_page=False),
+    Shot("journey_preview", "/", user="sme_manager", prepare=_open_draft_page("results"), full_page=False),
+    Shot("journey_results", "/", user="sme_manager", prepare=_open_latest_results),
+    Shot("journey_fill_phone", "/", user="sme_manager", prepare=_open_draft_section("gf25.energy"), viewport=PHONE,
+         full_page=False),
+    Shot("journey_review_phone", "/", user="sme_manager", prepare=_open_draft_page("review"), viewport=PHONE,
+         full_page=False),
+    Shot("journey_results_phone", "/", user="sme_manager", prepare=_open_latest_results, viewport=PHONE),
+    Shot("journey_home_phone", "/", user="sme_manager", viewport=PHONE),
+]
+
+
 SHOTS: list[Shot] = [
     Shot("login", "/accounts/login/"),
     Shot("signup", "/signup/"),
@@ -91,6 +148,7 @@ SHOTS: list[Shot] = [
     Shot("home_city_official", "/", user="city_official"),
     Shot("home_province_official", "/", user="province_official"),
     Shot("home_admin", "/", user="admin"),
+    *JOURNEY_SHOTS,
 ]
 
 

@@ -12,6 +12,9 @@
   var since = d.now;
   var inputs = JSON.parse(document.getElementById("condition-inputs").textContent || "{}");
   var queue = loadQueue();
+  // On a phone the section list starts folded so the questions come first.
+  var nav = document.querySelector(".fill-nav");
+  if (nav && window.matchMedia("(max-width: 991.98px)").matches) { nav.open = false; }
   var timer = null;
   var backoff = 0;
   var sending = false;
