@@ -278,6 +278,10 @@ def review_decide(*, assessment: Assessment, reviewer: User, decision: str, note
         required=decision == RETURN,
         message=_("退回修改时请填写审核意见，说明需要修改的内容。"),
     )
+    if locked.validated_answers.exists():
+        # The answers may have changed since the values were validated (a returned assessment was
+        # resubmitted): the validated score kept with the decision is that of the current answers.
+        _store_validated(locked)
     previous_status = locked.status
     locked.status = Assessment.Status.ACCEPTED if decision == ACCEPT else Assessment.Status.RETURNED
     locked.decided_by = reviewer

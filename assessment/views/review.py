@@ -286,6 +286,11 @@ def _render_detail(
         "groups": _question_rows(page),
         "general_comments": page.page.comments_by_question().get("", []),
         "under_review": assessment.status == Assessment.Status.SUBMITTED,
+        # Values validated before the latest submission were made on answers since changed by the SME.
+        "validated_before_resubmission": any(
+            assessment.submitted_at and v.created_at < assessment.submitted_at
+            for v in page.validated.values()
+        ),
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "comment_form": forms.get("comment_form") or ReviewCommentForm(),
         "validate_form": forms.get("validate_form"),

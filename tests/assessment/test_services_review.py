@@ -249,3 +249,20 @@ def test_validation_is_refused_once_decided(submitted, city_official):
         review_validate_answer(
             assessment=submitted, reviewer=city_official, code="dig24.q.devices_digital", value=0, reason="x"
         )
+
+
+def test_a_decision_rescores_validated_values_against_the_resubmitted_answers(submitted, city_official):
+    review_validate_answer(
+        assessment=submitted, reviewer=city_official, code="dig24.q.devices_digital", value=0, reason="无台账"
+    )
+    review_decide(assessment=submitted, reviewer=city_official, decision="return", note="请补充")
+    # The SME changes another digital answer and resubmits.
+    Answer.objects.filter(assessment=submitted, question_code="dig24.q.devices_networked").update(value=0)
+    Assessment.objects.filter(pk=submitted.pk).update(status=Assessment.Status.SUBMITTED)
+    before = submitted.framework_results.get(framework="sme_digital", validated=True).score
+    review_decide(assessment=submitted, reviewer=city_official, decision="accept", note="")
+    after = submitted.framework_results.get(framework="sme_digital", validated=True).score
+    assert after < before
+    submitted.refresh_from_db()
+    digital = next(f for f in submitted.validated_result["frameworks"] if f["framework"] == "sme_digital")
+    assert digital["score"] == after
