@@ -73,15 +73,15 @@ def _next_level_text(check: dict[str, Any], score: float) -> dict[str, str]:
     if not check["score_met"]:
         need = float(check["min_score"]) - round2(score)
         parts_zh.append(f"总分再提高 {pts(need)} 分")
-        parts_en.append(f"{pts(need)} more points")
+        parts_en.append(f"{pts(need)} more point{'' if need == 1 else 's'}")
     if check["scenarios"] < check["min_scenarios"]:
         need = check["min_scenarios"] - check["scenarios"]
         parts_zh.append(f"再有 {need} 个场景达到 {check['scenario_level']} 级")
-        parts_en.append(f"{need} more scenarios at level {check['scenario_level']}")
+        parts_en.append(f"{need} more scenario{'s' if need > 1 else ''} at level {check['scenario_level']}")
     if check["constrained"] < check["min_constrained"]:
         need = check["min_constrained"] - check["constrained"]
         parts_zh.append(f"其中约束性场景再多 {need} 个")
-        parts_en.append(f"{need} more constrained scenarios among them")
+        parts_en.append(f"{need} more constrained scenario{'s' if need > 1 else ''} among them")
     return {
         "zh": f"达到{check['label']['zh']}需要：" + "；".join(parts_zh),
         "en": f"{check['label']['en']} needs: " + "; ".join(parts_en),

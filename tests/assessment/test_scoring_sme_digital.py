@@ -41,7 +41,7 @@ def test_it_needs_the_score_as_well_as_the_scenarios():
     result = score({**sme_answers(), "dgt.q.cloud": False})  # 79 points, every scenario at 4
     assert result.to_dict()["score"] == 79.0
     assert result.level["code"] == "L3"
-    assert result.details["next_level"]["gap"]["en"] == "Level 4 needs: 1 more points"
+    assert result.details["next_level"]["gap"]["en"] == "Level 4 needs: 1 more point"
 
 
 def test_it_needs_enough_scenarios_at_the_level():
