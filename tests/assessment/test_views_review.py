@@ -228,3 +228,29 @@ def test_no_official_can_change_an_sme_answer(client, city_official, province_of
     )
     assert response.status_code in (403, 404)
     assert dict(Answer.objects.filter(assessment=harbin).values_list("question_code", "value")) == before
+
+
+def test_evidence_files_follow_the_jurisdiction(
+    client, settings, tmp_path, harbin, city_official, other_city_official
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessment.models import Evidence
+
+    settings.MEDIA_ROOT = tmp_path
+    evidence = Evidence.objects.create(
+        assessment=harbin,
+        question_code="mgmt.lawful_compliant",
+        file=SimpleUploadedFile("permit.pdf", b"%PDF-1.4 demo"),
+        original_name="排污许可证.pdf",
+        content_type="application/pdf",
+        size=13,
+    )
+    url = reverse("evidence_download", args=[harbin.pk, evidence.pk])
+    client.force_login(other_city_official)
+    assert client.get(url).status_code == 404
+    client.force_login(city_official)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 demo"
+    assert "排污许可证.pdf" in client.get(reverse("review_detail", args=[harbin.pk])).content.decode()
