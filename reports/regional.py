@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import translation
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Spacer
 
@@ -24,6 +25,22 @@ from assessment.models import Assessment
 from reports.analytics import Analytics, build_analytics
 from reports.pdf import MARGIN, PAGE_H, PAGE_W, SERIES, _cover_background, _numbered_canvas, _Renderer, fmt
 
+# Light tints of the analytics page's heatmap scale (0–10 % … 90–100 %), readable under dark text.
+HEAT = [
+    colors.HexColor(c)
+    for c in (
+        "#EF9A9A",
+        "#FFAB91",
+        "#FFCC80",
+        "#FFE082",
+        "#FFF59D",
+        "#F0F4C3",
+        "#DCEDC8",
+        "#C8E6C9",
+        "#A5D6A7",
+        "#81C784",
+    )
+]
 LABELS: dict[str, tuple[str, str]] = {
     "brand": ("绿智评", "GreenMaturity"),
     "report": ("区域绿色化·清洁化·数字化水平汇总报告", "Regional Green, Clean and Digital Summary"),
@@ -220,6 +237,13 @@ class _RegionalRenderer(_Renderer):
             story.append(self.p(self.t(key), self.s.h3))
             first = 46 * mm
             rest = (174 * mm - first - 12 * mm) / len(dims)
+            # Heatmap colours as on the analytics page (red below 30 %, green from 70 %).
+            heat = [
+                ("BACKGROUND", (column, line), (column, line), HEAT[min(int(value // 10), 9)])
+                for line, row in enumerate(rows, start=1)
+                for column, value in enumerate(row.cells, start=2)
+                if value is not None
+            ]
             story.append(
                 self.table(
                     [
@@ -230,6 +254,7 @@ class _RegionalRenderer(_Renderer):
                     [[row.label, str(row.count), *[fmt(value, 0) for value in row.cells]] for row in rows],
                     [first, 12 * mm, *[rest] * len(dims)],
                     align_right=list(range(1, len(dims) + 2)),
+                    extra=heat,
                 )
             )
         if stats.weakest:
