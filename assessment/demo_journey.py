@@ -27,6 +27,7 @@ from assessment.services.assessments import (
     assessment_create,
     assessment_submit,
 )
+from questionnaires.models import QuestionnaireVersion
 
 if TYPE_CHECKING:
     from assessment.demo import DemoContext
@@ -176,6 +177,10 @@ def seed_assessments(context: DemoContext) -> None:
     most accepted), and a draft of the current reporting year for the demo SME manager."""
     from assessment.services.review import review_comment_add, review_decide
 
+    if not QuestionnaireVersion.objects.filter(status=QuestionnaireVersion.Status.CURRENT).exists():
+        if context.stdout:
+            context.stdout.write("seed_assessments: no questionnaires loaded (run load_questionnaires): skipped\n")
+        return
     this_year = timezone.localdate().year
     years = [this_year - 3, this_year - 2, this_year - 1]
     base = _base_answers()

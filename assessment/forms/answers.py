@@ -17,6 +17,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 REASON_SUFFIX = "__reason"
+# No answer needs more than 18 significant digits; the bound also keeps numbers within a float's range.
+MAX_DIGITS = 18
+# Largest magnitude a typed number may have (security: 100 kB of digits or 1e308 would overflow the
+# float arithmetic of scoring and the energy balance). 10^15 is far above any real figure asked.
+NUMBER_LIMIT = Decimal("1e15")
 PRODUCTS_HELP = _("每行一个产品：产品名称, 产量占比（%），占比合计 100。")
 
 
@@ -87,11 +92,18 @@ def _number_field(question: Mapping[str, Any]) -> forms.Field:
     decimals = question.get("decimals")
     return forms.DecimalField(
         required=False,
+        max_digits=MAX_DIGITS,
         min_value=Decimal(str(low)) if low is not None else None,
         max_value=Decimal(str(high)) if high is not None else None,
         decimal_places=int(decimals) if decimals is not None else None,
         widget=forms.NumberInput(attrs=attrs),
+        validators=[_within_number_limit],
     )
+
+
+def _within_number_limit(value: Decimal | None) -> None:
+    if value is not None and abs(value) >= NUMBER_LIMIT:
+        raise forms.ValidationError(_("数值过大，请检查单位和位数。"), code="too_large")
 
 
 def field_for(question: Mapping[str, Any]) -> forms.Field | None:
@@ -139,7 +151,9 @@ def field_for(question: Mapping[str, Any]) -> forms.Field | None:
         field = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
     elif kind == "computed":
         field = forms.DecimalField(
-            required=False, widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"})
+            required=False,
+            max_digits=MAX_DIGITS,
+            widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
         )
         label = _("覆盖计算值")
     elif kind == "products":
