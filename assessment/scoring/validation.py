@@ -17,7 +17,21 @@ def _problem(code: str, kind: str, zh: str, en: str) -> Problem:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float (e.g. 400 typed digits) is no usable number
+        return False
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """A value for a message, shortened (a hostile answer may be 100 kB, or an int too long to print)."""
+    try:
+        text = repr(value)
+    except ValueError:
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _range(question: Mapping[str, Any]) -> tuple[float | None, float | None]:
@@ -30,9 +44,8 @@ def _range(question: Mapping[str, Any]) -> tuple[float | None, float | None]:
 
 def _check_number(code: str, question: Mapping[str, Any], value: Any) -> list[Problem]:
     if not _is_number(value):
-        return [
-            _problem(code, "wrong_type", f"应为数值，收到 {value!r}", f"expected a number, got {value!r}")
-        ]
+        shown = _shown(value)
+        return [_problem(code, "wrong_type", f"应为数值，收到 {shown}", f"expected a number, got {shown}")]
     low, high = _range(question)
     if (low is not None and value < low) or (high is not None and value > high):
         bounds = f"[{'' if low is None else low}, {'' if high is None else high}]"

@@ -77,8 +77,7 @@ class Saver:
             value = self.base + i
             response = self.client.post(self.url, {"question": code, code: str(value)})
             self.statuses[response.status_code] = self.statuses.get(response.status_code, 0) + 1
-            if response.status_code == 200:
-                assert response.json()["ok"] is True
+            if response.status_code == 200 and response.json()["ok"]:
                 self.acknowledged[code] = value
                 self.saves += 1
             else:
