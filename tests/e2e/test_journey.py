@@ -229,3 +229,32 @@ def test_it_works_on_a_phone_sized_screen(live_server, draft, sme_manager, new_c
     assert width <= 390
     assert Enterprise.objects.count() == 1
     assert console_errors == []
+
+
+def test_it_retries_after_network_failures_and_shows_conditional_questions(live_server, draft, sme_manager,
+                                                                           new_context, console_errors):
+    base = live_server.url
+    page = new_context().new_page()
+    login(page, base, "sme_manager")
+    page.goto(f"{base}/assessments/{draft.pk}/fill/energy/")
+    ncv = page.locator("#q-energy\\.biomass_ncv_mj_per_kg")
+    assert ncv.is_hidden()  # asked only when biomass fuel is used
+    failures = {"left": 2}
+
+    def flaky(route):
+        if failures["left"]:
+            failures["left"] -= 1
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/autosave/", flaky)
+    page.fill(field_selector("energy.biomass_t"), "30")
+    ncv.wait_for(state="visible")
+    page.wait_for_function("() => document.getElementById('save-status').className === 'text-danger'")
+    wait_saved(page)  # after two failed attempts
+    assert failures["left"] == 0
+    assert Answer.objects.get(assessment=draft, question_code="energy.biomass_t").value == 30
+    page.fill(field_selector("energy.biomass_t"), "")
+    ncv.wait_for(state="hidden")
+    assert [e for e in console_errors if "ERR_FAILED" not in e] == []  # the aborted requests are logged
