@@ -197,6 +197,7 @@ def _fill_context(
         "editable": assessment.is_editable,
         "now": timezone.now().isoformat(),
         "prefilled_count": len(evaluation.prefilled),
+        "prefilled_here": [row.code for row in rows if row.prefilled and row.asked],
     }
 
 
@@ -336,11 +337,11 @@ def assessment_state(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_POST
 def assessment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    """Confirm prefilled answers: one question (`question`) or all of them."""
+    """Confirm prefilled answers: those named (`question`, repeatable) or, without any, all of them."""
     assessment = get_assessment_for_member(request.user, pk)
-    code = request.POST.get("question")
+    codes = [code for code in request.POST.getlist("question") if code]
     try:
-        count = services.answers_confirm(assessment=assessment, user=request.user, codes=[code] if code else None)
+        count = services.answers_confirm(assessment=assessment, user=request.user, codes=codes or None)
     except DomainError as error:
         messages.error(request, error.message)
     else:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from assessment.models import Answer, Assessment, Evidence, ReviewComment
 from assessment.selectors.assessments import assessment_definitions, build_sections
 from assessment.services.assessments import answer_save, assessment_submit
+from assessment.services.assessments import assessment_create as services_create
 from tests.assessment.journey_fixtures import *  # noqa: F403
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -248,3 +249,18 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client, draft):
     assert response.status_code == 302
     assert reverse("login") in response.url
 
+
+
+def test_it_confirms_the_prefilled_answers_of_one_page(client, filled_draft, enterprise, sme_manager):
+    assessment_submit(assessment=filled_draft, user=sme_manager)
+    Assessment.objects.filter(pk=filled_draft.pk).update(year=2024)
+    nxt = services_create(enterprise=enterprise, year=2025, user=sme_manager)
+    login(client, sme_manager)
+    page = client.get(reverse("assessment_fill", args=[nxt.pk, "green_factory.general"]))
+    assert 'id="confirm-page"' in page.content.decode()
+    codes = page.context["prefilled_here"]
+    assert "mgmt.lawful_compliant" in codes
+    client.post(reverse("assessment_confirm", args=[nxt.pk]), {"question": codes})
+    still = set(Answer.objects.filter(assessment=nxt, prefilled=True).values_list("question_code", flat=True))
+    assert not still & set(codes)
+    assert still  # other pages' answers still wait for confirmation
