@@ -34,6 +34,7 @@ from assessment.permissions import (
     get_assessment_for_member,
     get_assessment_for_user,
     get_enterprise_for_member,
+    membership_of,
 )
 from assessment.selectors import assessments as selectors
 from assessment.services import assessments as services
@@ -145,7 +146,8 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An assessment's entry point: the first page to fill, or its results once submitted."""
     assessment = get_assessment_for_user(request.user, pk)
-    if not assessment.is_editable:
+    membership = membership_of(request.user)
+    if not assessment.is_editable or membership is None or membership.enterprise_id != assessment.enterprise_id:
         return redirect("assessment_results", pk=assessment.pk)
     sections = selectors.build_sections(selectors.assessment_definitions(assessment))
     if not sections:
@@ -206,9 +208,7 @@ def _fill_context(
 def assessment_fill(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     """One page of questions. POST is the save button: valid answers are saved, invalid ones are shown
     again as typed with their message."""
-    assessment = get_assessment_for_member(request.user, pk) if request.method == "POST" else (
-        get_assessment_for_user(request.user, pk)
-    )
+    assessment = get_assessment_for_member(request.user, pk)  # officials read the results, not the form
     if not assessment.is_editable:
         return redirect("assessment_results", pk=assessment.pk)
     page = selectors.assessment_page(assessment)
@@ -288,7 +288,7 @@ def assessment_autosave(request: HttpRequest, pk: int) -> JsonResponse:
 def assessment_state(request: HttpRequest, pk: int) -> JsonResponse:
     """What the page script refreshes after saves: computed values and derivations, which questions
     are asked, energy warnings, progress, and answers other members changed since `since`."""
-    assessment = get_assessment_for_user(request.user, pk)
+    assessment = get_assessment_for_member(request.user, pk)
     page = selectors.assessment_page(assessment)
     evaluation = page.evaluate(score=False)
     questions = selectors.question_index(page.definitions)
@@ -436,7 +436,7 @@ def _issue_rows(page: selectors.AssessmentPage, codes: list[str]) -> list[dict[s
 
 @login_required
 def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_assessment_for_user(request.user, pk)
+    assessment = get_assessment_for_member(request.user, pk)
     if not assessment.is_editable:
         return redirect("assessment_results", pk=assessment.pk)
     page = selectors.assessment_page(assessment)

@@ -264,3 +264,16 @@ def test_it_confirms_the_prefilled_answers_of_one_page(client, filled_draft, ent
     still = set(Answer.objects.filter(assessment=nxt, prefilled=True).values_list("question_code", flat=True))
     assert not still & set(codes)
     assert still  # other pages' answers still wait for confirmation
+
+
+def test_it_shows_officials_the_results_of_a_returned_assessment_not_its_form(
+    client, filled_draft, sme_manager, city_official
+):
+    assessment_submit(assessment=filled_draft, user=sme_manager)
+    Assessment.objects.filter(pk=filled_draft.pk).update(status=Assessment.Status.RETURNED)
+    login(client, city_official)
+    detail = client.get(reverse("assessment_detail", args=[filled_draft.pk]))
+    assert detail.url == reverse("assessment_results", args=[filled_draft.pk])
+    assert client.get(reverse("assessment_fill", args=[filled_draft.pk, "energy"])).status_code == 403
+    assert client.get(reverse("assessment_review", args=[filled_draft.pk])).status_code == 403
+    assert client.get(reverse("assessment_results", args=[filled_draft.pk])).status_code == 200
