@@ -133,6 +133,7 @@ JOURNEY_SHOTS: list[Shot] = [
     Shot("journey_review_phone", "/", user="sme_manager", prepare=_open_draft_page("review"), viewport=PHONE,
          full_page=False),
     Shot("journey_results_phone", "/", user="sme_manager", prepare=_open_latest_results, viewport=PHONE),
+    Shot("journey_home", "/", user="sme_manager"),
     Shot("journey_home_phone", "/", user="sme_manager", viewport=PHONE),
 ]
 
