@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.utils import timezone
 
 from assessment.models import (
@@ -372,6 +373,11 @@ def seed_submitted_assessments(context: DemoContext) -> None:
     if batch:
         created += _write(batch, rng, now, factor_set, factors, managers, officials)
     context.count("submitted assessments (bulk)", created)
+    if created and connection.vendor == "postgresql":
+        # Fresh planner statistics after a bulk load (autovacuum would take a while to get there).
+        with connection.cursor() as cursor:
+            for model in (Assessment, FrameworkResult, Answer, Enterprise):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 def _write(batch, rng, now, factor_set, factors, managers, officials) -> int:

@@ -230,7 +230,16 @@ class FrameworkResult(models.Model):
                 fields=["assessment", "framework", "validated"], name="unique_framework_result"
             )
         ]
-        indexes = [models.Index(fields=["framework", "level"])]
+        indexes = [
+            models.Index(fields=["framework", "level"]),
+            # Officials' analytics: counts, levels and mean scores by index-only scans (PostgreSQL), without
+            # reading the rows' JSON score maps.
+            models.Index(
+                fields=["validated", "assessment"],
+                include=["framework", "version", "score", "level", "veto_failed", "id"],
+                name="frameworkresult_summary_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.framework}@{self.version}: {self.score:.1f} {self.level}"

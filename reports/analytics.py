@@ -27,6 +27,7 @@ from questionnaires.definition import DefinitionNotFound, get_definition, iter_d
 Text = Mapping[str, str]
 WEAKEST = 10  # indicators listed province-wide
 WEAKEST_PER_CITY = 3
+FIRST = "__first__"  # `detail`: the first framework (by slug) present
 
 
 def pick(text: Any, lang: str | None = None) -> str:
@@ -100,6 +101,7 @@ class Analytics:
     years: list[int]
     trend_counts: list[TrendPoint]  # assessments per year
     trends: dict[str, list[TrendPoint]]  # framework@version -> mean score per year
+    detail: str | None = None  # the framework slug whose heatmaps and weakest indicators were computed
 
 
 def _definition(framework: str, version: str) -> dict[str, Any]:
@@ -137,6 +139,13 @@ def _unnest(results: QuerySet[FrameworkResult], *, column: str, group: str, nest
         return cursor.fetchall()
 
 
+def _group_counts(rows: list[tuple]) -> dict[tuple[str, str, str], int]:
+    counts: dict[tuple[str, str, str], int] = {}
+    for group, framework, version, _key, _total, count in rows:
+        counts[(group, framework, version)] = max(counts.get((group, framework, version), 0), int(count))
+    return counts
+
+
 def _heat(
     rows: list[tuple], counts: Mapping[tuple[str, str, str], int], stats: FrameworkStats, labeller: Any
 ) -> list[HeatRow]:
@@ -171,9 +180,12 @@ def build_analytics(
     assessments: QuerySet[Assessment],
     trend_assessments: QuerySet[Assessment] | None = None,
     lang: str | None = None,
+    detail: str | None = None,
 ) -> Analytics:
     """Analytics of `assessments` (already narrowed to a jurisdiction and filters); trends across years
-    use `trend_assessments` (the same filters without the year), by default `assessments`."""
+    use `trend_assessments` (the same filters without the year), by default `assessments`. Heatmaps and
+    weakest indicators (the costly part) are computed for every framework, or with `detail` only for
+    that framework slug (the page shows one framework's details at a time)."""
     lang = lang or get_language() or "zh-hans"
     trend_assessments = trend_assessments if trend_assessments is not None else assessments
     status_counts = dict(assessments.values_list("status").annotate(n=Count("id")).order_by())
@@ -190,24 +202,6 @@ def build_analytics(
         .annotate(n=Count("id"), veto=Sum(Cast("veto_failed", IntegerField())), score=Sum("score"))
         .order_by()
     )
-    group_counts = (
-        results.values("assessment__enterprise__city_code", "framework", "version")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    industry_counts = (
-        results.values("assessment__enterprise__industry_division", "framework", "version")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    city_n = {
-        (r["assessment__enterprise__city_code"], r["framework"], r["version"]): r["n"] for r in group_counts
-    }
-    industry_n = {
-        (r["assessment__enterprise__industry_division"], r["framework"], r["version"]): r["n"]
-        for r in industry_counts
-    }
-
     grouped: dict[tuple[str, str], dict[str, Any]] = {}
     for row in level_rows:
         entry = grouped.setdefault(
@@ -245,14 +239,22 @@ def build_analytics(
             )
         )
 
-    if frameworks:
-        city_rows = _unnest(results, column="dimension_scores", group="city_code", nested=True)
-        industry_rows = _unnest(results, column="dimension_scores", group="industry_division", nested=True)
-        indicator_rows = _unnest(results, column="indicator_scores", group="city_code", nested=False)
+    if detail == FIRST:
+        detail = frameworks[0].framework if frameworks else None
+    detailed = [stats for stats in frameworks if detail is None or stats.framework == detail]
+    if detailed:
+        narrowed = results if detail is None else results.filter(framework=detail)
+        city_rows = _unnest(narrowed, column="dimension_scores", group="city_code", nested=True)
+        industry_rows = _unnest(narrowed, column="dimension_scores", group="industry_division", nested=True)
+        indicator_rows = _unnest(narrowed, column="indicator_scores", group="city_code", nested=False)
     else:
         city_rows = industry_rows = indicator_rows = []
+    # Rows per group: the count of the dimension most often scored (every framework has dimensions
+    # that always apply), so no separate counting query is needed.
+    city_n = _group_counts(city_rows)
+    industry_n = _group_counts(industry_rows)
 
-    for stats in frameworks:
+    for stats in detailed:
         stats.by_city = _heat(city_rows, city_n, stats, lambda code: reference.city_name(code, lang))
         stats.by_industry = _heat(
             industry_rows, industry_n, stats, lambda code: f"{code} {reference.industry_name(code, lang)}"
@@ -308,4 +310,5 @@ def build_analytics(
         years=[point.year for point in trend_counts],
         trend_counts=trend_counts,
         trends=dict(trends),
+        detail=detail,
     )

@@ -6,6 +6,8 @@ submissions (a city official: that city only, whatever the parameters say).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -17,7 +19,7 @@ from assessment import reference
 from assessment.selectors import review as selectors
 from assessment.views.review import filter_context, require_official
 from reports import charts
-from reports.analytics import build_analytics
+from reports.analytics import FIRST, build_analytics
 from reports.exports import csv_lines, xlsx_tempfile
 from reports.regional import build_regional_data, render_regional_pdf
 
@@ -27,9 +29,14 @@ from reports.regional import build_regional_data, render_regional_pdf
 def analytics(request: HttpRequest) -> HttpResponse:
     require_official(request)
     filters = selectors.filters_from(request.GET, user=request.user)
+    if "year" not in request.GET:
+        # Opened without a choice: the latest year (trends still span every year); "全部" sends year=.
+        years = selectors.filter_years(request.user)
+        filters = replace(filters, year=years[0] if years else None)
     data = build_analytics(
         assessments=selectors.submissions(request.user, filters),
         trend_assessments=selectors.submissions(request.user, filters.without("year")),
+        detail=filters.framework or FIRST,
     )
     context = filter_context(request, filters)
     context.update(

@@ -43,8 +43,8 @@ def test_it_counts_levels_veto_failures_and_averages_in_the_database(
 ):
     assessments = submissions(province_official, SubmissionFilters(year=2025))
     build_analytics(assessments=assessments)  # definitions are read once per process
-    # Status counts, levels, group sizes (2), three unnested JSON aggregates, trends (2): whatever the rows.
-    with django_assert_max_num_queries(9):
+    # Status counts, levels, three unnested JSON aggregates, trends (2): whatever the number of rows.
+    with django_assert_max_num_queries(7):
         analytics = build_analytics(
             assessments=assessments, trend_assessments=submissions(province_official, SubmissionFilters())
         )
@@ -115,12 +115,13 @@ def test_trends_cover_every_year_under_the_other_filters(data, province_official
 
 def test_a_city_official_analyses_only_that_city(client, data, city_official):
     client.force_login(city_official)
-    response = client.get(reverse("officials_analytics"), {"city": "230200"})
+    response = client.get(reverse("officials_analytics"), {"city": "230200", "year": ""})
     assert response.status_code == 200
     analytics = response.context["analytics"]
     assert analytics.total == 2  # Harbin's 2025 and 2024
-    for stats in analytics.frameworks:
-        assert [row.code for row in stats.by_city] == ["230100"]
+    detailed = [stats for stats in analytics.frameworks if stats.framework == analytics.detail]
+    assert len(detailed) == 1
+    assert [row.code for row in detailed[0].by_city] == ["230100"]
     html = response.content.decode()
     assert "<svg" in html and "<script" not in html.split("</footer>")[0]
 
@@ -164,3 +165,28 @@ def test_the_regional_pdf_is_a_valid_document_with_the_region_and_its_figures(
     assert response.status_code == 200
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "哈尔滨市" in text and "齐齐哈尔市" not in text
+
+
+def test_the_page_opens_on_the_latest_year_with_one_frameworks_details(client, data, province_official):
+    client.force_login(province_official)
+    analytics = client.get(reverse("officials_analytics")).context["analytics"]
+    assert analytics.total == 3 and analytics.years == [2024, 2025]  # 2025 only; trends still span years
+    assert analytics.detail == "clean_production_generic"
+    assert [bool(s.by_city) for s in analytics.frameworks] == [True, False, False]
+    chosen = client.get(reverse("officials_analytics"), {"framework": "sme_digital"}).context["analytics"]
+    assert chosen.detail == "sme_digital"
+    assert [s.framework for s in chosen.frameworks if s.weakest] == ["sme_digital"]
+
+
+def test_details_for_one_framework_equal_those_computed_for_all(data, province_official):
+    everything = build_analytics(assessments=submissions(province_official, SubmissionFilters(year=2025)))
+    one = build_analytics(
+        assessments=submissions(province_official, SubmissionFilters(year=2025)), detail="sme_digital"
+    )
+    full = next(s for s in everything.frameworks if s.framework == "sme_digital")
+    narrow = next(s for s in one.frameworks if s.framework == "sme_digital")
+    assert (narrow.by_city, narrow.by_industry, narrow.weakest) == (
+        full.by_city,
+        full.by_industry,
+        full.weakest,
+    )
