@@ -10,6 +10,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from assessment import reference
@@ -366,6 +368,18 @@ class EvidenceAdmin(LockedAssessmentChildAdmin):
     search_fields = ["original_name", "question_code", "assessment__enterprise__name"]
     list_select_related = ["assessment__enterprise"]
     raw_id_fields = ["assessment", "uploaded_by"]
+    # Files arrive only through the app (type checked by content) and are served only by the authorising
+    # view: no upload here, and no media URL (there is none: MEDIA_URL is unset).
+    exclude = ["file"]
+    readonly_fields = ["stored_file", "content_type", "size"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description=_("文件"))
+    def stored_file(self, evidence: Evidence) -> str:
+        url = reverse("evidence_download", args=[evidence.assessment_id, evidence.pk])
+        return format_html('<a href="{}">{}</a>', url, evidence.original_name)
 
 
 @admin.register(ReviewComment)
