@@ -258,3 +258,16 @@ def test_it_retries_after_network_failures_and_shows_conditional_questions(live_
     page.fill(field_selector("energy.biomass_t"), "")
     ncv.wait_for(state="hidden")
     assert [e for e in console_errors if "ERR_FAILED" not in e] == []  # the aborted requests are logged
+
+
+def test_it_saves_what_was_typed_just_before_following_a_link(live_server, draft, sme_manager, new_context,
+                                                              console_errors):
+    base = live_server.url
+    page = new_context().new_page()
+    login(page, base, "sme_manager")
+    page.goto(f"{base}/assessments/{draft.pk}/fill/energy/")
+    page.fill(field_selector("energy.heat_gj"), "640")
+    page.click(".fill-nav a[href$='/fill/gf25.energy/']")  # before the autosave delay has passed
+    page.wait_for_url(re.compile(r"/fill/gf25\.energy/$"))
+    assert Answer.objects.get(assessment=draft, question_code="energy.heat_gj").value == 640
+    assert console_errors == []
