@@ -6,7 +6,7 @@ veto, the validated score, every dimension's percent and every indicator's perce
 CSV: the summary columns plus every framework's dimension percents, one row per assessment.
 
 Rows are read with `.iterator(chunk_size)` (the framework results prefetched per chunk, the large
-result JSON deferred) and written as they come: openpyxl's write-only workbook into a temporary file,
+result JSON deferred) and written as they come: XlsxWriter's constant-memory workbook into a temporary file,
 CSV as a generator for StreamingHttpResponse. Text cells starting with = + - @ (or a tab / carriage
 return) are prefixed with an apostrophe so spreadsheet programs never evaluate them as formulas.
 """
@@ -14,19 +14,20 @@ return) are prefixed with an apostrophe so spreadsheet programs never evaluate t
 from __future__ import annotations
 
 import csv
+import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+import xlsxwriter
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from assessment import reference
-from assessment.models import Assessment, FrameworkResult
+from assessment.models import Assessment, Enterprise, FrameworkResult
 from assessment.selectors.review import level_catalogue
 from questionnaires.definition import DefinitionNotFound, get_definition, iter_dimensions, iter_indicators
 
@@ -130,16 +131,40 @@ def _date(value: Any) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+class _Labels:
+    """Translated labels looked up once per export (not once per cell)."""
+
+    def __init__(self) -> None:
+        self.cities = {city.code: city.name() for city in reference.CITIES}
+        self.industries = {d.code: f"{d.code} {d.name()}" for d in reference.INDUSTRY_DIVISIONS}
+        self.sizes = {code: str(label) for code, label in Enterprise.SizeClass.choices}
+        self.statuses = {code: str(label) for code, label in Assessment.Status.choices}
+        self.veto = {True: _("未通过"), False: _("通过")}
+
+
+_labels: _Labels | None = None
+
+
+def labels() -> _Labels:
+    global _labels
+    language = get_language()
+    if _labels is None or getattr(_labels, "language", None) != language:
+        _labels = _Labels()
+        _labels.language = language  # type: ignore[attr-defined]
+    return _labels
+
+
 def _base_row(assessment: Assessment) -> list[Any]:
     enterprise = assessment.enterprise
+    names = labels()
     return [
         enterprise.name,
         enterprise.uscc,
-        reference.city_name(enterprise.city_code),
-        f"{enterprise.industry_division} {reference.industry_name(enterprise.industry_division)}",
-        enterprise.get_size_class_display(),
+        names.cities.get(enterprise.city_code, enterprise.city_code),
+        names.industries.get(enterprise.industry_division, enterprise.industry_division),
+        names.sizes.get(enterprise.size_class, enterprise.size_class),
         assessment.year,
-        assessment.get_status_display(),
+        names.statuses.get(assessment.status, assessment.status),
         _date(assessment.submitted_at),
         _date(assessment.decided_at),
         assessment.total_score,
@@ -177,7 +202,7 @@ def summary_row(assessment: Assessment, frameworks: list[FrameworkColumns], own:
             row += [
                 result.score,
                 columns.level(result.level),
-                _("未通过") if result.veto_failed else _("通过"),
+                labels().veto[result.veto_failed],
             ]
     return row
 
@@ -207,7 +232,7 @@ def framework_row(
         *_base_row(assessment),
         result.score,
         columns.level(result.level),
-        _("未通过") if result.veto_failed else _("通过"),
+        labels().veto[result.veto_failed],
         validated.score if validated else None,
         columns.level(validated.level) if validated else "",
         *[(dimensions.get(code) or {}).get("percent") for code, _title in columns.dimensions],
@@ -219,39 +244,52 @@ def _safe(row: Iterable[Any]) -> list[Any]:
     return [neutralise(value) for value in row]
 
 
-def write_xlsx(assessments: QuerySet[Assessment], target: IO[bytes] | str) -> int:
-    """Write the workbook to a path or binary file; returns the number of assessments written."""
+def write_xlsx(assessments: QuerySet[Assessment], target: str | IO[bytes]) -> int:
+    """Write the workbook to a path (or binary file); returns the number of assessments written.
+
+    XlsxWriter in constant-memory mode: each sheet's rows go to a temporary file as they are written,
+    so memory does not grow with the number of rows; strings are never turned into formulas."""
     frameworks = export_frameworks(assessments)
-    workbook = Workbook(write_only=True)
-    summary = workbook.create_sheet(_("汇总"))
-    summary.append(_safe(summary_header(frameworks)))
-    sheets = {}
+    options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    if not isinstance(target, str):
+        options["in_memory"] = False
+    workbook = xlsxwriter.Workbook(target, options)
+    summary = workbook.add_worksheet(_("汇总"))
+    summary.write_row(0, 0, _safe(summary_header(frameworks)))
+    sheets: dict[tuple[str, str], list[Any]] = {}  # key -> [worksheet, next row]
     by_key = {columns.key: columns for columns in frameworks}
     for columns in frameworks:
         # Sheet names: at most 31 characters, none of []:*?/\
-        name = f"{columns.framework[:22]}-{columns.version}"[:31]
-        sheet = workbook.create_sheet(name)
-        sheet.append(_safe([columns.title, columns.version]))
-        sheet.append(_safe(framework_header(columns)))
-        sheets[columns.key] = sheet
+        sheet = workbook.add_worksheet(f"{columns.framework[:22]}-{columns.version}"[:31])
+        sheet.write_row(0, 0, _safe([columns.title, columns.version]))
+        sheet.write_row(1, 0, _safe(framework_header(columns)))
+        sheets[columns.key] = [sheet, 2]
     count = 0
     for assessment in export_queryset(assessments):
         own, validated = _results(assessment)
-        summary.append(_safe(summary_row(assessment, frameworks, own)))
+        count += 1
+        summary.write_row(count, 0, _safe(summary_row(assessment, frameworks, own)))
         for key, result in own.items():
             if key in sheets:
-                sheets[key].append(_safe(framework_row(assessment, by_key[key], result, validated.get(key))))
-        count += 1
-    workbook.save(target)
+                sheet, row = sheets[key]
+                sheet.write_row(
+                    row, 0, _safe(framework_row(assessment, by_key[key], result, validated.get(key)))
+                )
+                sheets[key][1] = row + 1
+    workbook.close()
     return count
 
 
 def xlsx_tempfile(assessments: QuerySet[Assessment]) -> tuple[IO[bytes], int]:
-    """The workbook in a temporary file (rewound; deleted when closed) and the number of rows."""
-    handle = tempfile.TemporaryFile(suffix=".xlsx")
-    count = write_xlsx(assessments, handle)
-    handle.seek(0)
-    return handle, count
+    """The workbook in a temporary file (opened for reading, already unlinked) and the number of rows."""
+    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as handle:
+        path = handle.name
+    try:
+        count = write_xlsx(assessments, path)
+        result = open(path, "rb")
+    finally:
+        os.unlink(path)
+    return result, count
 
 
 class _Echo:
