@@ -221,6 +221,14 @@ def assessment_fill(request: HttpRequest, pk: int, section: str) -> HttpResponse
         form = AnswerForm(request.POST, questions=current.questions, answers=values, reasons=reasons)
         form.is_valid()
         cleaned, cleaned_reasons = form.answer_values()
+        # Only what changed is written: an unchanged carried-over answer stays to be confirmed, and a
+        # per-product answer (not editable as such in the form) is kept when its field is left empty.
+        cleaned = {
+            code: value
+            for code, value in cleaned.items()
+            if (value != values.get(code) and not (value is None and isinstance(values.get(code), dict)))
+            or cleaned_reasons.get(code, "") != reasons.get(code, "")
+        }
         try:
             errors = services.answers_save_many(
                 assessment=assessment, user=request.user, values=cleaned, override_reasons=cleaned_reasons

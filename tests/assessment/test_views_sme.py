@@ -277,3 +277,21 @@ def test_it_shows_officials_the_results_of_a_returned_assessment_not_its_form(
     assert client.get(reverse("assessment_fill", args=[filled_draft.pk, "energy"])).status_code == 403
     assert client.get(reverse("assessment_review", args=[filled_draft.pk])).status_code == 403
     assert client.get(reverse("assessment_results", args=[filled_draft.pk])).status_code == 200
+
+
+def test_it_writes_only_changed_answers_on_the_save_button(client, draft, sme_manager):
+    Answer.objects.create(assessment=draft, question_code="energy.grid_electricity_kwh", value=500, prefilled=True)
+    Answer.objects.create(
+        assessment=draft, question_code="cpg.q.product_energy_grade", value={"液态奶": "grade2"}, prefilled=False
+    )
+    login(client, sme_manager)
+    client.post(
+        reverse("assessment_fill", args=[draft.pk, "energy"]),
+        {"energy.grid_electricity_kwh": "500", "energy.natural_gas_m3": "700", "next": "stay"},
+    )
+    rows = {a.question_code: a for a in Answer.objects.filter(assessment=draft)}
+    assert rows["energy.grid_electricity_kwh"].prefilled is True  # unchanged: still to be confirmed
+    assert rows["energy.natural_gas_m3"].value == 700
+    section = next(s for s in sections_of(draft) if "cpg.q.product_energy_grade" in s.codes)
+    client.post(reverse("assessment_fill", args=[draft.pk, section.key]), {"next": "stay"})
+    assert Answer.objects.get(assessment=draft, question_code="cpg.q.product_energy_grade").value == {"液态奶": "grade2"}
