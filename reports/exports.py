@@ -2,7 +2,8 @@
 
 Workbook: a summary sheet (one row per assessment: the enterprise, status, the overall index and each
 framework's score and level) and one sheet per framework version (one row per assessment: score, level,
-veto, the validated score, every dimension's percent and every indicator's percent of points earned).
+veto, the validated score, every dimension's percent and the key indicators' percent of points earned:
+quantitative and limiting indicators).
 CSV: the summary columns plus every framework's dimension percents, one row per assessment.
 
 Rows are read with `.iterator(chunk_size)` (the framework results prefetched per chunk, the large
@@ -69,6 +70,23 @@ class FrameworkColumns:
         return self.levels.get(code or "none", self.levels.get("none", code))
 
 
+def key_indicators(definition: dict[str, Any]) -> list[dict[str, Any]]:
+    """The indicators a framework sheet lists: the quantitative ones (linear, bands, level thresholds)
+    and the limiting ones; every indicator for a framework that has none of these (e.g. GB/T 36132-2018)."""
+    leaves = list(iter_indicators(definition, leaves_only=True))
+    chosen = [
+        indicator
+        for indicator in leaves
+        if indicator.get("limiting")
+        or (indicator.get("rule") or {}).get("type") in ("linear", "bands")
+        or (
+            (indicator.get("rule") or {}).get("type") == "levels"
+            and (indicator.get("rule") or {}).get("thresholds")
+        )
+    ]
+    return chosen or leaves
+
+
 def framework_columns(framework: str, version: str) -> FrameworkColumns:
     try:
         definition = get_definition(framework, version)
@@ -81,9 +99,7 @@ def framework_columns(framework: str, version: str) -> FrameworkColumns:
         version=version,
         title=_pick(definition.get("title")),
         dimensions=[(d["code"], _pick(d.get("title"))) for d in iter_dimensions(definition)],
-        indicators=[
-            (i["code"], _pick(i.get("title"))) for i in iter_indicators(definition, leaves_only=True)
-        ],
+        indicators=[(i["code"], _pick(i.get("title"))) for i in key_indicators(definition)],
         levels=levels,
     )
 
