@@ -280,3 +280,27 @@ def test_it_refuses_state_changing_posts_without_the_csrf_token(request, name, p
         client.force_login(request.getfixturevalue(persona))
     response = client.post(reverse(name), data)
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("weak", ["1234567890123", "password123", "short-1", "jiamusi_liangyou"])
+def test_it_refuses_weak_passwords_at_sign_up_and_password_change(client, sme_manager, weak):
+    from assessment.models import Enterprise
+    from tests.assessment.test_views_foundation import signup_data
+
+    data = signup_data(password1=weak, password2=weak, username="jiamusi_liangyou")
+    response = client.post(reverse("signup"), data)
+    assert response.status_code in (200, 400)
+    assert "password1" in response.context["form"].errors
+    assert not Enterprise.objects.filter(name=data["name"]).exists()
+
+    if weak == data["username"]:
+        return  # weak only as this sign-up's own user name
+    client.force_login(sme_manager)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": TEST_PASSWORD, "new_password1": weak, "new_password2": weak},
+    )
+    assert response.status_code == 200  # the form again, with the validator's message
+    sme_manager.refresh_from_db()
+    assert sme_manager.check_password(TEST_PASSWORD)
