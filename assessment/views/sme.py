@@ -291,6 +291,18 @@ def assessment_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
+def _parse_since(text: str) -> Any:
+    """The `since` parameter as an aware datetime, or None when absent or not a valid date and time
+    (e.g. 30 February, which parse_datetime reports with ValueError) — never a server error."""
+    try:
+        since = parse_datetime(text[:64])
+    except ValueError:
+        return None
+    if since is not None and timezone.is_naive(since):
+        since = timezone.make_aware(since)
+    return since
+
+
 @json_login_required
 @require_GET
 def assessment_state(request: HttpRequest, pk: int) -> JsonResponse:
@@ -302,7 +314,7 @@ def assessment_state(request: HttpRequest, pk: int) -> JsonResponse:
     questions = selectors.question_index(page.definitions)
     section = next((s for s in page.sections if s.key == request.GET.get("section")), None)
     codes = section.codes if section else ()
-    since = parse_datetime(request.GET.get("since") or "")
+    since = _parse_since(request.GET.get("since") or "")
     changes = []
     if since is not None:
         for answer in page.answers.values():

@@ -186,3 +186,19 @@ def test_it_answers_every_question_type_cleanly_for_each_nasty_value(draft, sme_
         else:
             saved = json.dumps(body["value"], allow_nan=False)  # raises on NaN/Infinity
             assert "\\u0000" not in saved
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "since",
+    ["2026-02-30T10:00:00", "2026-01-01T25:00:00", "2026-01-01T10:00:00", "2026-01-01T10:00:00+99:00",
+     "9999-99-99", "x" * 10000, "", "<script>", "2026-01-01T10:00:00.123456+08:00"],
+)
+def test_it_answers_the_state_endpoint_for_any_since_parameter(draft, sme_manager, since):
+    """`since` is echoed back by the page script; an impossible date (30 February), a naive time or junk
+    is treated as absent, not as a 500 (found by this test: ValueError and naive/aware comparison)."""
+    response = _client(sme_manager).get(
+        reverse("assessment_state", args=[draft.pk]), {"since": since, "section": "energy"}
+    )
+    assert response.status_code == 200
+    assert isinstance(response.json()["changes"], list)
