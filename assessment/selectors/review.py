@@ -88,7 +88,8 @@ def filters_from(params: Mapping[str, Any], *, user: User | None = None) -> Subm
 
     def get(name: str) -> str:
         value = params.get(name, "")
-        return str(value).strip() if value is not None else ""
+        # NUL characters removed: PostgreSQL refuses them in a query (a 500 otherwise).
+        return str(value).replace("\x00", "").strip() if value is not None else ""
 
     city = get("city") if reference.is_city_code(get("city")) else ""
     profile = official_profile_of(user) if user is not None else None
