@@ -5,6 +5,7 @@ markup, 10 kB strings, impossible dates, unknown sort keys) without a server err
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 
 from tests.assessment.security_fixtures import *  # noqa: F403
 from tests.test_authorisation_matrix import APP_CASES, _client_for, build_url
@@ -49,4 +50,25 @@ def test_it_never_fails_on_hostile_query_parameters(request, world, persona):
                 b"".join(response.streaming_content)
             if response.status_code >= 500:
                 failures.append(f"{case.name}@{case.target or '-'} {sorted(params)}: {response.status_code}")
+    assert failures == []
+
+
+@pytest.mark.django_db
+def test_it_never_fails_on_nul_characters_in_posted_text(request, world):
+    """PostgreSQL refuses NUL characters in text; every POST of the matrix with its data NUL-laced must
+    answer without a server error, for the persona allowed to make it."""
+    failures = []
+    for persona in ("M", "Y"):
+        client = _client_for(persona, request)
+        for case in APP_CASES:
+            if case.method != "POST" or case.expected[persona] >= 400 or case.name in ("logout", "set_language"):
+                continue
+            data = {key: (value + "\x00x" if isinstance(value, str) else value) for key, value in case.data.items()}
+            data.update({"text": "意见\x00", "note": "\x00", "reason": "理由\x00", "question": "dig24.q.devices_networked",
+                         "value": "1\x00", "email": "a\x00@example.com", "name": "企业\x00"})
+            with transaction.atomic():
+                response = client.post(build_url(case, world), data)
+                transaction.set_rollback(True)
+            if response.status_code >= 500:
+                failures.append(f"{persona} {case.name}@{case.target or '-'}: {response.status_code}")
     assert failures == []
