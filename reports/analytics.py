@@ -4,15 +4,22 @@ Every figure is a GROUP BY over FrameworkResult rows (self-assessed, validated=F
 given; dimension and indicator averages unnest the rows' JSON score maps in SQL (PostgreSQL jsonb_each,
 SQLite json_each). Python only labels and arranges the grouped rows, whose number does not grow with the
 number of assessments. A fixed number of queries (6).
+
+cached_analytics serves the same figures from Django's cache, keyed by the SQL of the scoped, filtered
+querysets (jurisdiction and filters), the detail framework, the language and a fingerprint of the data
+read (framework results, assessments, enterprises): any submission, re-scoring, review decision or
+enterprise edit changes the fingerprint, so a cached figure is never older than the data (one query).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Avg, Count, QuerySet, Sum
 from django.db.models.fields import IntegerField
@@ -28,6 +35,7 @@ Text = Mapping[str, str]
 WEAKEST = 10  # indicators listed province-wide
 WEAKEST_PER_CITY = 3
 FIRST = "__first__"  # `detail`: the first framework (by slug) present
+CACHE_SECONDS = 3600  # upper bound for changes the fingerprint cannot see (raw SQL, QuerySet.update)
 
 
 def pick(text: Any, lang: str | None = None) -> str:
@@ -312,3 +320,56 @@ def build_analytics(
         trends=dict(trends),
         detail=detail,
     )
+
+
+def data_fingerprint() -> tuple[Any, ...]:
+    """What analytics reads, in one query of counts and maxima over indexed columns: rows of
+    FrameworkResult (count, newest id: a replaced result is deleted and inserted with a new id),
+    assessments and enterprises (count, last update: auto_now on every save, e.g. status changes)."""
+    fr = FrameworkResult._meta.db_table
+    a = Assessment._meta.db_table
+    e = Enterprise._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {fr}), (SELECT MAX(id) FROM {fr}), "
+            f"(SELECT COUNT(*) FROM {a}), (SELECT MAX(updated_at) FROM {a}), "
+            f"(SELECT COUNT(*) FROM {e}), (SELECT MAX(updated_at) FROM {e})"
+        )
+        return tuple(str(value) for value in cursor.fetchone())
+
+
+def _cache_key(
+    assessments: QuerySet[Assessment],
+    trend_assessments: QuerySet[Assessment] | None,
+    lang: str,
+    detail: str | None,
+    fingerprint: tuple[Any, ...],
+) -> str:
+    parts = [
+        assessments.values("id").query.sql_with_params(),
+        trend_assessments.values("id").query.sql_with_params() if trend_assessments is not None else None,
+        lang,
+        detail,
+        fingerprint,
+    ]
+    return "analytics:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def cached_analytics(
+    *,
+    assessments: QuerySet[Assessment],
+    trend_assessments: QuerySet[Assessment] | None = None,
+    lang: str | None = None,
+    detail: str | None = None,
+) -> Analytics:
+    """build_analytics through the cache (see the module's docstring): one query when the same
+    jurisdiction, filters, framework and language were computed since the data last changed."""
+    lang = lang or get_language() or "zh-hans"
+    key = _cache_key(assessments, trend_assessments, lang, detail, data_fingerprint())
+    data = cache.get(key)
+    if data is None:
+        data = build_analytics(
+            assessments=assessments, trend_assessments=trend_assessments, lang=lang, detail=detail
+        )
+        cache.set(key, data, CACHE_SECONDS)
+    return data

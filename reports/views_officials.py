@@ -19,7 +19,7 @@ from assessment import reference
 from assessment.selectors import review as selectors
 from assessment.views.review import filter_context, require_official
 from reports import charts
-from reports.analytics import FIRST, build_analytics
+from reports.analytics import FIRST, cached_analytics
 from reports.exports import csv_lines, xlsx_tempfile
 from reports.regional import build_regional_data, render_regional_pdf
 
@@ -33,7 +33,7 @@ def analytics(request: HttpRequest) -> HttpResponse:
         # Opened without a choice: the latest year (trends still span every year); "全部" sends year=.
         years = selectors.filter_years(request.user)
         filters = replace(filters, year=years[0] if years else None)
-    data = build_analytics(
+    data = cached_analytics(
         assessments=selectors.submissions(request.user, filters),
         trend_assessments=selectors.submissions(request.user, filters.without("year")),
         detail=filters.framework or FIRST,
