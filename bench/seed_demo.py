@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/seed_demo.py [--enterprises 10000] [--database-url postgresql://postgres@127.0.0.1/db]
 
-Each run migrates a fresh database in a subprocess, then times seed_demo and a second, idempotent run.
+Each run migrates a fresh database in a subprocess, loads the questionnaires and factor sets (unless --bare),
+then times seed_demo and a second, idempotent run.
 """
 
 from __future__ import annotations
@@ -30,15 +31,26 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--enterprises", type=int, default=10000)
     parser.add_argument("--database-url", default="", help="default: a fresh temporary SQLite file")
+    parser.add_argument(
+        "--bare",
+        action="store_true",
+        help="skip loading questionnaires: demo-assessment steps then do nothing",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
         env = {**os.environ, "DATABASE_URL": url}
         run(["migrate", "--verbosity", "0"], env)
+        if not args.bare:  # as setup_demo does: the demo-assessment steps need questionnaires and factors
+            for loader in ("load_questionnaires", "load_factors"):
+                run([loader], env)
         first = run(["seed_demo", "--enterprises", str(args.enterprises)], env)
         again = run(["seed_demo", "--enterprises", str(args.enterprises)], env)
     backend = "PostgreSQL" if url.startswith("postgres") else "SQLite file"
-    print(f"seed_demo --enterprises {args.enterprises} on {backend}: {first:.1f} s (process incl. start-up)")
+    mode = "without questionnaires" if args.bare else "with questionnaires loaded"
+    print(
+        f"seed_demo --enterprises {args.enterprises} on {backend}, {mode}: {first:.1f} s (process incl. start-up)"
+    )
     print(f"seed_demo again (idempotent, nothing new): {again:.1f} s")
 
 
