@@ -145,6 +145,14 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = None
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Officials' exports (docs/deployment.md): up to EXPORT_DIRECT_MAX_ROWS rows an Excel file is built in the
+# request; larger ones become a background job run by a thread of the server process ("thread"), left for
+# `manage.py run_export_jobs` ("worker") or, for tests, run when the request's transaction commits ("inline").
+EXPORT_DIRECT_MAX_ROWS = env_int("EXPORT_DIRECT_MAX_ROWS", 2000)
+EXPORT_RUNNER = env_str("EXPORT_RUNNER", "thread")
+if EXPORT_RUNNER not in ("thread", "worker", "inline"):
+    raise ImproperlyConfigured(f"EXPORT_RUNNER must be thread, worker or inline, not {EXPORT_RUNNER!r}")
+EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 7 * 24)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

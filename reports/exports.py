@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -29,10 +29,11 @@ from django.utils.translation import gettext as _
 
 from assessment import reference
 from assessment.models import Assessment, Enterprise, FrameworkResult
-from assessment.selectors.review import level_catalogue
+from assessment.selectors.review import SubmissionFilters, level_catalogue
 from questionnaires.definition import DefinitionNotFound, get_definition, iter_dimensions, iter_indicators
 
 CHUNK = 1000
+Progress = Callable[[int], None]  # called with the number of assessments written so far
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -141,6 +142,14 @@ def _base_header() -> list[str]:
         _("审核时间"),
         _("综合指数"),
     ]
+
+
+def export_filename(kind: str, filters: SubmissionFilters, extension: str) -> str:
+    """The download name: what, where (city code or the province's), which year, when."""
+    scope = filters.city or reference.PROVINCE_CODE
+    year = filters.year or "all"
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return f"{kind}-{scope}-{year}-{stamp}.{extension}"
 
 
 def _date(value: Any) -> str:
@@ -260,11 +269,14 @@ def _safe(row: Iterable[Any]) -> list[Any]:
     return [neutralise(value) for value in row]
 
 
-def write_xlsx(assessments: QuerySet[Assessment], target: str | IO[bytes]) -> int:
+def write_xlsx(
+    assessments: QuerySet[Assessment], target: str | IO[bytes], *, progress: Progress | None = None
+) -> int:
     """Write the workbook to a path (or binary file); returns the number of assessments written.
 
     XlsxWriter in constant-memory mode: each sheet's rows go to a temporary file as they are written,
-    so memory does not grow with the number of rows; strings are never turned into formulas."""
+    so memory does not grow with the number of rows; strings are never turned into formulas.
+    `progress` is called after every CHUNK rows (background exports record it)."""
     frameworks = export_frameworks(assessments)
     options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     if not isinstance(target, str):
@@ -292,6 +304,8 @@ def write_xlsx(assessments: QuerySet[Assessment], target: str | IO[bytes]) -> in
                     row, 0, _safe(framework_row(assessment, by_key[key], result, validated.get(key)))
                 )
                 sheets[key][1] = row + 1
+        if progress is not None and count % CHUNK == 0:
+            progress(count)
     workbook.close()
     return count
 
@@ -338,9 +352,11 @@ def csv_lines(assessments: QuerySet[Assessment]) -> Iterator[str]:
         yield writer.writerow(_safe(row))
 
 
-def write_csv(assessments: QuerySet[Assessment], target: IO[str]) -> int:
+def write_csv(assessments: QuerySet[Assessment], target: IO[str], *, progress: Progress | None = None) -> int:
     count = -1
     for line in csv_lines(assessments):
         target.write(line)
         count += 1
+        if progress is not None and count and count % CHUNK == 0:
+            progress(count)
     return count

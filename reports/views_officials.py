@@ -1,4 +1,4 @@
-"""Officials' analytics page, exports and the regional summary PDF (thin views).
+"""Officials' analytics page and the regional summary PDF (thin views; exports: views_exports).
 
 Officials only (403 for everyone else); every figure and row comes from the jurisdiction-scoped
 submissions (a city official: that city only, whatever the parameters say).
@@ -9,18 +9,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from assessment import reference
 from assessment.selectors import review as selectors
 from assessment.views.review import filter_context, require_official
 from reports import charts
 from reports.analytics import FIRST, cached_analytics
-from reports.exports import csv_lines, xlsx_tempfile
+from reports.exports import export_filename
 from reports.regional import build_regional_data, render_regional_pdf
 
 
@@ -48,37 +47,6 @@ def analytics(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/analytics.html", context)
 
 
-def _filename(kind: str, filters: selectors.SubmissionFilters, extension: str) -> str:
-    scope = filters.city or reference.PROVINCE_CODE
-    year = filters.year or "all"
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return f"{kind}-{scope}-{year}-{stamp}.{extension}"
-
-
-@login_required
-@require_GET
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The filtered submissions as CSV (streamed) or an Excel workbook (built in a temporary file)."""
-    require_official(request)
-    filters = selectors.filters_from(request.GET, user=request.user)
-    assessments = selectors.submissions(request.user, filters)
-    if fmt == "csv":
-        response = StreamingHttpResponse(csv_lines(assessments), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{_filename("submissions", filters, "csv")}"'
-    elif fmt == "xlsx":
-        handle, _count = xlsx_tempfile(assessments)
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=_filename("submissions", filters, "xlsx"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        raise Http404
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 @require_GET
 def regional_pdf(request: HttpRequest) -> HttpResponse:
@@ -98,6 +66,6 @@ def regional_pdf(request: HttpRequest) -> HttpResponse:
         lang=lang,
     )
     response = HttpResponse(render_regional_pdf(data), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("regional", filters, "pdf")}"'
+    response["Content-Disposition"] = f'attachment; filename="{export_filename("regional", filters, "pdf")}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -44,6 +45,7 @@ from assessment.models import (
 )
 from assessment.services.assessments import assessment_submit, evidence_add
 from questionnaires.models import QuestionnaireVersion
+from reports.models import ExportJob
 from tests.assessment.security_fixtures import *  # noqa: F403
 from tests.assessment.security_fixtures import fill_draft, pdf_upload
 from tests.factories import InvitationFactory
@@ -155,6 +157,14 @@ APP_CASES: list[Case] = [
     Case("officials_export", target="csv", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
     Case("officials_export", target="xlsx", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
     Case("officials_regional_pdf", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
+    # Background exports: the job (city_official's, done) is seen by its requester only.
+    Case("officials_export_jobs", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
+    Case("officials_export_job_create", method="POST", expected=expect("A302 M403 C403 O403 X302 Y302 P302 S403")),
+    Case("officials_export_job", "export_job", expected=expect("A302 M403 C403 O403 X404 Y200 P404 S403")),
+    Case("officials_export_job_status", "export_job", expected=expect("A401 M403 C403 O403 X404 Y200 P404 S403")),
+    Case("officials_export_job_download", "export_job", expected=expect("A302 M403 C403 O403 X404 Y200 P404 S403")),
+    Case("officials_export_job_retry", "export_job", method="POST",
+         expected=expect("A302 M403 C403 O403 X404 Y302 P404 S403")),
 ]
 
 # --- the admin site -------------------------------------------------------------------------------------------
@@ -268,11 +278,15 @@ def world(frameworks_loaded, enterprise, other_enterprise, sme_manager, sme_cont
     ValidatedAnswer.objects.create(assessment=submitted, question_code="dig24.q.devices_networked", value=1,
                                    reason="核定", reviewer=city_official)
     invitation = InvitationFactory(enterprise=enterprise, invited_by=sme_manager)
+    export_job = ExportJob.objects.create(requested_by=city_official, scope_city="230100", filename="x.xlsx",
+                                          status=ExportJob.Status.DONE, rows_total=1, rows_done=1)
+    export_job.file.save("x.xlsx", ContentFile(b"PK"), save=True)
     objects: dict[str, Any] = {
         "submitted": submitted,
         "draft": draft,
         "contributor_membership": Membership.objects.get(user=sme_contributor),
         "invitation": invitation,
+        "export_job": export_job,
         "admin_user": admin_user,
         "assessment_user": sme_manager,
         "assessment_enterprise": enterprise,
