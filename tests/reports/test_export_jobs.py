@@ -111,7 +111,9 @@ def test_a_job_goes_from_queued_through_running_to_done(
         seen.append((job.status, job.rows_done, job.rows_total))
 
     monkeypatch.setattr(export_jobs, "_update", spy)
-    job, response = start(client, city_official, django_capture_on_commit_callbacks, year="2025", city="230200")
+    job, response = start(
+        client, city_official, django_capture_on_commit_callbacks, year="2025", city="230200"
+    )
     assert response.url == reverse("officials_export_job", args=[job.pk])
     assert ("running", 0, 3) in seen and ("running", 1, 3) in seen and ("running", 2, 3) in seen
     assert job.status == ExportJob.Status.DONE
@@ -173,7 +175,9 @@ def test_an_interrupted_job_shows_as_failed_and_can_be_retried(
     client, submissions, city_official, django_capture_on_commit_callbacks
 ):
     stale = timezone.now() - timedelta(minutes=10)
-    job = job_for(city_official, status=ExportJob.Status.RUNNING, rows_total=3, rows_done=1, heartbeat_at=stale)
+    job = job_for(
+        city_official, status=ExportJob.Status.RUNNING, rows_total=3, rows_done=1, heartbeat_at=stale
+    )
     client.force_login(city_official)
     status = client.get(reverse("officials_export_job_status", args=[job.pk])).json()
     assert status["status"] == "failed" and status["download_url"] is None
@@ -262,7 +266,9 @@ def test_the_requester_downloads_the_file_under_its_name(client, city_official, 
     response = client.get(reverse("officials_export_job_download", args=[done_job.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="{done_job.filename}"'
-    assert response["Content-Type"] == exports_type() and b"".join(response.streaming_content) == b"PK-workbook"
+    assert (
+        response["Content-Type"] == exports_type() and b"".join(response.streaming_content) == b"PK-workbook"
+    )
 
 
 def exports_type() -> str:
@@ -336,14 +342,18 @@ def test_the_worker_command_builds_queued_jobs_and_fails_interrupted_ones(
 
 
 def test_expired_exports_and_orphan_files_are_deleted(city_official, done_job, settings):
-    old = job_for(city_official, status=ExportJob.Status.DONE, created_at=timezone.now() - timedelta(hours=200))
+    old = job_for(
+        city_official, status=ExportJob.Status.DONE, created_at=timezone.now() - timedelta(hours=200)
+    )
     old.file.save("old.xlsx", ContentFile(b"old"), save=True)
     orphan = default_storage.save("exports/orphan.xlsx", ContentFile(b"orphan"))
     later = timezone.now() + timedelta(hours=settings.EXPORT_RETENTION_HOURS - 1)
     assert export_jobs.export_jobs_purge(later) == 1
     assert not default_storage.exists(old.file.name) and default_storage.exists(orphan)
     assert list(ExportJob.objects.all()) == [done_job]
-    export_jobs.export_jobs_purge(timezone.now() + timedelta(hours=settings.EXPORT_RETENTION_HOURS + 1), orphans=True)
+    export_jobs.export_jobs_purge(
+        timezone.now() + timedelta(hours=settings.EXPORT_RETENTION_HOURS + 1), orphans=True
+    )
     assert not default_storage.exists(orphan) and not default_storage.exists(done_job.file.name)
     assert not ExportJob.objects.exists()
 
