@@ -61,9 +61,9 @@ def display_answer(question: Mapping[str, Any] | None, value: Any) -> str:
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if isinstance(value, Mapping):
-        return "；".join(f"{name}: {display_answer(question, item)}" for name, item in value.items())
+        return _("；").join(f"{name}: {display_answer(question, item)}" for name, item in value.items())
     if kind == "multiple" and isinstance(value, list):
-        return "；".join(options.get(v, str(v)) for v in value)
+        return _("；").join(options.get(v, str(v)) for v in value)
     if kind == "single":
         return options.get(value, str(value))
     if kind == "level":
@@ -73,7 +73,7 @@ def display_answer(question: Mapping[str, Any] | None, value: Any) -> str:
         text = f"{value:,.4f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
         return f"{text} {unit}".strip()
     if isinstance(value, list):
-        return "；".join(
+        return _("；").join(
             ", ".join(str(v) for v in item.values()) if isinstance(item, Mapping) else str(item)
             for item in value
         )
@@ -349,7 +349,7 @@ def review_validate(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("核定值已保存，审核后得分已重新计算。"))
     else:
-        errors = "；".join(str(e) for errors in form.errors.values() for e in errors)
+        errors = _("；").join(str(e) for errors in form.errors.values() for e in errors)
         messages.error(request, f"{form.data.get('code', '')}: {errors}")
     return _back(assessment, f"q-{form.data.get('code', '')}")
 

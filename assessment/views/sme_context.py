@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.forms import BoundField
+from django.utils.translation import gettext as _
 
 from assessment.forms.answers import REASON_SUFFIX, AnswerForm, pick
 from assessment.models import Answer, Evidence, ReviewComment
@@ -100,8 +101,6 @@ def computed_display(
 
 
 def _help(question: Mapping[str, Any]) -> list[tuple[str, str]]:
-    from django.utils.translation import gettext as _
-
     labels = {"what": _("含义"), "how": _("如何测算"), "example": _("示例"), "why": _("为什么重要")}
     help_texts = question.get("help") or {}
     return [(labels[key], pick(help_texts[key])) for key in labels if help_texts.get(key)]
@@ -128,7 +127,7 @@ def question_rows(
         value = evaluation.answers.get(code)
         per_product = ""
         if isinstance(value, dict) and kind != "products":
-            per_product = "；".join(f"{name}: {_format(item)}" for name, item in value.items())
+            per_product = _("；").join(f"{name}: {_format(item)}" for name, item in value.items())
         rows.append(
             QuestionRow(
                 question=question,
