@@ -53,6 +53,15 @@ def test_it_validates_each_shipped_file(checked: tuple[dict, list], name: str) -
     assert mine == [], "\n".join(mine)
 
 
+def test_it_gives_every_energy_bank_question_full_help(checked: tuple[dict, list]) -> None:
+    # Thin help is only a warning for the validator, but the calculator's inputs are what SME managers
+    # find hardest: each one keeps what, how, an example and why.
+    require("bank-energy-2025.yaml")
+    _files, problems = checked
+    mine = [str(p) for p in problems if p.file == display_name(DEFINITIONS_DIR / "bank-energy-2025.yaml")]
+    assert mine == [], "\n".join(mine)
+
+
 def test_it_ships_at_least_one_sector_clean_production_system() -> None:
     sectors = [p.name for p in DEFINITIONS_DIR.glob("clean_production_*.yaml") if "generic" not in p.name]
     assert sectors, "at least one sector clean-production system is shipped"
