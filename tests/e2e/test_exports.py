@@ -1,0 +1,71 @@
+"""An official's large Excel export in real Chromium: the confirmation, the job page whose script polls the
+progress (a thread of the live server builds the file), the download link when it is done, the file, and
+no console errors (a CSP violation would be one)."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import pytest
+from openpyxl import load_workbook
+
+from reports import export_jobs
+from reports.models import ExportJob
+from tests.assessment.review_fixtures import make_submitted, shipped_versions_fixture  # noqa: F401
+from tests.e2e.test_journey import login
+from tests.factories import EnterpriseFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+ROWS = 6
+
+
+def test_it_builds_a_large_export_in_the_background_and_offers_the_file(
+    live_server, shipped_versions, city_official, new_context, console_errors, settings, monkeypatch
+):
+    settings.EXPORT_RUNNER = "thread"
+    settings.EXPORT_DIRECT_MAX_ROWS = 2
+    for number in range(ROWS):
+        enterprise = EnterpriseFactory(name=f"哈尔滨导出测试{number}有限公司", city_code="230100")
+        make_submitted(shipped_versions, enterprise=enterprise)
+    write_xlsx = export_jobs.write_xlsx
+
+    def slow_write_xlsx(assessments, target, *, progress=None):
+        # Slow enough that the page sees the job unfinished and its script has to poll.
+        def slow_progress(done: int) -> None:
+            time.sleep(0.4)
+            progress(done)
+
+        slow_progress(0)
+        return write_xlsx(assessments, target, progress=slow_progress)
+
+    monkeypatch.setattr(export_jobs, "write_xlsx", slow_write_xlsx)
+    monkeypatch.setattr("reports.exports.CHUNK", 1)
+
+    base = live_server.url
+    page = new_context().new_page()
+    login(page, base, "city_official")
+    page.goto(f"{base}/reports/analytics/?year=2025")
+    page.click("text=导出 Excel")
+    assert f"所选范围有 {ROWS} 份评估" in page.inner_text("#main")
+    page.click("text=开始后台导出")
+    page.wait_for_url(re.compile(r"/reports/exports/[0-9a-f-]+/$"))
+    assert page.locator("#export-download").count() == 0
+    assert page.locator("#export-progress").count() == 1
+
+    page.wait_for_selector("#export-download", timeout=60_000)
+    job = ExportJob.objects.get()
+    assert job.status == ExportJob.Status.DONE and job.rows_done == job.rows_total == ROWS
+    assert page.get_attribute("#export-progress", "value") == str(ROWS)
+    with page.expect_download() as download:
+        page.click("#export-download")
+    assert download.value.suggested_filename == job.filename
+    with open(download.value.path(), "rb") as handle:
+        workbook = load_workbook(io.BytesIO(handle.read()), read_only=True)
+    assert len(list(workbook["汇总"].iter_rows(values_only=True))) == 1 + ROWS
+
+    page.goto(f"{base}/reports/exports/")
+    assert job.filename in page.inner_text("#export-jobs")
+    export_jobs.wait_for_threads()
+    assert console_errors == []
