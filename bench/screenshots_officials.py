@@ -1,8 +1,14 @@
-"""Screenshots of the officials' pages (queue, review, analytics) in both languages, with real Chromium.
+"""Screenshots of the officials' pages (queue, review, analytics, exports) in both languages, with real
+Chromium.
 
     .venv/bin/python manage.py setup_demo            # or seed_demo on a database with questionnaires
     .venv/bin/python manage.py runserver 127.0.0.1:8766 &
     .venv/bin/python bench/screenshots_officials.py --base http://127.0.0.1:8766
+
+The export shots (officials_export_*) need a province with more rows than EXPORT_DIRECT_MAX_ROWS and an
+export slow enough to be caught half-way: `seed_demo --enterprises 5000` (about 10,000 rows, ~12 s).
+Without a system CJK font, point FONTCONFIG_FILE at a fonts.conf that includes /etc/fonts/fonts.conf and
+adds `<dir>…/reports/fonts</dir>` (the vendored WenQuanYi Micro Hei), or the Chinese shows as boxes.
 
 Writes docs/screenshots/officials_<page>.<lang>.png with bench/screenshots.py's machinery.
 """
@@ -49,6 +55,38 @@ def _validate_first_answer(page: Page) -> None:
     page.evaluate("window.scrollTo(0, 0)")
 
 
+def _wait_for_exports_to_finish(page: Page) -> None:
+    """One export in progress per official: wait until the previous shot's job has finished."""
+    base = "/".join(page.url.split("/", 3)[:3])
+    for _attempt in range(240):
+        page.goto(base + "/reports/exports/")
+        if page.locator(".export-running, .export-queued").count() == 0:
+            return
+        page.wait_for_timeout(500)
+
+
+def _confirm_export(page: Page) -> None:
+    _wait_for_exports_to_finish(page)
+    base = "/".join(page.url.split("/", 3)[:3])
+    page.goto(base + "/reports/analytics/?year=")
+    page.locator("a[href*='/reports/exports/submissions.xlsx']").click()
+    page.wait_for_load_state("networkidle")
+
+
+def _export_in_progress(page: Page) -> None:
+    _confirm_export(page)
+    page.locator("form[action$='/exports/new'] button[type=submit]").click()
+    page.wait_for_function(
+        "() => { const p = document.getElementById('export-progress'); return p && p.value / p.max > 0.3; }",
+        timeout=120_000,
+    )
+
+
+def _export_done(page: Page) -> None:
+    _export_in_progress(page)
+    page.wait_for_selector("#export-download", timeout=300_000)
+
+
 SHOTS = [
     Shot("officials_queue", "/review/", user="province_official"),
     Shot("officials_queue_city", "/review/?status=submitted", user="city_official"),
@@ -86,6 +124,9 @@ SHOTS = [
     ),
     Shot("officials_analytics", "/reports/analytics/", user="province_official"),
     Shot("officials_analytics_city", "/reports/analytics/", user="city_official"),
+    Shot("officials_export_confirm", "/", user="province_official", prepare=_confirm_export, full_page=False),
+    Shot("officials_export_progress", "/", user="province_official", prepare=_export_in_progress),
+    Shot("officials_export_done", "/", user="province_official", prepare=_export_done),
 ]
 
 
