@@ -346,10 +346,11 @@ class _FileChecker:
 
     def check_per_product(self, data: dict) -> None:
         marked = [q["code"] for q in self.questions.values() if q.get("per_product") is True]
-        if data.get("kind") == "framework":
+        dimensions = data.get("dimensions")
+        if data.get("kind") == "framework" and isinstance(dimensions, list):
             marked += [
                 i.get("code", "?")
-                for d in data.get("dimensions") or []
+                for d in dimensions
                 if isinstance(d, dict)
                 for i in iter_indicator_tree(d.get("indicators"))
                 if i.get("per_product") is True

@@ -50,3 +50,10 @@ def test_it_never_crashes_on_a_value_replaced_anywhere(name: str, pick: int, val
     path = candidates[pick % len(candidates)]
     problems = check_definitions({**FILES, name: replaced(FILES[name], path, value)})
     assert all(problem.file and problem.code and problem.problem for problem in problems)
+
+
+def test_it_reports_dimensions_that_are_not_a_list_instead_of_crashing() -> None:
+    # Found by the test above: `dimensions: 1` crashed the per-product check.
+    name = next(n for n, data in sorted(FILES.items()) if data.get("kind") == "framework")
+    problems = check_definitions({**FILES, name: replaced(FILES[name], ("dimensions",), 1)})
+    assert any(problem.file == name for problem in problems)
