@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import format_html
@@ -32,6 +33,7 @@ from assessment.models import (
     ValidatedAnswer,
 )
 from assessment.selectors.factors import factor_set_in_use
+from assessment.services.analytics import analytics_refresh
 from assessment.services.factors import factor_set_copy, factor_set_make_default
 from assessment.uscc import validate_uscc
 
@@ -62,6 +64,33 @@ class OfficialScopeFilter(CityFilter):
         if self.value() == "province":
             return queryset.filter(city_code="")
         return super().queryset(request, queryset)
+
+
+class AnalyticsRefreshAdmin(admin.ModelAdmin):
+    """Saves and deletions here change what the officials' analytics read (an enterprise's city or
+    industry, an assessment's status or year, a result): the aggregates of the assessments concerned
+    are recomputed in the same transaction (assessment.services.analytics)."""
+
+    assessment_ids_path = "pk"  # from a row of this model to its assessments' ids
+
+    def _assessment_ids(self, queryset) -> list[int]:
+        return [pk for pk in queryset.values_list(self.assessment_ids_path, flat=True) if pk is not None]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        analytics_refresh(assessment_ids=self._assessment_ids(type(obj).objects.filter(pk=obj.pk)))
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            ids = self._assessment_ids(type(obj).objects.filter(pk=obj.pk))
+            super().delete_model(request, obj)
+            analytics_refresh(assessment_ids=ids)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            ids = self._assessment_ids(queryset)
+            super().delete_queryset(request, queryset)
+            analytics_refresh(assessment_ids=ids)
 
 
 class EnterpriseAdminForm(forms.ModelForm):
@@ -129,8 +158,9 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(AnalyticsRefreshAdmin):
     form = EnterpriseAdminForm
+    assessment_ids_path = "assessments__id"
     list_display = ["name", "uscc", "city", "industry_division", "size_class", "employees", "revenue", "created_at"]
     list_filter = [CityFilter, "size_class", "industry_division"]
     search_fields = ["name", "uscc", "contact_name", "contact_email", "main_products"]
@@ -321,7 +351,7 @@ class FrameworkResultInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(AnalyticsRefreshAdmin):
     list_display = ["enterprise", "year", "status", "total_score", "submitted_at", "decided_at"]
     list_filter = ["status", "year", AssessmentCityFilter]
     search_fields = ["enterprise__name", "enterprise__uscc"]
@@ -344,7 +374,8 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(FrameworkResult)
-class FrameworkResultAdmin(LockedAssessmentChildAdmin):
+class FrameworkResultAdmin(AnalyticsRefreshAdmin, LockedAssessmentChildAdmin):
+    assessment_ids_path = "assessment_id"
     list_display = ["assessment", "framework", "version", "score", "level", "veto_failed", "validated"]
     list_filter = ["framework", "level", "veto_failed", "validated"]
     search_fields = ["assessment__enterprise__name"]

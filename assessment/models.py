@@ -350,3 +350,73 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+
+
+# --- pre-aggregated analytics ----------------------------------------------------------------------------
+# The officials' analytics group submissions by the filter columns below. The key of an assessment's group:
+# year, city, industry division, size class, status and the self-assessed frameworks it has results for
+# (",slug,slug," so the framework filter is a substring match). Kept by assessment.services.analytics.
+GROUP_KEY = ("year", "city_code", "industry_division", "size_class", "status", "frameworks")
+
+
+class AnalyticsEntry(models.Model):
+    """The group a submitted assessment was last counted in (its key when last refreshed), so a change
+    of status, enterprise, year or frameworks recomputes the group it leaves as well as the one it joins.
+    No foreign key: the entry of a deleted assessment stays until its refresh takes it out of its group."""
+
+    assessment_id = models.BigIntegerField(primary_key=True)
+    year = models.PositiveIntegerField()
+    city_code = models.CharField(max_length=6)
+    industry_division = models.CharField(max_length=3)
+    size_class = models.CharField(max_length=8)
+    status = models.CharField(max_length=16)
+    frameworks = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("分析分组")
+        verbose_name_plural = _("分析分组")
+        indexes = [models.Index(fields=list(GROUP_KEY), name="analyticsentry_group_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}: {self.year} {self.city_code} {self.industry_division} {self.status}"
+
+
+class ScoreAggregate(models.Model):
+    """Sums and counts of one group of submissions (GROUP_KEY) for one figure of the officials' analytics:
+    kind "assessment" (count, total_score), "level" (framework results by level: score, veto failures),
+    "dimension" and "indicator" (percent earned per code). Analytics adds these rows up instead of reading
+    every assessment; sums of the non-null values and their number reproduce the live averages exactly."""
+
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", "assessment"
+        LEVEL = "level", "level"
+        DIMENSION = "dimension", "dimension"
+        INDICATOR = "indicator", "indicator"
+
+    year = models.PositiveIntegerField()
+    city_code = models.CharField(max_length=6)
+    industry_division = models.CharField(max_length=3)
+    size_class = models.CharField(max_length=8)
+    status = models.CharField(max_length=16)
+    frameworks = models.TextField(blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    framework = models.CharField(max_length=64, blank=True)
+    version = models.CharField(max_length=32, blank=True)
+    code = models.TextField(blank=True)  # level code, dimension or indicator code
+    count = models.PositiveIntegerField()  # assessments, framework results or scored values
+    total = models.FloatField()  # sum of the non-null values (total_score, score or percent)
+    counted = models.PositiveIntegerField()  # number of non-null values
+    flagged = models.PositiveIntegerField(default=0)  # level rows: results failing a veto item
+
+    class Meta:
+        verbose_name = _("分析汇总")
+        verbose_name_plural = _("分析汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[*GROUP_KEY, "kind", "framework", "version", "code"], name="unique_score_aggregate"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "framework", "year"], name="scoreaggregate_read_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.framework} {self.code} {self.year} {self.city_code}: {self.count}"

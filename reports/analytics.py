@@ -1,35 +1,47 @@
 """Officials' analytics of a filtered set of submissions, aggregated in the database.
 
-Every figure is a GROUP BY over FrameworkResult rows (self-assessed, validated=False) of the assessments
-given; dimension and indicator averages unnest the rows' JSON score maps in SQL (PostgreSQL jsonb_each,
-SQLite json_each). Python only labels and arranges the grouped rows, whose number does not grow with the
-number of assessments. A fixed number of queries (6).
+Every figure is a GROUP BY, from one of two sources giving the same grouped rows:
+- live (build_analytics): the FrameworkResult rows (self-assessed, validated=False) of the assessments
+  given; dimension and indicator averages unnest the rows' JSON score maps in SQL (PostgreSQL
+  jsonb_each, SQLite json_each). Its cost grows with the number of assessments (~0.8 s province-wide
+  for 20,000 a year on PostgreSQL);
+- pre-aggregated (aggregated_analytics): ScoreAggregate, sums and counts per group of submissions with
+  the same year, city, industry division, size class, status and frameworks, kept current by
+  assessment.services.analytics; the groups matching the filters are added up.
+official_analytics (the page and the regional PDF) uses the aggregates when every filter is a group
+column, else the live rows (level and text search narrow the set). Python only labels and arranges the
+grouped rows, whose number does not grow with the number of assessments: 7 queries.
 
-cached_analytics serves the same figures from Django's cache, keyed by the SQL of the scoped, filtered
-querysets (jurisdiction and filters), the detail framework, the language and a fingerprint of the data
-read (framework results, assessments, enterprises): any submission, re-scoring, review decision or
-enterprise edit changes the fingerprint, so a cached figure is never older than the data (one query).
+Both go through Django's cache, keyed by the jurisdiction and filters, the detail framework, the
+language and a fingerprint of the data read (framework results, assessments, enterprises, aggregates):
+any submission, re-scoring, review decision or enterprise edit changes the fingerprint, so a cached
+figure is never older than the data (one query).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Avg, Count, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.fields import IntegerField
 from django.db.models.functions import Cast
 from django.utils.translation import get_language
 
 from assessment import reference
-from assessment.models import Assessment, Enterprise, FrameworkResult
-from assessment.selectors.review import level_catalogue, normal_level
+from assessment.models import Assessment, Enterprise, FrameworkResult, ScoreAggregate
+from assessment.permissions import official_profile_of
+from assessment.selectors.review import SubmissionFilters, level_catalogue, normal_level, submissions
+from assessment.services.analytics import json_values_sql
 from questionnaires.definition import DefinitionNotFound, get_definition, iter_dimensions, iter_indicators
+
+if TYPE_CHECKING:
+    from assessment.models import User
 
 Text = Mapping[str, str]
 WEAKEST = 10  # indicators listed province-wide
@@ -119,32 +131,106 @@ def _definition(framework: str, version: str) -> dict[str, Any]:
         return {"framework": framework, "version": version, "title": {"zh": framework, "en": framework}}
 
 
-def _ids_sql(results: QuerySet[FrameworkResult]) -> tuple[str, tuple[Any, ...]]:
-    sql, params = results.values("id").query.sql_with_params()
-    return sql, tuple(params)
+class _LiveSource:
+    """Grouped rows of the live tables: the FrameworkResult rows (self-assessed) of `assessments`."""
+
+    def __init__(self, assessments: QuerySet[Assessment], trend_assessments: QuerySet[Assessment]) -> None:
+        self.assessments = assessments
+        self.trend_assessments = trend_assessments
+        self.results = FrameworkResult.objects.filter(validated=False, assessment__in=assessments)
+
+    def status_counts(self) -> dict[str, int]:
+        return dict(self.assessments.values_list("status").annotate(n=Count("id")).order_by())
+
+    def level_rows(self) -> list[tuple]:
+        """(framework, version, level, results, veto failures, sum of scores)."""
+        return list(
+            self.results.values_list("framework", "version", "level")
+            .annotate(n=Count("id"), veto=Sum(Cast("veto_failed", IntegerField())), score=Sum("score"))
+            .order_by()
+        )
+
+    def unnest(self, *, kind: str, group: str, framework: str | None) -> list[tuple]:
+        """(group value, framework, version, key, sum, count) of the JSON map of `kind` ("dimension" or
+        "indicator") of the rows, grouped by an enterprise column and the map's keys."""
+        results = self.results if framework is None else self.results.filter(framework=framework)
+        ids, params = results.values("id").query.sql_with_params()
+        each, value = json_values_sql(f"{kind}_scores", nested=kind == "dimension")
+        fr = FrameworkResult._meta.db_table
+        a = Assessment._meta.db_table
+        e = Enterprise._meta.db_table
+        sql = (
+            f"SELECT e.{group}, fr.framework, fr.version, d.key, SUM({value}), COUNT({value}) "
+            f"FROM {fr} AS fr JOIN {a} AS a ON a.id = fr.assessment_id JOIN {e} AS e ON e.id = a.enterprise_id "
+            f"{each} WHERE fr.id IN ({ids}) GROUP BY e.{group}, fr.framework, fr.version, d.key"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, tuple(params))
+            return cursor.fetchall()
+
+    def trend_rows(self) -> list[tuple]:
+        """(year, framework, version, results, sum of scores, scores counted), by year."""
+        return list(
+            FrameworkResult.objects.filter(validated=False, assessment__in=self.trend_assessments)
+            .values_list("assessment__year", "framework", "version")
+            .annotate(n=Count("id"), total=Sum("score"), counted=Count("score"))
+            .order_by("assessment__year")
+        )
+
+    def year_rows(self) -> list[tuple]:
+        """(year, assessments, sum of total scores, total scores counted), by year."""
+        return list(
+            self.trend_assessments.values_list("year")
+            .annotate(n=Count("id"), total=Sum("total_score"), counted=Count("total_score"))
+            .order_by("year")
+        )
 
 
-def _unnest(results: QuerySet[FrameworkResult], *, column: str, group: str, nested: bool) -> list[tuple]:
-    """(group value, framework, version, key, sum, count) of the JSON map `column` of the rows, grouped
-    by an enterprise column and the map's keys. `nested`: values are {percent: ...} objects."""
-    ids, params = _ids_sql(results)
-    fr = FrameworkResult._meta.db_table
-    a = Assessment._meta.db_table
-    e = Enterprise._meta.db_table
-    if connection.vendor == "postgresql":
-        each = f"CROSS JOIN LATERAL jsonb_each{'' if nested else '_text'}(fr.{column}) AS d"
-        value = "(d.value ->> 'percent')::float8" if nested else "(d.value)::float8"
-    else:
-        each = f"JOIN json_each(fr.{column}) AS d"
-        value = "json_extract(d.value, '$.percent')" if nested else "d.value"
-    sql = (
-        f"SELECT e.{group}, fr.framework, fr.version, d.key, SUM({value}), COUNT({value}) "
-        f"FROM {fr} AS fr JOIN {a} AS a ON a.id = fr.assessment_id JOIN {e} AS e ON e.id = a.enterprise_id "
-        f"{each} WHERE fr.id IN ({ids}) GROUP BY e.{group}, fr.framework, fr.version, d.key"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+class _AggregateSource:
+    """The same grouped rows added up from ScoreAggregate (assessment.services.analytics) for the groups
+    matching `scope` (lookups on the group key); `trend_scope`: the same without the year."""
+
+    def __init__(self, scope: Mapping[str, Any], trend_scope: Mapping[str, Any]) -> None:
+        self.rows = ScoreAggregate.objects.filter(**scope)
+        self.trend = ScoreAggregate.objects.filter(**trend_scope)
+
+    def status_counts(self) -> dict[str, int]:
+        kind = ScoreAggregate.Kind.ASSESSMENT
+        return dict(self.rows.filter(kind=kind).values_list("status").annotate(n=Sum("count")).order_by())
+
+    def level_rows(self) -> list[tuple]:
+        return list(
+            self.rows.filter(kind=ScoreAggregate.Kind.LEVEL)
+            .values_list("framework", "version", "code")
+            .annotate(n=Sum("count"), veto=Sum("flagged"), score=Sum("total"))
+            .order_by()
+        )
+
+    def unnest(self, *, kind: str, group: str, framework: str | None) -> list[tuple]:
+        rows = self.rows.filter(kind=kind)
+        if framework is not None:
+            rows = rows.filter(framework=framework)
+        return list(
+            rows.values_list(group, "framework", "version", "code")
+            .annotate(total=Sum("total"), counted=Sum("counted"))
+            .order_by()
+        )
+
+    def trend_rows(self) -> list[tuple]:
+        return list(
+            self.trend.filter(kind=ScoreAggregate.Kind.LEVEL)
+            .values_list("year", "framework", "version")
+            .annotate(n=Sum("count"), total=Sum("total"), counted=Sum("counted"))
+            .order_by("year")
+        )
+
+    def year_rows(self) -> list[tuple]:
+        return list(
+            self.trend.filter(kind=ScoreAggregate.Kind.ASSESSMENT)
+            .values_list("year")
+            .annotate(n=Sum("count"), total=Sum("total"), counted=Sum("counted"))
+            .order_by("year")
+        )
 
 
 def _group_counts(rows: list[tuple]) -> dict[tuple[str, str, str], int]:
@@ -183,6 +269,10 @@ def _weak(
     return sorted(items, key=lambda item: (item.mean, item.code))[:limit]
 
 
+def _mean(total: float | None, counted: int) -> float | None:
+    return round(total / counted, 2) if counted else None
+
+
 def build_analytics(
     *,
     assessments: QuerySet[Assessment],
@@ -190,13 +280,30 @@ def build_analytics(
     lang: str | None = None,
     detail: str | None = None,
 ) -> Analytics:
-    """Analytics of `assessments` (already narrowed to a jurisdiction and filters); trends across years
-    use `trend_assessments` (the same filters without the year), by default `assessments`. Heatmaps and
-    weakest indicators (the costly part) are computed for every framework, or with `detail` only for
-    that framework slug (the page shows one framework's details at a time)."""
+    """Analytics of `assessments` (already narrowed to a jurisdiction and filters) from the live rows;
+    trends across years use `trend_assessments` (the same filters without the year), by default
+    `assessments`. Heatmaps and weakest indicators (the costly part) are computed for every framework, or
+    with `detail` only for that framework slug (the page shows one framework's details at a time)."""
+    source = _LiveSource(assessments, trend_assessments if trend_assessments is not None else assessments)
+    return _compose(source, lang=lang, detail=detail)
+
+
+def aggregated_analytics(
+    *,
+    scope: Mapping[str, Any],
+    trend_scope: Mapping[str, Any],
+    lang: str | None = None,
+    detail: str | None = None,
+) -> Analytics:
+    """The same figures as build_analytics, added up from the pre-aggregated groups matching `scope`
+    (ScoreAggregate lookups: year, city_code, industry_division, size_class, status, frameworks__contains)."""
+    return _compose(_AggregateSource(scope, trend_scope), lang=lang, detail=detail)
+
+
+def _compose(source: _LiveSource | _AggregateSource, *, lang: str | None, detail: str | None) -> Analytics:
+    """Label and arrange the source's grouped rows (7 queries, whatever the number of assessments)."""
     lang = lang or get_language() or "zh-hans"
-    trend_assessments = trend_assessments if trend_assessments is not None else assessments
-    status_counts = dict(assessments.values_list("status").annotate(n=Count("id")).order_by())
+    status_counts = source.status_counts()
     by_status = [
         (code, str(label), status_counts.get(code, 0))
         for code, label in Assessment.Status.choices
@@ -204,22 +311,14 @@ def build_analytics(
     ]
     total = sum(count for _code, _label, count in by_status)
 
-    results = FrameworkResult.objects.filter(validated=False, assessment__in=assessments)
-    level_rows = (
-        results.values("framework", "version", "level")
-        .annotate(n=Count("id"), veto=Sum(Cast("veto_failed", IntegerField())), score=Sum("score"))
-        .order_by()
-    )
     grouped: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in level_rows:
-        entry = grouped.setdefault(
-            (row["framework"], row["version"]), {"n": 0, "veto": 0, "score": 0.0, "levels": {}}
-        )
-        entry["n"] += row["n"]
-        entry["veto"] += row["veto"] or 0
-        entry["score"] += row["score"] or 0.0
-        level = normal_level(row["level"])
-        entry["levels"][level] = entry["levels"].get(level, 0) + row["n"]
+    for framework, version, level_code, n, veto, score in source.level_rows():
+        entry = grouped.setdefault((framework, version), {"n": 0, "veto": 0, "score": 0.0, "levels": {}})
+        entry["n"] += n
+        entry["veto"] += veto or 0
+        entry["score"] += score or 0.0
+        level = normal_level(level_code)
+        entry["levels"][level] = entry["levels"].get(level, 0) + n
 
     frameworks: list[FrameworkStats] = []
     for (framework, version), entry in sorted(grouped.items()):
@@ -251,10 +350,9 @@ def build_analytics(
         detail = frameworks[0].framework if frameworks else None
     detailed = [stats for stats in frameworks if detail is None or stats.framework == detail]
     if detailed:
-        narrowed = results if detail is None else results.filter(framework=detail)
-        city_rows = _unnest(narrowed, column="dimension_scores", group="city_code", nested=True)
-        industry_rows = _unnest(narrowed, column="dimension_scores", group="industry_division", nested=True)
-        indicator_rows = _unnest(narrowed, column="indicator_scores", group="city_code", nested=False)
+        city_rows = source.unnest(kind="dimension", group="city_code", framework=detail)
+        industry_rows = source.unnest(kind="dimension", group="industry_division", framework=detail)
+        indicator_rows = source.unnest(kind="indicator", group="city_code", framework=detail)
     else:
         city_rows = industry_rows = indicator_rows = []
     # Rows per group: the count of the dimension most often scored (every framework has dimensions
@@ -290,26 +388,12 @@ def build_analytics(
             for city in sorted(per_city)
         ]
 
-    trend_results = FrameworkResult.objects.filter(validated=False, assessment__in=trend_assessments)
-    trend_rows = (
-        trend_results.values("assessment__year", "framework", "version")
-        .annotate(n=Count("id"), mean=Avg("score"))
-        .order_by("assessment__year")
-    )
-    year_counts = (
-        trend_assessments.values_list("year")
-        .annotate(n=Count("id"), mean=Avg("total_score"))
-        .order_by("year")
-    )
     trends: dict[str, list[TrendPoint]] = defaultdict(list)
-    for row in trend_rows:
-        trends[f"{row['framework']}@{row['version']}"].append(
-            TrendPoint(
-                row["assessment__year"], row["n"], round(row["mean"], 2) if row["mean"] is not None else None
-            )
-        )
+    for year, framework, version, n, score_total, counted in source.trend_rows():
+        trends[f"{framework}@{version}"].append(TrendPoint(year, n, _mean(score_total, counted)))
     trend_counts = [
-        TrendPoint(year, n, round(mean, 2) if mean is not None else None) for year, n, mean in year_counts
+        TrendPoint(year, n, _mean(score_total, counted))
+        for year, n, score_total, counted in source.year_rows()
     ]
     return Analytics(
         total=total,
@@ -325,34 +409,28 @@ def build_analytics(
 def data_fingerprint() -> tuple[Any, ...]:
     """What analytics reads, in one query of counts and maxima over indexed columns: rows of
     FrameworkResult (count, newest id: a replaced result is deleted and inserted with a new id),
-    assessments and enterprises (count, last update: auto_now on every save, e.g. status changes)."""
+    assessments and enterprises (count, last update: auto_now on every save, e.g. status changes) and
+    the newest ScoreAggregate row (every refresh or rebuild inserts rows with new ids)."""
     fr = FrameworkResult._meta.db_table
     a = Assessment._meta.db_table
     e = Enterprise._meta.db_table
+    agg = ScoreAggregate._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT COUNT(*) FROM {fr}), (SELECT MAX(id) FROM {fr}), "
             f"(SELECT COUNT(*) FROM {a}), (SELECT MAX(updated_at) FROM {a}), "
-            f"(SELECT COUNT(*) FROM {e}), (SELECT MAX(updated_at) FROM {e})"
+            f"(SELECT COUNT(*) FROM {e}), (SELECT MAX(updated_at) FROM {e}), (SELECT MAX(id) FROM {agg})"
         )
         return tuple(str(value) for value in cursor.fetchone())
 
 
-def _cache_key(
-    assessments: QuerySet[Assessment],
-    trend_assessments: QuerySet[Assessment] | None,
-    lang: str,
-    detail: str | None,
-    fingerprint: tuple[Any, ...],
-) -> str:
-    parts = [
-        assessments.values("id").query.sql_with_params(),
-        trend_assessments.values("id").query.sql_with_params() if trend_assessments is not None else None,
-        lang,
-        detail,
-        fingerprint,
-    ]
-    return "analytics:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+def _through_cache(parts: list[Any], compute: Callable[[], Analytics]) -> Analytics:
+    key = "analytics:" + hashlib.sha256(repr([*parts, data_fingerprint()]).encode()).hexdigest()
+    data = cache.get(key)
+    if data is None:
+        data = compute()
+        cache.set(key, data, CACHE_SECONDS)
+    return data
 
 
 def cached_analytics(
@@ -365,11 +443,66 @@ def cached_analytics(
     """build_analytics through the cache (see the module's docstring): one query when the same
     jurisdiction, filters, framework and language were computed since the data last changed."""
     lang = lang or get_language() or "zh-hans"
-    key = _cache_key(assessments, trend_assessments, lang, detail, data_fingerprint())
-    data = cache.get(key)
-    if data is None:
-        data = build_analytics(
+    parts = [
+        assessments.values("id").query.sql_with_params(),
+        trend_assessments.values("id").query.sql_with_params() if trend_assessments is not None else None,
+        lang,
+        detail,
+    ]
+    return _through_cache(
+        parts,
+        lambda: build_analytics(
             assessments=assessments, trend_assessments=trend_assessments, lang=lang, detail=detail
+        ),
+    )
+
+
+# Filters that are columns of the aggregate groups: SubmissionFilters field -> ScoreAggregate lookup.
+GROUP_FILTERS = {
+    "city": "city_code",
+    "industry": "industry_division",
+    "size": "size_class",
+    "status": "status",
+    "year": "year",
+}
+
+
+def aggregate_scope(*, user: User, filters: SubmissionFilters) -> dict[str, Any] | None:
+    """ScoreAggregate lookups selecting the user's jurisdiction under the filters, or None when the
+    aggregates cannot answer: a filter that is not part of the group key (level, text search), or a user
+    who is not an official."""
+    profile = official_profile_of(user)
+    if profile is None or filters.level or filters.q:
+        return None
+    if profile.city_code and filters.city not in ("", profile.city_code):
+        return None  # another city than the official's: nothing (the live path says so in no time)
+    scope: dict[str, Any] = {
+        lookup: getattr(filters, name) for name, lookup in GROUP_FILTERS.items() if getattr(filters, name)
+    }
+    if profile.city_code:
+        scope["city_code"] = profile.city_code
+    if filters.framework:
+        scope["frameworks__contains"] = f",{filters.framework},"
+    return scope
+
+
+def official_analytics(
+    *, user: User, filters: SubmissionFilters, lang: str | None = None, detail: str | None = None
+) -> Analytics:
+    """Analytics of the official's jurisdiction under the filters (trends: the same without the year),
+    through the cache: added up from the pre-aggregated groups when every filter is a group column,
+    else (level, text search: narrow sets) computed from the live rows. The same figures either way."""
+    lang = lang or get_language() or "zh-hans"
+    scope = aggregate_scope(user=user, filters=filters)
+    if scope is None:
+        return cached_analytics(
+            assessments=submissions(user, filters),
+            trend_assessments=submissions(user, filters.without("year")),
+            lang=lang,
+            detail=detail,
         )
-        cache.set(key, data, CACHE_SECONDS)
-    return data
+    trend_scope = {lookup: value for lookup, value in scope.items() if lookup != "year"}
+    return _through_cache(
+        ["aggregate", sorted(scope.items()), lang, detail],
+        lambda: aggregated_analytics(scope=scope, trend_scope=trend_scope, lang=lang, detail=detail),
+    )

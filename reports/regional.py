@@ -10,9 +10,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
 from django.utils import translation
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
@@ -21,9 +20,12 @@ from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Spacer
 
 from assessment import reference
-from assessment.models import Assessment
-from reports.analytics import Analytics, build_analytics
+from assessment.selectors.review import SubmissionFilters
+from reports.analytics import Analytics, official_analytics
 from reports.pdf import MARGIN, PAGE_H, PAGE_W, SERIES, _cover_background, _numbered_canvas, _Renderer, fmt
+
+if TYPE_CHECKING:
+    from assessment.models import User
 
 # Light tints of the analytics page's heatmap scale (0–10 % … 90–100 %), readable under dark text.
 HEAT = [
@@ -100,16 +102,17 @@ class RegionalData:
 
 def build_regional_data(
     *,
-    assessments: QuerySet[Assessment],
-    trend_assessments: QuerySet[Assessment],
+    user: User,
     city_code: str,
     year: int,
     lang: str = "zh-hans",
     generated: date | None = None,
 ) -> RegionalData:
-    """Every figure of the regional report (the database reads happen here)."""
+    """Every figure of the regional report of the official's jurisdiction (or, for the province, the city
+    `city_code`) for a year: the analytics page's figures for every framework (the database reads)."""
+    filters = SubmissionFilters(city=city_code, year=year)
     with translation.override(lang):
-        data = build_analytics(assessments=assessments, trend_assessments=trend_assessments, lang=lang)
+        data = official_analytics(user=user, filters=filters, lang=lang)
     region = (
         reference.city_name(city_code, lang)
         if city_code

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from assessment.selectors import review as selectors
 from assessment.views.review import filter_context, require_official
 from reports import charts
-from reports.analytics import FIRST, cached_analytics
+from reports.analytics import FIRST, official_analytics
 from reports.exports import export_filename
 from reports.regional import build_regional_data, render_regional_pdf
 
@@ -32,11 +32,7 @@ def analytics(request: HttpRequest) -> HttpResponse:
         # Opened without a choice: the latest year (trends still span every year); "全部" sends year=.
         years = selectors.filter_years(request.user)
         filters = replace(filters, year=years[0] if years else None)
-    data = cached_analytics(
-        assessments=selectors.submissions(request.user, filters),
-        trend_assessments=selectors.submissions(request.user, filters.without("year")),
-        detail=filters.framework or FIRST,
-    )
+    data = official_analytics(user=request.user, filters=filters, detail=filters.framework or FIRST)
     context = filter_context(request, filters)
     context.update(
         analytics=data,
@@ -59,8 +55,7 @@ def regional_pdf(request: HttpRequest) -> HttpResponse:
     lang = request.GET.get("lang") or get_language() or "zh-hans"
     lang = "en" if lang.startswith("en") else "zh-hans"
     data = build_regional_data(
-        assessments=selectors.submissions(request.user, filters),
-        trend_assessments=selectors.submissions(request.user, filters.without("year")),
+        user=request.user,
         city_code=filters.city,
         year=year,
         lang=lang,

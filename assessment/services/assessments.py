@@ -38,6 +38,7 @@ from assessment.selectors.assessments import (
     question_index,
 )
 from assessment.selectors.factors import current_factor_set
+from assessment.services.analytics import analytics_refresh
 from assessment.services.results import framework_results_replace
 from questionnaires.definition import get_definition
 from questionnaires.logic import industry_matches, is_answered
@@ -472,6 +473,7 @@ def assessment_submit(*, assessment: Assessment, user: User | None) -> Assessmen
             ]
         )
         framework_results_replace(assessment=locked, result=result, validated=False)
+        analytics_refresh(assessment_ids=[locked.pk])
         AuditEvent.objects.create(
             actor=user,
             action="assessment.submit",

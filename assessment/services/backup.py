@@ -228,6 +228,9 @@ def backup_restore(directory: Path | str) -> BackupSummary:
     differing = {label: (expected.get(label), counts.get(label)) for label in expected if expected[label] != counts.get(label)}
     if differing:
         raise BackupError(f"Row counts after the restore differ from the backup's: {differing}")
+    from assessment.services.analytics import analytics_rebuild
+
+    analytics_rebuild()  # the officials' aggregates recomputed from the restored rows
     return BackupSummary(directory=source, engine=engine, counts=counts, media_files=media_files)
 
 

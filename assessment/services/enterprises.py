@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from assessment import reference
 from assessment.exceptions import DomainError
 from assessment.models import AuditEvent, Enterprise, Invitation, Membership, OfficialProfile
+from assessment.services.analytics import analytics_refresh_enterprise
 from assessment.uscc import validate_uscc
 
 if TYPE_CHECKING:
@@ -137,6 +138,8 @@ def enterprise_update(*, enterprise: Enterprise, user: User, profile: Enterprise
             setattr(enterprise, name, value)
     if changed:
         enterprise.save()
+        if changed.keys() & {"city_code", "industry_division", "size_class"}:
+            analytics_refresh_enterprise(enterprise=enterprise)
         AuditEvent.objects.create(
             actor=user, action="enterprise.update", enterprise=enterprise, detail=changed
         )

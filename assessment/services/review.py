@@ -31,6 +31,7 @@ from assessment.selectors.assessments import (
     assessment_factors,
     evaluate,
 )
+from assessment.services.analytics import analytics_refresh
 from assessment.services.results import framework_results_replace
 
 if TYPE_CHECKING:
@@ -288,6 +289,7 @@ def review_decide(*, assessment: Assessment, reviewer: User, decision: str, note
     locked.decided_at = timezone.now()
     locked.decision_note = note
     locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
+    analytics_refresh(assessment_ids=[locked.pk])
     AuditEvent.objects.create(
         actor=reviewer,
         action=f"review.{decision}",

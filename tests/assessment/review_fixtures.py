@@ -18,6 +18,7 @@ from assessment.models import Answer, Assessment, Enterprise, FrameworkResult, U
 from assessment.scoring import EnterpriseFacts
 from assessment.selectors.assessments import evaluate
 from assessment.selectors.factors import default_factors
+from assessment.services.analytics import analytics_refresh
 from assessment.services.results import framework_result_rows
 from questionnaires.definition import clear_definition_cache
 from questionnaires.loader import content_hash, resolved_definitions
@@ -71,7 +72,7 @@ def make_submitted(
     submitted_by: User | None = None,
 ) -> Assessment:
     """A submitted assessment of the demo answers (with `changes`), scored by the real engine and stored
-    the way assessment_submit stores it (result, total_score, FrameworkResult rows)."""
+    the way assessment_submit stores it (result, total_score, FrameworkResult rows, analytics aggregates)."""
     answers = {**demo_answers(), **(changes or {})}
     chosen = [versions[key] for key in FRAMEWORKS]
     definitions = [v.definition for v in chosen]
@@ -97,6 +98,7 @@ def make_submitted(
     FrameworkResult.objects.bulk_create(
         framework_result_rows(assessment=assessment, result=result, validated=False)
     )
+    analytics_refresh(assessment_ids=[assessment.pk])
     return assessment
 
 

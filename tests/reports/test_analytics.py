@@ -137,12 +137,7 @@ def test_the_analytics_page_applies_the_queue_filters(client, data, province_off
 def test_the_regional_pdf_is_a_valid_document_with_the_region_and_its_figures(
     data, province_official, city_official, client
 ):
-    region = build_regional_data(
-        assessments=submissions(province_official, SubmissionFilters(year=2025)),
-        trend_assessments=submissions(province_official, SubmissionFilters()),
-        city_code="",
-        year=2025,
-    )
+    region = build_regional_data(user=province_official, city_code="", year=2025)
     pdf = render_regional_pdf(region)
     assert pdf.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(pdf))
@@ -151,13 +146,7 @@ def test_the_regional_pdf_is_a_valid_document_with_the_region_and_its_figures(
     assert "齐齐哈尔市" in text  # the by-city heatmap
     assert "第 2 页，共" in text
     english = render_regional_pdf(
-        build_regional_data(
-            assessments=submissions(province_official, SubmissionFilters(year=2025)),
-            trend_assessments=submissions(province_official, SubmissionFilters()),
-            city_code="",
-            year=2025,
-            lang="en",
-        )
+        build_regional_data(user=province_official, city_code="", year=2025, lang="en")
     )
     assert "Regional Green" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(english)).pages)
     client.force_login(city_official)
