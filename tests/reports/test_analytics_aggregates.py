@@ -1,0 +1,276 @@
+"""The pre-aggregated analytics (ScoreAggregate) give exactly the live figures, for every filter the
+aggregates answer and after every kind of write; the page reads them in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from decimal import Decimal
+
+import pytest
+from django.contrib.admin import site
+from django.core.cache import cache
+from django.core.management import call_command
+from django.urls import reverse
+
+from assessment.models import AnalyticsEntry, Assessment, Enterprise, FrameworkResult, ScoreAggregate
+from assessment.selectors.assessments import assessment_definitions, question_index
+from assessment.selectors.review import SubmissionFilters, submissions
+from assessment.services.analytics import analytics_rebuild, analytics_refresh
+from assessment.services.assessments import answers_save_many, assessment_create, assessment_submit
+from assessment.services.enterprises import EnterpriseProfile, enterprise_update
+from assessment.services.review import ACCEPT, RETURN, review_decide, review_validate_answer
+from questionnaires.models import QuestionnaireVersion
+from reports.analytics import FIRST, aggregate_scope, aggregated_analytics, build_analytics, official_analytics
+from reports.regional import build_regional_data
+from tests.assessment.journey_fixtures import (  # noqa: F401
+    complete_answers,
+    factor_set,
+    frameworks_loaded,
+)
+from tests.assessment.review_fixtures import make_submitted
+from tests.factories import EnterpriseFactory
+
+FILTERS = [
+    SubmissionFilters(),
+    SubmissionFilters(year=2025),
+    SubmissionFilters(year=2024),
+    SubmissionFilters(year=2025, city="230100"),
+    SubmissionFilters(city="230600"),
+    SubmissionFilters(year=2025, industry="C34"),
+    SubmissionFilters(year=2025, size="small"),
+    SubmissionFilters(status="accepted"),
+    SubmissionFilters(year=2025, status="submitted", industry="C14"),
+    SubmissionFilters(framework="sme_digital"),
+    SubmissionFilters(year=2025, framework="clean_production_generic"),
+    SubmissionFilters(year=2025, framework="green_factory", city="230200"),
+    SubmissionFilters(year=2030),
+]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def versions(frameworks_loaded):
+    return {(v.framework, v.version): v for v in QuestionnaireVersion.objects.all()}
+
+
+@pytest.fixture
+def data(versions, factor_set, enterprise, other_enterprise, sme_manager):
+    """Assessments in three cities, two industries, several sizes, statuses, years and framework sets,
+    stored the way assessment_submit stores them; the dairy's 2025 one through the services themselves."""
+    daqing = EnterpriseFactory(name="大庆石化配件有限公司", city_code="230600", industry_division="C34")
+    tiny = EnterpriseFactory(
+        name="哈尔滨小型机械厂", city_code="230100", industry_division="C34", employees=12, revenue=Decimal("300")
+    )
+    rows = [
+        make_submitted(versions, enterprise=other_enterprise, changes={"dig24.q.devices_digital": 0}),
+        make_submitted(
+            versions, enterprise=daqing, status=Assessment.Status.ACCEPTED, changes={"mgmt.lawful_compliant": False}
+        ),
+        make_submitted(versions, enterprise=daqing, year=2024, status=Assessment.Status.RETURNED),
+        make_submitted(versions, enterprise=tiny, changes={"dig24.q.devices_digital": 120}),
+        make_submitted(versions, enterprise=enterprise, year=2024, changes={"dig24.q.devices_digital": 120}),
+    ]
+    # An assessment of two frameworks only (no SME digital result).
+    FrameworkResult.objects.filter(assessment=rows[3], framework="sme_digital").delete()
+    analytics_refresh(assessment_ids=[rows[3].pk])
+    draft = assessment_create(
+        enterprise=enterprise, year=2025, frameworks=["green_factory", "sme_digital"], user=sme_manager
+    )
+    _fill(draft, sme_manager)
+    rows.append(assessment_submit(assessment=draft, user=sme_manager))
+    return rows
+
+
+def _fill(assessment: Assessment, user) -> None:
+    known = question_index(assessment_definitions(assessment))
+    values = {code: value for code, value in complete_answers().items() if code in known}
+    errors = answers_save_many(assessment=assessment, user=user, values=values)
+    assert not errors, {code: str(e.message) for code, e in errors.items()}
+
+
+def _live(user, filters: SubmissionFilters, detail: str | None = None):
+    return build_analytics(
+        assessments=submissions(user, filters),
+        trend_assessments=submissions(user, filters.without("year")),
+        detail=detail,
+    )
+
+
+def _aggregated(user, filters: SubmissionFilters, detail: str | None = None):
+    scope = aggregate_scope(user=user, filters=filters)
+    assert scope is not None
+    trend = {lookup: value for lookup, value in scope.items() if lookup != "year"}
+    return aggregated_analytics(scope=scope, trend_scope=trend, detail=detail)
+
+
+def _rows() -> set[tuple]:
+    fields = [f.name for f in ScoreAggregate._meta.fields if f.name != "id"]
+    return set(ScoreAggregate.objects.values_list(*fields))
+
+
+def assert_current(*users) -> None:
+    """The aggregates kept so far equal a rebuild from scratch, and give the live figures."""
+    kept = _rows()
+    entries = set(AnalyticsEntry.objects.values_list())
+    analytics_rebuild()
+    assert _rows() == kept
+    assert set(AnalyticsEntry.objects.values_list()) == entries
+    for user in users:
+        for filters in FILTERS[:4] + FILTERS[9:10]:
+            assert asdict(_aggregated(user, filters, FIRST)) == asdict(_live(user, filters, FIRST)), filters
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: ",".join(f"{k}={v}" for k, v in f.query_items()))
+@pytest.mark.parametrize("detail", [None, FIRST, "sme_digital"])
+def test_the_aggregates_give_the_live_figures_for_every_group_filter(data, province_official, filters, detail):
+    live = _live(province_official, filters, detail)
+    assert asdict(_aggregated(province_official, filters, detail)) == asdict(live)
+
+
+def test_the_data_covers_what_the_comparison_needs(data, province_official):
+    everything = _live(province_official, SubmissionFilters())
+    assert everything.total == 6 and everything.years == [2024, 2025]
+    assert {s.framework for s in everything.frameworks} == {
+        "clean_production_generic",
+        "green_factory",
+        "sme_digital",
+    }
+    assert any(s.veto_failed for s in everything.frameworks)
+    frameworks = set(AnalyticsEntry.objects.values_list("frameworks", flat=True))
+    assert frameworks == {
+        ",clean_production_generic,green_factory,sme_digital,",
+        ",clean_production_generic,green_factory,",
+        ",green_factory,sme_digital,",
+    }
+
+
+def test_a_city_officials_aggregates_are_that_citys(data, city_official, province_official):
+    for filters in (SubmissionFilters(), SubmissionFilters(year=2025), SubmissionFilters(industry="C34")):
+        mine = _aggregated(city_official, filters, FIRST)
+        assert asdict(mine) == asdict(_live(city_official, filters, FIRST))
+        assert {row.code for s in mine.frameworks for row in s.by_city} <= {"230100"}
+    # Another city than the official's: answered by the live rows (nothing).
+    assert aggregate_scope(user=city_official, filters=SubmissionFilters(city="230200")) is None
+
+
+def test_level_and_text_filters_are_answered_from_the_live_rows(data, province_official):
+    for filters in (SubmissionFilters(level="star3"), SubmissionFilters(q="大庆")):
+        assert aggregate_scope(user=province_official, filters=filters) is None
+        assert asdict(official_analytics(user=province_official, filters=filters)) == asdict(
+            _live(province_official, filters)
+        )
+
+
+def test_the_aggregates_follow_every_write(data, versions, sme_manager, city_official, province_official):
+    dairy = data[-1]
+    assert_current(province_official, city_official)
+    # Return, resubmission with other answers, acceptance.
+    review_decide(assessment=dairy, reviewer=city_official, decision=RETURN, note="请补充")
+    assert_current(province_official, city_official)
+    dairy.refresh_from_db()
+    answers_save_many(assessment=dairy, user=sme_manager, values={"dig24.q.devices_digital": 0})
+    assessment_submit(assessment=dairy, user=sme_manager)
+    assert_current(province_official, city_official)
+    before = _rows()
+    # A reviewer's validation changes the validated score only: nothing the self-assessed analytics read.
+    review_validate_answer(
+        assessment=dairy, reviewer=city_official, code="dig24.q.devices_digital", value=120, reason="有台账"
+    )
+    assert _rows() == before
+    review_decide(assessment=dairy, reviewer=city_official, decision=ACCEPT, note="")
+    assert_current(province_official, city_official)
+    # The enterprise moves to another city and becomes small: its assessments change groups.
+    enterprise = dairy.enterprise
+    profile = EnterpriseProfile(
+        name=enterprise.name,
+        uscc=enterprise.uscc,
+        city_code="230200",
+        industry_division=enterprise.industry_division,
+        employees=15,
+        revenue=Decimal("200"),
+        contact_name=enterprise.contact_name,
+        contact_phone=enterprise.contact_phone,
+        contact_email=enterprise.contact_email,
+    )
+    enterprise_update(enterprise=enterprise, user=sme_manager, profile=profile)
+    assert AnalyticsEntry.objects.get(assessment_id=dairy.pk).city_code == "230200"
+    assert_current(province_official, city_official)
+
+
+def test_admin_edits_and_deletions_recompute_the_aggregates(rf, client, admin_user, data, province_official):
+    request = rf.post("/admin/")
+    request.user = admin_user
+    # An assessment with the SME again (returned) moved to another year, its results edited, then deleted.
+    returned = data[2]
+    returned.year = 2023
+    site._registry[Assessment].save_model(request, returned, None, True)
+    assert_current(province_official)
+    result = returned.framework_results.get(framework="green_factory", validated=False)
+    result.score, result.level = 12.5, ""
+    site._registry[FrameworkResult].save_model(request, result, None, True)
+    assert_current(province_official)
+    site._registry[FrameworkResult].delete_queryset(request, FrameworkResult.objects.filter(pk=result.pk))
+    assert_current(province_official)
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:assessment_assessment_delete", args=[returned.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Assessment.objects.filter(pk=returned.pk).exists()
+    assert not AnalyticsEntry.objects.filter(assessment_id=returned.pk).exists()
+    assert_current(province_official)
+    # An enterprise moved to another city.
+    enterprise = data[0].enterprise
+    enterprise.city_code = "230600"
+    site._registry[Enterprise].save_model(request, enterprise, None, True)
+    assert set(AnalyticsEntry.objects.filter(assessment_id=data[0].pk).values_list("city_code", flat=True)) == {
+        "230600"
+    }
+    assert_current(province_official)
+
+
+def test_the_page_reads_the_aggregates_in_a_fixed_number_of_queries(
+    client, data, province_official, django_assert_num_queries
+):
+    filters = SubmissionFilters(year=2025)
+    official_analytics(user=province_official, filters=filters, detail=FIRST)  # definitions read once
+    cache.clear()
+    # The data fingerprint, status counts, levels, 3 details, 2 trends (the official's profile is read
+    # once per user object).
+    with django_assert_num_queries(8):
+        computed = official_analytics(user=province_official, filters=filters, detail=FIRST)
+    with django_assert_num_queries(1):
+        cached = official_analytics(user=province_official, filters=filters, detail=FIRST)
+    assert asdict(cached) == asdict(computed) == asdict(_live(province_official, filters, FIRST))
+    client.force_login(province_official)
+    page = client.get(reverse("officials_analytics"), {"year": "2025"}).context["analytics"]
+    assert asdict(page) == asdict(computed)
+
+
+def test_a_refresh_is_never_served_stale_from_the_cache(data, city_official, province_official):
+    filters = SubmissionFilters(year=2025)
+    before = official_analytics(user=province_official, filters=filters)
+    review_decide(assessment=data[0], reviewer=province_official, decision=ACCEPT, note="")
+    after = official_analytics(user=province_official, filters=filters)
+    assert dict((c, n) for c, _l, n in after.by_status)["accepted"] == (
+        dict((c, n) for c, _l, n in before.by_status)["accepted"] + 1
+    )
+    assert asdict(after) == asdict(_live(province_official, filters))
+
+
+def test_the_regional_pdf_has_the_pages_figures(data, province_official):
+    region = build_regional_data(user=province_official, city_code="230100", year=2025)
+    assert asdict(region.analytics) == asdict(_live(province_official, SubmissionFilters(city="230100", year=2025)))
+    assert region.analytics.total == 2
+
+
+def test_rebuild_analytics_restores_aggregates_written_around_the_services(data, province_official, capsys):
+    kept = _rows()
+    ScoreAggregate.objects.all().delete()
+    AnalyticsEntry.objects.all().delete()
+    call_command("rebuild_analytics")
+    assert "aggregate rows" in capsys.readouterr().out
+    assert _rows() == kept
