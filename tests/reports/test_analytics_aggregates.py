@@ -20,13 +20,16 @@ from assessment.services.assessments import answers_save_many, assessment_create
 from assessment.services.enterprises import EnterpriseProfile, enterprise_update
 from assessment.services.review import ACCEPT, RETURN, review_decide, review_validate_answer
 from questionnaires.models import QuestionnaireVersion
-from reports.analytics import FIRST, aggregate_scope, aggregated_analytics, build_analytics, official_analytics
-from reports.regional import build_regional_data
-from tests.assessment.journey_fixtures import (  # noqa: F401
-    complete_answers,
-    factor_set,
-    frameworks_loaded,
+from reports.analytics import (
+    FIRST,
+    aggregate_scope,
+    aggregated_analytics,
+    build_analytics,
+    official_analytics,
 )
+from reports.regional import build_regional_data
+from tests.assessment.journey_fixtures import *  # noqa: F403
+from tests.assessment.journey_fixtures import complete_answers
 from tests.assessment.review_fixtures import make_submitted
 from tests.factories import EnterpriseFactory
 
@@ -65,12 +68,19 @@ def data(versions, factor_set, enterprise, other_enterprise, sme_manager):
     stored the way assessment_submit stores them; the dairy's 2025 one through the services themselves."""
     daqing = EnterpriseFactory(name="大庆石化配件有限公司", city_code="230600", industry_division="C34")
     tiny = EnterpriseFactory(
-        name="哈尔滨小型机械厂", city_code="230100", industry_division="C34", employees=12, revenue=Decimal("300")
+        name="哈尔滨小型机械厂",
+        city_code="230100",
+        industry_division="C34",
+        employees=12,
+        revenue=Decimal("300"),
     )
     rows = [
         make_submitted(versions, enterprise=other_enterprise, changes={"dig24.q.devices_digital": 0}),
         make_submitted(
-            versions, enterprise=daqing, status=Assessment.Status.ACCEPTED, changes={"mgmt.lawful_compliant": False}
+            versions,
+            enterprise=daqing,
+            status=Assessment.Status.ACCEPTED,
+            changes={"mgmt.lawful_compliant": False},
         ),
         make_submitted(versions, enterprise=daqing, year=2024, status=Assessment.Status.RETURNED),
         make_submitted(versions, enterprise=tiny, changes={"dig24.q.devices_digital": 120}),
@@ -128,7 +138,9 @@ def assert_current(*users) -> None:
 
 @pytest.mark.parametrize("filters", FILTERS, ids=lambda f: ",".join(f"{k}={v}" for k, v in f.query_items()))
 @pytest.mark.parametrize("detail", [None, FIRST, "sme_digital"])
-def test_the_aggregates_give_the_live_figures_for_every_group_filter(data, province_official, filters, detail):
+def test_the_aggregates_give_the_live_figures_for_every_group_filter(
+    data, province_official, filters, detail
+):
     live = _live(province_official, filters, detail)
     assert asdict(_aggregated(province_official, filters, detail)) == asdict(live)
 
@@ -226,9 +238,9 @@ def test_admin_edits_and_deletions_recompute_the_aggregates(rf, client, admin_us
     enterprise = data[0].enterprise
     enterprise.city_code = "230600"
     site._registry[Enterprise].save_model(request, enterprise, None, True)
-    assert set(AnalyticsEntry.objects.filter(assessment_id=data[0].pk).values_list("city_code", flat=True)) == {
-        "230600"
-    }
+    assert set(
+        AnalyticsEntry.objects.filter(assessment_id=data[0].pk).values_list("city_code", flat=True)
+    ) == {"230600"}
     assert_current(province_official)
 
 
@@ -263,7 +275,9 @@ def test_a_refresh_is_never_served_stale_from_the_cache(data, city_official, pro
 
 def test_the_regional_pdf_has_the_pages_figures(data, province_official):
     region = build_regional_data(user=province_official, city_code="230100", year=2025)
-    assert asdict(region.analytics) == asdict(_live(province_official, SubmissionFilters(city="230100", year=2025)))
+    assert asdict(region.analytics) == asdict(
+        _live(province_official, SubmissionFilters(city="230100", year=2025))
+    )
     assert region.analytics.total == 2
 
 

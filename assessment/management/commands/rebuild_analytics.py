@@ -15,9 +15,13 @@ from assessment.services.analytics import analytics_rebuild
 
 
 class Command(BaseCommand):
-    help = "Recompute the officials' pre-aggregated analytics (ScoreAggregate) from the submitted assessments."
+    help = (
+        "Recompute the officials' pre-aggregated analytics (ScoreAggregate) from the submitted assessments."
+    )
 
     def handle(self, *args, **options) -> None:
         started = time.perf_counter()
         rows = analytics_rebuild()
-        self.stdout.write(f"rebuild_analytics: {rows} aggregate rows ({time.perf_counter() - started:.1f} s).")
+        self.stdout.write(
+            f"rebuild_analytics: {rows} aggregate rows ({time.perf_counter() - started:.1f} s)."
+        )
