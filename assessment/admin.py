@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessment import reference
 from assessment.models import (
+    AnalyticsEntry,
     Answer,
     Assessment,
     AuditEvent,
@@ -29,6 +30,7 @@ from assessment.models import (
     Membership,
     OfficialProfile,
     ReviewComment,
+    ScoreAggregate,
     User,
     ValidatedAnswer,
 )
@@ -447,3 +449,31 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class DerivedAdmin(admin.ModelAdmin):
+    """Rows derived from the assessments by SQL (assessment.services.analytics): viewable, never edited
+    here; `manage.py rebuild_analytics` recomputes them."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AnalyticsEntry)
+class AnalyticsEntryAdmin(DerivedAdmin):
+    list_display = ["assessment_id", "year", "city_code", "industry_division", "size_class", "status", "frameworks"]
+    list_filter = ["year", "status", "size_class"]
+    search_fields = ["=assessment_id", "city_code", "industry_division"]
+
+
+@admin.register(ScoreAggregate)
+class ScoreAggregateAdmin(DerivedAdmin):
+    list_display = ["kind", "framework", "code", "year", "city_code", "industry_division", "status", "count", "counted"]
+    list_filter = ["kind", "year", "status", "framework"]
+    search_fields = ["code", "city_code", "industry_division"]

@@ -32,6 +32,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessment.models import (
+    AnalyticsEntry,
     Answer,
     AuditEvent,
     Evidence,
@@ -41,6 +42,7 @@ from assessment.models import (
     Membership,
     OfficialProfile,
     ReviewComment,
+    ScoreAggregate,
     ValidatedAnswer,
 )
 from assessment.services.assessments import assessment_submit, evidence_add
@@ -192,6 +194,8 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     "assessment_reviewcomment": {},
     "assessment_validatedanswer": {},
     "assessment_auditevent": {"add": 403, "delete": 403},  # append-only
+    "assessment_analyticsentry": {"add": 403, "delete": 403},  # derived by SQL: read-only
+    "assessment_scoreaggregate": {"add": 403, "delete": 403},
     "questionnaires_questionnaireversion": {"add": 403, "delete": 403},  # loaded from files only
     "auth_group": {},
     "axes_accessattempt": {"add": 403},
@@ -302,6 +306,8 @@ def world(frameworks_loaded, enterprise, other_enterprise, sme_manager, sme_cont
         "assessment_reviewcomment": ReviewComment.objects.get(),
         "assessment_validatedanswer": ValidatedAnswer.objects.get(),
         "assessment_auditevent": AuditEvent.objects.first(),
+        "assessment_analyticsentry": AnalyticsEntry.objects.get(),
+        "assessment_scoreaggregate": ScoreAggregate.objects.first(),
         "questionnaires_questionnaireversion": QuestionnaireVersion.objects.first(),
     }
     from django.contrib.auth.models import Group
