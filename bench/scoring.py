@@ -13,6 +13,7 @@ assessment. Figures go to docs/performance.md under "## Scoring".
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -31,10 +32,15 @@ import django
 
 django.setup()
 
+from assessment.actions import load_catalog  # noqa: E402
+from assessment.energy import calculator_outputs, energy_balance, energy_inputs_from_answers  # noqa: E402
+from assessment.recommendations import recommend  # noqa: E402
+from assessment.scoring import EnterpriseFacts, score_assessment, score_framework, simulate  # noqa: E402
 from assessment.scoring import compiled as compiled_module  # noqa: E402
-from assessment.scoring import score_assessment, score_framework, simulate  # noqa: E402
+from assessment.selectors.factors import default_factors  # noqa: E402
 from questionnaires.loader import resolved_definitions  # noqa: E402
 
+DEMO_ANSWERS = Path(__file__).resolve().parent.parent / "reports" / "demo_answers.json"
 FRAMEWORKS = [("green_factory", "2025"), ("clean_production_generic", "2025"), ("sme_digital", "2024")]
 
 
@@ -133,6 +139,41 @@ def main() -> None:
     print(f"simulate (one change, baseline) : median {median:.3f} ms, p95 {p95:.3f} ms")
     median, _ = median_ms(lambda: result.to_dict(), repeat)
     print(f"to_dict                         : median {median:.3f} ms")
+    demo_answers, demo_outputs = demo_dairy()
+    demo_result = score_assessment(
+        definitions=definitions, answers=demo_answers, calculator=demo_outputs, allow_unknown=True
+    )
+    facts = EnterpriseFacts(industry="C14", size_class="small")
+    catalog = load_catalog()
+    count = len(
+        recommend(
+            definitions=definitions,
+            answers=demo_answers,
+            enterprise=facts,
+            catalog=catalog,
+            before=demo_result,
+            calculator=demo_outputs,
+        ).items
+    )
+    median, p95 = median_ms(
+        lambda: recommend(
+            definitions=definitions,
+            answers=demo_answers,
+            enterprise=facts,
+            catalog=catalog,
+            before=demo_result,
+            calculator=demo_outputs,
+        ),
+        max(repeat // 20, 5),
+    )
+    print(f"recommend (demo dairy, {count} items): median {median:.1f} ms, p95 {p95:.1f} ms")
+
+
+def demo_dairy() -> tuple[dict[str, Any], dict[str, float]]:
+    """The demo dairy's answers (reports/demo_answers.json) and its energy calculator outputs."""
+    answers = json.loads(DEMO_ANSWERS.read_text(encoding="utf-8"))["answers"]
+    balance = energy_balance(inputs=energy_inputs_from_answers(answers), factors=default_factors())
+    return answers, calculator_outputs(balance)
 
 
 if __name__ == "__main__":
