@@ -102,6 +102,7 @@ class DemoContext:
     enterprises: int = DEFAULT_ENTERPRISES
     seed: int = 2026
     stdout: TextIO | None = None
+    workers: int | None = None  # processes generating and scoring demo assessments (default: one per core)
     rng: random.Random = field(init=False)
     password_hash: str = field(init=False)
     created: dict[str, int] = field(default_factory=dict)

@@ -7,6 +7,12 @@ year before and some for the year before that, written in bulk so `seed_demo --e
 feasible. Every stored result is computed by the real energy calculator and scoring engine (the
 journey's `evaluate`, as assessment_submit does).
 
+History for large N: the first FULL_HISTORY_ENTERPRISES (2,000) enterprises of this step, and one in
+OLDER_YEARS_SAMPLE (5) of those after them, get the older years (65 % the year before, 40 % two years
+before); every other enterprise has its latest year only. So the default demo (39 enterprises) keeps
+its full history, trends have data in every city and industry, and 10,000 enterprises seed in under a
+minute on SQLite (docs/performance.md, "Demo data").
+
 Answers come from an enterprise "maturity" (larger firms, Harbin, Daqing and some industries a little
 ahead; every year a little better than the one before) plus noise, so scores and levels spread
 realistically: quantities scaled from the demo dairy (reports/demo_answers.json), choices, yes/no and
@@ -15,21 +21,29 @@ leading value (or around the Ⅲ/Ⅱ/Ⅰ thresholds) by maturity. Of the latest 
 half await review, some were returned with a comment and the rest accepted; older years are mostly
 accepted. A few accepted ones carry a reviewer's validated value and validated score.
 
-Deterministic (its own random generator from the seed) and idempotent: an (enterprise, year) that
-already has an assessment is left alone. Demo assessments keep their factor set (Assessment.factor_set)
-but no per-row factor snapshot (13 KB each): the set's content is the snapshot at the time of seeding.
+Deterministic and idempotent: each enterprise's answers, scores and review state come from its own
+random generator (seed and USCC), so worker processes (one per core for large sets: generating and
+scoring is most of the time) change nothing; an (enterprise, year) that already has an assessment is
+left alone. Rows are written as plain INSERTs of value tuples. Demo assessments keep their factor set
+(Assessment.factor_set) but no per-row factor snapshot (13 KB each): the set's content is the snapshot
+at the time of seeding.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import os
 import random
-from collections.abc import Iterable, Mapping
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
+from django.db import connection, reset_queries
 from django.utils import timezone
 
 from assessment.models import (
@@ -43,7 +57,7 @@ from assessment.models import (
     ReviewComment,
     ValidatedAnswer,
 )
-from assessment.selectors.assessments import evaluate
+from assessment.selectors.assessments import evaluate, framework_order
 from assessment.selectors.factors import current_factor_set, default_factors, factor_snapshot
 from assessment.services.analytics import analytics_rebuild
 from assessment.services.results import framework_result_rows
@@ -54,7 +68,15 @@ from questionnaires.models import QuestionnaireVersion
 if TYPE_CHECKING:
     from assessment.demo import DemoContext
 
-BATCH = 250
+BATCH = 250  # assessments written per round of INSERTs
+INSERT_ROWS = 1000  # rows per multi-row INSERT statement (PostgreSQL)
+# Chance of an assessment in the latest year, the year before and the one before that.
+HISTORY_CHANCES = (1.0, 0.65, 0.4)
+# Older years: the first FULL_HISTORY_ENTERPRISES enterprises of the step, then one in OLDER_YEARS_SAMPLE.
+FULL_HISTORY_ENTERPRISES = 2000
+OLDER_YEARS_SAMPLE = 5
+PARALLEL_FROM = 200  # enterprises from which generating and scoring is spread over worker processes
+FIRMS_PER_TASK = 20
 TEMPLATE_FILE = Path(__file__).resolve().parent.parent / "reports" / "demo_answers.json"
 SIZE_MATURITY = {"large": 0.66, "medium": 0.56, "small": 0.44, "micro": 0.32}
 CITY_EFFECT = {
@@ -260,9 +282,10 @@ class _Versions:
                     fallback = fallback or row
                 elif industry_matches(division, applies.get("industries") or []):
                     chosen = chosen or row
+            # In the order assessment_definitions gives, so re-scoring reproduces the stored result exactly.
             self.cache[division] = sorted(
                 [self.current["green_factory"], chosen or fallback, self.current["sme_digital"]],
-                key=lambda r: r.framework,
+                key=lambda r: (framework_order(r.framework), r.framework, r.version),
             )
         return self.cache[division]
 
@@ -270,13 +293,13 @@ class _Versions:
 def score_answers(
     definitions: list[dict[str, Any]],
     answers: dict[str, Any],
-    enterprise: Enterprise,
+    enterprise: Any,
     factors: Mapping[str, Any],
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The stored result of the answers (answers the engine rejects are dropped and scoring repeated)."""
     for _attempt in range(3):
         evaluation = evaluate(
-            definitions=definitions, answers=answers, enterprise=enterprise, factors=factors
+            definitions=definitions, answers=answers, enterprise=enterprise, factors=factors, checks=False
         )
         if evaluation.result is not None:
             result = evaluation.result.to_dict()
@@ -310,6 +333,196 @@ def _journey_enterprises() -> int:
     return DEMO_ASSESSMENT_ENTERPRISES
 
 
+def history_chances(position: int) -> tuple[float, ...]:
+    """The chance of an assessment in each year (newest first) for the position-th enterprise of the step:
+    always the latest year; the two years before for the first FULL_HISTORY_ENTERPRISES enterprises,
+    and beyond them for one in OLDER_YEARS_SAMPLE (chosen by position, so whatever N is asked for)."""
+    if position < FULL_HISTORY_ENTERPRISES or position % OLDER_YEARS_SAMPLE == 0:
+        return HISTORY_CHANCES
+    return HISTORY_CHANCES[:1] + (0.0,) * (len(HISTORY_CHANCES) - 1)
+
+
+@dataclass(frozen=True)
+class _Firm:
+    """What generating and scoring an enterprise's assessments needs (plain, so it pickles cheaply)."""
+
+    pk: int
+    position: int
+    uscc: str
+    city_code: str
+    industry_division: str
+    industry_class: str
+    size_class: str
+    employees: int
+    main_products: str
+    existing_years: frozenset[int]
+
+
+@dataclass(frozen=True)
+class _Kit:
+    """The framework versions of one industry with what generating answers needs from them."""
+
+    version_pks: tuple[int, ...]
+    definitions: list[dict[str, Any]]
+    questions: list[Mapping[str, Any]]
+    veto: set[str]
+    rules: dict[str, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """The same in every worker: seed, years, the moment of seeding, effects, template, factors, kits."""
+
+    seed: int
+    years: list[int]
+    now: dt.datetime
+    industry_effect: dict[str, float]
+    template: dict[str, Any]
+    factors: dict[str, Any]
+    kits: dict[str, _Kit]
+
+
+@dataclass
+class _Planned:
+    """One generated and scored assessment, its JSON already encoded (workers do that work)."""
+
+    firm: _Firm
+    year: int
+    status: str
+    total_score: float | None
+    result: str
+    answers: list[tuple[str, str]]
+    frameworks: list[tuple[Any, ...]]
+    scores: dict[str, float]
+    submitted_at: dt.datetime
+    decided_at: dt.datetime | None
+    note: str
+    comment_code: str | None
+    validation: tuple[str, str, str, list[tuple[Any, ...]]] | None  # (question, reason, result, rows)
+
+
+def _framework_rows(result: Mapping[str, Any], *, validated: bool) -> list[tuple[Any, ...]]:
+    return [
+        (
+            r.framework,
+            r.version,
+            r.score,
+            r.level,
+            r.veto_failed,
+            json.dumps(r.dimension_scores),
+            json.dumps(r.indicator_scores),
+            validated,
+        )
+        for r in framework_result_rows(assessment=0, result=result, validated=validated)
+    ]
+
+
+_shared: _Shared | None = None
+
+
+def _use_shared(shared: _Shared) -> None:
+    global _shared
+    _shared = shared
+
+
+def _plan_firms(firms: list[_Firm]) -> list[_Planned]:
+    return [planned for firm in firms for planned in _plan_firm(firm, _shared)]
+
+
+def _plan_firm(firm: _Firm, shared: _Shared) -> list[_Planned]:
+    """An enterprise's assessments: answers generated, scored by the engine, review state drawn, all from
+    the enterprise's own random generator (so the same whichever worker plans it, and in a re-run)."""
+    rng = random.Random(f"{shared.seed}-{firm.uscc}")
+    rolls = [rng.random() for _year in shared.years]
+    maturity = _maturity(rng, firm, shared.industry_effect)
+    kit = shared.kits[firm.industry_division]
+    scale = max(firm.employees, 5) / 160
+    chances = history_chances(firm.position)
+    planned = []
+    for back, year in enumerate(shared.years):
+        if rolls[back] >= chances[back] or year in firm.existing_years:
+            continue
+        year_maturity = min(max(maturity - 0.05 * back + rng.gauss(0, 0.03), 0.02), 0.98)
+        answers = generate_answers(
+            rng,
+            kit.questions,
+            maturity=year_maturity,
+            template=shared.template,
+            scale=scale,
+            products=firm.main_products.split("、")[0],
+            veto=kit.veto,
+            rules=kit.rules,
+        )
+        answers, result = score_answers(kit.definitions, answers, firm, shared.factors)
+        status = _status(rng, latest=back == 0)
+        submitted_at = _submitted_at(rng, year, shared.now)
+        decided = status in ("accepted", "returned")
+        decided_at = submitted_at + dt.timedelta(days=rng.randint(3, 30)) if decided else None
+        note = (
+            rng.choice(RETURN_NOTES) if status == "returned" else rng.choice(ACCEPT_NOTES) if decided else ""
+        )
+        comment_code = None
+        if status == "returned":
+            comment_code = next((c for c in answers if c.startswith("energy.")), next(iter(answers)))
+        validation = None
+        code = next((c for c, v in answers.items() if v is True and c.startswith("mgmt.")), None)
+        if status == "accepted" and code and rng.random() < 0.06:
+            # A reviewer's correction: a "yes" not substantiated, scored again as "no".
+            reason = rng.choice(VALIDATION_REASONS)
+            _values, validated = score_answers(
+                kit.definitions, {**answers, code: False}, firm, shared.factors
+            )
+            validated["validated_answers"] = [code]
+            validation = (code, reason, json.dumps(validated), _framework_rows(validated, validated=True))
+        planned.append(
+            _Planned(
+                firm=firm,
+                year=year,
+                status=status,
+                total_score=((result.get("profile") or {}).get("overall") or {}).get("index"),
+                result=json.dumps(result),
+                answers=[(code, json.dumps(value)) for code, value in answers.items()],
+                frameworks=_framework_rows(result, validated=False),
+                scores={f["framework"]: f["score"] for f in result["frameworks"]},
+                submitted_at=submitted_at,
+                decided_at=decided_at,
+                note=note,
+                comment_code=comment_code,
+                validation=validation,
+            )
+        )
+    return planned
+
+
+def _workers(requested: int | None, firms: int) -> int:
+    """Worker processes: as asked, else one per core; none for small sets or where fork is unavailable."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if requested is None:
+        requested = (os.cpu_count() or 1) if firms >= PARALLEL_FROM else 1
+    return max(1, min(requested, firms // FIRMS_PER_TASK + 1))
+
+
+def _planned_in_order(firms: list[_Firm], shared: _Shared, workers: int) -> Iterator[_Planned]:
+    """Every firm's planned assessments in the firms' order, planned here or by `workers` processes."""
+    if workers <= 1:
+        for firm in firms:
+            yield from _plan_firm(firm, shared)
+        return
+    tasks = deque(firms[start : start + FIRMS_PER_TASK] for start in range(0, len(firms), FIRMS_PER_TASK))
+    context = multiprocessing.get_context("fork")
+    # Forked workers only compute (no database access). Results are taken in task order; a few tasks
+    # per worker in flight keep them busy without holding the whole data set in memory.
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_use_shared, initargs=(shared,)
+    ) as pool:
+        running: deque[Future[list[_Planned]]] = deque()
+        while tasks or running:
+            while tasks and len(running) < 3 * workers:
+                running.append(pool.submit(_plan_firms, tasks.popleft()))
+            yield from running.popleft().result()
+
+
 def seed_submitted_assessments(context: DemoContext) -> None:
     """Submitted, returned and accepted assessments of the demo enterprises over the last three years."""
     versions = _Versions()
@@ -321,60 +534,78 @@ def seed_submitted_assessments(context: DemoContext) -> None:
     divisions = sorted(set(context.demo_enterprises().values_list("industry_division", flat=True)))
     industry_effect = {division: rng.uniform(-0.08, 0.08) for division in divisions}
     factor_set = current_factor_set()
-    factors = factor_snapshot(factor_set) if factor_set else default_factors()
-    template = _template()
-    now = timezone.now()
     years = demo_years()
-    managers = dict(
-        Membership.objects.filter(
-            role=Membership.Role.MANAGER, enterprise__in=context.demo_enterprises()
-        ).values_list("enterprise_id", "user_id")
-    )
-    officials = dict(OfficialProfile.objects.values_list("city_code", "user_id"))
-    existing = set(
-        Assessment.objects.filter(enterprise__in=context.demo_enterprises(), year__in=years).values_list(
-            "enterprise_id", "year"
-        )
-    )
-    enterprises = list(context.demo_enterprises().order_by("uscc"))[_journey_enterprises() :]
-    created = 0
-    targets: dict[tuple[int, ...], tuple[set[str], dict[str, Mapping[str, Any]]]] = {}
-    batch: list[tuple[Enterprise, int, str, dict[str, Any], dict[str, Any], list[QuestionnaireVersion]]] = []
-    for index, enterprise in enumerate(enterprises):
-        # One generator per enterprise, its years chosen first: a re-run decides the same for each.
-        rng = random.Random(f"{context.seed}-{enterprise.uscc}")
-        rolls = [rng.random() for _year in years]
-        maturity = _maturity(rng, enterprise, industry_effect)
-        chosen = versions.for_industry(enterprise.industry_division)
+    kits = {}
+    for division in divisions:
+        chosen = versions.for_industry(division)
         definitions = [get_definition(v.framework, v.version) for v in chosen]
         questions = list({q["code"]: q for d in definitions for q in d.get("questions") or []}.values())
-        veto, rules = targets.setdefault(tuple(v.pk for v in chosen), scoring_targets(definitions))
-        scale = max(enterprise.employees, 5) / 160
-        for back, year in enumerate(years):
-            if rolls[back] >= (1.0, 0.65, 0.4)[back] or (enterprise.pk, year) in existing:
-                continue
-            year_maturity = min(max(maturity - 0.05 * back + rng.gauss(0, 0.03), 0.02), 0.98)
-            answers = generate_answers(
-                rng,
-                questions,
-                maturity=year_maturity,
-                template=template,
-                scale=scale,
-                products=enterprise.main_products.split("、")[0],
-                veto=veto,
-                rules=rules,
-            )
-            answers, result = score_answers(definitions, answers, enterprise, factors)
-            batch.append((enterprise, year, _status(rng, latest=back == 0), answers, result, chosen))
-            if len(batch) >= BATCH:
-                created += _write(batch, rng, now, factor_set, factors, managers, officials)
-                batch = []
-        if context.stdout and index and index % 2000 == 0:
-            context.stdout.write(f"seed_demo: assessments of {index} of {len(enterprises)} enterprises…")
-    if batch:
-        created += _write(batch, rng, now, factor_set, factors, managers, officials)
-    context.count("submitted assessments (bulk)", created)
-    if created and connection.vendor == "postgresql":
+        kits[division] = _Kit(
+            tuple(v.pk for v in chosen), definitions, questions, *scoring_targets(definitions)
+        )
+    shared = _Shared(
+        seed=context.seed,
+        years=years,
+        now=timezone.now(),
+        industry_effect=industry_effect,
+        template=_template(),
+        factors=factor_snapshot(factor_set) if factor_set else default_factors(),
+        kits=kits,
+    )
+    existing: dict[int, set[int]] = {}
+    for enterprise_id, year in Assessment.objects.filter(
+        enterprise__in=context.demo_enterprises(), year__in=years
+    ).values_list("enterprise_id", "year"):
+        existing.setdefault(enterprise_id, set()).add(year)
+    rows = (
+        context.demo_enterprises()
+        .order_by("uscc")
+        .values_list(
+            "pk",
+            "uscc",
+            "city_code",
+            "industry_division",
+            "industry_class",
+            "size_class",
+            "employees",
+            "main_products",
+        )
+    )
+    firms = [
+        _Firm(row[0], position, *row[1:], frozenset(existing.get(row[0], ())))
+        for position, row in enumerate(rows[_journey_enterprises() :])
+    ]
+    # Enterprises with every year already there need no work (a re-run creates nothing).
+    todo = [
+        f
+        for f in firms
+        if any(
+            c > 0 and y not in f.existing_years
+            for c, y in zip(history_chances(f.position), years, strict=True)
+        )
+    ]
+    writer = _Writer(
+        factor_set_id=factor_set.pk if factor_set else None,
+        managers=dict(
+            Membership.objects.filter(
+                role=Membership.Role.MANAGER, enterprise__in=context.demo_enterprises()
+            ).values_list("enterprise_id", "user_id")
+        ),
+        officials=dict(OfficialProfile.objects.values_list("city_code", "user_id")),
+        kits=kits,
+    )
+    batch: list[_Planned] = []
+    done = 0
+    for planned in _planned_in_order(todo, shared, _workers(context.workers, len(todo))):
+        batch.append(planned)
+        if len(batch) >= BATCH:
+            writer.write(batch)
+            done, batch = done + len(batch), []
+            if context.stdout and done % (BATCH * 20) == 0:
+                context.stdout.write(f"seed_demo: {done} bulk assessments written…")
+    writer.write(batch)
+    context.count("submitted assessments (bulk)", writer.written)
+    if writer.written and connection.vendor == "postgresql":
         # Fresh planner statistics after a bulk load (autovacuum would take a while to get there).
         with connection.cursor() as cursor:
             for model in (Assessment, FrameworkResult, Answer, Enterprise):
@@ -382,117 +613,153 @@ def seed_submitted_assessments(context: DemoContext) -> None:
     analytics_rebuild()  # the officials' pre-aggregated figures, by SQL after the bulk load
 
 
-def _write(batch, rng, now, factor_set, factors, managers, officials) -> int:
-    """Write a batch of scored assessments with answers, results, review state and audit rows."""
-    rows = []
-    for enterprise, year, status, _answers, result, _chosen in batch:
-        submitted_at = _submitted_at(rng, year, now)
-        decided = status in ("accepted", "returned")
-        manager = managers.get(enterprise.pk)
-        note = (
-            rng.choice(RETURN_NOTES) if status == "returned" else rng.choice(ACCEPT_NOTES) if decided else ""
+class _Writer:
+    """Writes planned assessments with their answers, results, review state and audit rows: plain INSERTs
+    of value tuples (Django's bulk_create built a model object per Answer row, most of the time spent)."""
+
+    def __init__(self, *, factor_set_id, managers, officials, kits) -> None:
+        self.factor_set_id = factor_set_id
+        self.managers = managers
+        self.officials = officials
+        self.kits = kits
+        self.written = 0
+
+    def write(self, batch: list[_Planned]) -> None:
+        if not batch:
+            return
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        at = connection.ops.adapt_datetimefield_value
+        assessments = []
+        for p in batch:
+            manager = self.managers.get(p.firm.pk)
+            official = self.officials.get(p.firm.city_code) if p.decided_at else None
+            assessments.append(
+                (
+                    p.firm.pk,
+                    p.year,
+                    p.status,
+                    self.factor_set_id,
+                    p.result,
+                    p.validation[2] if p.validation else None,
+                    p.total_score,
+                    manager,
+                    manager,
+                    at(p.submitted_at),
+                    official,
+                    at(p.decided_at) if p.decided_at else None,
+                    p.note,
+                    now,
+                    now,
+                )
+            )
+        _insert(Assessment, ASSESSMENT_COLUMNS, assessments)
+        ids = {
+            (enterprise_id, year): pk
+            for pk, enterprise_id, year in Assessment.objects.filter(
+                enterprise_id__in={p.firm.pk for p in batch}, year__in={p.year for p in batch}
+            ).values_list("pk", "enterprise_id", "year")
+        }
+        links, answers, results, events, comments, validated = [], [], [], [], [], []
+        for p in batch:
+            pk = ids[(p.firm.pk, p.year)]
+            manager = self.managers.get(p.firm.pk)
+            official = self.officials.get(p.firm.city_code) if p.decided_at else None
+            links += [(pk, version) for version in self.kits[p.firm.industry_division].version_pks]
+            answers += [(pk, code, value, False, "", manager, now) for code, value in p.answers]
+            results += [(pk, *row) for row in p.frameworks]
+            detail = {"demo": True, "total_score": p.total_score, "scores": p.scores}
+            events.append((manager, "assessment.submit", p.firm.pk, pk, json.dumps(detail), "", now))
+            if p.decided_at:
+                action = "review.accept" if p.status == "accepted" else "review.return"
+                detail = {"demo": True, "from": "submitted", "to": p.status}
+                events.append((official, action, p.firm.pk, pk, json.dumps(detail), p.note, now))
+            if p.comment_code:
+                comments.append((pk, p.comment_code, official, p.note, now))
+            if p.validation:
+                code, reason, _result, rows = p.validation
+                validated.append((pk, code, "false", reason, official, now))
+                results += [(pk, *row) for row in rows]
+                detail = {"demo": True, "question": code, "self_assessed": True, "validated": False}
+                events.append(
+                    (official, "review.validate_answer", p.firm.pk, pk, json.dumps(detail), reason, now)
+                )
+        _insert(Assessment.versions.through, ["assessment", "questionnaireversion"], links)
+        _insert(
+            Answer,
+            [
+                "assessment",
+                "question_code",
+                "value",
+                "prefilled",
+                "override_reason",
+                "updated_by",
+                "updated_at",
+            ],
+            answers,
         )
-        rows.append(
-            Assessment(
-                enterprise_id=enterprise.pk,
-                year=year,
-                status=status,
-                factor_set=factor_set,
-                result=result,
-                total_score=((result.get("profile") or {}).get("overall") or {}).get("index"),
-                created_by_id=manager,
-                submitted_by_id=manager,
-                submitted_at=submitted_at,
-                decided_by_id=officials.get(enterprise.city_code) if decided else None,
-                decided_at=submitted_at + dt.timedelta(days=rng.randint(3, 30)) if decided else None,
-                decision_note=note,
-            )
+        _insert(FrameworkResult, FRAMEWORK_RESULT_COLUMNS, results)
+        _insert(
+            AuditEvent,
+            ["actor", "action", "enterprise", "assessment", "detail", "reason", "created_at"],
+            events,
         )
-    Assessment.objects.bulk_create(rows)
-    through = Assessment.versions.through
-    links, answers, results, events, comments, validated = [], [], [], [], [], []
-    for assessment, (enterprise, _year, status, values, result, chosen) in zip(rows, batch, strict=True):
-        links += [through(assessment_id=assessment.pk, questionnaireversion_id=v.pk) for v in chosen]
-        answers += [
-            Answer(
-                assessment_id=assessment.pk,
-                question_code=code,
-                value=value,
-                updated_by_id=assessment.submitted_by_id,
-            )
-            for code, value in values.items()
-        ]
-        results += framework_result_rows(assessment=assessment.pk, result=result, validated=False)
-        scores = {f["framework"]: f["score"] for f in result["frameworks"]}
-        events.append(
-            AuditEvent(
-                actor_id=assessment.submitted_by_id,
-                action="assessment.submit",
-                enterprise_id=enterprise.pk,
-                assessment_id=assessment.pk,
-                detail={"demo": True, "total_score": assessment.total_score, "scores": scores},
-            )
+        _insert(ReviewComment, ["assessment", "question_code", "author", "text", "created_at"], comments)
+        _insert(
+            ValidatedAnswer,
+            ["assessment", "question_code", "value", "reason", "reviewer", "created_at"],
+            validated,
         )
-        if status in ("accepted", "returned"):
-            events.append(
-                AuditEvent(
-                    actor_id=assessment.decided_by_id,
-                    action="review.accept" if status == "accepted" else "review.return",
-                    enterprise_id=enterprise.pk,
-                    assessment_id=assessment.pk,
-                    detail={"demo": True, "from": "submitted", "to": status},
-                    reason=assessment.decision_note,
-                )
-            )
-        if status == "returned":
-            code = next((c for c in values if c.startswith("energy.")), next(iter(values)))
-            comments.append(
-                ReviewComment(
-                    assessment_id=assessment.pk,
-                    question_code=code,
-                    author_id=assessment.decided_by_id,
-                    text=assessment.decision_note,
-                )
-            )
-        code = next((c for c, v in values.items() if v is True and c.startswith("mgmt.")), None)
-        if status == "accepted" and code and rng.random() < 0.06:
-            # A reviewer's correction: a "yes" not substantiated, scored again as "no".
-            reason = rng.choice(VALIDATION_REASONS)
-            definitions = [get_definition(v.framework, v.version) for v in chosen]
-            _values, validated_result = score_answers(
-                definitions, {**values, code: False}, enterprise, factors
-            )
-            validated_result["validated_answers"] = [code]
-            assessment.validated_result = validated_result
-            validated.append(
-                ValidatedAnswer(
-                    assessment_id=assessment.pk,
-                    question_code=code,
-                    value=False,
-                    reason=reason,
-                    reviewer_id=assessment.decided_by_id,
-                )
-            )
-            results += framework_result_rows(
-                assessment=assessment.pk, result=validated_result, validated=True
-            )
-            events.append(
-                AuditEvent(
-                    actor_id=assessment.decided_by_id,
-                    action="review.validate_answer",
-                    enterprise_id=enterprise.pk,
-                    assessment_id=assessment.pk,
-                    detail={"demo": True, "question": code, "self_assessed": True, "validated": False},
-                    reason=reason,
-                )
-            )
-    through.objects.bulk_create(links, batch_size=2000)
-    Answer.objects.bulk_create(answers, batch_size=2000)
-    FrameworkResult.objects.bulk_create(results, batch_size=2000)
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
-    ReviewComment.objects.bulk_create(comments, batch_size=2000)
-    ValidatedAnswer.objects.bulk_create(validated, batch_size=2000)
-    with_validation = [a for a in rows if a.validated_result]
-    if with_validation:
-        Assessment.objects.bulk_update(with_validation, ["validated_result"], batch_size=200)
-    return len(rows)
+        # Under DEBUG Django keeps the SQL of recent queries, here multi-megabyte INSERTs: let them go.
+        reset_queries()
+        self.written += len(batch)
+
+
+ASSESSMENT_COLUMNS = [
+    "enterprise",
+    "year",
+    "status",
+    "factor_set",
+    "result",
+    "validated_result",
+    "total_score",
+    "created_by",
+    "submitted_by",
+    "submitted_at",
+    "decided_by",
+    "decided_at",
+    "decision_note",
+    "created_at",
+    "updated_at",
+]
+FRAMEWORK_RESULT_COLUMNS = [
+    "assessment",
+    "framework",
+    "version",
+    "score",
+    "level",
+    "veto_failed",
+    "dimension_scores",
+    "indicator_scores",
+    "validated",
+]
+
+
+def _insert(model, fields: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """INSERT rows of database-ready values (JSON as text, datetimes adapted) into the model's table.
+
+    One executemany on SQLite; multi-row statements elsewhere (psycopg2's executemany makes one round
+    trip per row). Columns not listed take no database default: every non-null column must be listed.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.executemany(sql + one, rows)
+            return
+        for start in range(0, len(rows), INSERT_ROWS):
+            chunk = rows[start : start + INSERT_ROWS]
+            cursor.execute(sql + ", ".join([one] * len(chunk)), [value for row in chunk for value in row])

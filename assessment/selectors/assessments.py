@@ -239,9 +239,13 @@ def evaluate(
     prefilled: Iterable[str] = (),
     evidence_codes: Iterable[str] = (),
     score: bool = True,
+    checks: bool = True,
 ) -> Evaluation:
     """Pure evaluation of a set of answers: energy balance, computed values, which questions are asked,
-    missing required answers, warnings to confirm, and (with `score`) the scores."""
+    missing required answers, warnings to confirm, and (with `score`) the scores.
+
+    Without `checks` only the energy balance and the scores: no computed values, asked or missing
+    questions (bulk scoring of generated demo answers, where they are not used)."""
     answers = {code: value for code, value in answers.items() if is_answered(value)}
     facts = EnterpriseFacts.from_enterprise(enterprise)
     balance = None
@@ -252,24 +256,25 @@ def evaluate(
         balance = energy_balance(inputs=inputs, factors=factors)
         outputs = calculator_outputs(balance)
     resolved = dict(answers)
-    for definition in definitions:
-        for code, value in resolve_answers(definition, answers, calculator=outputs).items():
-            resolved.setdefault(code, value)
-    effective = effective_answers({"questions": list(index.values())}, resolved)
-    evidence = set(evidence_codes)
     asked: set[str] = set()
     missing: list[str] = []
-    for code, question in index.items():
-        if not is_asked(question, effective) or not is_applicable(
-            question.get("applies"), effective, industry=facts.industry, size_class=facts.size_class
-        ):
-            continue
-        asked.add(code)
-        if not question.get("required") or question.get("type") == "computed":
-            continue
-        met = _has_evidence(code, evidence) if question.get("type") == "file" else is_answered(answers.get(code))
-        if not met:
-            missing.append(code)
+    if checks:
+        for definition in definitions:
+            for code, value in resolve_answers(definition, answers, calculator=outputs).items():
+                resolved.setdefault(code, value)
+        effective = effective_answers({"questions": list(index.values())}, resolved)
+        evidence = set(evidence_codes)
+        for code, question in index.items():
+            if not is_asked(question, effective) or not is_applicable(
+                question.get("applies"), effective, industry=facts.industry, size_class=facts.size_class
+            ):
+                continue
+            asked.add(code)
+            if not question.get("required") or question.get("type") == "computed":
+                continue
+            met = _has_evidence(code, evidence) if question.get("type") == "file" else is_answered(answers.get(code))
+            if not met:
+                missing.append(code)
     warnings: list[dict[str, Any]] = []
     energy_errors: list[dict[str, Any]] = []
     if balance is not None:

@@ -7,9 +7,16 @@ import pytest
 
 from assessment import demo_officials
 from assessment.demo import DemoContext, run_demo_steps, seed_enterprises, seed_officials_and_admin
-from assessment.demo_officials import demo_years, score_answers, seed_submitted_assessments
-from assessment.models import Assessment, AuditEvent, FrameworkResult, ReviewComment, ValidatedAnswer
-from assessment.selectors.assessments import answer_values, assessment_definitions
+from assessment.demo_officials import demo_years, history_chances, score_answers, seed_submitted_assessments
+from assessment.models import (
+    Answer,
+    Assessment,
+    AuditEvent,
+    FrameworkResult,
+    ReviewComment,
+    ValidatedAnswer,
+)
+from assessment.selectors.assessments import answer_values, assessment_definitions, evaluate
 from assessment.selectors.factors import default_factors
 from tests.assessment.review_fixtures import shipped_versions_fixture  # noqa: F401
 
@@ -77,3 +84,113 @@ def test_without_questionnaires_it_makes_no_assessments(db):
     context = run_demo_steps(DemoContext(enterprises=3), steps=STEPS)
     assert not Assessment.objects.exists()
     assert "submitted assessments (bulk)" not in context.created
+
+
+def _snapshot() -> list[tuple]:
+    """Everything the step wrote, keyed by enterprise and year (ids differ between runs)."""
+    assessments = {a.pk: (a.enterprise.uscc, a.year) for a in Assessment.objects.select_related("enterprise")}
+    rows = [
+        (
+            *assessments[a.pk],
+            a.status,
+            a.result,
+            a.validated_result,
+            a.total_score,
+            a.submitted_at,
+            a.decided_at,
+            a.decision_note,
+            a.created_by_id,
+            a.decided_by_id,
+            a.factor_set_id,
+        )
+        for a in Assessment.objects.all()
+    ]
+    rows += [
+        (*assessments[a.assessment_id], a.question_code, a.value, a.updated_by_id)
+        for a in Answer.objects.all()
+    ]
+    rows += [
+        (
+            *assessments[r.assessment_id],
+            r.framework,
+            r.version,
+            r.score,
+            r.level,
+            r.veto_failed,
+            r.validated,
+            r.dimension_scores,
+            r.indicator_scores,
+        )
+        for r in FrameworkResult.objects.all()
+    ]
+    rows += [
+        (*assessments[e.assessment_id], e.action, e.actor_id, e.detail, e.reason)
+        for e in AuditEvent.objects.filter(assessment__isnull=False)
+    ]
+    rows += [
+        (*assessments[c.assessment_id], c.question_code, c.text, c.author_id)
+        for c in ReviewComment.objects.all()
+    ]
+    rows += [
+        (*assessments[v.assessment_id], v.question_code, v.value, v.reason)
+        for v in ValidatedAnswer.objects.all()
+    ]
+    rows += [
+        (*assessments[a.pk], sorted(a.versions.values_list("pk", flat=True)))
+        for a in Assessment.objects.all()
+    ]
+    return sorted(rows, key=repr)
+
+
+def test_worker_processes_write_exactly_what_one_process_writes(seeded, monkeypatch):
+    one_process = _snapshot()
+    assert len(one_process) > 1000
+    Assessment.objects.all().delete()
+    monkeypatch.setattr(demo_officials, "FIRMS_PER_TASK", 3)  # several tasks per worker, out of step
+    monkeypatch.setattr(demo_officials, "PARALLEL_FROM", 1)
+    context = run_demo_steps(DemoContext(enterprises=26, seed=7, workers=3), steps=STEPS)
+    assert context.created["submitted assessments (bulk)"] == seeded.created["submitted assessments (bulk)"]
+    assert _snapshot() == one_process
+
+
+def test_stored_results_match_the_review_pages_evaluation(seeded):
+    assessment = Assessment.objects.select_related("enterprise").filter(status="submitted").first()
+    evaluation = evaluate(
+        definitions=assessment_definitions(assessment),
+        answers=answer_values(assessment.answers.all()),
+        enterprise=assessment.enterprise,
+        factors=default_factors(),
+    )
+    expected = {**evaluation.result.to_dict(), "energy": evaluation.balance.to_dict()}
+    assert assessment.result == expected
+
+
+def test_large_sets_keep_the_latest_year_for_all_and_older_years_for_a_sample(shipped_versions, monkeypatch):
+    monkeypatch.setattr(demo_officials, "_journey_enterprises", lambda: 1)
+    monkeypatch.setattr(demo_officials, "FULL_HISTORY_ENTERPRISES", 6)
+    monkeypatch.setattr(demo_officials, "OLDER_YEARS_SAMPLE", 4)
+    assert [history_chances(p)[1] > 0 for p in range(12)] == [True] * 6 + [
+        False,
+        False,
+        True,
+        False,
+        False,
+        False,
+    ]
+    run_demo_steps(DemoContext(enterprises=40, seed=7), steps=STEPS)
+    latest, *older = demo_years()
+    positions = {
+        pk: position
+        for position, pk in enumerate(
+            DemoContext(enterprises=40).demo_enterprises().order_by("uscc").values_list("pk", flat=True)[1:]
+        )
+    }
+    assert set(Assessment.objects.filter(year=latest).values_list("enterprise_id", flat=True)) == set(
+        positions
+    )
+    with_older = {
+        positions[pk]
+        for pk in Assessment.objects.filter(year__in=older).values_list("enterprise_id", flat=True)
+    }
+    assert with_older and all(position < 6 or position % 4 == 0 for position in with_older)
+    assert any(position >= 6 for position in with_older)
