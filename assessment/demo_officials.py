@@ -7,8 +7,8 @@ year before and some for the year before that, written in bulk so `seed_demo --e
 feasible. Every stored result is computed by the real energy calculator and scoring engine (the
 journey's `evaluate`, as assessment_submit does).
 
-History for large N: the first FULL_HISTORY_ENTERPRISES (2,000) enterprises of this step, and one in
-OLDER_YEARS_SAMPLE (5) of those after them, get the older years (65 % the year before, 40 % two years
+History for large N: the first FULL_HISTORY_ENTERPRISES (1,000) enterprises of this step, and one in
+OLDER_YEARS_SAMPLE (10) of those after them, get the older years (65 % the year before, 40 % two years
 before); every other enterprise has its latest year only. So the default demo (39 enterprises) keeps
 its full history, trends have data in every city and industry, and 10,000 enterprises seed in under a
 minute on SQLite (docs/performance.md, "Demo data").
@@ -73,8 +73,8 @@ INSERT_ROWS = 1000  # rows per multi-row INSERT statement (PostgreSQL)
 # Chance of an assessment in the latest year, the year before and the one before that.
 HISTORY_CHANCES = (1.0, 0.65, 0.4)
 # Older years: the first FULL_HISTORY_ENTERPRISES enterprises of the step, then one in OLDER_YEARS_SAMPLE.
-FULL_HISTORY_ENTERPRISES = 2000
-OLDER_YEARS_SAMPLE = 5
+FULL_HISTORY_ENTERPRISES = 1000
+OLDER_YEARS_SAMPLE = 10
 PARALLEL_FROM = 200  # enterprises from which generating and scoring is spread over worker processes
 FIRMS_PER_TASK = 20
 TEMPLATE_FILE = Path(__file__).resolve().parent.parent / "reports" / "demo_answers.json"

@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from assessment import demo_officials
-from assessment.demo import DemoContext, run_demo_steps, seed_enterprises, seed_officials_and_admin
+from assessment.demo import (
+    DEFAULT_ENTERPRISES,
+    DemoContext,
+    run_demo_steps,
+    seed_enterprises,
+    seed_officials_and_admin,
+)
 from assessment.demo_officials import demo_years, history_chances, score_answers, seed_submitted_assessments
 from assessment.models import (
     Answer,
@@ -163,6 +169,11 @@ def test_stored_results_match_the_review_pages_evaluation(seeded):
     )
     expected = {**evaluation.result.to_dict(), "energy": evaluation.balance.to_dict()}
     assert assessment.result == expected
+
+
+def test_the_default_demo_keeps_the_full_history():
+    assert DEFAULT_ENTERPRISES <= demo_officials.FULL_HISTORY_ENTERPRISES
+    assert {history_chances(position) for position in range(DEFAULT_ENTERPRISES)} == {(1.0, 0.65, 0.4)}
 
 
 def test_large_sets_keep_the_latest_year_for_all_and_older_years_for_a_sample(shipped_versions, monkeypatch):
