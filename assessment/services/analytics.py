@@ -104,7 +104,9 @@ def _aggregate_select(where: str) -> str:
             f"SELECT {key}, '{kind}', fr.framework, fr.version, d.key, COUNT(*), COALESCE(SUM({value}), 0), "
             f"COUNT({value}), 0 FROM {members} {each} WHERE {where} GROUP BY {key}, fr.framework, fr.version, d.key"
         )
-    return f"INSERT INTO {t['agg']} ({', '.join(AGGREGATE_COLUMNS)}) " + " UNION ALL ".join(parts)
+    # Rows in the order analytics reads them (kind, framework, year, city): fewer pages per read.
+    order = " ORDER BY 7, 8, 1, 2"
+    return f"INSERT INTO {t['agg']} ({', '.join(AGGREGATE_COLUMNS)}) " + " UNION ALL ".join(parts) + order
 
 
 def _entries_insert(where: str) -> str:
