@@ -151,8 +151,8 @@ class _LiveSource:
         )
 
     def unnest(self, *, kind: str, group: str, framework: str | None) -> list[tuple]:
-        """(group value, framework, version, key, sum, count) of the JSON map of `kind` ("dimension" or
-        "indicator") of the rows, grouped by an enterprise column and the map's keys."""
+        """(group value, framework, version, key, rows, sum, count of values) of the JSON map of `kind`
+        ("dimension" or "indicator") of the rows, grouped by an enterprise column and the map's keys."""
         results = self.results if framework is None else self.results.filter(framework=framework)
         ids, params = results.values("id").query.sql_with_params()
         each, value = json_values_sql(f"{kind}_scores", nested=kind == "dimension")
@@ -160,7 +160,7 @@ class _LiveSource:
         a = Assessment._meta.db_table
         e = Enterprise._meta.db_table
         sql = (
-            f"SELECT e.{group}, fr.framework, fr.version, d.key, SUM({value}), COUNT({value}) "
+            f"SELECT e.{group}, fr.framework, fr.version, d.key, COUNT(*), SUM({value}), COUNT({value}) "
             f"FROM {fr} AS fr JOIN {a} AS a ON a.id = fr.assessment_id JOIN {e} AS e ON e.id = a.enterprise_id "
             f"{each} WHERE fr.id IN ({ids}) GROUP BY e.{group}, fr.framework, fr.version, d.key"
         )
@@ -212,7 +212,7 @@ class _AggregateSource:
             rows = rows.filter(framework=framework)
         return list(
             rows.values_list(group, "framework", "version", "code")
-            .annotate(total=Sum("total"), counted=Sum("counted"))
+            .annotate(rows=Sum("count"), total=Sum("total"), counted=Sum("counted"))
             .order_by()
         )
 
@@ -233,9 +233,51 @@ class _AggregateSource:
         )
 
 
+def _subtract(plus: list[tuple], minus: list[tuple], keys: int) -> list[tuple]:
+    """Rows of `plus` less the rows of `minus` with the same first `keys` columns (sums and counts);
+    rows left without members (their first number) are dropped, as a GROUP BY would not give them."""
+    left = {row[:keys]: list(row[keys:]) for row in plus}
+    for row in minus:
+        numbers = left[row[:keys]]  # `minus` is a subset of `plus`: its groups are there
+        for index, value in enumerate(row[keys:]):
+            numbers[index] = (numbers[index] or 0) - (value or 0)
+    return [(*key, *numbers) for key, numbers in left.items() if numbers[0]]
+
+
+class _DifferenceSource:
+    """The rows of `plus` (aggregates of a group filter) less those of `minus` (the live rows of the few
+    assessments in it that another filter leaves out): a broad level filter without unnesting its JSON."""
+
+    def __init__(self, plus: _AggregateSource, minus: _LiveSource) -> None:
+        self.plus = plus
+        self.minus = minus
+
+    def status_counts(self) -> dict[str, int]:
+        counts = self.plus.status_counts()
+        for status, count in self.minus.status_counts().items():
+            counts[status] -= count
+        return counts
+
+    def level_rows(self) -> list[tuple]:
+        return _subtract(self.plus.level_rows(), self.minus.level_rows(), 3)
+
+    def unnest(self, *, kind: str, group: str, framework: str | None) -> list[tuple]:
+        return _subtract(
+            self.plus.unnest(kind=kind, group=group, framework=framework),
+            self.minus.unnest(kind=kind, group=group, framework=framework),
+            4,
+        )
+
+    def trend_rows(self) -> list[tuple]:
+        return _subtract(self.plus.trend_rows(), self.minus.trend_rows(), 3)
+
+    def year_rows(self) -> list[tuple]:
+        return _subtract(self.plus.year_rows(), self.minus.year_rows(), 1)
+
+
 def _group_counts(rows: list[tuple]) -> dict[tuple[str, str, str], int]:
     counts: dict[tuple[str, str, str], int] = {}
-    for group, framework, version, _key, _total, count in rows:
+    for group, framework, version, _key, _rows, _total, count in rows:
         counts[(group, framework, version)] = max(counts.get((group, framework, version), 0), int(count))
     return counts
 
@@ -244,7 +286,7 @@ def _heat(
     rows: list[tuple], counts: Mapping[tuple[str, str, str], int], stats: FrameworkStats, labeller: Any
 ) -> list[HeatRow]:
     cells: dict[str, dict[str, float | None]] = defaultdict(dict)
-    for group, framework, version, key, total, count in rows:
+    for group, framework, version, key, _rows, total, count in rows:
         if (framework, version) == (stats.framework, stats.version):
             cells[group][key] = round(total / count, 1) if count else None
     return [
@@ -300,7 +342,9 @@ def aggregated_analytics(
     return _compose(_AggregateSource(scope, trend_scope), lang=lang, detail=detail)
 
 
-def _compose(source: _LiveSource | _AggregateSource, *, lang: str | None, detail: str | None) -> Analytics:
+def _compose(
+    source: _LiveSource | _AggregateSource | _DifferenceSource, *, lang: str | None, detail: str | None
+) -> Analytics:
     """Label and arrange the source's grouped rows (7 queries, whatever the number of assessments)."""
     lang = lang or get_language() or "zh-hans"
     status_counts = source.status_counts()
@@ -376,7 +420,7 @@ def _compose(source: _LiveSource | _AggregateSource, *, lang: str | None, detail
                 )
         province: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
         per_city: dict[str, dict[str, list[float]]] = defaultdict(dict)
-        for city, framework, version, code, total_value, count in indicator_rows:
+        for city, framework, version, code, _rows, total_value, count in indicator_rows:
             if (framework, version) != (stats.framework, stats.version) or not count:
                 continue
             province[code][0] += total_value
@@ -490,19 +534,63 @@ def official_analytics(
     *, user: User, filters: SubmissionFilters, lang: str | None = None, detail: str | None = None
 ) -> Analytics:
     """Analytics of the official's jurisdiction under the filters (trends: the same without the year),
-    through the cache: added up from the pre-aggregated groups when every filter is a group column,
-    else (level, text search: narrow sets) computed from the live rows. The same figures either way."""
+    through the cache: added up from the pre-aggregated groups when every filter is a group column; with
+    a level filter, from the live rows of the matching assessments when they are the fewer, else from the
+    aggregates less the live rows of the assessments the level leaves out; with a text search, from the
+    live rows. The same figures whichever way."""
     lang = lang or get_language() or "zh-hans"
     scope = aggregate_scope(user=user, filters=filters)
-    if scope is None:
-        return cached_analytics(
+    if scope is not None:
+        trend_scope = _without_year(scope)
+        return _through_cache(
+            ["aggregate", sorted(scope.items()), lang, detail],
+            lambda: aggregated_analytics(scope=scope, trend_scope=trend_scope, lang=lang, detail=detail),
+        )
+    broader = aggregate_scope(user=user, filters=filters.without("level"))
+    if filters.level and broader is not None:
+        return _through_cache(
+            ["level", sorted(broader.items()), filters.level, lang, detail],
+            lambda: _level_analytics(user=user, filters=filters, scope=broader, lang=lang, detail=detail),
+        )
+    return cached_analytics(
+        assessments=submissions(user, filters),
+        trend_assessments=submissions(user, filters.without("year")),
+        lang=lang,
+        detail=detail,
+    )
+
+
+def _without_year(scope: Mapping[str, Any]) -> dict[str, Any]:
+    return {lookup: value for lookup, value in scope.items() if lookup != "year"}
+
+
+def _left_out(user: User, filters: SubmissionFilters) -> list[int]:
+    """Ids of the assessments the level filter removes from the same filters without it."""
+    matching = submissions(user, filters).values("pk")
+    return list(
+        submissions(user, filters.without("level")).exclude(pk__in=matching).values_list("pk", flat=True)
+    )
+
+
+def _level_analytics(
+    *, user: User, filters: SubmissionFilters, scope: Mapping[str, Any], lang: str, detail: str | None
+) -> Analytics:
+    """A level filter (`scope`: the aggregate lookups of the other filters)."""
+    left_out = _left_out(user, filters)
+    if not left_out:
+        return aggregated_analytics(scope=scope, trend_scope=_without_year(scope), lang=lang, detail=detail)
+    kind = ScoreAggregate.Kind.ASSESSMENT
+    total = ScoreAggregate.objects.filter(**scope, kind=kind).aggregate(n=Sum("count"))["n"] or 0
+    if 2 * len(left_out) >= total:  # the level keeps at most half: unnest those
+        return build_analytics(
             assessments=submissions(user, filters),
             trend_assessments=submissions(user, filters.without("year")),
             lang=lang,
             detail=detail,
         )
-    trend_scope = {lookup: value for lookup, value in scope.items() if lookup != "year"}
-    return _through_cache(
-        ["aggregate", sorted(scope.items()), lang, detail],
-        lambda: aggregated_analytics(scope=scope, trend_scope=trend_scope, lang=lang, detail=detail),
+    trend_left_out = _left_out(user, filters.without("year"))
+    minus = _LiveSource(
+        Assessment.objects.filter(pk__in=left_out), Assessment.objects.filter(pk__in=trend_left_out)
     )
+    source = _DifferenceSource(_AggregateSource(scope, _without_year(scope)), minus)
+    return _compose(source, lang=lang, detail=detail)

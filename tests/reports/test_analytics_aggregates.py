@@ -22,6 +22,8 @@ from assessment.services.review import ACCEPT, RETURN, review_decide, review_val
 from questionnaires.models import QuestionnaireVersion
 from reports.analytics import (
     FIRST,
+    _left_out,
+    _level_analytics,
     aggregate_scope,
     aggregated_analytics,
     build_analytics,
@@ -288,3 +290,48 @@ def test_rebuild_analytics_restores_aggregates_written_around_the_services(data,
     call_command("rebuild_analytics")
     assert "aggregate rows" in capsys.readouterr().out
     assert _rows() == kept
+
+
+def _levels() -> list[tuple[str, str]]:
+    """(framework, level filter) pairs present in the data, each also without its framework."""
+    pairs = set()
+    for framework, level in FrameworkResult.objects.filter(validated=False).values_list("framework", "level"):
+        code = "none" if level in ("", "none") else level
+        pairs |= {(framework, code), ("", code)}
+    return sorted(pairs)
+
+
+def test_level_filters_give_the_live_figures_from_the_aggregates_less_the_assessments_left_out(
+    data, province_official, city_official
+):
+    differences = 0
+    for framework, level in _levels():
+        for user in (province_official, city_official):
+            for year in (None, 2025):
+                filters = SubmissionFilters(framework=framework, level=level, year=year)
+                left_out = _left_out(user, filters)
+                broader = aggregate_scope(user=user, filters=filters.without("level"))
+                total = sum(
+                    ScoreAggregate.objects.filter(**broader, kind="assessment").values_list(
+                        "count", flat=True
+                    )
+                )
+                differences += 0 < 2 * len(left_out) < total
+                computed = _level_analytics(
+                    user=user, filters=filters, scope=broader, lang="zh-hans", detail=FIRST
+                )
+                assert asdict(computed) == asdict(_live(user, filters, FIRST)), (user, filters)
+                assert asdict(official_analytics(user=user, filters=filters, detail=FIRST)) == asdict(
+                    computed
+                )
+    assert differences >= 4  # the subtraction was exercised, not only the live path
+
+
+def test_a_broad_level_filter_reads_few_live_rows(data, province_official, django_assert_max_num_queries):
+    filters = SubmissionFilters(level="none")
+    expected = asdict(_live(province_official, filters, FIRST))
+    official_analytics(user=province_official, filters=filters, detail=FIRST)
+    cache.clear()
+    # Fingerprint, ids left out (this year, every year), the total, 7 aggregate and 7 live queries.
+    with django_assert_max_num_queries(18):
+        assert asdict(official_analytics(user=province_official, filters=filters, detail=FIRST)) == expected
