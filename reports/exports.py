@@ -167,16 +167,17 @@ class _Labels:
         self.veto = {True: _("未通过"), False: _("通过")}
 
 
-_labels: _Labels | None = None
+# One set per language: a background export (a thread, in the requester's language) runs next to the
+# process's requests in other languages, so a single shared "current" set would mix languages.
+_labels: dict[str, _Labels] = {}
 
 
 def labels() -> _Labels:
-    global _labels
-    language = get_language()
-    if _labels is None or getattr(_labels, "language", None) != language:
-        _labels = _Labels()
-        _labels.language = language  # type: ignore[attr-defined]
-    return _labels
+    language = get_language() or ""
+    found = _labels.get(language)
+    if found is None:
+        found = _labels[language] = _Labels()
+    return found
 
 
 def _base_row(assessment: Assessment) -> list[Any]:

@@ -87,4 +87,4 @@ class ExportJob(models.Model):
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100
-        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+        return min(100, int(100 * self.rows_done / self.rows_total)) if self.rows_total else 0

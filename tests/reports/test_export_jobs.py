@@ -377,3 +377,28 @@ def test_the_server_thread_builds_the_job_on_its_own_connection(
     assert job.status == ExportJob.Status.DONE, job.error
     assert job.rows_done == job.rows_total == 3
     assert len(summary_rows(job)) == 3
+
+
+def test_labels_are_kept_per_language_for_threads_exporting_in_another_language():
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = exports.labels()
+    with translation.override("zh-hans"):
+        chinese = exports.labels()
+    with translation.override("en"):
+        assert exports.labels() is english
+    assert english.statuses["submitted"] != chinese.statuses["submitted"]
+    assert chinese.statuses["submitted"] == "已提交"
+
+
+def test_a_job_writes_in_the_language_it_was_requested_in(submissions, city_official):
+    job = job_for(city_official, language="en")
+    export_jobs.export_job_run(job.pk)
+    job.refresh_from_db()
+    with job.file.open("rb") as handle:
+        workbook = load_workbook(io.BytesIO(handle.read()), read_only=True)
+    assert workbook.sheetnames[0] == "Summary"
+    header = next(workbook["Summary"].iter_rows(values_only=True))
+    assert header[0] == "Enterprise name"
+    assert {row[2] for row in list(workbook["Summary"].iter_rows(values_only=True))[1:]} == {"Harbin"}
