@@ -402,3 +402,14 @@ def test_a_job_writes_in_the_language_it_was_requested_in(submissions, city_offi
     header = next(workbook["Summary"].iter_rows(values_only=True))
     assert header[0] == "Enterprise name"
     assert {row[2] for row in list(workbook["Summary"].iter_rows(values_only=True))[1:]} == {"Harbin"}
+
+
+def test_a_csv_job_writes_the_same_rows_as_the_streamed_csv(submissions, city_official):
+    job = job_for(city_official, format=ExportJob.Format.CSV, filename="submissions.csv")
+    export_jobs.export_job_run(job.pk)
+    job.refresh_from_db()
+    with job.file.open("rb") as handle:
+        text = handle.read().decode("utf-8")
+    streamed = "".join(exports.csv_lines(Assessment.objects.filter(enterprise__city_code="230100")))
+    assert job.status == ExportJob.Status.DONE and job.rows_done == 3 and job.file.name.endswith(".csv")
+    assert text == streamed and text.startswith("\ufeff")
