@@ -71,6 +71,7 @@ def _active_job(user: User) -> ExportJob | None:
     return next((job for job in jobs if not job.is_stale()), None)
 
 
+@transaction.atomic
 def export_job_create(
     *, user: User, params: Mapping[str, Any], fmt: str = ExportJob.Format.XLSX
 ) -> tuple[ExportJob, bool]:
@@ -98,6 +99,7 @@ def export_job_create(
     return job, True
 
 
+@transaction.atomic
 def export_job_retry(*, job: ExportJob, user: User) -> ExportJob:
     """A new job with the same parameters for a failed (or interrupted) one; the old one is kept, failed."""
     if job.shown_status() != ExportJob.Status.FAILED:
