@@ -9,7 +9,8 @@ Every figure is a GROUP BY, from one of two sources giving the same grouped rows
   the same year, city, industry division, size class, status and frameworks, kept current by
   assessment.services.analytics; the groups matching the filters are added up.
 official_analytics (the page and the regional PDF) uses the aggregates when every filter is a group
-column, else the live rows (level and text search narrow the set). Python only labels and arranges the
+column; with a level filter, the live rows of the matching assessments when they are the fewer, else the
+aggregates less the live rows of the assessments the level leaves out; with a text search, the live rows. Python only labels and arranges the
 grouped rows, whose number does not grow with the number of assessments: 7 queries.
 
 Both go through Django's cache, keyed by the jurisdiction and filters, the detail framework, the
