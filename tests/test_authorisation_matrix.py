@@ -197,6 +197,7 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     "assessment_analyticsentry": {"add": 403, "delete": 403},  # derived by SQL: read-only
     "assessment_scoreaggregate": {"add": 403, "delete": 403},
     "questionnaires_questionnaireversion": {"add": 403, "delete": 403},  # loaded from files only
+    "reports_exportjob": {"add": 403, "delete": 403},  # written by the job: read-only
     "auth_group": {},
     "axes_accessattempt": {"add": 403},
     "axes_accessfailurelog": {"add": 403},
@@ -309,6 +310,7 @@ def world(frameworks_loaded, enterprise, other_enterprise, sme_manager, sme_cont
         "assessment_analyticsentry": AnalyticsEntry.objects.get(),
         "assessment_scoreaggregate": ScoreAggregate.objects.first(),
         "questionnaires_questionnaireversion": QuestionnaireVersion.objects.first(),
+        "reports_exportjob": export_job,
     }
     from django.contrib.auth.models import Group
 
