@@ -431,8 +431,21 @@ class ValidatedAnswerAdmin(admin.ModelAdmin):
     raw_id_fields = ["assessment", "reviewer"]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewable and searchable, never added, edited or deleted through the admin."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The audit trail is append-only: viewable and searchable, never edited here."""
 
     list_display = ["created_at", "actor", "action", "enterprise", "assessment"]
@@ -441,28 +454,10 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ["actor", "enterprise", "assessment"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class DerivedAdmin(admin.ModelAdmin):
+class DerivedAdmin(ReadOnlyAdmin):
     """Rows derived from the assessments by SQL (assessment.services.analytics): viewable, never edited
     here; `manage.py rebuild_analytics` recomputes them."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(AnalyticsEntry)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from assessment.admin import ReadOnlyAdmin
 from reports.models import ExportJob
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
+class ExportJobAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "requested_by", "format", "status", "progress", "scope_city", "finished_at"]
     list_filter = ["status", "format"]
     search_fields = ["requested_by__username", "filename", "scope_city"]
@@ -27,12 +28,3 @@ class ExportJobAdmin(admin.ModelAdmin):
     @admin.display(description=_("文件"))
     def stored_file(self, job: ExportJob) -> str:
         return job.file.name if job.file else "—"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
