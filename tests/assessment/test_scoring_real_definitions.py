@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment.scoring import EnterpriseFacts, score_assessment, score_framework
+from assessment.scoring import EnterpriseFacts, score_assessment, score_framework, validate_answers
 from questionnaires.loader import resolved_definitions
 
 # DOMAIN §4 worked example (the same answers as tests/questionnaires/test_sme_digital_content.py, which
@@ -225,6 +225,46 @@ def test_it_holds_the_generic_clean_production_level_at_two_by_a_limiting_indica
     assert result.details["y"]["I"] == pytest.approx(95.0)
     assert result.level["code"] == "II"
     assert result.details["checks"][0]["limiting_below"] == ["cpg.resource.energy_per_product"]
+
+
+# Emission margins (limit − annual mean) ÷ limit × 100 %: unbounded below, so one wide range everywhere.
+MARGIN_INDICATORS = [
+    (
+        "green_factory@2025",
+        "gf25.clean.air_pollutants",
+        "gf25.q.air_pollutant_margin",
+        "gf25.q.has_air_emission_points",
+    ),
+    (
+        "clean_production_generic@2025",
+        "cpg.pollution.air_emission_margin",
+        "cpg.q.air_emission_margin",
+        "cpg.q.has_air_stacks",
+    ),
+    (
+        "clean_production_paper@2025",
+        "cpp.pollution.water_pollutant_margin",
+        "cpp.q.water_pollutant_margin",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("key", "indicator_code", "question_code", "gate"), MARGIN_INDICATORS)
+def test_it_accepts_and_scores_an_emission_margin_far_below_the_worst_threshold(
+    key, indicator_code, question_code, gate
+):
+    definition = DEFINITIONS[key]
+    question = next(q for q in definition["questions"] if q["code"] == question_code)
+    assert (question["min"], question["max"]) == (-1000, 100)
+    answers = {question_code: -150.0, **({gate: True} if gate else {})}  # annual mean 2.5 × the limit
+    assert validate_answers(definition, answers, allow_unknown=True) == []
+    result = score_framework(definition=definition, answers=answers)
+    scored = next(item for item in result.indicators if item.code == indicator_code)
+    assert scored.status == "scored"
+    assert scored.earned == 0.0
+    if definition["method"] == "clean_production":
+        assert scored.cp_level == "none"
 
 
 def _improved(rule: dict[str, Any], question: dict[str, Any]) -> Any:
