@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -82,6 +83,9 @@ def export_job_create(
         raise DomainError(_("只有主管部门用户可以导出。"))
     if fmt not in ExportJob.Format.values:
         raise DomainError(_("不支持的导出格式。"))
+    # Two simultaneous requests of one user (double click, two tabs) take turns here, so the second
+    # finds the first one's job instead of starting another (a row lock; SQLite serialises writers).
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     active = _active_job(user)
     if active is not None:
         return active, False

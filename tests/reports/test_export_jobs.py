@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from datetime import timedelta
 
 import pytest
@@ -201,6 +202,40 @@ def test_a_running_job_cannot_be_retried_and_a_second_request_gets_it_back(
     response = client.post(reverse("officials_export_job_retry", args=[job.pk]), follow=True)
     assert "只有失败的导出可以重试" in response.content.decode()
     assert ExportJob.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_requests_of_one_official_start_one_job(city_official, settings):
+    """Two requests at the same instant (a double click reaching two server threads): the row lock makes
+    the second wait for the first's commit and get its job back. PostgreSQL only (SQLite serialises)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent writers (PostgreSQL)")
+    settings.EXPORT_RUNNER = "worker"
+    barrier = threading.Barrier(4)
+    results: list[tuple[str, bool]] = []
+    errors: list[BaseException] = []
+
+    def request() -> None:
+        try:
+            barrier.wait()
+            job, created = export_jobs.export_job_create(user=city_official, params={})
+            results.append((str(job.pk), created))
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert ExportJob.objects.count() == 1
+    assert len({pk for pk, _created in results}) == 1 and sum(created for _pk, created in results) == 1
 
 
 # --- the status endpoint and the pages ----------------------------------------------------------------------------
