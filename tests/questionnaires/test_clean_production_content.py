@@ -369,3 +369,20 @@ def test_it_documents_every_indicator(name: str) -> None:
     doc = (DEFINITIONS.parents[1] / "docs" / "frameworks" / "clean-production.md").read_text(encoding="utf-8")
     for indicator in indicators(load(name)):
         assert f"`{indicator['code']}`" in doc, indicator["code"]
+
+
+def test_it_tells_a_mill_how_to_enter_the_black_liquor_its_renewable_share_counts() -> None:
+    renewable = next(i for i in indicators(load(PAPER)) if i["code"] == "cpp.resource.renewable_share")
+    assert "黑液" in renewable["title"]["zh"] and renewable["rule"]["question"] == "calc.renewable_share"
+    biomass = bank_questions()["energy.biomass_t"]
+    for part in ("what", "how"):
+        assert "黑液" in biomass["help"][part]["zh"], part
+        assert "black liquor" in biomass["help"][part]["en"].lower(), part
+    factors = (DEFINITIONS.parents[1] / "assessment" / "data" / "factors-2025.yaml").read_text(
+        encoding="utf-8"
+    )
+    if (
+        "black_liquor" not in factors and "黑液" not in factors
+    ):  # entered as biomass: no coefficient of its own
+        assert biomass["provisional"] is True
+        assert "[U]" in biomass["source"]
