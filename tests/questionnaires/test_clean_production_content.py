@@ -386,3 +386,18 @@ def test_it_tells_a_mill_how_to_enter_the_black_liquor_its_renewable_share_count
     ):  # entered as biomass: no coefficient of its own
         assert biomass["provisional"] is True
         assert "[U]" in biomass["source"]
+
+
+@pytest.mark.parametrize("name", SYSTEMS)
+def test_it_quotes_the_chosen_option_label_in_every_choice_example(name: str) -> None:
+    # An example that paraphrases a label ("主要设备达到2级") leaves the reader to guess which option it means.
+    for question in load(name)["questions"]:
+        if question["type"] != "single":
+            continue
+        example = question["help"]["example"]
+        quoted = [
+            option["code"]
+            for option in question["options"]
+            if f"“{option['text']['zh']}”" in example["zh"] and f'"{option["text"]["en"]}"' in example["en"]
+        ]
+        assert len(quoted) == 1, f"{question['code']}: example quotes {quoted}"
