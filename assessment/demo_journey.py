@@ -64,7 +64,8 @@ def _generated(question: dict[str, Any], rng: random.Random) -> Any:
     if kind == "level":
         return rng.randint(1, 3)
     if kind in ("number", "percentage"):
-        low = float(question.get("min", 0) or 0)
+        # Not below zero: a negative bound admits a real exceedance (a margin), not a typical plant.
+        low = max(float(question.get("min", 0) or 0), 0.0)
         high = float(question.get("max", 100 if kind == "percentage" else low + 100) or 100)
         value = rng.uniform(low, high)
         return round(value, int(question.get("decimals", 1) if question.get("decimals") is not None else 1))
