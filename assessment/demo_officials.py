@@ -480,7 +480,7 @@ def _plan_firm(firm: _Firm, shared: _Shared) -> list[_Planned]:
                 year=year,
                 status=status,
                 total_score=((result.get("profile") or {}).get("overall") or {}).get("index"),
-                result=json.dumps(result),
+                result=json.dumps(result, check_circular=False),  # plain data: no cycles to look for
                 answers=[(code, json.dumps(value)) for code, value in answers.items()],
                 frameworks=_framework_rows(result, validated=False),
                 scores={f["framework"]: f["score"] for f in result["frameworks"]},
@@ -610,7 +610,8 @@ def seed_submitted_assessments(context: DemoContext) -> None:
         with connection.cursor() as cursor:
             for model in (Assessment, FrameworkResult, Answer, Enterprise):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
-    analytics_rebuild()  # the officials' pre-aggregated figures, by SQL after the bulk load
+    if writer.written:
+        analytics_rebuild()  # the officials' pre-aggregated figures, by SQL after the bulk load
 
 
 class _Writer:
