@@ -7,11 +7,11 @@ year before and some for the year before that, written in bulk so `seed_demo --e
 feasible. Every stored result is computed by the real energy calculator and scoring engine (the
 journey's `evaluate`, as assessment_submit does).
 
-History for large N: the first FULL_HISTORY_ENTERPRISES (1,000) enterprises of this step, and one in
-OLDER_YEARS_SAMPLE (10) of those after them, get the older years (65 % the year before, 40 % two years
+History for large N: the first FULL_HISTORY_ENTERPRISES (500) enterprises of this step, and one in
+OLDER_YEARS_SAMPLE (20) of those after them, get the older years (65 % the year before, 40 % two years
 before); every other enterprise has its latest year only. So the default demo (39 enterprises) keeps
-its full history, trends have data in every city and industry, and 10,000 enterprises seed in under a
-minute on SQLite (docs/performance.md, "Demo data").
+its full history, trends have data in every city and industry, and 10,000 enterprises make about 11,000
+assessments instead of 20,500 (timings: docs/performance.md, "Demo data").
 
 Answers come from an enterprise "maturity" (larger firms, Harbin, Daqing and some industries a little
 ahead; every year a little better than the one before) plus noise, so scores and levels spread
@@ -73,8 +73,8 @@ INSERT_ROWS = 1000  # rows per multi-row INSERT statement (PostgreSQL)
 # Chance of an assessment in the latest year, the year before and the one before that.
 HISTORY_CHANCES = (1.0, 0.65, 0.4)
 # Older years: the first FULL_HISTORY_ENTERPRISES enterprises of the step, then one in OLDER_YEARS_SAMPLE.
-FULL_HISTORY_ENTERPRISES = 1000
-OLDER_YEARS_SAMPLE = 10
+FULL_HISTORY_ENTERPRISES = 500
+OLDER_YEARS_SAMPLE = 20
 PARALLEL_FROM = 200  # enterprises from which generating and scoring is spread over worker processes
 FIRMS_PER_TASK = 20
 TEMPLATE_FILE = Path(__file__).resolve().parent.parent / "reports" / "demo_answers.json"

@@ -21,7 +21,7 @@ class Command(BaseCommand):
             help=f"number of demo enterprises (default {DEFAULT_ENTERPRISES}); with questionnaires loaded each "
             "gets a submitted assessment of the latest year, and the two years before with some chance: "
             f"the first {FULL_HISTORY_ENTERPRISES:,} and one in {OLDER_YEARS_SAMPLE} after them "
-            "(a bounded history, so 10,000 seed in under a minute)",
+            "(a bounded history for large N: each older assessment is generated and scored in full)",
         )
         parser.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
         parser.add_argument(
