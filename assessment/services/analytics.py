@@ -17,7 +17,9 @@ reviewer's validation changes nothing here.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection, transaction
@@ -143,12 +145,35 @@ def _entry_groups(ids: list[int]) -> set[GroupKey]:
     return set(AnalyticsEntry.objects.filter(assessment_id__in=ids).values_list(*GROUP_KEY).distinct())
 
 
+# Inside analytics_deferred(): the ids whose refresh was put off (None outside).
+_deferred: ContextVar[set[int] | None] = ContextVar("analytics_deferred", default=None)
+
+
+@contextmanager
+def analytics_deferred() -> Iterator[None]:
+    """For bulk writers (seed_demo), not for requests: refreshes and rebuilds inside are put off, and one
+    rebuild by SQL runs at the end if anything changed (cheaper than a refresh per assessment as the
+    tables grow). If the block raises, nothing is rebuilt: run `manage.py rebuild_analytics`."""
+    pending: set[int] = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if pending:
+        analytics_rebuild()
+
+
 def analytics_refresh(*, assessment_ids: Iterable[int]) -> int:
     """Recompute the aggregate rows of every group the assessments leave or join (after a change of
     their status, results, year or enterprise, or their deletion). Runs in the caller's transaction;
     returns the number of groups recomputed. A handful of queries whatever the size of the groups."""
     ids = sorted({int(pk) for pk in assessment_ids})
     if not ids:
+        return 0
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(ids)
         return 0
     with transaction.atomic():
         # Row locks: two refreshes of one assessment (e.g. an enterprise edit during a submission) in turn.
@@ -180,7 +205,11 @@ def analytics_refresh_enterprise(*, enterprise: Enterprise | int) -> int:
 
 def analytics_rebuild() -> int:
     """Rebuild every entry and aggregate row from the live rows (after bulk loads and restores); returns
-    the number of aggregate rows."""
+    the number of aggregate rows (0 when put off by analytics_deferred)."""
+    pending = _deferred.get()
+    if pending is not None:
+        pending.add(0)  # marks a rebuild as due at the end of the block
+        return 0
     t = _tables()
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -15,7 +15,7 @@ from django.urls import reverse
 from assessment.models import AnalyticsEntry, Assessment, Enterprise, FrameworkResult, ScoreAggregate
 from assessment.selectors.assessments import assessment_definitions, question_index
 from assessment.selectors.review import SubmissionFilters, submissions
-from assessment.services.analytics import analytics_rebuild, analytics_refresh
+from assessment.services.analytics import analytics_deferred, analytics_rebuild, analytics_refresh
 from assessment.services.assessments import answers_save_many, assessment_create, assessment_submit
 from assessment.services.enterprises import EnterpriseProfile, enterprise_update
 from assessment.services.review import ACCEPT, RETURN, review_decide, review_validate_answer
@@ -335,3 +335,20 @@ def test_a_broad_level_filter_reads_few_live_rows(data, province_official, djang
     # Fingerprint, ids left out (this year, every year), the total, 7 aggregate and 7 live queries.
     with django_assert_max_num_queries(18):
         assert asdict(official_analytics(user=province_official, filters=filters, detail=FIRST)) == expected
+
+
+def test_deferred_refreshes_rebuild_once_at_the_end(versions, factor_set, enterprise, sme_manager):
+    """seed_demo's bulk writers: inside analytics_deferred a submission leaves the aggregates alone, and the
+    block's end rebuilds them to what per-submission refreshes would have kept."""
+    draft = assessment_create(
+        enterprise=enterprise, year=2025, frameworks=["green_factory", "sme_digital"], user=sme_manager
+    )
+    _fill(draft, sme_manager)
+    with analytics_deferred():
+        assessment_submit(assessment=draft, user=sme_manager)
+        assert not ScoreAggregate.objects.exists() and not AnalyticsEntry.objects.exists()
+    assert AnalyticsEntry.objects.filter(assessment_id=draft.pk).exists()
+    kept = _rows()
+    assert kept
+    analytics_refresh(assessment_ids=[draft.pk])
+    assert _rows() == kept
