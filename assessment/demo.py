@@ -12,13 +12,14 @@ and demo_m<NNNNN> / demo_c<NNNNN> managers and contributors of the generated ent
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TextIO
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 
 from assessment import reference
 from assessment.models import Enterprise, Membership, OfficialProfile, User
@@ -270,20 +271,65 @@ DEMO_STEPS: list[DemoStep] = [seed_enterprises, seed_officials_and_admin]
 
 # Officials' area: submitted, returned and accepted assessments of the remaining demo enterprises over
 # the last three years (bulk, scored by the engine); independent of the order of the steps.
-from assessment.demo_officials import seed_submitted_assessments  # noqa: E402
-
-DEMO_STEPS.append(seed_submitted_assessments)
-
 # SME journey: the first DEMO_ASSESSMENT_ENTERPRISES enterprises' assessments made one by one through the
 # journey's services (three years, reviewed), and the demo SME manager's draft of the latest year.
-from assessment.demo_journey import seed_assessments  # noqa: E402
+from assessment.demo_journey import journey_steps  # noqa: E402
+from assessment.demo_officials import seed_submitted_assessments  # noqa: E402
 
-DEMO_STEPS.append(seed_assessments)
+
+def seed_demo_assessments(context: DemoContext) -> None:
+    """Both kinds of demo assessments. The journey's enterprises are done one at a time in this process
+    whenever the bulk step would wait for its worker processes (the journey is single-threaded work
+    through the services, the bulk step's scoring is spread over the cores); what is left of the
+    journey after the bulk step is done then. The data are the same as with the two steps in turn."""
+    journey = journey_steps(context)
+    seed_submitted_assessments(context, side_work=journey)
+    for _done in journey:
+        pass
+
+
+DEMO_STEPS.append(seed_demo_assessments)
+
+
+@contextmanager
+def sqlite_bulk_journal() -> Iterator[None]:
+    """On a SQLite file in WAL mode (config/settings.py), a rollback journal while the demo is loaded.
+
+    In WAL mode every page of a step's transaction (about a gigabyte at 10,000 enterprises, mostly new
+    pages) is written twice, to the log and then back into the database file at the checkpoint; with a
+    rollback journal new pages go to the file once. Same durability at commit; WAL mode is restored at
+    the end (and set again by every new connection anyway). Nothing changes inside a transaction (e.g. a
+    test's), on another database, or while another connection has the file open (SQLite then keeps WAL).
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        previous = cursor.fetchone()[0]
+        switched = False
+        if previous == "wal":
+            cursor.execute("PRAGMA busy_timeout")
+            timeout = int(cursor.fetchone()[0])
+            cursor.execute("PRAGMA busy_timeout = 0")  # another connection open: keep WAL, do not wait
+            try:
+                cursor.execute("PRAGMA journal_mode = DELETE")
+                switched = cursor.fetchone()[0] == "delete"
+            except OperationalError:  # "database is locked"
+                pass
+            finally:
+                cursor.execute(f"PRAGMA busy_timeout = {timeout:d}")
+    try:
+        yield
+    finally:
+        if switched:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA journal_mode = WAL")
 
 
 def run_demo_steps(context: DemoContext, steps: list[DemoStep] | None = None) -> DemoContext:
     # The officials' aggregates are rebuilt once at the end rather than refreshed per submission.
-    with analytics_deferred():
+    with sqlite_bulk_journal(), analytics_deferred():
         for step in steps if steps is not None else DEMO_STEPS:
             with transaction.atomic():
                 step(context)

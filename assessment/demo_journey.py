@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -176,8 +177,13 @@ def _demo_draft(enterprise: Enterprise, user: User, base: dict[str, Any], year: 
 def seed_assessments(context: DemoContext) -> None:
     """Submitted assessments of the last three years for the first demo enterprises (some returned,
     most accepted), and a draft of the current reporting year for the demo SME manager."""
-    from assessment.services.review import review_comment_add, review_decide
+    for _done in journey_steps(context):
+        pass
 
+
+def journey_steps(context: DemoContext) -> Iterator[None]:
+    """seed_assessments one enterprise at a time: yields after each, so the bulk step can do the journey
+    while its worker processes score (assessment/demo.py, seed_demo_assessments)."""
     if not QuestionnaireVersion.objects.filter(status=QuestionnaireVersion.Status.CURRENT).exists():
         if context.stdout:
             context.stdout.write("seed_assessments: no questionnaires loaded (run load_questionnaires): skipped\n")
@@ -191,54 +197,71 @@ def seed_assessments(context: DemoContext) -> None:
         m.enterprise_id: m.user
         for m in Membership.objects.filter(enterprise__in=enterprises, role=Membership.Role.MANAGER).select_related("user")
     }
-    made = drafts = 0
+    context.count("assessments", 0)
+    context.count("draft assessments", 0)
     connection = transaction.get_connection()
-    queued = len(connection.run_on_commit)
-    # Review decisions e-mail the enterprise's members: not for demo data. Outside a transaction the
-    # e-mails go to the in-memory backend; inside seed_demo's, the queued sends are dropped below.
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        for index, enterprise in enumerate(enterprises):
-            user = managers.get(enterprise.pk)
-            if user is None:
-                continue
-            if enterprise.pk in taken and user.username != "sme_manager":
-                continue
-            rng = random.Random(f"{context.seed}-{enterprise.uscc}")
-            scale = rng.uniform(0.3, 3.0)
-            maturity = rng.uniform(0.15, 0.9)
-            official = _official_for(enterprise)
-            is_demo_manager = user.username == "sme_manager"
-            # The demo manager's latest year is left as a draft to fill (prefilled from the year before).
-            own_years = [year - 1 for year in years] if is_demo_manager else years
-            for position, year in enumerate(own_years if enterprise.pk not in taken else []):
-                assessment = assessment_create(enterprise=enterprise, year=year, user=user)
-                definitions = assessment_definitions(assessment)
-                veto = frozenset(p["question"] for d in definitions for p in d.get("prerequisites") or [])
-                answers = _vary(
-                    base, question_index(definitions), rng, scale,
-                    improvement=position / 2, maturity=maturity, prerequisites=veto,
-                )
-                submitted = _fill_and_submit(assessment, user, answers)
-                if submitted is None:
-                    continue
-                made += 1
-                if official is None:
-                    continue
-                last = position == len(years) - 1
-                if last and index % 5 == 2:
-                    continue  # waiting for review
-                if last and index % 5 == 4:
-                    review_comment_add(
-                        assessment=submitted, reviewer=official, question_code="mgmt.lawful_compliant",
-                        text="请上传环评批复或排污许可证作为佐证材料。",
-                    )
-                    review_decide(assessment=submitted, reviewer=official, decision="return",
-                                  note="请补充合规佐证材料后重新提交。")
-                else:
-                    review_decide(assessment=submitted, reviewer=official, decision="accept", note="")
-            if is_demo_manager:
-                drafts += _demo_draft(enterprise, user, base, this_year - 1, context.seed)
-    if connection.in_atomic_block:
-        del connection.run_on_commit[queued:]
-    context.count("assessments", made)
-    context.count("draft assessments", drafts)
+    for index, enterprise in enumerate(enterprises):
+        user = managers.get(enterprise.pk)
+        if user is None or (enterprise.pk in taken and user.username != "sme_manager"):
+            continue
+        queued = len(connection.run_on_commit)
+        # Review decisions e-mail the enterprise's members: not for demo data. Outside a transaction the
+        # e-mails go to the in-memory backend; inside seed_demo's, the queued sends are dropped below.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            made, drafts = _enterprise_journey(context, index, enterprise, user, years, base, taken)
+        if connection.in_atomic_block:
+            del connection.run_on_commit[queued:]
+        context.count("assessments", made)
+        context.count("draft assessments", drafts)
+        yield
+
+
+def _enterprise_journey(
+    context: DemoContext,
+    index: int,
+    enterprise: Enterprise,
+    user: User,
+    years: list[int],
+    base: dict[str, Any],
+    taken: set[int],
+) -> tuple[int, int]:
+    """One enterprise's submitted (and reviewed) assessments, and the demo manager's draft."""
+    from assessment.services.review import review_comment_add, review_decide
+
+    made = drafts = 0
+    rng = random.Random(f"{context.seed}-{enterprise.uscc}")
+    scale = rng.uniform(0.3, 3.0)
+    maturity = rng.uniform(0.15, 0.9)
+    official = _official_for(enterprise)
+    is_demo_manager = user.username == "sme_manager"
+    # The demo manager's latest year is left as a draft to fill (prefilled from the year before).
+    own_years = [year - 1 for year in years] if is_demo_manager else years
+    for position, year in enumerate(own_years if enterprise.pk not in taken else []):
+        assessment = assessment_create(enterprise=enterprise, year=year, user=user)
+        definitions = assessment_definitions(assessment)
+        veto = frozenset(p["question"] for d in definitions for p in d.get("prerequisites") or [])
+        answers = _vary(
+            base, question_index(definitions), rng, scale,
+            improvement=position / 2, maturity=maturity, prerequisites=veto,
+        )
+        submitted = _fill_and_submit(assessment, user, answers)
+        if submitted is None:
+            continue
+        made += 1
+        if official is None:
+            continue
+        last = position == len(years) - 1
+        if last and index % 5 == 2:
+            continue  # waiting for review
+        if last and index % 5 == 4:
+            review_comment_add(
+                assessment=submitted, reviewer=official, question_code="mgmt.lawful_compliant",
+                text="请上传环评批复或排污许可证作为佐证材料。",
+            )
+            review_decide(assessment=submitted, reviewer=official, decision="return",
+                          note="请补充合规佐证材料后重新提交。")
+        else:
+            review_decide(assessment=submitted, reviewer=official, decision="accept", note="")
+    if is_demo_manager:
+        drafts += _demo_draft(enterprise, user, base, years[-1], context.seed)
+    return made, drafts

@@ -2,20 +2,64 @@
 
 from __future__ import annotations
 
+import time
+
+from assessment import demo_journey, demo_officials
 from assessment.demo import (
     DEMO_STEPS,
     DemoContext,
     run_demo_steps,
+    seed_demo_assessments,
     seed_enterprises,
     seed_officials_and_admin,
 )
 from assessment.demo_journey import seed_assessments
+from assessment.demo_officials import seed_submitted_assessments
 from assessment.models import Answer, Assessment, AuditEvent, FrameworkResult
 from tests.assessment.journey_fixtures import *  # noqa: F403
 
 
 def test_it_is_one_of_the_demo_steps():
-    assert seed_assessments in DEMO_STEPS
+    assert seed_demo_assessments in DEMO_STEPS  # with the bulk step, in its waits
+
+
+_PLAN_FIRMS = demo_officials._plan_firms
+
+
+def _slow_plan_firms(firms):
+    """The bulk step's worker task, slowed down (module level: tasks are pickled by name)."""
+    time.sleep(0.2)
+    return _PLAN_FIRMS(firms)
+
+
+def _written() -> list[tuple]:
+    keys = {a.pk: (a.enterprise.uscc, a.year) for a in Assessment.objects.select_related("enterprise")}
+    rows = [(*keys[a.pk], a.status, a.total_score, a.decision_note, a.result) for a in Assessment.objects.all()]
+    rows += [(*keys[a.assessment_id], a.question_code, a.value) for a in Answer.objects.all()]
+    return sorted(rows, key=repr)
+
+
+def test_done_while_the_bulk_step_waits_it_writes_what_the_two_steps_in_turn_write(
+    frameworks_loaded, factor_set, monkeypatch
+):
+    monkeypatch.setattr(demo_journey, "DEMO_ASSESSMENT_ENTERPRISES", 2)
+    monkeypatch.setattr(demo_officials, "FIRMS_PER_TASK", 1)
+    monkeypatch.setattr(demo_officials, "_plan_firms", _slow_plan_firms)
+    first = [seed_enterprises, seed_officials_and_admin]
+    in_turn = run_demo_steps(
+        DemoContext(enterprises=5, workers=2), [*first, seed_submitted_assessments, seed_assessments]
+    )
+    expected = _written()
+    Assessment.objects.all().delete()
+
+    together = run_demo_steps(DemoContext(enterprises=5, workers=2), [*first, seed_demo_assessments])
+    assert _written() == expected
+    for what in ("submitted assessments (bulk)", "assessments", "draft assessments"):
+        assert together.created[what] == in_turn.created[what] > 0
+    journey = set(DemoContext().demo_enterprises().order_by("uscc").values_list("pk", flat=True)[:2])
+    pks = Assessment.objects.values_list("pk", "enterprise_id")
+    # The journey's assessments were made while the workers scored, before any bulk one was written.
+    assert max(pk for pk, e in pks if e in journey) < min(pk for pk, e in pks if e not in journey)
 
 
 def test_it_seeds_three_years_through_the_services_and_a_draft_for_the_demo_manager(frameworks_loaded, factor_set):

@@ -3,7 +3,11 @@ states; deterministic and idempotent."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assessment import demo_officials
 from assessment.demo import (
@@ -13,7 +17,13 @@ from assessment.demo import (
     seed_enterprises,
     seed_officials_and_admin,
 )
-from assessment.demo_officials import demo_years, history_chances, score_answers, seed_submitted_assessments
+from assessment.demo_officials import (
+    answer_json,
+    demo_years,
+    history_chances,
+    score_answers,
+    seed_submitted_assessments,
+)
 from assessment.models import (
     Answer,
     Assessment,
@@ -205,3 +215,14 @@ def test_large_sets_keep_the_latest_year_for_all_and_older_years_for_a_sample(sh
     }
     assert with_older and all(position < 6 or position % 4 == 0 for position in with_older)
     assert any(position >= 6 for position in with_older)
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+        lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(), children, max_size=3),
+        max_leaves=6,
+    )
+)
+def test_answer_json_is_json_dumps(value):
+    assert answer_json(value) == json.dumps(value)
