@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -27,7 +28,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
@@ -145,8 +146,21 @@ def wait_for_threads(timeout: float = 60) -> None:
         thread.join(timeout)
 
 
+LOCKED_RETRIES = 6
+
+
 def _update(job_id: uuid.UUID, **fields: Any) -> None:
-    ExportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now(), **fields)
+    """Record progress or the outcome. A SQLite table briefly locked by a reader (the progress page's
+    poll; shared-cache databases report it at once instead of waiting) is tried again a few times
+    rather than failing the export."""
+    for attempt in range(LOCKED_RETRIES):
+        try:
+            ExportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now(), **fields)
+            return
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == LOCKED_RETRIES - 1:
+                raise
+            time.sleep(0.05 * 2**attempt)
 
 
 def _fail(job_id: uuid.UUID, message: str) -> None:

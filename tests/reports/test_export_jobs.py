@@ -448,3 +448,27 @@ def test_a_csv_job_writes_the_same_rows_as_the_streamed_csv(submissions, city_of
     streamed = "".join(exports.csv_lines(Assessment.objects.filter(enterprise__city_code="230100")))
     assert job.status == ExportJob.Status.DONE and job.rows_done == 3 and job.file.name.endswith(".csv")
     assert text == streamed and text.startswith("\ufeff")
+
+
+def test_progress_is_recorded_again_when_sqlite_reports_the_table_briefly_locked(
+    submissions, province_official, monkeypatch
+):
+    job = job_for(province_official, scope_city="")
+    update, calls = export_jobs.QuerySet.update, []
+
+    def locked_twice(queryset, **fields):
+        calls.append(fields)
+        if queryset.model is ExportJob and len(calls) <= 2:
+            raise export_jobs.OperationalError("database table is locked: reports_exportjob")
+        return update(queryset, **fields)
+
+    monkeypatch.setattr(export_jobs.QuerySet, "update", locked_twice)
+    monkeypatch.setattr(export_jobs.time, "sleep", lambda seconds: None)
+    export_jobs._update(job.pk, rows_done=7)
+    assert ExportJob.objects.get(pk=job.pk).rows_done == 7
+    assert len(calls) == 3
+
+    monkeypatch.setattr(export_jobs, "LOCKED_RETRIES", 2)
+    calls.clear()
+    with pytest.raises(export_jobs.OperationalError):
+        export_jobs._update(job.pk, rows_done=8)
