@@ -298,8 +298,9 @@ def sqlite_bulk_journal() -> Iterator[None]:
     In WAL mode every page of a step's transaction (about a gigabyte at 10,000 enterprises, mostly new
     pages) is written twice, to the log and then back into the database file at the checkpoint; with a
     rollback journal new pages go to the file once (and each commit is synced to disk, so no less
-    durable than WAL with synchronous=NORMAL). WAL mode is restored at the end (and set again by every new connection anyway). Nothing changes inside a transaction (e.g. a
-    test's), on another database, or while another connection has the file open (SQLite then keeps WAL).
+    durable than WAL with synchronous=NORMAL). WAL mode is restored at the end (and set again by every
+    new connection anyway). Nothing changes inside a transaction (e.g. a test's), on another database,
+    or while another connection has the file open (SQLite then keeps WAL).
     """
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         yield
