@@ -163,7 +163,16 @@ class UserAdmin(BaseUserAdmin):
 class EnterpriseAdmin(AnalyticsRefreshAdmin):
     form = EnterpriseAdminForm
     assessment_ids_path = "assessments__id"
-    list_display = ["name", "uscc", "city", "industry_division", "size_class", "employees", "revenue", "created_at"]
+    list_display = [
+        "name",
+        "uscc",
+        "city",
+        "industry_division",
+        "size_class",
+        "employees",
+        "revenue",
+        "created_at",
+    ]
     list_filter = [CityFilter, "size_class", "industry_division"]
     search_fields = ["name", "uscc", "contact_name", "contact_email", "main_products"]
     readonly_fields = ["size_class", "size_rule_version", "created_at", "updated_at"]
@@ -192,8 +201,21 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "enterprise", "role", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
-    list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter), ("revoked_at", admin.EmptyFieldListFilter)]
+    list_display = [
+        "email",
+        "enterprise",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = [
+        "role",
+        ("accepted_at", admin.EmptyFieldListFilter),
+        ("revoked_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["email", "enterprise__name"]
     list_select_related = ["enterprise", "invited_by"]
     readonly_fields = ["token", "created_at"]
@@ -231,7 +253,9 @@ class FactorInline(admin.TabularInline):
         return super().has_add_permission(request, obj) and not (obj is not None and factor_set_in_use(obj))
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj is not None and factor_set_in_use(obj))
+        return super().has_delete_permission(request, obj) and not (
+            obj is not None and factor_set_in_use(obj)
+        )
 
 
 @admin.register(FactorSet)
@@ -256,7 +280,9 @@ class FactorSetAdmin(admin.ModelAdmin):
         return ["is_default"]
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj is not None and factor_set_in_use(obj))
+        return super().has_delete_permission(request, obj) and not (
+            obj is not None and factor_set_in_use(obj)
+        )
 
     @admin.action(description=_("复制为新的可编辑系数集"))
     def copy_sets(self, request, queryset):
@@ -462,13 +488,31 @@ class DerivedAdmin(ReadOnlyAdmin):
 
 @admin.register(AnalyticsEntry)
 class AnalyticsEntryAdmin(DerivedAdmin):
-    list_display = ["assessment_id", "year", "city_code", "industry_division", "size_class", "status", "frameworks"]
+    list_display = [
+        "assessment_id",
+        "year",
+        "city_code",
+        "industry_division",
+        "size_class",
+        "status",
+        "frameworks",
+    ]
     list_filter = ["year", "status", "size_class"]
     search_fields = ["=assessment_id", "city_code", "industry_division"]
 
 
 @admin.register(ScoreAggregate)
 class ScoreAggregateAdmin(DerivedAdmin):
-    list_display = ["kind", "framework", "code", "year", "city_code", "industry_division", "status", "count", "counted"]
+    list_display = [
+        "kind",
+        "framework",
+        "code",
+        "year",
+        "city_code",
+        "industry_division",
+        "status",
+        "count",
+        "counted",
+    ]
     list_filter = ["kind", "year", "status", "framework"]
     search_fields = ["code", "city_code", "industry_division"]

@@ -37,13 +37,31 @@ DEMO_ASSESSMENT_ENTERPRISES = 39  # made one by one through the services: a few 
 BASE_ANSWERS = Path(__file__).resolve().parent.parent / "reports" / "demo_answers.json"
 # Quantities that scale with the size of the plant (one factor per enterprise keeps balances consistent).
 _SCALED = (
-    "energy.grid_electricity_kwh", "energy.green_power_kwh", "energy.self_generated_renewable_kwh",
-    "energy.raw_coal_t", "energy.coke_t", "energy.natural_gas_m3", "energy.lpg_t", "energy.diesel_t",
-    "energy.gasoline_t", "energy.fuel_oil_t", "energy.biomass_t", "energy.steam_t", "energy.heat_gj",
-    "energy.output_value_10k", "energy.main_product_output", "energy.water_intake_m3", "energy.water_reused_m3",
-    "energy.water_total_use_m3", "energy.solid_waste_generated_t", "energy.solid_waste_utilised_t",
-    "energy.solid_waste_from_storage_t", "energy.hazardous_waste_t", "energy.land_area_m2",
-    "energy.building_footprint_m2", "energy.floor_area_m2",
+    "energy.grid_electricity_kwh",
+    "energy.green_power_kwh",
+    "energy.self_generated_renewable_kwh",
+    "energy.raw_coal_t",
+    "energy.coke_t",
+    "energy.natural_gas_m3",
+    "energy.lpg_t",
+    "energy.diesel_t",
+    "energy.gasoline_t",
+    "energy.fuel_oil_t",
+    "energy.biomass_t",
+    "energy.steam_t",
+    "energy.heat_gj",
+    "energy.output_value_10k",
+    "energy.main_product_output",
+    "energy.water_intake_m3",
+    "energy.water_reused_m3",
+    "energy.water_total_use_m3",
+    "energy.solid_waste_generated_t",
+    "energy.solid_waste_utilised_t",
+    "energy.solid_waste_from_storage_t",
+    "energy.hazardous_waste_t",
+    "energy.land_area_m2",
+    "energy.building_footprint_m2",
+    "energy.floor_area_m2",
 )
 _FIXED = ("energy.grid_factor_year", "energy.grid_factor_basis", "energy.biomass_ncv_mj_per_kg")
 
@@ -101,7 +119,9 @@ def _vary(
             continue  # left blank: not used by this plant, or the calculator's default
         if code in _SCALED and isinstance(value, int | float):
             decimals = question.get("decimals")
-            value = round(value * scale * rng.uniform(0.85, 1.15), int(decimals) if decimals is not None else 2)
+            value = round(
+                value * scale * rng.uniform(0.85, 1.15), int(decimals) if decimals is not None else 2
+            )
             if decimals == 0:
                 value = int(value)
         elif code in _FIXED or code.startswith("energy."):
@@ -130,9 +150,13 @@ def _vary(
             answers[code] = value
     # Balances the calculator checks stay consistent after scaling.
     if "energy.water_intake_m3" in answers and "energy.water_reused_m3" in answers:
-        answers["energy.water_total_use_m3"] = answers["energy.water_intake_m3"] + answers["energy.water_reused_m3"]
+        answers["energy.water_total_use_m3"] = (
+            answers["energy.water_intake_m3"] + answers["energy.water_reused_m3"]
+        )
     generated = answers.get("energy.solid_waste_generated_t")
-    if isinstance(generated, int | float) and isinstance(answers.get("energy.solid_waste_utilised_t"), int | float):
+    if isinstance(generated, int | float) and isinstance(
+        answers.get("energy.solid_waste_utilised_t"), int | float
+    ):
         answers["energy.solid_waste_utilised_t"] = min(answers["energy.solid_waste_utilised_t"], generated)
     return answers
 
@@ -153,7 +177,8 @@ def _fill_and_submit(assessment: Assessment, user: User, answers: dict[str, Any]
     evaluation = assessment_page(assessment).evaluate(score=False)
     if evaluation.warnings:
         answers_save_many(
-            assessment=assessment, user=user,
+            assessment=assessment,
+            user=user,
             values={"energy.confirmed_warnings": [w["code"] for w in evaluation.warnings]},
         )
     if evaluation.missing_required or evaluation.energy_errors:
@@ -186,7 +211,9 @@ def journey_steps(context: DemoContext) -> Iterator[None]:
     while its worker processes score (assessment/demo.py, seed_demo_assessments)."""
     if not QuestionnaireVersion.objects.filter(status=QuestionnaireVersion.Status.CURRENT).exists():
         if context.stdout:
-            context.stdout.write("seed_assessments: no questionnaires loaded (run load_questionnaires): skipped\n")
+            context.stdout.write(
+                "seed_assessments: no questionnaires loaded (run load_questionnaires): skipped\n"
+            )
         return
     this_year = timezone.localdate().year
     years = [this_year - 3, this_year - 2, this_year - 1]
@@ -195,7 +222,9 @@ def journey_steps(context: DemoContext) -> Iterator[None]:
     taken = set(Assessment.objects.filter(enterprise__in=enterprises).values_list("enterprise_id", flat=True))
     managers = {
         m.enterprise_id: m.user
-        for m in Membership.objects.filter(enterprise__in=enterprises, role=Membership.Role.MANAGER).select_related("user")
+        for m in Membership.objects.filter(
+            enterprise__in=enterprises, role=Membership.Role.MANAGER
+        ).select_related("user")
     }
     context.count("assessments", 0)
     context.count("draft assessments", 0)
@@ -241,8 +270,13 @@ def _enterprise_journey(
         definitions = assessment_definitions(assessment)
         veto = frozenset(p["question"] for d in definitions for p in d.get("prerequisites") or [])
         answers = _vary(
-            base, question_index(definitions), rng, scale,
-            improvement=position / 2, maturity=maturity, prerequisites=veto,
+            base,
+            question_index(definitions),
+            rng,
+            scale,
+            improvement=position / 2,
+            maturity=maturity,
+            prerequisites=veto,
         )
         submitted = _fill_and_submit(assessment, user, answers)
         if submitted is None:
@@ -255,11 +289,17 @@ def _enterprise_journey(
             continue  # waiting for review
         if last and index % 5 == 4:
             review_comment_add(
-                assessment=submitted, reviewer=official, question_code="mgmt.lawful_compliant",
+                assessment=submitted,
+                reviewer=official,
+                question_code="mgmt.lawful_compliant",
                 text="请上传环评批复或排污许可证作为佐证材料。",
             )
-            review_decide(assessment=submitted, reviewer=official, decision="return",
-                          note="请补充合规佐证材料后重新提交。")
+            review_decide(
+                assessment=submitted,
+                reviewer=official,
+                decision="return",
+                note="请补充合规佐证材料后重新提交。",
+            )
         else:
             review_decide(assessment=submitted, reviewer=official, decision="accept", note="")
     if is_demo_manager:

@@ -87,7 +87,9 @@ class Invitation(models.Model):
     email = models.EmailField(_("邮箱"))
     role = models.CharField(_("角色"), max_length=16, choices=Membership.Role.choices)
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("邀请时间"), auto_now_add=True)
     expires_at = models.DateTimeField(_("过期时间"))
     accepted_at = models.DateTimeField(_("接受时间"), null=True, blank=True)
@@ -169,17 +171,23 @@ class Assessment(models.Model):
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="assessments")
     year = models.PositiveIntegerField(_("评估年度"))
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
     versions = models.ManyToManyField(
         "questionnaires.QuestionnaireVersion", related_name="assessments", verbose_name=_("框架版本")
     )
-    factor_set = models.ForeignKey(FactorSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    factor_set = models.ForeignKey(
+        FactorSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     factor_snapshot = models.JSONField(_("系数快照"), null=True, blank=True)
     result = models.JSONField(_("自评结果"), null=True, blank=True)
     validated_result = models.JSONField(_("审核后结果"), null=True, blank=True)
     # Denormalised for officials' lists and analytics: {framework: score} and {framework: level}.
     total_score = models.FloatField(_("综合得分"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -253,7 +261,9 @@ class Answer(models.Model):
     value = models.JSONField(_("答案"), null=True)
     prefilled = models.BooleanField(_("沿用上年待确认"), default=False)
     override_reason = models.TextField(_("覆盖计算值的理由"), blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -279,7 +289,9 @@ class Evidence(models.Model):
     original_name = models.CharField(_("原文件名"), max_length=255)
     content_type = models.CharField(_("类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
@@ -296,7 +308,9 @@ class ReviewComment(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="review_comments")
     question_code = models.CharField(_("题目编码"), max_length=128, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     text = models.TextField(_("意见"))
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
@@ -316,7 +330,9 @@ class ValidatedAnswer(models.Model):
     question_code = models.CharField(_("题目编码"), max_length=128)
     value = models.JSONField(_("核定值"), null=True)
     reason = models.TextField(_("理由"))
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
@@ -333,9 +349,13 @@ class ValidatedAnswer(models.Model):
 class AuditEvent(models.Model):
     """Every state change, as a row: who did what, when, to which object, and why."""
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     action = models.CharField(_("操作"), max_length=64, db_index=True)
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     assessment = models.ForeignKey(
         Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
     )

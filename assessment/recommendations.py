@@ -33,8 +33,14 @@ class Trigger:
     basis: Text | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"question": self.question, "text": self.text, "current": self.current, "target": self.target,
-                "provisional": self.provisional, "basis": self.basis}
+        return {
+            "question": self.question,
+            "text": self.text,
+            "current": self.current,
+            "target": self.target,
+            "provisional": self.provisional,
+            "basis": self.basis,
+        }
 
 
 @dataclass(frozen=True)
@@ -57,10 +63,17 @@ class FrameworkGain:
         return (self.level_before or {}).get("code") != (self.level_after or {}).get("code")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"framework": self.framework, "title": self.title, "before": round(self.before, 2),
-                "after": round(self.after, 2), "delta": self.delta, "level_before": self.level_before,
-                "level_after": self.level_after, "level_up": self.level_up,
-                "dimensions": [{"code": c, "title": t, "delta": d} for c, t, d in self.dimensions]}
+        return {
+            "framework": self.framework,
+            "title": self.title,
+            "before": round(self.before, 2),
+            "after": round(self.after, 2),
+            "delta": self.delta,
+            "level_before": self.level_before,
+            "level_after": self.level_after,
+            "level_up": self.level_up,
+            "dimensions": [{"code": c, "title": t, "delta": d} for c, t, d in self.dimensions],
+        }
 
 
 @dataclass(frozen=True)
@@ -68,7 +81,9 @@ class Recommendation:
     action: Action
     gains: tuple[FrameworkGain, ...]
     fixes_veto: tuple[dict[str, Any], ...]  # prerequisites that pass after the action: {code, title}
-    lifts_limiting: tuple[dict[str, Any], ...]  # limiting indicators that improve: {code, title, before, after}
+    lifts_limiting: tuple[
+        dict[str, Any], ...
+    ]  # limiting indicators that improve: {code, title, before, after}
     triggers: tuple[Trigger, ...]
     changes: dict[str, Any]
     effort_weight: float
@@ -87,8 +102,14 @@ class Recommendation:
         return any(gain.level_up for gain in self.gains)
 
     def sort_key(self) -> tuple[Any, ...]:
-        return (not self.fixes_veto, not self.lifts_limiting, -self.priority, -self.total_gain,
-                not self.level_up, self.action.code)
+        return (
+            not self.fixes_veto,
+            not self.lifts_limiting,
+            -self.priority,
+            -self.total_gain,
+            not self.level_up,
+            self.action.code,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -208,12 +229,15 @@ def _per_product_target(target: Any, current: Any, question: Mapping[str, Any]) 
     if not isinstance(current, Mapping) or not current:
         return True, current
     wanted = _option_rank(question, target)
-    improved = {name: (target if _option_rank(question, value) < wanted else value) for name, value in current.items()}
+    improved = {
+        name: (target if _option_rank(question, value) < wanted else value) for name, value in current.items()
+    }
     return improved == dict(current), improved
 
 
-def _gains(before: AssessmentResult, after: AssessmentResult,
-           titles: Mapping[str, Text]) -> tuple[FrameworkGain, ...]:
+def _gains(
+    before: AssessmentResult, after: AssessmentResult, titles: Mapping[str, Text]
+) -> tuple[FrameworkGain, ...]:
     gains = []
     for old in before.frameworks:
         new = after.framework(old.framework)
@@ -225,8 +249,18 @@ def _gains(before: AssessmentResult, after: AssessmentResult,
             if changed is not None and round(changed.score - dimension.score, 2):
                 dims.append((dimension.code, dimension.title, round(changed.score - dimension.score, 2)))
         title = titles.get(old.framework) or {"zh": old.framework, "en": old.framework}
-        gains.append(FrameworkGain(old.framework, title, old.score, new.score, old.level, new.level, tuple(dims),
-                                   level_rank(new) > level_rank(old)))
+        gains.append(
+            FrameworkGain(
+                old.framework,
+                title,
+                old.score,
+                new.score,
+                old.level,
+                new.level,
+                tuple(dims),
+                level_rank(new) > level_rank(old),
+            )
+        )
     return tuple(gains)
 
 
@@ -243,10 +277,18 @@ def _limiting_lifted(old: FrameworkResult, new: FrameworkResult) -> list[dict[st
             continue
         changed = after[indicator.code]
         better_level = _LEVEL_ORDER.get(changed.cp_level or "none", 0) > _LEVEL_ORDER.get(
-            indicator.cp_level or "none", 0)
+            indicator.cp_level or "none", 0
+        )
         if better_level or changed.earned > indicator.earned + 1e-9:
-            lifted.append({"code": indicator.code, "title": indicator.title, "framework": old.framework,
-                           "before": indicator.cp_level, "after": changed.cp_level})
+            lifted.append(
+                {
+                    "code": indicator.code,
+                    "title": indicator.title,
+                    "framework": old.framework,
+                    "before": indicator.cp_level,
+                    "after": changed.cp_level,
+                }
+            )
     return lifted
 
 
@@ -270,10 +312,17 @@ def recommend(
     questions = _questions(definitions)
     # Answers to questions of frameworks not in this assessment are not scored here.
     answers = {code: value for code, value in answers.items() if code in questions}
-    titles = {d["framework"]: d.get("title", {}) for d in definitions if d.get("kind", "framework") == "framework"}
+    titles = {
+        d["framework"]: d.get("title", {}) for d in definitions if d.get("kind", "framework") == "framework"
+    }
     if before is None:
-        before = simulate(definitions=definitions, answers=dict(answers), changes={}, enterprise=facts,
-                          calculator=calculator).before
+        before = simulate(
+            definitions=definitions,
+            answers=dict(answers),
+            changes={},
+            enterprise=facts,
+            calculator=calculator,
+        ).before
     values = current_values(answers, before)
 
     items: list[Recommendation] = []
@@ -291,12 +340,26 @@ def recommend(
             if met:
                 continue
             changes[effect.question] = target
-            triggers.append(Trigger(effect.question, question.get("text", {}), current, target,
-                                    effect.provisional, effect.basis))
+            triggers.append(
+                Trigger(
+                    effect.question,
+                    question.get("text", {}),
+                    current,
+                    target,
+                    effect.provisional,
+                    effect.basis,
+                )
+            )
         if not changes:
             continue
-        simulation = simulate(definitions=definitions, answers=dict(answers), changes=changes, enterprise=facts,
-                              calculator=calculator, baseline=before)
+        simulation = simulate(
+            definitions=definitions,
+            answers=dict(answers),
+            changes=changes,
+            enterprise=facts,
+            calculator=calculator,
+            baseline=before,
+        )
         after = simulation.after
         gains = _gains(before, after, titles)
         fixes: list[dict[str, Any]] = []
@@ -306,8 +369,15 @@ def recommend(
             if new is not None:
                 fixes += [{**item, "framework": old.framework} for item in _veto_fixed(old, new)]
                 lifts += _limiting_lifted(old, new)
-        item = Recommendation(action, gains, tuple(fixes), tuple(lifts), tuple(triggers), changes,
-                              catalog.effort_weight(action.effort))
+        item = Recommendation(
+            action,
+            gains,
+            tuple(fixes),
+            tuple(lifts),
+            tuple(triggers),
+            changes,
+            catalog.effort_weight(action.effort),
+        )
         if item.total_gain > 0 or fixes or lifts or item.level_up:
             items.append(item)
     items.sort(key=Recommendation.sort_key)

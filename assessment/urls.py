@@ -11,7 +11,9 @@ urlpatterns = [
     path("enterprise/members/", enterprise.members, name="enterprise_members"),
     path("enterprise/members/invite/", enterprise.invitation_create_view, name="invitation_create"),
     path("enterprise/members/<int:pk>/remove/", enterprise.membership_remove_view, name="membership_remove"),
-    path("enterprise/invitations/<int:pk>/revoke/", enterprise.invitation_revoke_view, name="invitation_revoke"),
+    path(
+        "enterprise/invitations/<int:pk>/revoke/", enterprise.invitation_revoke_view, name="invitation_revoke"
+    ),
     # The SME journey: start, fill (autosave), evidence, review, submit, results.
     path("assessments/start/", sme.assessment_start, name="assessment_start"),
     path("assessments/<int:pk>/", sme.assessment_detail, name="assessment_detail"),
@@ -21,7 +23,9 @@ urlpatterns = [
     path("assessments/<int:pk>/confirm/", sme.assessment_confirm, name="assessment_confirm"),
     path("assessments/<int:pk>/evidence/", sme.evidence_upload, name="evidence_upload"),
     path("assessments/<int:pk>/evidence/<int:evidence_pk>/", sme.evidence_download, name="evidence_download"),
-    path("assessments/<int:pk>/evidence/<int:evidence_pk>/remove/", sme.evidence_delete, name="evidence_delete"),
+    path(
+        "assessments/<int:pk>/evidence/<int:evidence_pk>/remove/", sme.evidence_delete, name="evidence_delete"
+    ),
     path("assessments/<int:pk>/review/", sme.assessment_review, name="assessment_review"),
     path("assessments/<int:pk>/submit/", sme.assessment_submit_view, name="assessment_submit"),
     path("assessments/<int:pk>/results/", sme.assessment_results, name="assessment_results"),

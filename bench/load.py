@@ -135,8 +135,12 @@ def prepare(smes: int) -> list[Sme]:
             template = list(Answer.objects.filter(assessment=assessment))
         else:
             Answer.objects.bulk_create(
-                [Answer(assessment=assessment, question_code=a.question_code, value=a.value, updated_by=user)
-                 for a in template]
+                [
+                    Answer(
+                        assessment=assessment, question_code=a.question_code, value=a.value, updated_by=user
+                    )
+                    for a in template
+                ]
             )
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
@@ -179,7 +183,9 @@ def post(port: int, path: str, sme: Sme, data: dict[str, str]) -> tuple[int, byt
     return response.status, payload, (time.perf_counter() - started) * 1000
 
 
-def autosave_worker(port: int, smes: list[Sme], deadline: float, budget: list[int], stats: Stats, seed: int) -> None:
+def autosave_worker(
+    port: int, smes: list[Sme], deadline: float, budget: list[int], stats: Stats, seed: int
+) -> None:
     rng = random.Random(seed)
     codes = list(AUTOSAVE_QUESTIONS)
     while time.monotonic() < deadline:
@@ -192,8 +198,9 @@ def autosave_worker(port: int, smes: list[Sme], deadline: float, budget: list[in
         low, high = AUTOSAVE_QUESTIONS[code]
         value = str(rng.randint(low, high))
         try:
-            status, payload, ms = post(port, f"/assessments/{sme.assessment_id}/autosave/", sme,
-                                       {"question": code, code: value})
+            status, payload, ms = post(
+                port, f"/assessments/{sme.assessment_id}/autosave/", sme, {"question": code, code: value}
+            )
         except OSError as error:
             with stats.lock:
                 stats.failures.append(f"autosave: {error}")
@@ -241,13 +248,17 @@ def wait_for_server(port: int, process: subprocess.Popen, timeout: float = 30) -
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--smes", type=int, default=40)
     parser.add_argument("--clients", type=int, default=6)
     parser.add_argument("--max-requests", type=int, default=20000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--database-url", help="an existing empty PostgreSQL database (default: a throwaway one)")
+    parser.add_argument(
+        "--database-url", help="an existing empty PostgreSQL database (default: a throwaway one)"
+    )
     args = parser.parse_args()
     # A TERM (e.g. from `timeout`) unwinds through the finally below: gunicorn stopped, database dropped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
@@ -267,16 +278,32 @@ def main() -> int:
         setup_s = time.perf_counter() - started
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", str(args.workers), "-b", f"{HOST}:{port}", "--log-level", "warning"],
-            cwd=ROOT, env=env,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "-w",
+                str(args.workers),
+                "-b",
+                f"{HOST}:{port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
         )
         wait_for_server(port, server)
         # Warm-up (not measured): every worker imports, caches the definitions and opens its connection.
         warm = Stats()
-        run_threads([
-            threading.Thread(target=autosave_worker, args=(port, smes, time.monotonic() + 60, [4], warm, 100 + i))
-            for i in range(args.workers * 2)
-        ])
+        run_threads(
+            [
+                threading.Thread(
+                    target=autosave_worker, args=(port, smes, time.monotonic() + 60, [4], warm, 100 + i)
+                )
+                for i in range(args.workers * 2)
+            ]
+        )
         if warm.failures:
             print("warm-up failed:", *warm.failures[:5], sep="\n  ")
             return 1
@@ -286,14 +313,21 @@ def main() -> int:
         deadline = time.monotonic() + args.seconds
         shares = [smes[i :: args.clients] or smes for i in range(args.clients)]
         load_started = time.perf_counter()
-        run_threads([
-            threading.Thread(target=autosave_worker, args=(port, share, deadline, budget, stats, i))
-            for i, share in enumerate(shares)
-        ])
+        run_threads(
+            [
+                threading.Thread(target=autosave_worker, args=(port, share, deadline, budget, stats, i))
+                for i, share in enumerate(shares)
+            ]
+        )
         load_s = time.perf_counter() - load_started
         submit_started = time.perf_counter()
-        run_threads([threading.Thread(target=submit_worker, args=(port, share, stats))
-                     for share in [smes[i :: args.clients] for i in range(args.clients)] if share])
+        run_threads(
+            [
+                threading.Thread(target=submit_worker, args=(port, share, stats))
+                for share in [smes[i :: args.clients] for i in range(args.clients)]
+                if share
+            ]
+        )
         submit_s = time.perf_counter() - submit_started
 
         import django  # noqa: F401  (already set up by prepare)
@@ -307,14 +341,20 @@ def main() -> int:
 
         autosaves = len(stats.autosave_ms)
         print(f"load average before the run: {load_before}")
-        print(f"setup: {args.smes} SMEs with drafts in {setup_s:.1f} s; gunicorn {args.workers} workers on "
-              f"{HOST}:{port}, {args.clients} client threads")
-        print(f"autosaves: {autosaves} in {load_s:.1f} s = {autosaves / load_s:.1f}/s; latency ms "
-              f"median {statistics.median(stats.autosave_ms):.1f}, p95 {percentile(stats.autosave_ms, 0.95):.1f}, "
-              f"p99 {percentile(stats.autosave_ms, 0.99):.1f}, max {max(stats.autosave_ms):.1f}")
-        print(f"submits: {len(stats.submit_ms)} POSTs (each SME twice) in {submit_s:.1f} s; latency ms median "
-              f"{statistics.median(stats.submit_ms):.1f}, p95 {percentile(stats.submit_ms, 0.95):.1f}; "
-              f"submitted {submitted}/{args.smes}, submit events {submit_events}")
+        print(
+            f"setup: {args.smes} SMEs with drafts in {setup_s:.1f} s; gunicorn {args.workers} workers on "
+            f"{HOST}:{port}, {args.clients} client threads"
+        )
+        print(
+            f"autosaves: {autosaves} in {load_s:.1f} s = {autosaves / load_s:.1f}/s; latency ms "
+            f"median {statistics.median(stats.autosave_ms):.1f}, p95 {percentile(stats.autosave_ms, 0.95):.1f}, "
+            f"p99 {percentile(stats.autosave_ms, 0.99):.1f}, max {max(stats.autosave_ms):.1f}"
+        )
+        print(
+            f"submits: {len(stats.submit_ms)} POSTs (each SME twice) in {submit_s:.1f} s; latency ms median "
+            f"{statistics.median(stats.submit_ms):.1f}, p95 {percentile(stats.submit_ms, 0.95):.1f}; "
+            f"submitted {submitted}/{args.smes}, submit events {submit_events}"
+        )
         print(f"failures: {len(stats.failures)}")
         for failure in stats.failures[:10]:
             print("  " + failure)

@@ -65,7 +65,9 @@ def timed(call, runs: int) -> tuple[list[float], int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
     user = User.objects.get(username="sme_manager")
@@ -92,7 +94,10 @@ def main() -> None:
     finally:
         if saved is not None:
             Answer.objects.filter(pk=saved.pk).update(
-                value=saved.value, prefilled=saved.prefilled, updated_by=saved.updated_by, updated_at=saved.updated_at
+                value=saved.value,
+                prefilled=saved.prefilled,
+                updated_by=saved.updated_by,
+                updated_at=saved.updated_at,
             )
         else:
             Answer.objects.filter(assessment=draft, question_code=AUTOSAVE_CODE).delete()

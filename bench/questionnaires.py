@@ -63,7 +63,9 @@ def main() -> None:
     print(f"first load into an empty DB: {(time.perf_counter() - start) * 1000:.1f} ms")
     print(f"reload, nothing changed: {median_ms(load_definitions, max(3, repeat // 4)):.1f} ms")
     get_definition("green_factory", "2025")
-    print(f"get_definition, cached: {median_ms(lambda: get_definition('green_factory', '2025'), 1000) * 1000:.1f} µs")
+    print(
+        f"get_definition, cached: {median_ms(lambda: get_definition('green_factory', '2025'), 1000) * 1000:.1f} µs"
+    )
 
 
 if __name__ == "__main__":

@@ -41,9 +41,17 @@ DEMO_FILE = Path(__file__).resolve().parent.parent / "reports" / "demo_answers.j
 def _subject(demo: dict) -> Subject:
     e = demo["enterprise"]
     return Subject(
-        name=e["name"], year=demo["year"], status="submitted", uscc=e["uscc"], city_code=e["city_code"],
-        industry_division=e["industry_division"], industry_class=e["industry_class"], size_class=e["size_class"],
-        employees=e["employees"], revenue=e["revenue"], main_products=e["main_products"],
+        name=e["name"],
+        year=demo["year"],
+        status="submitted",
+        uscc=e["uscc"],
+        city_code=e["city_code"],
+        industry_division=e["industry_division"],
+        industry_class=e["industry_class"],
+        size_class=e["size_class"],
+        employees=e["employees"],
+        revenue=e["revenue"],
+        main_products=e["main_products"],
         facts=EnterpriseFacts(industry="C" + e["industry_class"], size_class=e["size_class"]),
     )
 
@@ -62,16 +70,26 @@ def main() -> None:
     subject = _subject(demo)
 
     started = time.perf_counter()
-    first = render_pdf(compose_report(subject=subject, definitions=definitions, answers=demo["answers"],
-                                      generated=date(2026, 1, 1)))
-    print(f"first report of the process (font registration included): {(time.perf_counter() - started) * 1000:.0f} ms")
+    first = render_pdf(
+        compose_report(
+            subject=subject, definitions=definitions, answers=demo["answers"], generated=date(2026, 1, 1)
+        )
+    )
+    print(
+        f"first report of the process (font registration included): {(time.perf_counter() - started) * 1000:.0f} ms"
+    )
 
     for lang in ("zh-hans", "en"):
         compose, render, sizes, pages = [], [], [], None
         for _ in range(repeat):
             t0 = time.perf_counter()
-            data = compose_report(subject=subject, definitions=definitions, answers=demo["answers"], lang=lang,
-                                  generated=date(2026, 1, 1))
+            data = compose_report(
+                subject=subject,
+                definitions=definitions,
+                answers=demo["answers"],
+                lang=lang,
+                generated=date(2026, 1, 1),
+            )
             t1 = time.perf_counter()
             pdf = render_pdf(data)
             t2 = time.perf_counter()
@@ -79,11 +97,19 @@ def main() -> None:
             render.append(t2 - t1)
             sizes.append(len(pdf))
             pages = pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page")
-        print(f"[{lang}] {len(data.frameworks)} frameworks, {len(data.actions)} actions ranked, ~{pages} pages")
-        print(f"  compose report data (energy, scoring, {len(data.actions)} what-ifs kept): {_median_ms(compose)}")
+        print(
+            f"[{lang}] {len(data.frameworks)} frameworks, {len(data.actions)} actions ranked, ~{pages} pages"
+        )
+        print(
+            f"  compose report data (energy, scoring, {len(data.actions)} what-ifs kept): {_median_ms(compose)}"
+        )
         print(f"  render PDF (budget 400 ms):                           {_median_ms(render)}")
-        print(f"  total:                                                {_median_ms([a + b for a, b in zip(compose, render, strict=True)])}")
-        print(f"  size (budget 1.5 MB):                                 {statistics.median(sizes) / 1024:.0f} KB")
+        print(
+            f"  total:                                                {_median_ms([a + b for a, b in zip(compose, render, strict=True)])}"
+        )
+        print(
+            f"  size (budget 1.5 MB):                                 {statistics.median(sizes) / 1024:.0f} KB"
+        )
     del first
 
 

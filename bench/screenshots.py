@@ -122,16 +122,36 @@ def _open_latest_results(page: Page) -> None:
 
 PHONE = (390, 844)
 JOURNEY_SHOTS: list[Shot] = [
-    Shot("journey_fill_energy", "/", user="sme_manager", prepare=_open_draft_section("energy"), full_page=False),
-    Shot("journey_fill_dimension", "/", user="sme_manager", prepare=_open_draft_section("gf25.energy"), full_page=False),
+    Shot(
+        "journey_fill_energy", "/", user="sme_manager", prepare=_open_draft_section("energy"), full_page=False
+    ),
+    Shot(
+        "journey_fill_dimension",
+        "/",
+        user="sme_manager",
+        prepare=_open_draft_section("gf25.energy"),
+        full_page=False,
+    ),
     Shot("journey_fill_error", "/", user="sme_manager", prepare=_fill_with_error, full_page=False),
     Shot("journey_review", "/", user="sme_manager", prepare=_open_draft_page("review"), full_page=False),
     Shot("journey_preview", "/", user="sme_manager", prepare=_open_draft_page("results"), full_page=False),
     Shot("journey_results", "/", user="sme_manager", prepare=_open_latest_results),
-    Shot("journey_fill_phone", "/", user="sme_manager", prepare=_open_draft_section("gf25.energy"), viewport=PHONE,
-         full_page=False),
-    Shot("journey_review_phone", "/", user="sme_manager", prepare=_open_draft_page("review"), viewport=PHONE,
-         full_page=False),
+    Shot(
+        "journey_fill_phone",
+        "/",
+        user="sme_manager",
+        prepare=_open_draft_section("gf25.energy"),
+        viewport=PHONE,
+        full_page=False,
+    ),
+    Shot(
+        "journey_review_phone",
+        "/",
+        user="sme_manager",
+        prepare=_open_draft_page("review"),
+        viewport=PHONE,
+        full_page=False,
+    ),
     Shot("journey_results_phone", "/", user="sme_manager", prepare=_open_latest_results, viewport=PHONE),
     Shot("journey_home", "/", user="sme_manager"),
     Shot("journey_home_phone", "/", user="sme_manager", viewport=PHONE),

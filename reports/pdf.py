@@ -61,7 +61,10 @@ MARGIN = 18 * mm
 
 LABELS: dict[str, tuple[str, str]] = {
     "brand": ("绿智评", "GreenMaturity"),
-    "report": ("绿色化·清洁化·数字化水平自评估改进报告", "Green, Clean and Digital Self-Assessment Improvement Report"),
+    "report": (
+        "绿色化·清洁化·数字化水平自评估改进报告",
+        "Green, Clean and Digital Self-Assessment Improvement Report",
+    ),
     "enterprise": ("企业名称", "Enterprise"),
     "uscc": ("统一社会信用代码", "Unified social credit code"),
     "city": ("所在地市", "City"),
@@ -75,9 +78,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "date": ("报告日期", "Report date"),
     "status": ("状态", "Status"),
     "summary": ("一、执行摘要", "1. Executive summary"),
-    "summary_intro": ("本报告根据企业自评答案，按各评价框架的计分规则计算得分与等级，并按预期得分提升与投入等级排序改进措施。",
-                      "This report scores the enterprise's self-assessment answers with each framework's rules and "
-                      "ranks improvement actions by expected score gain per effort."),
+    "summary_intro": (
+        "本报告根据企业自评答案，按各评价框架的计分规则计算得分与等级，并按预期得分提升与投入等级排序改进措施。",
+        "This report scores the enterprise's self-assessment answers with each framework's rules and "
+        "ranks improvement actions by expected score gain per effort.",
+    ),
     "framework": ("评价框架", "Framework"),
     "score": ("得分", "Score"),
     "level": ("等级", "Level"),
@@ -99,7 +104,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "bars": ("维度得分率", "Dimension scores (%)"),
     "veto_items": ("否决项（基本要求）", "Veto items (basic requirements)"),
     "veto_all_passed": ("全部否决项均已满足。", "All veto items are met."),
-    "veto_note": ("否决项不影响得分，但未满足时不能通过评价。", "Veto items do not change the score, but a failed one blocks a pass."),
+    "veto_note": (
+        "否决项不影响得分，但未满足时不能通过评价。",
+        "Veto items do not change the score, but a failed one blocks a pass.",
+    ),
     "limiting": ("限定性指标", "Limiting indicators"),
     "strengths": ("优势指标", "Strengths"),
     "gaps": ("主要差距", "Main gaps"),
@@ -111,21 +119,28 @@ LABELS: dict[str, tuple[str, str]] = {
     "details": ("计分说明", "Scoring details"),
     "missing": ("未回答的必答题", "Unanswered required questions"),
     "energy": ("三、能源与碳排放概况", "3. Energy and carbon profile"),
-    "energy_intro": ("以下数值由能源与资源计算器根据填报数据计算，列出计算过程和采用的系数。",
-                     "Computed by the energy and resource calculator from the reported data, with the "
-                     "derivation and coefficients used."),
+    "energy_intro": (
+        "以下数值由能源与资源计算器根据填报数据计算，列出计算过程和采用的系数。",
+        "Computed by the energy and resource calculator from the reported data, with the "
+        "derivation and coefficients used.",
+    ),
     "energy_none": ("未填报能源与资源数据，无法计算。", "No energy and resource data were reported."),
     "item": ("项目", "Item"),
     "value": ("数值", "Value"),
     "unit": ("单位", "Unit"),
     "derivation": ("计算过程", "Derivation"),
     "plan": ("四、改进行动计划", "4. Prioritised action plan"),
-    "plan_intro": ("措施按以下顺序排列：先解决否决项，再提升限定性指标，然后按“预期得分提升 ÷ 投入等级权重”排序。"
-                   "预期得分提升由评分引擎模拟计算；标注※的目标值为规划假设，应以节能诊断或审核结果为准。",
-                   "Actions are ordered: veto failures first, then limiting indicators, then expected score gain "
-                   "divided by the effort weight. Gains are simulated by the scoring engine; targets marked ※ are "
-                   "planning assumptions to be replaced by audit or diagnosis results."),
-    "plan_none": ("根据当前回答，措施库中没有可提升得分的措施。", "No action of the catalogue would raise a score for these answers."),
+    "plan_intro": (
+        "措施按以下顺序排列：先解决否决项，再提升限定性指标，然后按“预期得分提升 ÷ 投入等级权重”排序。"
+        "预期得分提升由评分引擎模拟计算；标注※的目标值为规划假设，应以节能诊断或审核结果为准。",
+        "Actions are ordered: veto failures first, then limiting indicators, then expected score gain "
+        "divided by the effort weight. Gains are simulated by the scoring engine; targets marked ※ are "
+        "planning assumptions to be replaced by audit or diagnosis results.",
+    ),
+    "plan_none": (
+        "根据当前回答，措施库中没有可提升得分的措施。",
+        "No action of the catalogue would raise a score for these answers.",
+    ),
     "why_recommended": ("推荐原因", "Why recommended"),
     "more_actions": ("其他可选措施", "Further options"),
     "why_matters": ("意义", "Why it matters"),
@@ -136,9 +151,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "lifts_limiting": ("提升限定性指标", "Lifts limiting indicator"),
     "points": ("分", "pts"),
     "benchmark": ("五、同行对标", "5. Peer benchmark"),
-    "benchmark_intro": ("百分位表示本企业得分高于同组已提交企业的比例；同组不足5家时不计算。",
-                        "The percentile is the share of peers in the group that this enterprise scores above; it is "
-                        "not computed for groups with fewer than 5 peers."),
+    "benchmark_intro": (
+        "百分位表示本企业得分高于同组已提交企业的比例；同组不足5家时不计算。",
+        "The percentile is the share of peers in the group that this enterprise scores above; it is "
+        "not computed for groups with fewer than 5 peers.",
+    ),
     "scope": ("对标范围", "Peer group"),
     "peers": ("同组企业数", "Peers"),
     "percentile_chart": ("百分位一览", "Percentiles at a glance"),
@@ -155,7 +172,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "term": ("术语", "Term"),
     "meaning": ("含义", "Meaning"),
     "page": ("第 {page} 页，共 {total} 页", "Page {page} of {total}"),
-    "provisional": ("※ 暂定：该数值来自尚未核实的来源，可能调整。", "※ Provisional: from a source not yet confirmed; may change."),
+    "provisional": (
+        "※ 暂定：该数值来自尚未核实的来源，可能调整。",
+        "※ Provisional: from a source not yet confirmed; may change.",
+    ),
     "catalog": ("措施库版本", "Action catalogue"),
 }
 
@@ -179,22 +199,49 @@ class _Styles:
         self.body = ParagraphStyle("body", fontSize=9.5, leading=14, **base)
         self.small = ParagraphStyle("small", fontSize=8, leading=11, **{**base, "textColor": MUTED})
         self.cell = ParagraphStyle("cell", fontSize=8.5, leading=11.5, **base)
-        self.cell_head = ParagraphStyle("cell_head", fontSize=8.5, leading=11.5, **{**base, "textColor": colors.white})
-        self.h1 = ParagraphStyle("h1", fontSize=17, leading=22, spaceBefore=4, spaceAfter=8, keepWithNext=1,
-                                 **{**base, "textColor": PRIMARY})
-        self.h2 = ParagraphStyle("h2", fontSize=13, leading=18, spaceBefore=10, spaceAfter=5, keepWithNext=1,
-                                 **{**base, "textColor": SECONDARY})
-        self.h3 = ParagraphStyle("h3", fontSize=10.5, leading=14, spaceBefore=7, spaceAfter=3, keepWithNext=1,
-                                 **{**base, "textColor": ACCENT})
-        self.cover_title = ParagraphStyle("cover_title", fontSize=24, leading=34, alignment=TA_CENTER,
-                                          **{**base, "textColor": PRIMARY})
-        self.cover_sub = ParagraphStyle("cover_sub", fontSize=13, leading=20, alignment=TA_CENTER,
-                                        **{**base, "textColor": MUTED})
+        self.cell_head = ParagraphStyle(
+            "cell_head", fontSize=8.5, leading=11.5, **{**base, "textColor": colors.white}
+        )
+        self.h1 = ParagraphStyle(
+            "h1",
+            fontSize=17,
+            leading=22,
+            spaceBefore=4,
+            spaceAfter=8,
+            keepWithNext=1,
+            **{**base, "textColor": PRIMARY},
+        )
+        self.h2 = ParagraphStyle(
+            "h2",
+            fontSize=13,
+            leading=18,
+            spaceBefore=10,
+            spaceAfter=5,
+            keepWithNext=1,
+            **{**base, "textColor": SECONDARY},
+        )
+        self.h3 = ParagraphStyle(
+            "h3",
+            fontSize=10.5,
+            leading=14,
+            spaceBefore=7,
+            spaceAfter=3,
+            keepWithNext=1,
+            **{**base, "textColor": ACCENT},
+        )
+        self.cover_title = ParagraphStyle(
+            "cover_title", fontSize=24, leading=34, alignment=TA_CENTER, **{**base, "textColor": PRIMARY}
+        )
+        self.cover_sub = ParagraphStyle(
+            "cover_sub", fontSize=13, leading=20, alignment=TA_CENTER, **{**base, "textColor": MUTED}
+        )
         self.cover_name = ParagraphStyle("cover_name", fontSize=18, leading=26, alignment=TA_CENTER, **base)
-        self.action_title = ParagraphStyle("action_title", fontSize=10.5, leading=14,
-                                           **{**base, "textColor": PRIMARY})
-        self.big = ParagraphStyle("big", fontSize=20, leading=24, alignment=TA_CENTER,
-                                  **{**base, "textColor": PRIMARY})
+        self.action_title = ParagraphStyle(
+            "action_title", fontSize=10.5, leading=14, **{**base, "textColor": PRIMARY}
+        )
+        self.big = ParagraphStyle(
+            "big", fontSize=20, leading=24, alignment=TA_CENTER, **{**base, "textColor": PRIMARY}
+        )
 
 
 class _Renderer:
@@ -227,8 +274,15 @@ class _Renderer:
             return text
         return self.p(text, style)
 
-    def table(self, header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float],
-              *, align_right: Sequence[int] = (), extra: Sequence[tuple] = ()) -> Table:
+    def table(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        widths: Sequence[float],
+        *,
+        align_right: Sequence[int] = (),
+        extra: Sequence[tuple] = (),
+    ) -> Table:
         cells = [[self.cell(h, w, self.s.cell_head) for h, w in zip(header, widths, strict=True)]]
         for row in rows:
             cells.append([self.cell(c, w) for c, w in zip(row, widths, strict=True)])
@@ -256,14 +310,22 @@ class _Renderer:
         table.setStyle(TableStyle(style + list(extra)))
         return table
 
-    def key_values(self, pairs: Sequence[tuple[str, str]], widths: tuple[float, float] = (45 * mm, 120 * mm)) -> Table:
+    def key_values(
+        self, pairs: Sequence[tuple[str, str]], widths: tuple[float, float] = (45 * mm, 120 * mm)
+    ) -> Table:
         rows = [[self.cell(k, widths[0]), self.cell(v, widths[1])] for k, v in pairs]
         table = Table(rows, colWidths=list(widths), hAlign="LEFT")
-        style = [("FONTNAME", (0, 0), (-1, -1), self.font), ("FONTSIZE", (0, 0), (-1, -1), self.s.cell.fontSize),
-                 ("LEADING", (0, 0), (-1, -1), self.s.cell.leading), ("TEXTCOLOR", (0, 0), (-1, -1), TEXT),
-                 ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.3, GRID),
-                 ("BACKGROUND", (0, 0), (0, -1), LIGHT), ("TOPPADDING", (0, 0), (-1, -1), 3),
-                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
+        style = [
+            ("FONTNAME", (0, 0), (-1, -1), self.font),
+            ("FONTSIZE", (0, 0), (-1, -1), self.s.cell.fontSize),
+            ("LEADING", (0, 0), (-1, -1), self.s.cell.leading),
+            ("TEXTCOLOR", (0, 0), (-1, -1), TEXT),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.3, GRID),
+            ("BACKGROUND", (0, 0), (0, -1), LIGHT),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
         table.setStyle(TableStyle(style))
         return table
 
@@ -300,7 +362,9 @@ class _Renderer:
         chart.x, chart.y = 30 * mm, 8 * mm
         chart.width, chart.height = width - 36 * mm, height - 14 * mm
         chart.data = [[d.percent or 0 for d in reversed(dims)]]
-        chart.categoryAxis.categoryNames = [self._short(d.title, 20 if self.en else 9) for d in reversed(dims)]
+        chart.categoryAxis.categoryNames = [
+            self._short(d.title, 20 if self.en else 9) for d in reversed(dims)
+        ]
         chart.categoryAxis.labels.fontName = self.font
         chart.categoryAxis.labels.fontSize = 7
         chart.categoryAxis.labels.boxAnchor = "e"
@@ -324,10 +388,28 @@ class _Renderer:
     def score_badge(self, score: float, level: str, width: float = 40 * mm) -> Drawing:
         drawing = Drawing(width, 22 * mm)
         drawing.add(Rect(0, 0, width, 22 * mm, rx=3 * mm, ry=3 * mm, fillColor=LIGHT, strokeColor=GRID))
-        drawing.add(String(width / 2, 11 * mm, fmt(score, 1), fontName=self.font, fontSize=20,
-                           fillColor=PRIMARY, textAnchor="middle"))
-        drawing.add(String(width / 2, 4 * mm, level or "—", fontName=self.font, fontSize=9,
-                           fillColor=MUTED, textAnchor="middle"))
+        drawing.add(
+            String(
+                width / 2,
+                11 * mm,
+                fmt(score, 1),
+                fontName=self.font,
+                fontSize=20,
+                fillColor=PRIMARY,
+                textAnchor="middle",
+            )
+        )
+        drawing.add(
+            String(
+                width / 2,
+                4 * mm,
+                level or "—",
+                fontName=self.font,
+                fontSize=9,
+                fillColor=MUTED,
+                textAnchor="middle",
+            )
+        )
         return drawing
 
     @staticmethod
@@ -337,13 +419,23 @@ class _Renderer:
     # -- sections ----------------------------------------------------------------------------------
     def cover(self) -> list[Any]:
         d = self.data
-        story: list[Any] = [Spacer(1, 38 * mm), self.p(self.t("report"), self.s.cover_title), Spacer(1, 6 * mm),
-                            self.p(self.t("brand"), self.s.cover_sub), Spacer(1, 22 * mm),
-                            self.p(d.enterprise.name, self.s.cover_name), Spacer(1, 14 * mm)]
+        story: list[Any] = [
+            Spacer(1, 38 * mm),
+            self.p(self.t("report"), self.s.cover_title),
+            Spacer(1, 6 * mm),
+            self.p(self.t("brand"), self.s.cover_sub),
+            Spacer(1, 22 * mm),
+            self.p(d.enterprise.name, self.s.cover_name),
+            Spacer(1, 14 * mm),
+        ]
         pairs = [
             (self.t("year"), str(d.year)),
-            (self.t("frameworks"), "；".join(f.title for f in d.frameworks) if not self.en
-             else "; ".join(f.title for f in d.frameworks)),
+            (
+                self.t("frameworks"),
+                "；".join(f.title for f in d.frameworks)
+                if not self.en
+                else "; ".join(f.title for f in d.frameworks),
+            ),
             (self.t("date"), d.generated),
             (self.t("status"), d.status),
         ]
@@ -356,9 +448,17 @@ class _Renderer:
 
     def summary(self) -> list[Any]:
         d = self.data
-        story: list[Any] = [self.p(self.t("summary"), self.s.h1), self.p(self.t("summary_intro")), Spacer(1, 4 * mm)]
-        profile = [(self.t("enterprise"), d.enterprise.name), (self.t("city"), d.enterprise.city),
-                   (self.t("industry"), d.enterprise.industry), (self.t("size"), d.enterprise.size)]
+        story: list[Any] = [
+            self.p(self.t("summary"), self.s.h1),
+            self.p(self.t("summary_intro")),
+            Spacer(1, 4 * mm),
+        ]
+        profile = [
+            (self.t("enterprise"), d.enterprise.name),
+            (self.t("city"), d.enterprise.city),
+            (self.t("industry"), d.enterprise.industry),
+            (self.t("size"), d.enterprise.size),
+        ]
         if d.enterprise.employees:
             profile.append((self.t("employees"), d.enterprise.employees))
         if d.enterprise.revenue:
@@ -372,36 +472,58 @@ class _Renderer:
             veto = self.t("passed") if f.veto_passed else f"{self.t('failed')}{count}"
             level = f.level + (" ※" if f.level_provisional and f.level else "")
             rows.append([f.title, fmt(f.score, 2), level or self.t("no_level"), veto])
-        red = [("TEXTCOLOR", (3, i + 1), (3, i + 1), DANGER) for i, f in enumerate(d.frameworks) if not f.veto_passed]
-        story.append(self.table([self.t("framework"), self.t("score"), self.t("level"), self.t("veto")], rows,
-                                [80 * mm, 22 * mm, 38 * mm, 34 * mm], align_right=[1], extra=red))
+        red = [
+            ("TEXTCOLOR", (3, i + 1), (3, i + 1), DANGER)
+            for i, f in enumerate(d.frameworks)
+            if not f.veto_passed
+        ]
+        story.append(
+            self.table(
+                [self.t("framework"), self.t("score"), self.t("level"), self.t("veto")],
+                rows,
+                [80 * mm, 22 * mm, 38 * mm, 34 * mm],
+                align_right=[1],
+                extra=red,
+            )
+        )
         if d.maturity:
-            story += [Spacer(1, 3 * mm), self.markup(f"<b>{esc(self.t('maturity'))}</b>{': ' if self.en else '：'}{esc(d.maturity)}")]
+            story += [
+                Spacer(1, 3 * mm),
+                self.markup(f"<b>{esc(self.t('maturity'))}</b>{': ' if self.en else '：'}{esc(d.maturity)}"),
+            ]
         story += [Spacer(1, 4 * mm), self.p(self.t("top_actions"), self.s.h2)]
         top = d.top_actions(5)
         if top:
-            story.append(self.table(
-                ["#", self.t("action"), self.t("effort"), self.t("horizon"), self.t("gain")],
-                [[str(a.rank), a.title, a.effort, a.horizon, self._gain_text(a)] for a in top],
-                [8 * mm, 74 * mm, 18 * mm, 30 * mm, 44 * mm]))
+            story.append(
+                self.table(
+                    ["#", self.t("action"), self.t("effort"), self.t("horizon"), self.t("gain")],
+                    [[str(a.rank), a.title, a.effort, a.horizon, self._gain_text(a)] for a in top],
+                    [8 * mm, 74 * mm, 18 * mm, 30 * mm, 44 * mm],
+                )
+            )
         else:
             story.append(self.p(self.t("plan_none")))
         return story
 
     def _gain_text(self, action: ActionRow) -> str:
         wrap = " ({})" if self.en else "（{}）"
-        parts = [f"{g.framework} +{fmt(g.delta, 2)}" + (wrap.format(g.level_change) if g.level_change else "")
-                 for g in action.gains if g.delta > 0 or g.level_change]
+        parts = [
+            f"{g.framework} +{fmt(g.delta, 2)}" + (wrap.format(g.level_change) if g.level_change else "")
+            for g in action.gains
+            if g.delta > 0 or g.level_change
+        ]
         if action.fixes_veto:
             parts.insert(0, self.t("fixes_veto"))
         return "；".join(parts) if not self.en else "; ".join(parts)
 
     def framework(self, section: FrameworkSection, number: int) -> list[Any]:
-        story: list[Any] = [CondPageBreak(90 * mm),
-                            self.p(f"2.{number} {section.title}", self.s.h2)]
+        story: list[Any] = [CondPageBreak(90 * mm), self.p(f"2.{number} {section.title}", self.s.h2)]
         level = section.level + (" ※" if section.level_provisional and section.level else "")
-        facts = [(self.t("score"), f"{fmt(section.score, 2)} / 100"), (self.t("level"), level or self.t("no_level")),
-                 (self.t("veto"), self.t("passed") if section.veto_passed else self.t("failed"))]
+        facts = [
+            (self.t("score"), f"{fmt(section.score, 2)} / 100"),
+            (self.t("level"), level or self.t("no_level")),
+            (self.t("veto"), self.t("passed") if section.veto_passed else self.t("failed")),
+        ]
         facts += section.details
         if section.missing_count:
             facts.append((self.t("missing"), str(section.missing_count)))
@@ -409,41 +531,76 @@ class _Renderer:
         head = Table([[badge, self.key_values(facts, (32 * mm, 100 * mm))]], colWidths=[44 * mm, 136 * mm])
         head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
         story += [head, Spacer(1, 3 * mm)]
-        rows = [[d.title, fmt(d.score, 2), fmt(d.max, 2), f"{fmt(d.percent, 1)}%" if d.percent is not None else "—"]
-                for d in section.dimensions]
-        story.append(self.table([self.t("dimension"), self.t("score"), self.t("max"), self.t("percent")], rows,
-                                [96 * mm, 26 * mm, 26 * mm, 26 * mm], align_right=[1, 2, 3]))
-        charts = Table([[self.p(self.t("radar"), self.s.h3), self.p(self.t("bars"), self.s.h3)],
-                        [self.radar(section), self.bars(section, 92 * mm, 74 * mm)]],
-                       colWidths=[86 * mm, 94 * mm])
-        charts.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        rows = [
+            [
+                d.title,
+                fmt(d.score, 2),
+                fmt(d.max, 2),
+                f"{fmt(d.percent, 1)}%" if d.percent is not None else "—",
+            ]
+            for d in section.dimensions
+        ]
+        story.append(
+            self.table(
+                [self.t("dimension"), self.t("score"), self.t("max"), self.t("percent")],
+                rows,
+                [96 * mm, 26 * mm, 26 * mm, 26 * mm],
+                align_right=[1, 2, 3],
+            )
+        )
+        charts = Table(
+            [
+                [self.p(self.t("radar"), self.s.h3), self.p(self.t("bars"), self.s.h3)],
+                [self.radar(section), self.bars(section, 92 * mm, 74 * mm)],
+            ],
+            colWidths=[86 * mm, 94 * mm],
+        )
+        charts.setStyle(
+            TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+        )
         story += [Spacer(1, 2 * mm), KeepTogether([charts])]
         story += [self.p(self.t("veto_items"), self.s.h3)]
         if section.veto_failed:
-            story += [self.markup(f"<font color='#C62828'>■</font> {esc(item)}") for item in section.veto_failed]
+            story += [
+                self.markup(f"<font color='#C62828'>■</font> {esc(item)}") for item in section.veto_failed
+            ]
             story.append(self.p(self.t("veto_note"), self.s.small))
         else:
             story.append(self.p(self.t("veto_all_passed")))
         if section.limiting:
             story.append(self.p(self.t("limiting"), self.s.h3))
-            story.append(self.table(
-                [self.t("indicator"), self.t("answer"), self.t("level"), self.t("gap")],
-                [[i.title, i.answer, i.cp_level or "—", i.gap or "—"] for i in section.limiting],
-                [50 * mm, 34 * mm, 16 * mm, 74 * mm]))
+            story.append(
+                self.table(
+                    [self.t("indicator"), self.t("answer"), self.t("level"), self.t("gap")],
+                    [[i.title, i.answer, i.cp_level or "—", i.gap or "—"] for i in section.limiting],
+                    [50 * mm, 34 * mm, 16 * mm, 74 * mm],
+                )
+            )
         strengths = section.strengths()
         if strengths:
             story.append(self.p(self.t("strengths"), self.s.h3))
-            story.append(self.table(
-                [self.t("indicator"), self.t("answer"), self.t("earned")],
-                [[i.title, i.answer, f"{fmt(i.earned)} / {fmt(i.available)}"] for i in strengths],
-                [80 * mm, 64 * mm, 30 * mm], align_right=[2]))
+            story.append(
+                self.table(
+                    [self.t("indicator"), self.t("answer"), self.t("earned")],
+                    [[i.title, i.answer, f"{fmt(i.earned)} / {fmt(i.available)}"] for i in strengths],
+                    [80 * mm, 64 * mm, 30 * mm],
+                    align_right=[2],
+                )
+            )
         gaps = section.gaps()
         if gaps:
             story.append(self.p(self.t("gaps"), self.s.h3))
-            story.append(self.table(
-                [self.t("indicator"), self.t("answer"), self.t("earned"), self.t("gap")],
-                [[i.title, i.answer, f"{fmt(i.earned)} / {fmt(i.available)}", i.gap or "—"] for i in gaps],
-                [46 * mm, 34 * mm, 22 * mm, 72 * mm], align_right=[2]))
+            story.append(
+                self.table(
+                    [self.t("indicator"), self.t("answer"), self.t("earned"), self.t("gap")],
+                    [
+                        [i.title, i.answer, f"{fmt(i.earned)} / {fmt(i.available)}", i.gap or "—"]
+                        for i in gaps
+                    ],
+                    [46 * mm, 34 * mm, 22 * mm, 72 * mm],
+                    align_right=[2],
+                )
+            )
         return story
 
     def energy(self) -> list[Any]:
@@ -457,8 +614,14 @@ class _Renderer:
         for row in d.energy:
             derivation = self.markup("<br/>".join(esc(line) for line in row.derivation) or "—", self.s.small)
             rows.append([row.label, row.value, row.unit, derivation])
-        story.append(self.table([self.t("item"), self.t("value"), self.t("unit"), self.t("derivation")], rows,
-                                [40 * mm, 24 * mm, 22 * mm, 88 * mm], align_right=[1]))
+        story.append(
+            self.table(
+                [self.t("item"), self.t("value"), self.t("unit"), self.t("derivation")],
+                rows,
+                [40 * mm, 24 * mm, 22 * mm, 88 * mm],
+                align_right=[1],
+            )
+        )
         for note in d.energy_notes:
             story.append(self.p(note, self.s.small))
         return story
@@ -472,7 +635,9 @@ class _Renderer:
             group = [a for a in d.actions if a.horizon_key == key]
             if not group:
                 continue
-            story.append(self.p(f"{label}（{len(group)}）" if not self.en else f"{label} ({len(group)})", self.s.h2))
+            story.append(
+                self.p(f"{label}（{len(group)}）" if not self.en else f"{label} ({len(group)})", self.s.h2)
+            )
             for action in group:
                 if action.rank <= DETAILED_ACTIONS:
                     story.append(self.action_block(action))
@@ -480,11 +645,22 @@ class _Renderer:
             rest = [a for a in group if a.rank > DETAILED_ACTIONS]
             if rest:
                 story.append(self.p(self.t("more_actions"), self.s.h3))
-                story.append(self.table(
-                    ["#", self.t("action"), self.t("effort"), self.t("gain"), self.t("why_recommended")],
-                    [[str(a.rank), a.title, a.effort, self._gain_text(a) or "—", a.triggers[0] if a.triggers else ""]
-                     for a in rest],
-                    [8 * mm, 52 * mm, 16 * mm, 40 * mm, 60 * mm]))
+                story.append(
+                    self.table(
+                        ["#", self.t("action"), self.t("effort"), self.t("gain"), self.t("why_recommended")],
+                        [
+                            [
+                                str(a.rank),
+                                a.title,
+                                a.effort,
+                                self._gain_text(a) or "—",
+                                a.triggers[0] if a.triggers else "",
+                            ]
+                            for a in rest
+                        ],
+                        [8 * mm, 52 * mm, 16 * mm, 40 * mm, 60 * mm],
+                    )
+                )
         if d.catalog:
             story.append(self.p(f"{self.t('catalog')}: {d.catalog}", self.s.small))
         return story
@@ -494,52 +670,85 @@ class _Renderer:
         tags = self.markup(
             f"<font color='#00897B'>{esc(self.t('effort'))}</font> {esc(a.effort)}　"
             f"<font color='#00897B'>{esc(self.t('horizon'))}</font> {esc(a.horizon)}　"
-            f"<font color='#00897B'>{esc(self.t('gain'))}</font> {esc(self._gain_text(a) or '—')}", self.s.small)
-        pairs: list[tuple[str, str]] = [(self.t("why_recommended"), "\n".join(a.triggers)),
-                                        (self.t("why_matters"), a.why_it_matters)]
+            f"<font color='#00897B'>{esc(self.t('gain'))}</font> {esc(self._gain_text(a) or '—')}",
+            self.s.small,
+        )
+        pairs: list[tuple[str, str]] = [
+            (self.t("why_recommended"), "\n".join(a.triggers)),
+            (self.t("why_matters"), a.why_it_matters),
+        ]
         if a.fixes_veto:
             pairs.append((self.t("fixes_veto"), "；".join(a.fixes_veto)))
         if a.lifts_limiting:
             pairs.append((self.t("lifts_limiting"), "；".join(a.lifts_limiting)))
         sep = "; " if self.en else "；"
-        pairs += [(self.t("benefits"), (", " if self.en else "、").join(a.benefits)),
-                  (self.t("support"), sep.join(a.support)),
-                  (self.t("source"), "\n".join(a.sources))]
+        pairs += [
+            (self.t("benefits"), (", " if self.en else "、").join(a.benefits)),
+            (self.t("support"), sep.join(a.support)),
+            (self.t("source"), "\n".join(a.sources)),
+        ]
         widths = (26 * mm, 150 * mm)
         rows: list[list[Any]] = [[title, ""], [tags, ""], [self.p(a.description, self.s.cell), ""]]
         rows += [[self.cell(k, widths[0]), self.cell(v, widths[1])] for k, v in pairs]
         box = Table(rows, colWidths=list(widths))
-        box.setStyle(TableStyle([
-            ("SPAN", (0, 0), (1, 0)), ("SPAN", (0, 1), (1, 1)), ("SPAN", (0, 2), (1, 2)),
-            ("FONTNAME", (0, 0), (-1, -1), self.font), ("FONTSIZE", (0, 0), (-1, -1), self.s.cell.fontSize),
-            ("LEADING", (0, 0), (-1, -1), self.s.cell.leading), ("TEXTCOLOR", (0, 0), (-1, -1), TEXT),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("BOX", (0, 0), (-1, -1), 0.6, GRID),
-            ("BACKGROUND", (0, 0), (-1, 1), LIGHT),
-            ("BACKGROUND", (0, 3), (0, -1), ZEBRA),
-            ("LINEBELOW", (0, 2), (-1, -1), 0.3, GRID),
-            ("LINEBEFORE", (0, 0), (0, -1), 3, ACCENT if not a.fixes_veto else DANGER),
-            ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ]))
+        box.setStyle(
+            TableStyle(
+                [
+                    ("SPAN", (0, 0), (1, 0)),
+                    ("SPAN", (0, 1), (1, 1)),
+                    ("SPAN", (0, 2), (1, 2)),
+                    ("FONTNAME", (0, 0), (-1, -1), self.font),
+                    ("FONTSIZE", (0, 0), (-1, -1), self.s.cell.fontSize),
+                    ("LEADING", (0, 0), (-1, -1), self.s.cell.leading),
+                    ("TEXTCOLOR", (0, 0), (-1, -1), TEXT),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("BOX", (0, 0), (-1, -1), 0.6, GRID),
+                    ("BACKGROUND", (0, 0), (-1, 1), LIGHT),
+                    ("BACKGROUND", (0, 3), (0, -1), ZEBRA),
+                    ("LINEBELOW", (0, 2), (-1, -1), 0.3, GRID),
+                    ("LINEBEFORE", (0, 0), (0, -1), 3, ACCENT if not a.fixes_veto else DANGER),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
         return KeepTogether([box])
 
     def benchmark(self) -> list[Any]:
         d = self.data
-        story: list[Any] = [CondPageBreak(70 * mm), self.p(self.t("benchmark"), self.s.h1),
-                            self.p(self.t("benchmark_intro"))]
+        story: list[Any] = [
+            CondPageBreak(70 * mm),
+            self.p(self.t("benchmark"), self.s.h1),
+            self.p(self.t("benchmark_intro")),
+        ]
         if d.benchmark_note:
             story.append(self.p(d.benchmark_note, self.s.small))
         if d.benchmarks:
-            rows = [[b.framework, b.scope, str(b.peers),
-                     f"{fmt(b.percentile, 0)}%" if b.percentile is not None else (b.note or "—")]
-                    for b in d.benchmarks]
-            story += [Spacer(1, 2 * mm), self.table([self.t("framework"), self.t("scope"), self.t("peers"),
-                                                     self.t("percentile")], rows,
-                                                    [54 * mm, 60 * mm, 22 * mm, 38 * mm], align_right=[2])]
+            rows = [
+                [
+                    b.framework,
+                    b.scope,
+                    str(b.peers),
+                    f"{fmt(b.percentile, 0)}%" if b.percentile is not None else (b.note or "—"),
+                ]
+                for b in d.benchmarks
+            ]
+            story += [
+                Spacer(1, 2 * mm),
+                self.table(
+                    [self.t("framework"), self.t("scope"), self.t("peers"), self.t("percentile")],
+                    rows,
+                    [54 * mm, 60 * mm, 22 * mm, 38 * mm],
+                    align_right=[2],
+                ),
+            ]
             computed = [b for b in d.benchmarks if b.percentile is not None]
             if computed:
-                story += [Spacer(1, 4 * mm), self.p(self.t("percentile_chart"), self.s.h3),
-                          self.percentile_chart(computed)]
+                story += [
+                    Spacer(1, 4 * mm),
+                    self.p(self.t("percentile_chart"), self.s.h3),
+                    self.percentile_chart(computed),
+                ]
         return story
 
     def percentile_chart(self, rows: Sequence[Any], width: float = 174 * mm) -> Drawing:
@@ -550,8 +759,9 @@ class _Renderer:
         chart.x, chart.y = 62 * mm, 6 * mm
         chart.width, chart.height = width - 72 * mm, height - 10 * mm
         chart.data = [[b.percentile for b in reversed(rows)]]
-        chart.categoryAxis.categoryNames = [self._short(f"{b.framework} · {b.scope}", 40 if self.en else 24)
-                                            for b in reversed(rows)]
+        chart.categoryAxis.categoryNames = [
+            self._short(f"{b.framework} · {b.scope}", 40 if self.en else 24) for b in reversed(rows)
+        ]
         chart.categoryAxis.labels.fontName = self.font
         chart.categoryAxis.labels.fontSize = 7
         chart.categoryAxis.labels.boxAnchor = "e"
@@ -580,8 +790,13 @@ class _Renderer:
 
         def flush() -> None:
             if rows:
-                story.append(self.table([self.t("code"), self.t("question"), self.t("answer")], list(rows),
-                                        [40 * mm, 84 * mm, 50 * mm]))
+                story.append(
+                    self.table(
+                        [self.t("code"), self.t("question"), self.t("answer")],
+                        list(rows),
+                        [40 * mm, 84 * mm, 50 * mm],
+                    )
+                )
                 rows.clear()
 
         for answer in d.answers:
@@ -593,15 +808,23 @@ class _Renderer:
         flush()
         story += [Spacer(1, 4 * mm), self.p(self.t("appendix_evidence"), self.s.h1)]
         if d.evidence:
-            story.append(self.table([self.t("file"), self.t("question"), self.t("file_size"), self.t("uploaded")],
-                                    [[e.name, e.question, e.size, e.uploaded] for e in d.evidence],
-                                    [66 * mm, 50 * mm, 24 * mm, 34 * mm], align_right=[2]))
+            story.append(
+                self.table(
+                    [self.t("file"), self.t("question"), self.t("file_size"), self.t("uploaded")],
+                    [[e.name, e.question, e.size, e.uploaded] for e in d.evidence],
+                    [66 * mm, 50 * mm, 24 * mm, 34 * mm],
+                    align_right=[2],
+                )
+            )
         else:
             story.append(self.p(self.t("no_evidence")))
         story += [Spacer(1, 4 * mm), self.p(self.t("glossary"), self.s.h1)]
         if d.glossary:
-            story.append(self.table([self.t("term"), self.t("meaning")], [list(g) for g in d.glossary],
-                                    [44 * mm, 130 * mm]))
+            story.append(
+                self.table(
+                    [self.t("term"), self.t("meaning")], [list(g) for g in d.glossary], [44 * mm, 130 * mm]
+                )
+            )
         story += [Spacer(1, 3 * mm), self.p(self.t("provisional"), self.s.small)]
         if d.source_note:
             story.append(self.p(d.source_note, self.s.small))
@@ -644,13 +867,16 @@ def _numbered_canvas(data: ReportData, font: str, labels: dict[str, str]) -> typ
             self.setFillColor(PRIMARY)
             self.drawString(MARGIN, PAGE_H - 11 * mm, labels["brand"] + " · " + labels["report"])
             self.setFillColor(MUTED)
-            name = data.enterprise.name if len(data.enterprise.name) <= 40 else data.enterprise.name[:39] + "…"
+            name = (
+                data.enterprise.name if len(data.enterprise.name) <= 40 else data.enterprise.name[:39] + "…"
+            )
             self.drawRightString(PAGE_W - MARGIN, PAGE_H - 11 * mm, f"{name} · {data.year}")
             self.setStrokeColor(GRID)
             self.line(MARGIN, 13 * mm, PAGE_W - MARGIN, 13 * mm)
             self.drawString(MARGIN, 9 * mm, data.generated)
-            self.drawRightString(PAGE_W - MARGIN, 9 * mm,
-                                 labels["page"].format(page=self._pageNumber, total=total))
+            self.drawRightString(
+                PAGE_W - MARGIN, 9 * mm, labels["page"].format(page=self._pageNumber, total=total)
+            )
             self.restoreState()
 
     return NumberedCanvas
@@ -672,13 +898,25 @@ def render_pdf(data: ReportData) -> bytes:
     renderer = _Renderer(data)
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=20 * mm, bottomMargin=18 * mm,
-        title=f"{data.enterprise.name} {data.year} – {renderer.t('report')}", author=renderer.t("brand"),
-        subject=renderer.t("report"), creator=renderer.t("brand"), lang="en" if data.is_english else "zh-CN",
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=20 * mm,
+        bottomMargin=18 * mm,
+        title=f"{data.enterprise.name} {data.year} – {renderer.t('report')}",
+        author=renderer.t("brand"),
+        subject=renderer.t("report"),
+        creator=renderer.t("brand"),
+        lang="en" if data.is_english else "zh-CN",
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="main")
-    doc.addPageTemplates([PageTemplate(id="cover", frames=[frame], onPage=_cover_background),
-                          PageTemplate(id="body", frames=[frame])])
+    doc.addPageTemplates(
+        [
+            PageTemplate(id="cover", frames=[frame], onPage=_cover_background),
+            PageTemplate(id="body", frames=[frame]),
+        ]
+    )
     labels = {key: renderer.t(key) for key in ("brand", "report", "page")}
     doc.build(renderer.story(), canvasmaker=_numbered_canvas(data, renderer.font, labels))
     return buffer.getvalue()

@@ -87,7 +87,12 @@ SME_PAGE = "A302 M200 C200 O404 X404 Y404 P404 S404"
 
 APP_CASES: list[Case] = [
     # Public pages and authentication.
-    Case("set_language", method="POST", data={"language": "en"}, expected=expect("A302 M302 C302 O302 X302 Y302 P302 S302")),
+    Case(
+        "set_language",
+        method="POST",
+        data={"language": "en"},
+        expected=expect("A302 M302 C302 O302 X302 Y302 P302 S302"),
+    ),
     Case("login", expected=expect("A200 M200 C200 O200 X200 Y200 P200 S200")),
     Case("logout", expected=expect("A405 M405 C405 O405 X405 Y405 P405 S405")),
     Case("logout", method="POST", expected=expect("A302 M302 C302 O302 X302 Y302 P302 S302")),
@@ -103,42 +108,107 @@ APP_CASES: list[Case] = [
     # The enterprise profile and members: managers only, of their own enterprise.
     Case("enterprise_edit", expected=expect("A302 M200 C403 O200 X403 Y403 P403 S403")),
     Case("enterprise_members", expected=expect("A302 M200 C403 O200 X403 Y403 P403 S403")),
-    Case("invitation_create", method="POST", data={"email": "new@example.com", "role": "contributor"},
-         expected=expect("A302 M302 C403 O302 X403 Y403 P403 S403")),
-    Case("membership_remove", target="contributor_membership", method="POST",
-         expected=expect("A302 M302 C403 O404 X403 Y403 P403 S403")),
-    Case("invitation_revoke", target="invitation", method="POST",
-         expected=expect("A302 M302 C403 O404 X403 Y403 P403 S403")),
+    Case(
+        "invitation_create",
+        method="POST",
+        data={"email": "new@example.com", "role": "contributor"},
+        expected=expect("A302 M302 C403 O302 X403 Y403 P403 S403"),
+    ),
+    Case(
+        "membership_remove",
+        target="contributor_membership",
+        method="POST",
+        expected=expect("A302 M302 C403 O404 X403 Y403 P403 S403"),
+    ),
+    Case(
+        "invitation_revoke",
+        target="invitation",
+        method="POST",
+        expected=expect("A302 M302 C403 O404 X403 Y403 P403 S403"),
+    ),
     # The SME journey.
-    Case("assessment_start", method="POST", data={"year": "2023", "frameworks": ["sme_digital"]},
-         expected=expect("A302 M302 C302 O302 X403 Y403 P403 S403")),
+    Case(
+        "assessment_start",
+        method="POST",
+        data={"year": "2023", "frameworks": ["sme_digital"]},
+        expected=expect("A302 M302 C302 O302 X403 Y403 P403 S403"),
+    ),
     Case("assessment_detail", "draft", expected=expect("A302 M302 C302 O404 X404 Y404 P404 S302")),
     Case("assessment_detail", "submitted", expected=expect("A302 M302 C302 O404 X404 Y302 P302 S302")),
     # Filling, the review checklist and the page state are for members; officials read the results.
     Case("assessment_fill", "draft", expected=expect("A302 M200 C200 O404 X404 Y404 P404 S403")),
-    Case("assessment_fill", "draft", method="POST", expected=expect("A302 M302 C302 O404 X404 Y404 P404 S403")),
+    Case(
+        "assessment_fill", "draft", method="POST", expected=expect("A302 M302 C302 O404 X404 Y404 P404 S403")
+    ),
     Case("assessment_fill", "submitted", expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403")),
-    Case("assessment_fill", "submitted", method="POST", expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403")),
-    Case("assessment_autosave", "draft", method="POST", data={"question": "dig24.q.devices_networked",
-                                                               "dig24.q.devices_networked": "40"},
-         expected=expect("A401 M200 C200 O404 X404 Y404 P404 S403")),
-    Case("assessment_autosave", "submitted", method="POST", data={"question": "dig24.q.devices_networked",
-                                                                   "dig24.q.devices_networked": "40"},
-         expected=expect("A401 M409 C409 O404 X404 Y403 P403 S403")),
+    Case(
+        "assessment_fill",
+        "submitted",
+        method="POST",
+        expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403"),
+    ),
+    Case(
+        "assessment_autosave",
+        "draft",
+        method="POST",
+        data={"question": "dig24.q.devices_networked", "dig24.q.devices_networked": "40"},
+        expected=expect("A401 M200 C200 O404 X404 Y404 P404 S403"),
+    ),
+    Case(
+        "assessment_autosave",
+        "submitted",
+        method="POST",
+        data={"question": "dig24.q.devices_networked", "dig24.q.devices_networked": "40"},
+        expected=expect("A401 M409 C409 O404 X404 Y403 P403 S403"),
+    ),
     Case("assessment_state", "draft", expected=expect("A401 M200 C200 O404 X404 Y404 P404 S403")),
     Case("assessment_state", "submitted", expected=expect("A401 M200 C200 O404 X404 Y403 P403 S403")),
-    Case("assessment_confirm", "draft", method="POST", expected=expect("A302 M302 C302 O404 X404 Y404 P404 S403")),
-    Case("assessment_confirm", "submitted", method="POST", expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403")),
-    Case("evidence_upload", "draft", method="POST", expected=expect("A302 M302 C302 O404 X404 Y404 P404 S403")),
-    Case("evidence_upload", "submitted", method="POST", expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403")),
+    Case(
+        "assessment_confirm",
+        "draft",
+        method="POST",
+        expected=expect("A302 M302 C302 O404 X404 Y404 P404 S403"),
+    ),
+    Case(
+        "assessment_confirm",
+        "submitted",
+        method="POST",
+        expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403"),
+    ),
+    Case(
+        "evidence_upload", "draft", method="POST", expected=expect("A302 M302 C302 O404 X404 Y404 P404 S403")
+    ),
+    Case(
+        "evidence_upload",
+        "submitted",
+        method="POST",
+        expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403"),
+    ),
     Case("evidence_download", "draft", expected=expect("A302 M200 C200 O404 X404 Y404 P404 S200")),
     Case("evidence_download", "submitted", expected=expect("A302 M200 C200 O404 X404 Y200 P200 S200")),
-    Case("evidence_delete", "draft", method="POST", expected=expect("A302 M302 C302 O404 X404 Y404 P404 S403")),
-    Case("evidence_delete", "submitted", method="POST", expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403")),
+    Case(
+        "evidence_delete", "draft", method="POST", expected=expect("A302 M302 C302 O404 X404 Y404 P404 S403")
+    ),
+    Case(
+        "evidence_delete",
+        "submitted",
+        method="POST",
+        expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403"),
+    ),
     Case("assessment_review", "draft", expected=expect("A302 M200 C200 O404 X404 Y404 P404 S403")),
     Case("assessment_review", "submitted", expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403")),
-    Case("assessment_submit", "draft", method="POST", expected=expect("A302 M302 C302 O404 X404 Y404 P404 S403")),
-    Case("assessment_submit", "submitted", method="POST", expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403")),
+    Case(
+        "assessment_submit",
+        "draft",
+        method="POST",
+        expected=expect("A302 M302 C302 O404 X404 Y404 P404 S403"),
+    ),
+    Case(
+        "assessment_submit",
+        "submitted",
+        method="POST",
+        expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403"),
+    ),
     Case("assessment_results", "draft", expected=expect("A302 M200 C200 O404 X404 Y404 P404 S200")),
     Case("assessment_results", "submitted", expected=expect("A302 M200 C200 O404 X404 Y200 P200 S200")),
     Case("assessment_report_pdf", "draft", expected=expect("A302 M200 C200 O404 X404 Y404 P404 S200")),
@@ -147,26 +217,67 @@ APP_CASES: list[Case] = [
     Case("review_queue", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
     Case("review_detail", "submitted", expected=expect("A302 M403 C403 O403 X404 Y200 P200 S403")),
     Case("review_detail", "draft", expected=expect("A302 M403 C403 O403 X404 Y404 P404 S403")),
-    Case("review_comment", "submitted", method="POST", data={"text": "请补充能源审计报告"},
-         expected=expect("A302 M403 C403 O403 X404 Y302 P302 S403")),
-    Case("review_validate", "submitted", method="POST", expected=expect("A302 M403 C403 O403 X404 Y302 P302 S403")),
-    Case("review_withdraw", "submitted", method="POST", expected=expect("A302 M403 C403 O403 X404 Y302 P302 S403")),
-    Case("review_decide", "submitted", method="POST", data={"decision": "accept"},
-         expected=expect("A302 M403 C403 O403 X404 Y302 P302 S403")),
-    Case("review_decide", "draft", method="POST", data={"decision": "accept"},
-         expected=expect("A302 M403 C403 O403 X404 Y404 P404 S403")),
+    Case(
+        "review_comment",
+        "submitted",
+        method="POST",
+        data={"text": "请补充能源审计报告"},
+        expected=expect("A302 M403 C403 O403 X404 Y302 P302 S403"),
+    ),
+    Case(
+        "review_validate",
+        "submitted",
+        method="POST",
+        expected=expect("A302 M403 C403 O403 X404 Y302 P302 S403"),
+    ),
+    Case(
+        "review_withdraw",
+        "submitted",
+        method="POST",
+        expected=expect("A302 M403 C403 O403 X404 Y302 P302 S403"),
+    ),
+    Case(
+        "review_decide",
+        "submitted",
+        method="POST",
+        data={"decision": "accept"},
+        expected=expect("A302 M403 C403 O403 X404 Y302 P302 S403"),
+    ),
+    Case(
+        "review_decide",
+        "draft",
+        method="POST",
+        data={"decision": "accept"},
+        expected=expect("A302 M403 C403 O403 X404 Y404 P404 S403"),
+    ),
     Case("officials_analytics", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
     Case("officials_export", target="csv", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
     Case("officials_export", target="xlsx", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
     Case("officials_regional_pdf", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
     # Background exports: the job (city_official's, done) is seen by its requester only.
     Case("officials_export_jobs", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
-    Case("officials_export_job_create", method="POST", expected=expect("A302 M403 C403 O403 X302 Y302 P302 S403")),
+    Case(
+        "officials_export_job_create",
+        method="POST",
+        expected=expect("A302 M403 C403 O403 X302 Y302 P302 S403"),
+    ),
     Case("officials_export_job", "export_job", expected=expect("A302 M403 C403 O403 X404 Y200 P404 S403")),
-    Case("officials_export_job_status", "export_job", expected=expect("A401 M403 C403 O403 X404 Y200 P404 S403")),
-    Case("officials_export_job_download", "export_job", expected=expect("A302 M403 C403 O403 X404 Y200 P404 S403")),
-    Case("officials_export_job_retry", "export_job", method="POST",
-         expected=expect("A302 M403 C403 O403 X404 Y302 P404 S403")),
+    Case(
+        "officials_export_job_status",
+        "export_job",
+        expected=expect("A401 M403 C403 O403 X404 Y200 P404 S403"),
+    ),
+    Case(
+        "officials_export_job_download",
+        "export_job",
+        expected=expect("A302 M403 C403 O403 X404 Y200 P404 S403"),
+    ),
+    Case(
+        "officials_export_job_retry",
+        "export_job",
+        method="POST",
+        expected=expect("A302 M403 C403 O403 X404 Y302 P404 S403"),
+    ),
 ]
 
 # --- the admin site -------------------------------------------------------------------------------------------
@@ -222,8 +333,11 @@ def admin_model_cases() -> list[Case]:
     for model, exceptions in ADMIN_MODELS.items():
         for view in ("changelist", "add", "change", "history", "delete"):
             cases.append(
-                Case(f"admin:{model}_{view}", target=model if view not in ("changelist", "add") else "",
-                     expected=admin_expect(exceptions.get(view, 200)))
+                Case(
+                    f"admin:{model}_{view}",
+                    target=model if view not in ("changelist", "add") else "",
+                    expected=admin_expect(exceptions.get(view, 200)),
+                )
             )
     return cases
 
@@ -270,8 +384,20 @@ def test_it_lists_every_model_registered_in_the_admin():
 
 
 @pytest.fixture
-def world(frameworks_loaded, enterprise, other_enterprise, sme_manager, sme_contributor, other_manager,
-          city_official, other_city_official, province_official, admin_user, settings, tmp_path) -> dict[str, Any]:
+def world(
+    frameworks_loaded,
+    enterprise,
+    other_enterprise,
+    sme_manager,
+    sme_contributor,
+    other_manager,
+    city_official,
+    other_city_official,
+    province_official,
+    admin_user,
+    settings,
+    tmp_path,
+) -> dict[str, Any]:
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("load_factors", stdout=io.StringIO())
     submitted = fill_draft(enterprise=enterprise, user=sme_manager, year=2025)
@@ -280,11 +406,22 @@ def world(frameworks_loaded, enterprise, other_enterprise, sme_manager, sme_cont
     draft = fill_draft(enterprise=enterprise, user=sme_manager, year=2024)
     evidence_add(assessment=draft, user=sme_manager, question_code="", upload=pdf_upload())
     ReviewComment.objects.create(assessment=submitted, author=city_official, text="请补充")
-    ValidatedAnswer.objects.create(assessment=submitted, question_code="dig24.q.devices_networked", value=1,
-                                   reason="核定", reviewer=city_official)
+    ValidatedAnswer.objects.create(
+        assessment=submitted,
+        question_code="dig24.q.devices_networked",
+        value=1,
+        reason="核定",
+        reviewer=city_official,
+    )
     invitation = InvitationFactory(enterprise=enterprise, invited_by=sme_manager)
-    export_job = ExportJob.objects.create(requested_by=city_official, scope_city="230100", filename="x.xlsx",
-                                          status=ExportJob.Status.DONE, rows_total=1, rows_done=1)
+    export_job = ExportJob.objects.create(
+        requested_by=city_official,
+        scope_city="230100",
+        filename="x.xlsx",
+        status=ExportJob.Status.DONE,
+        rows_total=1,
+        rows_done=1,
+    )
     export_job.file.save("x.xlsx", ContentFile(b"PK"), save=True)
     objects: dict[str, Any] = {
         "submitted": submitted,
@@ -321,7 +458,13 @@ def world(frameworks_loaded, enterprise, other_enterprise, sme_manager, sme_cont
 def _axes_object(model: str) -> Any:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
-    kwargs = {"user_agent": "test", "ip_address": "10.0.0.1", "username": "x", "http_accept": "*/*", "path_info": "/"}
+    kwargs = {
+        "user_agent": "test",
+        "ip_address": "10.0.0.1",
+        "username": "x",
+        "http_accept": "*/*",
+        "path_info": "/",
+    }
     if model == "axes_accessattempt":
         return AccessAttempt.objects.create(**kwargs, get_data="", post_data="", failures_since_start=1)
     if model == "axes_accessfailurelog":
@@ -383,7 +526,9 @@ def test_it_gives_every_persona_the_expected_status_on_every_url(request, world,
     for case in CASES:
         status = request_status(client, case, world)
         if status != case.expected[persona]:
-            wrong.append(f"{case.method} {case.name}@{case.target or '-'}: {status}, expected {case.expected[persona]}")
+            wrong.append(
+                f"{case.method} {case.name}@{case.target or '-'}: {status}, expected {case.expected[persona]}"
+            )
         if case.name == "logout" and case.method == "POST" and persona != "A":
             client = _client_for(persona, request)  # the rolled-back logout still cleared the client's cookie
     assert wrong == [], "\n".join(wrong)

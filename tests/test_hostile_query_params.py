@@ -61,11 +61,27 @@ def test_it_never_fails_on_nul_characters_in_posted_text(request, world):
     for persona in ("M", "Y"):
         client = _client_for(persona, request)
         for case in APP_CASES:
-            if case.method != "POST" or case.expected[persona] >= 400 or case.name in ("logout", "set_language"):
+            if (
+                case.method != "POST"
+                or case.expected[persona] >= 400
+                or case.name in ("logout", "set_language")
+            ):
                 continue
-            data = {key: (value + "\x00x" if isinstance(value, str) else value) for key, value in case.data.items()}
-            data.update({"text": "意见\x00", "note": "\x00", "reason": "理由\x00", "question": "dig24.q.devices_networked",
-                         "value": "1\x00", "email": "a\x00@example.com", "name": "企业\x00"})
+            data = {
+                key: (value + "\x00x" if isinstance(value, str) else value)
+                for key, value in case.data.items()
+            }
+            data.update(
+                {
+                    "text": "意见\x00",
+                    "note": "\x00",
+                    "reason": "理由\x00",
+                    "question": "dig24.q.devices_networked",
+                    "value": "1\x00",
+                    "email": "a\x00@example.com",
+                    "name": "企业\x00",
+                }
+            )
             with transaction.atomic():
                 response = client.post(build_url(case, world), data)
                 transaction.set_rollback(True)

@@ -95,7 +95,9 @@ class Catalog:
 
 
 def _effect(spec: dict[str, Any]) -> Effect:
-    form = next(k for k in ("value", "at_least", "at_most", "reduce_by", "increase_by", "include") if k in spec)
+    form = next(
+        k for k in ("value", "at_least", "at_most", "reduce_by", "increase_by", "include") if k in spec
+    )
     target = tuple(spec[form]) if form == "include" else spec[form]
     return Effect(
         question=spec["question"],

@@ -15,17 +15,42 @@ BENEFITS = ("energy", "water", "waste", "co2", "quality", "pollution", "cost")
 # One key per effect form: see docs/actions.md ("Effects").
 EFFECT_FORMS = ("value", "at_least", "at_most", "reduce_by", "increase_by", "include")
 
-_TOP_KEYS = {"schema", "kind", "catalog", "version", "title", "description", "effort_classes", "horizons",
-             "benefits", "support_channels", "documents", "actions"}
-_ACTION_KEYS = {"code", "title", "description", "why", "effort", "horizon", "benefits", "support", "effects",
-                "improves", "sources", "applies"}
+_TOP_KEYS = {
+    "schema",
+    "kind",
+    "catalog",
+    "version",
+    "title",
+    "description",
+    "effort_classes",
+    "horizons",
+    "benefits",
+    "support_channels",
+    "documents",
+    "actions",
+}
+_ACTION_KEYS = {
+    "code",
+    "title",
+    "description",
+    "why",
+    "effort",
+    "horizon",
+    "benefits",
+    "support",
+    "effects",
+    "improves",
+    "sources",
+    "applies",
+}
 _REQUIRED_ACTION_KEYS = _ACTION_KEYS - {"applies"}
 _EFFECT_KEYS = {"question", "cap", "provisional", "basis", *EFFECT_FORMS}
 
 
 def _bilingual_problem(value: Any, where: str) -> list[str]:
-    if not isinstance(value, dict) or not all(isinstance(value.get(k), str) and value.get(k).strip()
-                                              for k in ("zh", "en")):
+    if not isinstance(value, dict) or not all(
+        isinstance(value.get(k), str) and value.get(k).strip() for k in ("zh", "en")
+    ):
         return [f"{where}: needs non-empty zh and en text"]
     return []
 
@@ -45,16 +70,19 @@ def _check_effect(effect: Any, where: str) -> list[str]:
         return problems
     form = forms[0]
     target = effect[form]
-    if form in ("at_least", "at_most", "increase_by") and (isinstance(target, bool)
-                                                          or not isinstance(target, int | float)):
+    if form in ("at_least", "at_most", "increase_by") and (
+        isinstance(target, bool) or not isinstance(target, int | float)
+    ):
         problems.append(f"{where}: {form} must be a number")
-    if form == "reduce_by" and (isinstance(target, bool) or not isinstance(target, int | float)
-                                or not 0 < target < 100):
+    if form == "reduce_by" and (
+        isinstance(target, bool) or not isinstance(target, int | float) or not 0 < target < 100
+    ):
         problems.append(f"{where}: reduce_by is a percentage between 0 and 100")
     if form == "increase_by" and isinstance(target, int | float) and target <= 0:
         problems.append(f"{where}: increase_by must be positive")
-    if form == "include" and (not isinstance(target, list) or not target
-                              or not all(isinstance(x, str) for x in target)):
+    if form == "include" and (
+        not isinstance(target, list) or not target or not all(isinstance(x, str) for x in target)
+    ):
         problems.append(f"{where}: include is a non-empty list of option codes")
     if form == "value" and not isinstance(target, bool | int | float | str):
         problems.append(f"{where}: value must be a yes/no, a number or an option code")
@@ -98,14 +126,16 @@ def validate_catalog(data: Any, *, known_codes: Iterable[str] | None = None) -> 
         weight = spec.get("weight") if isinstance(spec, dict) else None
         if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
             problems.append(f"catalog.effort_classes.{key}: weight must be a positive number")
-        problems += _bilingual_problem(spec.get("label") if isinstance(spec, dict) else None,
-                                       f"catalog.effort_classes.{key}.label")
+        problems += _bilingual_problem(
+            spec.get("label") if isinstance(spec, dict) else None, f"catalog.effort_classes.{key}.label"
+        )
     horizons = data.get("horizons") or {}
     if set(horizons) != set(HORIZONS):
         problems.append(f"catalog.horizons: must define exactly {', '.join(HORIZONS)}")
     for key, spec in horizons.items():
-        problems += _bilingual_problem(spec.get("label") if isinstance(spec, dict) else None,
-                                       f"catalog.horizons.{key}.label")
+        problems += _bilingual_problem(
+            spec.get("label") if isinstance(spec, dict) else None, f"catalog.horizons.{key}.label"
+        )
     benefits = data.get("benefits") or {}
     if set(benefits) != set(BENEFITS):
         problems.append(f"catalog.benefits: must define exactly {', '.join(BENEFITS)}")
@@ -114,15 +144,17 @@ def validate_catalog(data: Any, *, known_codes: Iterable[str] | None = None) -> 
     if not channels:
         problems.append("catalog.support_channels: none defined")
     for key, spec in channels.items():
-        problems += _bilingual_problem(spec.get("title") if isinstance(spec, dict) else None,
-                                       f"catalog.support_channels.{key}.title")
+        problems += _bilingual_problem(
+            spec.get("title") if isinstance(spec, dict) else None, f"catalog.support_channels.{key}.title"
+        )
         if isinstance(spec, dict) and spec.get("source") not in documents:
             problems.append(f"catalog.support_channels.{key}: source must name a document")
     for key, spec in documents.items():
         if not isinstance(spec, dict) or not (spec.get("file") or spec.get("standard")):
             problems.append(f"catalog.documents.{key}: needs a file (seed document) or a standard")
-        problems += _bilingual_problem(spec.get("title") if isinstance(spec, dict) else None,
-                                       f"catalog.documents.{key}.title")
+        problems += _bilingual_problem(
+            spec.get("title") if isinstance(spec, dict) else None, f"catalog.documents.{key}.title"
+        )
 
     known = set(known_codes) if known_codes is not None else None
     actions = data.get("actions")
@@ -179,7 +211,9 @@ def validate_catalog(data: Any, *, known_codes: Iterable[str] | None = None) -> 
         for number, effect in enumerate(effects if isinstance(effects, list) else []):
             problems += _check_effect(effect, f"{where}.effects[{number}]")
             if known is not None and isinstance(effect, dict) and effect.get("question") not in known:
-                problems.append(f"{where}.effects[{number}]: unknown question code {effect.get('question')!r}")
+                problems.append(
+                    f"{where}.effects[{number}]: unknown question code {effect.get('question')!r}"
+                )
         improves = action.get("improves")
         if "improves" in action and (not isinstance(improves, list) or not improves):
             problems.append(f"{where}.improves: name at least one indicator or dimension")
@@ -187,7 +221,8 @@ def validate_catalog(data: Any, *, known_codes: Iterable[str] | None = None) -> 
             if known is not None and target not in known:
                 problems.append(f"{where}.improves: unknown indicator or dimension code {target!r}")
         applies = action.get("applies")
-        if applies is not None and (not isinstance(applies, dict)
-                                    or set(applies) - {"industries", "size_classes"}):
+        if applies is not None and (
+            not isinstance(applies, dict) or set(applies) - {"industries", "size_classes"}
+        ):
             problems.append(f"{where}.applies: only industries and size_classes")
     return problems

@@ -30,8 +30,11 @@ def _leaves(indicators: Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, An
 
 def _downstream(definition: Mapping[str, Any], codes: set[str]) -> set[str]:
     """The codes plus every computed question whose formula reads them, transitively."""
-    computed = [(q["code"], formula_references(q["formula"])) for q in definition.get("questions", [])
-                if q.get("type") == "computed" and q.get("formula")]
+    computed = [
+        (q["code"], formula_references(q["formula"]))
+        for q in definition.get("questions", [])
+        if q.get("type") == "computed" and q.get("formula")
+    ]
     reached = set(codes)
     changed = True
     while changed:

@@ -259,7 +259,9 @@ class StartAssessmentForm(forms.Form):
     )
     prefill = forms.BooleanField(label=_("沿用上一次评估的答案（逐题确认）"), required=False, initial=True)
 
-    def __init__(self, *args: Any, years: list[int], frameworks: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, years: list[int], frameworks: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, str(year)) for year in years]
         self.fields["frameworks"].choices = frameworks

@@ -41,7 +41,9 @@ _NOT_ANSWERED_TYPES = ("computed", "file")
 
 def assessment_versions(assessment: Assessment) -> list[QuestionnaireVersion]:
     """The framework versions of an assessment, without their JSON (one query), in a stable order."""
-    versions = [v for v in assessment.versions.defer("definition") if v.status != QuestionnaireVersion.Status.BANK]
+    versions = [
+        v for v in assessment.versions.defer("definition") if v.status != QuestionnaireVersion.Status.BANK
+    ]
     return sorted(versions, key=lambda v: (framework_order(v.framework), v.framework, v.version))
 
 
@@ -272,7 +274,11 @@ def evaluate(
             asked.add(code)
             if not question.get("required") or question.get("type") == "computed":
                 continue
-            met = _has_evidence(code, evidence) if question.get("type") == "file" else is_answered(answers.get(code))
+            met = (
+                _has_evidence(code, evidence)
+                if question.get("type") == "file"
+                else is_answered(answers.get(code))
+            )
             if not met:
                 missing.append(code)
     warnings: list[dict[str, Any]] = []
@@ -285,7 +291,11 @@ def evaluate(
     if score:
         try:
             result = score_assessment(
-                definitions=definitions, answers=answers, enterprise=facts, calculator=outputs, allow_unknown=True
+                definitions=definitions,
+                answers=answers,
+                enterprise=facts,
+                calculator=outputs,
+                allow_unknown=True,
             )
         except ScoringInputError as error:
             problems = [problem.to_dict() for problem in error.problems] or [
@@ -328,7 +338,9 @@ class AssessmentPage:
 
     @property
     def prefilled(self) -> list[str]:
-        return [code for code, answer in self.answers.items() if answer.prefilled and answer.value is not None]
+        return [
+            code for code, answer in self.answers.items() if answer.prefilled and answer.value is not None
+        ]
 
     def evaluate(self, *, score: bool = True) -> Evaluation:
         return evaluate(
@@ -354,7 +366,9 @@ def assessment_page(assessment: Assessment) -> AssessmentPage:
     definitions = assessment_definitions(assessment)
     answers = {
         a.question_code: a
-        for a in Answer.objects.filter(assessment=assessment).select_related("updated_by").order_by("question_code")
+        for a in Answer.objects.filter(assessment=assessment)
+        .select_related("updated_by")
+        .order_by("question_code")
     }
     evidence = list(Evidence.objects.filter(assessment=assessment).order_by("question_code", "uploaded_at"))
     comments = list(

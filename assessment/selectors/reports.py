@@ -45,7 +45,8 @@ def report_inputs(assessment: Assessment) -> ReportInputs:
     (at most 7 queries)."""
     versions = list(assessment.versions.all())
     definitions = [
-        v.definition for v in sorted(versions, key=_framework_order)
+        v.definition
+        for v in sorted(versions, key=_framework_order)
         if v.definition.get("kind", "framework") == "framework"
     ]
     answers = dict(assessment.answers.values_list("question_code", "value"))
@@ -73,7 +74,9 @@ def latest_submitted_assessment(enterprise_id: int) -> Assessment | None:
     )
 
 
-def peer_statistics(*, assessment: Assessment, scores: dict[str, float]) -> dict[str, dict[str, dict[str, int]]]:
+def peer_statistics(
+    *, assessment: Assessment, scores: dict[str, float]
+) -> dict[str, dict[str, dict[str, int]]]:
     """For each peer scope (same industry division, same city, same size class) and framework: how many
     peers submitted that year, how many scored below and how many scored the same (one query per scope).
 
@@ -86,7 +89,9 @@ def peer_statistics(*, assessment: Assessment, scores: dict[str, float]) -> dict
         "size": Q(assessment__enterprise__size_class=enterprise.size_class),
     }
     base = FrameworkResult.objects.filter(
-        validated=False, assessment__year=assessment.year, assessment__status__in=PEER_STATUSES,
+        validated=False,
+        assessment__year=assessment.year,
+        assessment__status__in=PEER_STATUSES,
         framework__in=list(scores),
     ).exclude(assessment__enterprise_id=enterprise.pk)
     stats: dict[str, dict[str, dict[str, int]]] = {}

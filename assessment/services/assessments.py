@@ -86,7 +86,12 @@ def _current_version(framework: str, version: str | None = None) -> Questionnair
     )
     if version:
         return rows.filter(version=version).defer("definition").first()
-    return rows.filter(status=QuestionnaireVersion.Status.CURRENT).defer("definition").order_by("-version").first()
+    return (
+        rows.filter(status=QuestionnaireVersion.Status.CURRENT)
+        .defer("definition")
+        .order_by("-version")
+        .first()
+    )
 
 
 def framework_versions(enterprise: Enterprise, frameworks: Iterable[str]) -> list[QuestionnaireVersion]:
@@ -95,8 +100,10 @@ def framework_versions(enterprise: Enterprise, frameworks: Iterable[str]) -> lis
     chosen: list[QuestionnaireVersion] = []
     for name in frameworks:
         framework, _sep, version = str(name).partition("@")
-        row = clean_production_version(enterprise) if framework == CLEAN_PRODUCTION else _current_version(
-            framework, version or None
+        row = (
+            clean_production_version(enterprise)
+            if framework == CLEAN_PRODUCTION
+            else _current_version(framework, version or None)
         )
         if row is None:
             raise DomainError(_("评估框架 %(name)s 尚未载入。") % {"name": name}, field="frameworks")
@@ -105,9 +112,7 @@ def framework_versions(enterprise: Enterprise, frameworks: Iterable[str]) -> lis
     return chosen
 
 
-def _prefill_values(
-    previous: Assessment, definitions: list[dict[str, Any]]
-) -> dict[str, Any]:
+def _prefill_values(previous: Assessment, definitions: list[dict[str, Any]]) -> dict[str, Any]:
     """Last year's answers still valid for this year's questions (computed values and confirmations of
     warnings are not carried over: they are recomputed and re-confirmed)."""
     index = question_index(definitions)
@@ -139,7 +144,8 @@ def assessment_create(
     this_year = timezone.localdate().year
     if not FIRST_YEAR <= int(year) <= this_year:
         raise DomainError(
-            _("评估年度应在 %(first)s 至 %(last)s 之间。") % {"first": FIRST_YEAR, "last": this_year}, field="year"
+            _("评估年度应在 %(first)s 至 %(last)s 之间。") % {"first": FIRST_YEAR, "last": this_year},
+            field="year",
         )
     frameworks = list(frameworks) if frameworks is not None else list(FRAMEWORK_FAMILIES)
     if not frameworks:
@@ -168,7 +174,13 @@ def assessment_create(
                 values = _prefill_values(previous, definitions)
                 Answer.objects.bulk_create(
                     [
-                        Answer(assessment=assessment, question_code=code, value=value, prefilled=True, updated_by=user)
+                        Answer(
+                            assessment=assessment,
+                            question_code=code,
+                            value=value,
+                            prefilled=True,
+                            updated_by=user,
+                        )
                         for code, value in sorted(values.items())
                     ]
                 )
@@ -197,7 +209,9 @@ def _question(definitions: list[dict[str, Any]], code: str) -> tuple[dict[str, A
         for question in definition.get("questions") or []:
             if question["code"] == code:
                 return definition, question
-    raise DomainError(_("题目 %(code)s 不属于本次评估。") % {"code": code}, field=code, code="unknown_question")
+    raise DomainError(
+        _("题目 %(code)s 不属于本次评估。") % {"code": code}, field=code, code="unknown_question"
+    )
 
 
 def _message(problem: Any) -> str:
@@ -251,7 +265,10 @@ def _upsert(assessment: Assessment, user: User | None, values: Mapping[str, tupl
     # to, and the query count of an autosave stays small.
     with transaction.atomic(savepoint=False):
         status = (
-            Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("status", flat=True).first()
+            Assessment.objects.select_for_update()
+            .filter(pk=assessment.pk)
+            .values_list("status", flat=True)
+            .first()
         )
         if status not in EDITABLE_STATUSES:
             return []
@@ -415,7 +432,11 @@ def evidence_remove(*, evidence: Evidence, user: User | None) -> None:
             action="evidence.remove",
             enterprise_id=locked.enterprise_id,
             assessment=locked,
-            detail={"evidence": evidence.pk, "question": evidence.question_code, "name": evidence.original_name},
+            detail={
+                "evidence": evidence.pk,
+                "question": evidence.question_code,
+                "name": evidence.original_name,
+            },
         )
         storage, name = evidence.file.storage, evidence.file.name
         evidence.delete()
@@ -469,7 +490,13 @@ def assessment_submit(*, assessment: Assessment, user: User | None) -> Assessmen
         locked.submitted_at = now
         locked.save(
             update_fields=[
-                "status", "result", "total_score", "factor_snapshot", "submitted_by", "submitted_at", "updated_at"
+                "status",
+                "result",
+                "total_score",
+                "factor_snapshot",
+                "submitted_by",
+                "submitted_at",
+                "updated_at",
             ]
         )
         framework_results_replace(assessment=locked, result=result, validated=False)

@@ -162,7 +162,9 @@ def backup_manifest(directory: Path | str) -> dict[str, Any]:
     try:
         manifest = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise BackupError(f"{source} holds no readable {MANIFEST}: not a backup of this application") from error
+        raise BackupError(
+            f"{source} holds no readable {MANIFEST}: not a backup of this application"
+        ) from error
     if manifest.get("format") != FORMAT_VERSION:
         raise BackupError(f"Unknown backup format {manifest.get('format')!r}")
     for name, digest in manifest.get("files", {}).items():
@@ -172,7 +174,11 @@ def backup_manifest(directory: Path | str) -> dict[str, Any]:
         if _sha256(path) != digest:
             raise BackupError(f"Backup file damaged (checksum differs): {name}")
     listed = set(manifest.get("files", {}))
-    extra = [str(p.relative_to(source)) for p in _files(source / MEDIA_DIR) if str(p.relative_to(source)) not in listed]
+    extra = [
+        str(p.relative_to(source))
+        for p in _files(source / MEDIA_DIR)
+        if str(p.relative_to(source)) not in listed
+    ]
     if extra:
         raise BackupError(f"Files in the backup that its manifest does not list: {', '.join(extra[:5])}")
     return manifest
@@ -225,7 +231,11 @@ def backup_restore(directory: Path | str) -> BackupSummary:
     media_files = _restore_media(source / MEDIA_DIR)
     counts = row_counts()
     expected = manifest.get("counts", {})
-    differing = {label: (expected.get(label), counts.get(label)) for label in expected if expected[label] != counts.get(label)}
+    differing = {
+        label: (expected.get(label), counts.get(label))
+        for label in expected
+        if expected[label] != counts.get(label)
+    }
     if differing:
         raise BackupError(f"Row counts after the restore differ from the backup's: {differing}")
     from assessment.services.analytics import analytics_rebuild
@@ -286,5 +296,7 @@ def stored_score_mismatches() -> list[str]:
                     f"re-scored {item['score']} {level!r}"
                 )
         for framework in rows:
-            problems.append(f"assessment {assessment.pk}: stored result row for unscored framework {framework}")
+            problems.append(
+                f"assessment {assessment.pk}: stored result row for unscored framework {framework}"
+            )
     return problems

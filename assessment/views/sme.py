@@ -72,7 +72,9 @@ def _result_summary(result: dict[str, Any] | None) -> list[dict[str, Any]]:
     ]
 
 
-def sme_assessments_context(membership: Membership, start_form: StartAssessmentForm | None = None) -> dict[str, Any]:
+def sme_assessments_context(
+    membership: Membership, start_form: StartAssessmentForm | None = None
+) -> dict[str, Any]:
     """Keys the SME home page's assessments block needs (added to the foundation's home context)."""
     assessments = selectors.enterprise_assessments(membership.enterprise)
     for assessment in assessments:
@@ -92,7 +94,9 @@ def json_login_required(view: Callable[..., HttpResponseBase]) -> Callable[..., 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
-            return JsonResponse({"ok": False, "error": _("登录已过期，请重新登录。"), "login": True}, status=401)
+            return JsonResponse(
+                {"ok": False, "error": _("登录已过期，请重新登录。"), "login": True}, status=401
+            )
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -147,7 +151,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An assessment's entry point: the first page to fill, or its results once submitted."""
     assessment = get_assessment_for_user(request.user, pk)
     membership = membership_of(request.user)
-    if not assessment.is_editable or membership is None or membership.enterprise_id != assessment.enterprise_id:
+    if (
+        not assessment.is_editable
+        or membership is None
+        or membership.enterprise_id != assessment.enterprise_id
+    ):
         return redirect("assessment_results", pk=assessment.pk)
     sections = selectors.build_sections(selectors.assessment_definitions(assessment))
     if not sections:
@@ -159,14 +167,23 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _fill_context(
-    request: HttpRequest, assessment: Assessment, page: selectors.AssessmentPage, section: selectors.Section,
+    request: HttpRequest,
+    assessment: Assessment,
+    page: selectors.AssessmentPage,
+    section: selectors.Section,
     form: AnswerForm,
 ) -> dict[str, Any]:
     evaluation = page.evaluate(score=False)
     questions = selectors.question_index(page.definitions)
     titles = {d["framework"]: d.get("title") for d in page.definitions}
     rows = present.question_rows(
-        section, form, page, evaluation, titles, selectors.question_frameworks_index(page.definitions), questions
+        section,
+        form,
+        page,
+        evaluation,
+        titles,
+        selectors.question_frameworks_index(page.definitions),
+        questions,
     )
     index = [s.key for s in page.sections].index(section.key)
     navigation = []
@@ -175,8 +192,12 @@ def _fill_context(
         if not navigation or navigation[-1]["group"] != group:
             navigation.append({"group": group, "items": []})
         navigation[-1]["items"].append(
-            {"section": item, "title": pick(item.title), "progress": present.section_progress(item, evaluation),
-             "current": item.key == section.key}
+            {
+                "section": item,
+                "title": pick(item.title),
+                "progress": present.section_progress(item, evaluation),
+                "current": item.key == section.key,
+            }
         )
     general_comments = page.comments_by_question().get("", [])
     return {
@@ -193,7 +214,9 @@ def _fill_context(
         "next_section": page.sections[index + 1] if index + 1 < len(page.sections) else None,
         "condition_inputs": present.condition_inputs([section], evaluation),
         "warnings": [pick(w["message"]) for w in evaluation.warnings] if section.kind == "energy" else [],
-        "energy_errors": [pick(e["message"]) for e in evaluation.energy_errors] if section.kind == "energy" else [],
+        "energy_errors": [pick(e["message"]) for e in evaluation.energy_errors]
+        if section.kind == "energy"
+        else [],
         "general_comments": general_comments,
         "evidence_form": EvidenceForm(),
         "editable": assessment.is_editable,
@@ -318,7 +341,11 @@ def assessment_state(request: HttpRequest, pk: int) -> JsonResponse:
     changes = []
     if since is not None:
         for answer in page.answers.values():
-            if answer.updated_at > since and answer.updated_by_id != request.user.pk and answer.question_code in codes:
+            if (
+                answer.updated_at > since
+                and answer.updated_by_id != request.user.pk
+                and answer.question_code in codes
+            ):
                 changes.append(
                     {
                         "question": answer.question_code,
@@ -469,7 +496,10 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
         "prefilled": _issue_rows(page, evaluation.prefilled),
         "warnings": [{"message": pick(w["message"]), "url": energy_url} for w in evaluation.warnings],
         "energy_errors": [
-            {"message": pick(e["message"]), "url": _section_url(assessment, energy.key, e["field"]) if energy else ""}
+            {
+                "message": pick(e["message"]),
+                "url": _section_url(assessment, energy.key, e["field"]) if energy else "",
+            }
             for e in evaluation.energy_errors
         ],
         "problems": [
@@ -500,7 +530,9 @@ def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessment_results", pk=assessment.pk)
 
 
-def _recommendations(page: selectors.AssessmentPage, evaluation: selectors.Evaluation) -> list[dict[str, Any]]:
+def _recommendations(
+    page: selectors.AssessmentPage, evaluation: selectors.Evaluation
+) -> list[dict[str, Any]]:
     from assessment.recommendations import recommend
     from assessment.scoring import EnterpriseFacts
 
@@ -540,7 +572,11 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
         frameworks.append(
             {
                 "data": item,
-                "title": pick(next((d.get("title") for d in page.definitions if d["framework"] == item["framework"]), {}))
+                "title": pick(
+                    next(
+                        (d.get("title") for d in page.definitions if d["framework"] == item["framework"]), {}
+                    )
+                )
                 or item["framework"],
                 "level": pick((item.get("level") or {}).get("label")),
                 "radar": present.radar_chart(item.get("dimensions") or []),
@@ -551,7 +587,11 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
                 "veto_failed": [pick(v.get("title")) for v in (item.get("veto") or {}).get("failed") or []],
                 "strengths": [{**i, "title_text": pick(i.get("title"))} for i in strengths],
                 "weakest": [
-                    {**i, "title_text": pick(i.get("title")), "gap_text": pick(i.get("gap")) if i.get("gap") else ""}
+                    {
+                        **i,
+                        "title_text": pick(i.get("title")),
+                        "gap_text": pick(i.get("gap")) if i.get("gap") else "",
+                    }
                     for i in weakest
                 ],
             }
@@ -565,10 +605,14 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
         "overall_step": pick(((profile.get("overall") or {}).get("step") or {}).get("label")),
         "frameworks": frameworks,
         "recommendations": [
-            {**r, "title_text": pick(r.get("title")), "horizon_text": r.get("horizon")} for r in recommendations or []
+            {**r, "title_text": pick(r.get("title")), "horizon_text": r.get("horizon")}
+            for r in recommendations or []
         ],
         "previous": previous,
         "report_url": _report_url(assessment),
-        "problems": [{"code": p["code"], "message": pick(p["message"])} for p in (evaluation.problems if evaluation else [])],
+        "problems": [
+            {"code": p["code"], "message": pick(p["message"])}
+            for p in (evaluation.problems if evaluation else [])
+        ],
     }
     return render(request, "assessment/results.html", context)

@@ -212,7 +212,10 @@ def radar_chart(dimensions: list[Mapping[str, Any]], *, size: int = 240) -> dict
 
     def point(index: int, fraction: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * index / count
-        return (round(centre + radius * fraction * math.cos(angle), 1), round(centre + radius * fraction * math.sin(angle), 1))
+        return (
+            round(centre + radius * fraction * math.cos(angle), 1),
+            round(centre + radius * fraction * math.sin(angle), 1),
+        )
 
     rings = [
         " ".join(f"{x},{y}" for x, y in (point(i, level / 4) for i in range(count))) for level in (1, 2, 3, 4)
@@ -223,7 +226,9 @@ def radar_chart(dimensions: list[Mapping[str, Any]], *, size: int = 240) -> dict
     for i, d in enumerate(axes):
         x, y = point(i, 1.18)
         anchor = "middle" if abs(x - centre) < 8 else ("start" if x > centre else "end")
-        labels.append({"x": x, "y": y, "anchor": anchor, "text": pick(d.get("title")), "percent": d["percent"]})
+        labels.append(
+            {"x": x, "y": y, "anchor": anchor, "text": pick(d.get("title")), "percent": d["percent"]}
+        )
     margin = 90  # room for the axis labels around the chart
     return {
         "size": size,
@@ -244,7 +249,9 @@ def strengths_and_weaknesses(
     scored = [i for i in indicators if i.get("status") == "scored" and (i.get("available") or 0) > 0]
     strengths = sorted(scored, key=lambda i: (-(i["earned"] / i["available"]), -i["available"], i["code"]))
     strengths = [i for i in strengths if i["earned"] > 0][:count]
-    rated = [i for i in indicators if i.get("status") in ("scored", "missing") and (i.get("available") or 0) > 0]
+    rated = [
+        i for i in indicators if i.get("status") in ("scored", "missing") and (i.get("available") or 0) > 0
+    ]
     weakest = sorted(rated, key=lambda i: (-(i["available"] - i["earned"]), i["code"]))
     weakest = [i for i in weakest if i["available"] - i["earned"] > 0.005][: count + 2]
     return strengths, weakest

@@ -20,7 +20,14 @@ from assessment.services.assessments import answers_save_many, assessment_create
 DEMO_ANSWERS_FILE = Path(__file__).resolve().parents[2] / "reports" / "demo_answers.json"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
-__all__ = ["PDF_BYTES", "demo_answers", "fill_draft", "frameworks_loaded", "pdf_upload", "submitted_assessment"]
+__all__ = [
+    "PDF_BYTES",
+    "demo_answers",
+    "fill_draft",
+    "frameworks_loaded",
+    "pdf_upload",
+    "submitted_assessment",
+]
 
 
 @lru_cache(maxsize=1)

@@ -69,8 +69,12 @@ def test_it_improves_every_dimension_of_the_current_frameworks(definitions):
 def test_it_cites_every_recommending_seed_document_with_its_section():
     catalog = load_catalog()
     cited = {catalog.documents[s.doc].get("file") for a in catalog.actions for s in a.sources}
-    for name in ("000_78244de86ef8e67f.txt", "001_4262ebdd4139f448.txt", "002_1a3b190ec270dc4e.txt",
-                 "004_df599acf36997f75.txt"):
+    for name in (
+        "000_78244de86ef8e67f.txt",
+        "001_4262ebdd4139f448.txt",
+        "002_1a3b190ec270dc4e.txt",
+        "004_df599acf36997f75.txt",
+    ):
         assert name in cited
     for action in catalog.actions:
         for source in action.sources:
@@ -88,8 +92,12 @@ def test_it_cites_seed_files_that_exist():
 
 def test_it_states_a_basis_for_every_numeric_target_and_flags_assumptions():
     catalog = load_catalog()
-    numeric = [e for a in catalog.actions for e in a.effects if e.form in ("at_least", "at_most", "reduce_by",
-                                                                           "increase_by")]
+    numeric = [
+        e
+        for a in catalog.actions
+        for e in a.effects
+        if e.form in ("at_least", "at_most", "reduce_by", "increase_by")
+    ]
     assert numeric
     assert all(e.basis and e.basis["zh"] and e.basis["en"] for e in numeric)
     assumptions = [e for e in numeric if "假设" in e.basis["zh"]]
@@ -112,10 +120,14 @@ def test_it_uses_the_four_cleaner_production_effort_classes_and_three_horizons()
         (lambda d: d["actions"][1].update(code=d["actions"][0]["code"]), "duplicate code"),
         (lambda d: d["actions"][0].update(sources=[{"doc": "nowhere"}]), "must name a document"),
         (lambda d: d["actions"][0].update(sources=[{"doc": "seed-001"}]), "cited with its section"),
-        (lambda d: d["actions"][0].update(effects=[{"question": "calc.water_reuse_rate", "at_least": 90}]),
-         "states its basis"),
-        (lambda d: d["actions"][0].update(effects=[{"question": "mgmt.x", "value": True, "at_least": 1}]),
-         "exactly one of"),
+        (
+            lambda d: d["actions"][0].update(effects=[{"question": "calc.water_reuse_rate", "at_least": 90}]),
+            "states its basis",
+        ),
+        (
+            lambda d: d["actions"][0].update(effects=[{"question": "mgmt.x", "value": True, "at_least": 1}]),
+            "exactly one of",
+        ),
         (lambda d: d["actions"][0].update(title={"zh": "标题"}), "needs non-empty zh and en"),
         (lambda d: d["actions"][0].pop("why"), "missing keys ['why']"),
         (lambda d: d["effort_classes"].pop("高费"), "must define exactly"),

@@ -40,7 +40,9 @@ def _snapshot() -> dict[int, dict]:
                 (r.framework, r.version, r.score, r.level, r.veto_failed)
                 for r in FrameworkResult.objects.filter(assessment=a)
             ),
-            "answers": sorted((x.question_code, json.dumps(x.value)) for x in Answer.objects.filter(assessment=a)),
+            "answers": sorted(
+                (x.question_code, json.dumps(x.value)) for x in Answer.objects.filter(assessment=a)
+            ),
         }
         for a in Assessment.objects.order_by("pk")
     }
@@ -139,7 +141,9 @@ def test_it_refuses_a_backup_of_another_engine(tmp_path, media_root):
 
 
 @pytest.mark.django_db
-def test_it_reports_a_stored_score_that_re_scoring_does_not_reproduce(frameworks_loaded, enterprise, sme_manager):
+def test_it_reports_a_stored_score_that_re_scoring_does_not_reproduce(
+    frameworks_loaded, enterprise, sme_manager
+):
     assessment = submitted_assessment(enterprise=enterprise, user=sme_manager)
     assert stored_score_mismatches() == []
     Answer.objects.filter(assessment=assessment, question_code="dig24.q.devices_networked").update(value=100)

@@ -29,7 +29,8 @@ from tests.assessment.security_fixtures import fill_draft
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="concurrency tests need PostgreSQL"
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+        reason="concurrency tests need PostgreSQL",
     ),
 ]
 
@@ -39,7 +40,11 @@ def concurrency_seconds() -> float:
 
 
 QUESTIONS_A = ("dig24.q.digital_investment_3y", "dig24.q.revenue_last_year", "dig24.q.energy_last_year")
-QUESTIONS_B = ("dig24.q.operating_cost_last_year", "dig24.q.operating_cost_year_before", "dig24.q.energy_year_before")
+QUESTIONS_B = (
+    "dig24.q.operating_cost_last_year",
+    "dig24.q.operating_cost_year_before",
+    "dig24.q.energy_year_before",
+)
 
 
 def _in_thread(target: Callable[[], None], errors: list[BaseException]) -> threading.Thread:
@@ -58,7 +63,9 @@ class Saver:
     """One member's browser: autosaves its questions round-robin until the deadline, remembering the
     last value the server acknowledged for each."""
 
-    def __init__(self, user: User, assessment: Assessment, codes: tuple[str, ...], deadline: float, base: int):
+    def __init__(
+        self, user: User, assessment: Assessment, codes: tuple[str, ...], deadline: float, base: int
+    ):
         self.client = Client()
         self.client.force_login(user)
         self.url = reverse("assessment_autosave", args=[assessment.pk])
@@ -115,7 +122,9 @@ def test_it_loses_no_answer_when_two_members_autosave_the_same_draft(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_submits_once_when_submit_is_double_clicked(frameworks_loaded, enterprise, sme_manager, sme_contributor):
+def test_it_submits_once_when_submit_is_double_clicked(
+    frameworks_loaded, enterprise, sme_manager, sme_contributor
+):
     draft = fill_draft(enterprise=enterprise, user=sme_manager)
     url = reverse("assessment_submit", args=[draft.pk])
     clients = []

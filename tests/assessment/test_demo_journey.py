@@ -34,7 +34,9 @@ def _slow_plan_firms(firms):
 
 def _written() -> list[tuple]:
     keys = {a.pk: (a.enterprise.uscc, a.year) for a in Assessment.objects.select_related("enterprise")}
-    rows = [(*keys[a.pk], a.status, a.total_score, a.decision_note, a.result) for a in Assessment.objects.all()]
+    rows = [
+        (*keys[a.pk], a.status, a.total_score, a.decision_note, a.result) for a in Assessment.objects.all()
+    ]
     rows += [(*keys[a.assessment_id], a.question_code, a.value) for a in Answer.objects.all()]
     return sorted(rows, key=repr)
 
@@ -62,8 +64,12 @@ def test_done_while_the_bulk_step_waits_it_writes_what_the_two_steps_in_turn_wri
     assert max(pk for pk, e in pks if e in journey) < min(pk for pk, e in pks if e not in journey)
 
 
-def test_it_seeds_three_years_through_the_services_and_a_draft_for_the_demo_manager(frameworks_loaded, factor_set):
-    context = run_demo_steps(DemoContext(enterprises=5), [seed_enterprises, seed_officials_and_admin, seed_assessments])
+def test_it_seeds_three_years_through_the_services_and_a_draft_for_the_demo_manager(
+    frameworks_loaded, factor_set
+):
+    context = run_demo_steps(
+        DemoContext(enterprises=5), [seed_enterprises, seed_officials_and_admin, seed_assessments]
+    )
     submitted = Assessment.objects.exclude(status=Assessment.Status.DRAFT)
     assert submitted.count() == 15
     assert set(submitted.values_list("status", flat=True)) == {"accepted", "submitted", "returned"}
@@ -77,6 +83,8 @@ def test_it_seeds_three_years_through_the_services_and_a_draft_for_the_demo_mana
     assert Answer.objects.filter(assessment=draft, prefilled=False).exists()
     assert context.created["assessments"] == 15
 
-    again = run_demo_steps(DemoContext(enterprises=5), [seed_enterprises, seed_officials_and_admin, seed_assessments])
+    again = run_demo_steps(
+        DemoContext(enterprises=5), [seed_enterprises, seed_officials_and_admin, seed_assessments]
+    )
     assert again.created["assessments"] == 0
     assert Assessment.objects.count() == 16

@@ -38,14 +38,24 @@ def _score(definition: dict, answers: dict):
 
 
 def _indicators_reading(result, code: str) -> list:
-    return [ind for ind in result.to_dict()["indicators"] if code in ind["questions"] and ind["status"] == "scored"]
+    return [
+        ind
+        for ind in result.to_dict()["indicators"]
+        if code in ind["questions"] and ind["status"] == "scored"
+    ]
 
 
 def test_it_shares_the_calc_questions_with_both_frameworks(definitions):
     for framework in ("green_factory", "clean_production_generic"):
         codes = {q["code"] for q in definitions[framework]["questions"]}
-        assert {"calc.energy_per_output", "calc.carbon_per_output", "calc.solid_waste_utilisation_rate"} <= codes
-        computed = {q["code"]: q for q in definitions[framework]["questions"] if q["code"].startswith("calc.")}
+        assert {
+            "calc.energy_per_output",
+            "calc.carbon_per_output",
+            "calc.solid_waste_utilisation_rate",
+        } <= codes
+        computed = {
+            q["code"]: q for q in definitions[framework]["questions"] if q["code"].startswith("calc.")
+        }
         assert all(q["calculator"] == code for code, q in computed.items())
 
 
@@ -105,7 +115,9 @@ def test_it_feeds_a_whole_assessment_and_its_simulations_through_one_calculator(
     frameworks = [definitions["green_factory"], definitions["clean_production_generic"]]
     calculator = energy_calculator(default_factors())
     answers = {**ENERGY, "energy.output_value_10k": 1400}
-    result = score_assessment(definitions=frameworks, answers=answers, calculator=calculator, allow_unknown=True)
+    result = score_assessment(
+        definitions=frameworks, answers=answers, calculator=calculator, allow_unknown=True
+    )
     scores = {r.framework: r.score for r in result.frameworks}
     simulation = simulate(
         definitions=frameworks,

@@ -22,24 +22,71 @@ HUGE = 100 * 1024
 
 nasty_numbers = st.sampled_from(
     [
-        "NaN", "nan", "-NaN", "Infinity", "-Infinity", "inf", "-inf", "1e309", "-1e309", "1e308", "9" * 400,
-        "-" + "9" * 400, "0x10", "1_000", "1,000", "１２３", "٣", "1e-400", "  42  ", "", " ", "null", "true",
-        "[1, 2]", '{"a": 1}', "4.2.1", "--1", "+5", "1e5", "12345678901234567890", "0.1" * 10,
+        "NaN",
+        "nan",
+        "-NaN",
+        "Infinity",
+        "-Infinity",
+        "inf",
+        "-inf",
+        "1e309",
+        "-1e309",
+        "1e308",
+        "9" * 400,
+        "-" + "9" * 400,
+        "0x10",
+        "1_000",
+        "1,000",
+        "１２３",
+        "٣",
+        "1e-400",
+        "  42  ",
+        "",
+        " ",
+        "null",
+        "true",
+        "[1, 2]",
+        '{"a": 1}',
+        "4.2.1",
+        "--1",
+        "+5",
+        "1e5",
+        "12345678901234567890",
+        "0.1" * 10,
     ]
 )
 markup = st.sampled_from(
     [
-        "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "{{ 7*7 }}", "{% debug %}", "${7*7}",
-        "'; DROP TABLE assessment_answer; --", "../../etc/passwd", "\x00", "a\x00b", "\u202egnp.exe", "\ufeff",
-        "😀" * 50, "𝕏" * 10, "\u0301" * 100, "\ud7ff", "\U0010ffff", "\r\n\r\n", "=cmd|' /C calc'!A0",
+        "<script>alert(1)</script>",
+        '"><img src=x onerror=alert(1)>',
+        "{{ 7*7 }}",
+        "{% debug %}",
+        "${7*7}",
+        "'; DROP TABLE assessment_answer; --",
+        "../../etc/passwd",
+        "\x00",
+        "a\x00b",
+        "\u202egnp.exe",
+        "\ufeff",
+        "😀" * 50,
+        "𝕏" * 10,
+        "\u0301" * 100,
+        "\ud7ff",
+        "\U0010ffff",
+        "\r\n\r\n",
+        "=cmd|' /C calc'!A0",
     ]
 )
 huge_strings = st.sampled_from(["x" * HUGE, "绿" * (HUGE // 3), "<b>" * (HUGE // 3), "9" * HUGE])
-unicode_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=200
+unicode_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=200)
+hostile_value = st.one_of(
+    nasty_numbers,
+    markup,
+    huge_strings,
+    unicode_text,
+    st.integers().map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
 )
-hostile_value = st.one_of(nasty_numbers, markup, huge_strings, unicode_text, st.integers().map(str),
-                          st.floats(allow_nan=True, allow_infinity=True).map(repr))
 
 
 @pytest.fixture
@@ -61,7 +108,9 @@ def _client(user) -> Client:
 
 
 HYPOTHESIS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     derandomize=True,
 )
 
@@ -108,7 +157,9 @@ def test_it_never_fails_on_hostile_autosave_payloads(draft, sme_manager, data):
 @pytest.mark.django_db
 @HYPOTHESIS
 @given(data=st.data())
-def test_it_never_fails_on_hostile_page_form_posts_and_keeps_rejected_answers_unstored(draft, sme_manager, data):
+def test_it_never_fails_on_hostile_page_form_posts_and_keeps_rejected_answers_unstored(
+    draft, sme_manager, data
+):
     sections = build_sections(assessment_definitions(draft))
     section = data.draw(st.sampled_from(sections), label="section")
     codes = list(section.codes)
@@ -130,15 +181,28 @@ def test_it_never_fails_on_hostile_page_form_posts_and_keeps_rejected_answers_un
 
 @pytest.mark.django_db
 @HYPOTHESIS
-@given(body=st.one_of(huge_strings, markup, unicode_text, st.binary(max_size=2000).map(lambda b: b.hex())),
-       content_type=st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded",
-                                     "multipart/form-data; boundary=x", "application/xml"]))
+@given(
+    body=st.one_of(huge_strings, markup, unicode_text, st.binary(max_size=2000).map(lambda b: b.hex())),
+    content_type=st.sampled_from(
+        [
+            "application/json",
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "application/xml",
+        ]
+    ),
+)
 def test_it_never_fails_on_raw_hostile_bodies(draft, sme_manager, body, content_type):
     before = stored(draft)
     client = _client(sme_manager)
     for name in ("assessment_autosave", "assessment_confirm", "evidence_upload"):
-        response = client.generic("POST", reverse(name, args=[draft.pk]), body.encode("utf-8", "surrogatepass"),
-                                  content_type=content_type)
+        response = client.generic(
+            "POST",
+            reverse(name, args=[draft.pk]),
+            body.encode("utf-8", "surrogatepass"),
+            content_type=content_type,
+        )
         assert response.status_code < 500, (name, response.status_code)
     assert stored(draft) == before
 
@@ -149,7 +213,9 @@ def test_it_submits_after_hostile_autosaves_without_error(client, draft, sme_man
     explains what is missing."""
     client.force_login(sme_manager)
     url = reverse("assessment_autosave", args=[draft.pk])
-    text_codes = [c for c, q in question_index(assessment_definitions(draft)).items() if q.get("type") == "text"]
+    text_codes = [
+        c for c, q in question_index(assessment_definitions(draft)).items() if q.get("type") == "text"
+    ]
     for code in text_codes:
         response = client.post(url, {"question": code, code: "<script>alert(1)</script>" + "绿" * 30000})
         assert response.status_code in (200, 400)
@@ -167,8 +233,30 @@ def test_it_submits_after_hostile_autosaves_without_error(client, draft, sme_man
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "value",
-    ["a\x00b", "\x00", "9" * 5000, "1e308", "-1e308", "1e15", "NaN", "Infinity", "\ud7ff\ue000", "<script>x</script>"],
-    ids=["nul-inside", "nul", "5000-digits", "1e308", "-1e308", "1e15", "nan", "inf", "edge-unicode", "markup"],
+    [
+        "a\x00b",
+        "\x00",
+        "9" * 5000,
+        "1e308",
+        "-1e308",
+        "1e15",
+        "NaN",
+        "Infinity",
+        "\ud7ff\ue000",
+        "<script>x</script>",
+    ],
+    ids=[
+        "nul-inside",
+        "nul",
+        "5000-digits",
+        "1e308",
+        "-1e308",
+        "1e15",
+        "nan",
+        "inf",
+        "edge-unicode",
+        "markup",
+    ],
 )
 def test_it_answers_every_question_type_cleanly_for_each_nasty_value(draft, sme_manager, value):
     """Every question of the assessment, one nasty value each: JSON ok/error, never a 500 (PostgreSQL's
@@ -191,8 +279,17 @@ def test_it_answers_every_question_type_cleanly_for_each_nasty_value(draft, sme_
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "since",
-    ["2026-02-30T10:00:00", "2026-01-01T25:00:00", "2026-01-01T10:00:00", "2026-01-01T10:00:00+99:00",
-     "9999-99-99", "x" * 10000, "", "<script>", "2026-01-01T10:00:00.123456+08:00"],
+    [
+        "2026-02-30T10:00:00",
+        "2026-01-01T25:00:00",
+        "2026-01-01T10:00:00",
+        "2026-01-01T10:00:00+99:00",
+        "9999-99-99",
+        "x" * 10000,
+        "",
+        "<script>",
+        "2026-01-01T10:00:00.123456+08:00",
+    ],
 )
 def test_it_answers_the_state_endpoint_for_any_since_parameter(draft, sme_manager, since):
     """`since` is echoed back by the page script; an impossible date (30 February), a naive time or junk

@@ -41,7 +41,13 @@ def snapshot(assessment: Assessment) -> str:
     row = Assessment.objects.get(pk=assessment.pk)
     return json.dumps(
         {
-            "assessment": [row.status, row.result, row.total_score, str(row.submitted_at), str(row.updated_at)],
+            "assessment": [
+                row.status,
+                row.result,
+                row.total_score,
+                str(row.submitted_at),
+                str(row.updated_at),
+            ],
             "answers": sorted(
                 (a.question_code, a.value, a.prefilled, a.override_reason, str(a.updated_at))
                 for a in Answer.objects.filter(assessment=row)
@@ -51,7 +57,8 @@ def snapshot(assessment: Assessment) -> str:
                 for e in Evidence.objects.filter(assessment=row)
             ),
             "results": sorted(
-                (r.framework, r.score, r.level, r.validated) for r in FrameworkResult.objects.filter(assessment=row)
+                (r.framework, r.score, r.level, r.validated)
+                for r in FrameworkResult.objects.filter(assessment=row)
             ),
         },
         sort_keys=True,
@@ -74,8 +81,15 @@ def snapshot(assessment: Assessment) -> str:
         lambda a, u: services.evidence_remove(evidence=a.evidence.get(), user=u),
         lambda a, u: services.assessment_submit(assessment=a, user=u),
     ],
-    ids=["answer_save", "answer_clear", "answers_save_many", "answers_confirm", "evidence_add", "evidence_remove",
-         "submit_again"],
+    ids=[
+        "answer_save",
+        "answer_clear",
+        "answers_save_many",
+        "answers_confirm",
+        "evidence_add",
+        "evidence_remove",
+        "submit_again",
+    ],
 )
 def test_it_refuses_every_service_write_to_a_locked_assessment(locked, sme_manager, call):
     before = snapshot(locked)
@@ -96,7 +110,9 @@ def test_it_refuses_a_write_through_a_stale_object_that_still_says_draft(locked,
         lambda: services.answer_save(assessment=stale, user=sme_manager, code=CODE, value=100),
         lambda: services.answers_save_many(assessment=stale, user=sme_manager, values={CODE: 100}),
         lambda: services.answers_confirm(assessment=stale, user=sme_manager),
-        lambda: services.evidence_add(assessment=stale, user=sme_manager, question_code="", upload=pdf_upload()),
+        lambda: services.evidence_add(
+            assessment=stale, user=sme_manager, question_code="", upload=pdf_upload()
+        ),
         lambda: services.assessment_submit(assessment=stale, user=sme_manager),
     ):
         with pytest.raises(DomainError):
@@ -113,7 +129,9 @@ def test_it_refuses_every_page_write_to_a_locked_assessment(client, locked, sme_
     evidence = locked.evidence.get()
     for user in (sme_manager, sme_contributor):
         client.force_login(user)
-        response = client.post(reverse("assessment_autosave", args=[locked.pk]), {"question": CODE, CODE: "100"})
+        response = client.post(
+            reverse("assessment_autosave", args=[locked.pk]), {"question": CODE, CODE: "100"}
+        )
         assert response.status_code == 409
         assert response.json()["ok"] is False
         sections = client.get(reverse("assessment_detail", args=[locked.pk]))
@@ -145,16 +163,35 @@ def test_it_shows_a_locked_assessment_and_its_answers_read_only_in_the_admin(cli
     page = client.get(reverse("admin:assessment_answer_change", args=[answer.pk]))
     assert page.status_code == 200  # viewable
     assert b'name="value"' not in page.content  # but no input
-    assert client.post(
-        reverse("admin:assessment_answer_change", args=[answer.pk]),
-        {"assessment": locked.pk, "question_code": CODE, "value": "100", "override_reason": ""},
-    ).status_code == 403
-    assert client.post(reverse("admin:assessment_answer_delete", args=[answer.pk]), {"post": "yes"}).status_code == 403
-    assert client.post(reverse("admin:assessment_evidence_delete", args=[evidence.pk]), {"post": "yes"}).status_code == 403
-    assert client.post(
-        reverse("admin:assessment_frameworkresult_change", args=[result.pk]),
-        {"assessment": locked.pk, "framework": result.framework, "version": result.version, "score": "99"},
-    ).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:assessment_answer_change", args=[answer.pk]),
+            {"assessment": locked.pk, "question_code": CODE, "value": "100", "override_reason": ""},
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(reverse("admin:assessment_answer_delete", args=[answer.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("admin:assessment_evidence_delete", args=[evidence.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("admin:assessment_frameworkresult_change", args=[result.pk]),
+            {
+                "assessment": locked.pk,
+                "framework": result.framework,
+                "version": result.version,
+                "score": "99",
+            },
+        ).status_code
+        == 403
+    )
     # Bulk delete of answers through the changelist action.
     response = client.post(
         reverse("admin:assessment_answer_changelist"),
@@ -174,11 +211,21 @@ def test_it_shows_a_locked_assessment_and_its_answers_read_only_in_the_admin(cli
     assert b'name="status"' not in page.content and b'name="total_score"' not in page.content
     response = client.post(
         change,
-        {"status": "draft", "total_score": "1", "year": "2020", "framework_results-TOTAL_FORMS": "0",
-         "framework_results-INITIAL_FORMS": "0"},
+        {
+            "status": "draft",
+            "total_score": "1",
+            "year": "2020",
+            "framework_results-TOTAL_FORMS": "0",
+            "framework_results-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 403
-    assert client.post(reverse("admin:assessment_assessment_delete", args=[locked.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:assessment_assessment_delete", args=[locked.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     response = client.post(
         reverse("admin:assessment_assessment_changelist"),
         {"action": "delete_selected", "_selected_action": [locked.pk], "post": "yes"},
@@ -188,15 +235,25 @@ def test_it_shows_a_locked_assessment_and_its_answers_read_only_in_the_admin(cli
 
 
 @pytest.mark.django_db
-def test_it_still_lets_the_admin_edit_a_draft_answer(client, frameworks_loaded, enterprise, sme_manager, admin_user):
+def test_it_still_lets_the_admin_edit_a_draft_answer(
+    client, frameworks_loaded, enterprise, sme_manager, admin_user
+):
     draft = fill_draft(enterprise=enterprise, user=sme_manager)
     answer = draft.answers.get(question_code=CODE)
     client.force_login(admin_user)
     response = client.post(
         reverse("admin:assessment_answer_change", args=[answer.pk]),
-        {"assessment": draft.pk, "question_code": CODE, "value": "100", "override_reason": "", "updated_by": admin_user.pk},
+        {
+            "assessment": draft.pk,
+            "question_code": CODE,
+            "value": "100",
+            "override_reason": "",
+            "updated_by": admin_user.pk,
+        },
     )
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors if response.context else response
+    )
     answer.refresh_from_db()
     assert answer.value == 100
 
@@ -208,11 +265,15 @@ def test_it_still_lets_the_admin_edit_a_draft_answer(client, frameworks_loaded, 
 def test_it_reopens_an_assessment_only_through_return_for_revision(
     frameworks_loaded, enterprise, sme_manager, city_official, media_root
 ):
-    assessment = services.assessment_submit(assessment=fill_draft(enterprise=enterprise, user=sme_manager), user=sme_manager)
+    assessment = services.assessment_submit(
+        assessment=fill_draft(enterprise=enterprise, user=sme_manager), user=sme_manager
+    )
     first_score = assessment.total_score
     with pytest.raises(DomainError):
         services.answer_save(assessment=assessment, user=sme_manager, code=CODE, value=100)
-    returned = review_decide(assessment=assessment, reviewer=city_official, decision="return", note="请核实联网设备数")
+    returned = review_decide(
+        assessment=assessment, reviewer=city_official, decision="return", note="请核实联网设备数"
+    )
     assert returned.status == Assessment.Status.RETURNED
     services.answer_save(assessment=returned, user=sme_manager, code=CODE, value=100)
     resubmitted = services.assessment_submit(assessment=returned, user=sme_manager)

@@ -20,25 +20,46 @@ def t(zh: str) -> dict[str, str]:
     return {"zh": zh, "en": zh}
 
 
-def action(code: str, effort: str, horizon: str, effects: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+def action(
+    code: str, effort: str, horizon: str, effects: list[dict[str, Any]], **extra: Any
+) -> dict[str, Any]:
     return {
-        "code": code, "title": t(code), "description": t("描述"), "why": t("原因"), "effort": effort,
-        "horizon": horizon, "benefits": ["energy"], "support": ["epc"], "effects": effects,
-        "improves": ["x"], "sources": [{"doc": "std"}], **extra,
+        "code": code,
+        "title": t(code),
+        "description": t("描述"),
+        "why": t("原因"),
+        "effort": effort,
+        "horizon": horizon,
+        "benefits": ["energy"],
+        "support": ["epc"],
+        "effects": effects,
+        "improves": ["x"],
+        "sources": [{"doc": "std"}],
+        **extra,
     }
 
 
 def catalog(*actions: dict[str, Any]):
-    return catalog_from_data({
-        "schema": 1, "kind": "actions", "catalog": "actions", "version": "test", "title": t("测试"),
-        "effort_classes": {name: {"weight": weight, "label": t(name)}
-                           for name, weight in (("无费", 1), ("低费", 2), ("中费", 4), ("高费", 8))},
-        "horizons": {key: {"label": t(key)} for key in ("short", "medium", "long")},
-        "benefits": {key: t(key) for key in ("energy", "water", "waste", "co2", "quality", "pollution", "cost")},
-        "documents": {"std": {"standard": "TEST", "title": t("测试标准")}},
-        "support_channels": {"epc": {"title": t("合同能源管理"), "source": "std"}},
-        "actions": list(actions),
-    })
+    return catalog_from_data(
+        {
+            "schema": 1,
+            "kind": "actions",
+            "catalog": "actions",
+            "version": "test",
+            "title": t("测试"),
+            "effort_classes": {
+                name: {"weight": weight, "label": t(name)}
+                for name, weight in (("无费", 1), ("低费", 2), ("中费", 4), ("高费", 8))
+            },
+            "horizons": {key: {"label": t(key)} for key in ("short", "medium", "long")},
+            "benefits": {
+                key: t(key) for key in ("energy", "water", "waste", "co2", "quality", "pollution", "cost")
+            },
+            "documents": {"std": {"standard": "TEST", "title": t("测试标准")}},
+            "support_channels": {"epc": {"title": t("合同能源管理"), "source": "std"}},
+            "actions": list(actions),
+        }
+    )
 
 
 BASIS = {"basis": t("测试目标")}
@@ -51,7 +72,12 @@ GF_CATALOG = catalog(
     # Intensity 3.9 (benchmark, 0 points) → 2.2 (leading, 8 points), 高费 (8): priority 1.
     action("act.intensity", "高费", "long", [{"question": "gft.q.intensity", "at_most": 2.2, **BASIS}]),
     # Platform 4 → 8 functions: 6 × 4/8 = 3 → 6 points, +3, 无费 (1): priority 3.
-    action("act.platform", "无费", "short", [{"question": "gft.q.platform", "increase_by": 4, "cap": 12, **BASIS}]),
+    action(
+        "act.platform",
+        "无费",
+        "short",
+        [{"question": "gft.q.platform", "increase_by": 4, "cap": 12, **BASIS}],
+    ),
     # Measures [b] (8) → [a, b] (16): +8, 中费 (4): priority 2.
     action("act.measures", "中费", "medium", [{"question": "gft.q.measures", "include": ["a"]}]),
     # Already met: saving is "several".
@@ -59,16 +85,30 @@ GF_CATALOG = catalog(
     # A question no definition has: not applicable.
     action("act.elsewhere", "无费", "short", [{"question": "zzz.q.unknown", "value": True}]),
     # Only for the textile industry.
-    action("act.textile", "无费", "short", [{"question": "gft.q.enms", "value": True}],
-           applies={"industries": ["C17"]}),
+    action(
+        "act.textile",
+        "无费",
+        "short",
+        [{"question": "gft.q.enms", "value": True}],
+        applies={"industries": ["C17"]},
+    ),
 )
 
 
 def gf_answers() -> dict[str, Any]:
     return {
-        "gft.q.lawful": False, "gft.q.intensity": 3.9, "gft.q.platform": 4, "gft.q.renewable": 0,
-        "gft.q.enms": False, "gft.q.reused_m3": 60, "gft.q.intake_m3": 40, "gft.q.saving": "several",
-        "gft.q.has_boiler": True, "gft.q.boiler_eff": 80, "gft.q.equipment": 3, "gft.q.measures": ["b"],
+        "gft.q.lawful": False,
+        "gft.q.intensity": 3.9,
+        "gft.q.platform": 4,
+        "gft.q.renewable": 0,
+        "gft.q.enms": False,
+        "gft.q.reused_m3": 60,
+        "gft.q.intake_m3": 40,
+        "gft.q.saving": "several",
+        "gft.q.has_boiler": True,
+        "gft.q.boiler_eff": 80,
+        "gft.q.equipment": 3,
+        "gft.q.measures": ["b"],
     }
 
 
@@ -79,7 +119,12 @@ def ranked():
 
 def test_it_ranks_veto_first_then_gain_per_effort(ranked):
     assert [item.action.code for item in ranked.items] == [
-        "act.lawful", "act.enms", "act.platform", "act.measures", "act.intensity"]
+        "act.lawful",
+        "act.enms",
+        "act.platform",
+        "act.measures",
+        "act.intensity",
+    ]
     assert [item.total_gain for item in ranked.items] == [0, 8, 3, 8, 8]
     assert [item.priority for item in ranked.items] == [0, 4, 3, 2, 1]
 
@@ -129,7 +174,9 @@ def test_it_puts_a_limiting_indicator_before_a_better_ratio():
     result = recommend(definitions=[fx.clean_production()], answers=answers, catalog=cp_catalog)
     assert [item.action.code for item in result.items] == ["act.reuse", "act.process"]
     reuse, process = result.items
-    assert [(x["code"], x["before"], x["after"]) for x in reuse.lifts_limiting] == [("cpt.b.reuse", "III", "I")]
+    assert [(x["code"], x["before"], x["after"]) for x in reuse.lifts_limiting] == [
+        ("cpt.b.reuse", "III", "I")
+    ]
     assert process.priority > reuse.priority
     assert not process.lifts_limiting
 
@@ -159,8 +206,17 @@ def test_it_replaces_an_exclusive_none_when_adding_options():
 
 
 def test_it_raises_only_the_products_below_the_target_level():
-    question = {"per_product": True, "options": [
-        {"code": "g1", "cp_level": "I"}, {"code": "g2", "cp_level": "II"}, {"code": "g3", "cp_level": "III"}]}
+    question = {
+        "per_product": True,
+        "options": [
+            {"code": "g1", "cp_level": "I"},
+            {"code": "g2", "cp_level": "II"},
+            {"code": "g3", "cp_level": "III"},
+        ],
+    }
     current = {"液态奶": "g1", "酸奶": "g3"}
-    assert target_value(Effect("q", "value", "g2"), current, question) == (False, {"液态奶": "g1", "酸奶": "g2"})
+    assert target_value(Effect("q", "value", "g2"), current, question) == (
+        False,
+        {"液态奶": "g1", "酸奶": "g2"},
+    )
     assert target_value(Effect("q", "value", "g2"), {"液态奶": "g1"}, question)[0] is True

@@ -58,14 +58,20 @@ def test_it_creates_an_assessment_with_every_current_framework_and_the_factor_se
     assert AuditEvent.objects.filter(action="assessment.create", assessment=assessment).exists()
 
 
-def test_it_chooses_the_sector_clean_production_system_by_industry(frameworks_loaded, factor_set, sme_manager):
+def test_it_chooses_the_sector_clean_production_system_by_industry(
+    frameworks_loaded, factor_set, sme_manager
+):
     paper_mill = EnterpriseFactory(industry_division="C22", main_products="包装纸板")
-    assessment = assessment_create(enterprise=paper_mill, year=2025, frameworks=["clean_production"], user=sme_manager)
+    assessment = assessment_create(
+        enterprise=paper_mill, year=2025, frameworks=["clean_production"], user=sme_manager
+    )
     assert frameworks_of(assessment) == ["clean_production_paper@2025"]
 
 
 def test_it_accepts_an_exact_framework_version(frameworks_loaded, factor_set, enterprise, sme_manager):
-    assessment = assessment_create(enterprise=enterprise, year=2025, frameworks=["green_factory@2018"], user=sme_manager)
+    assessment = assessment_create(
+        enterprise=enterprise, year=2025, frameworks=["green_factory@2018"], user=sme_manager
+    )
     assert frameworks_of(assessment) == ["green_factory@2018"]
 
 
@@ -80,7 +86,9 @@ def test_it_refuses_a_future_year(frameworks_loaded, factor_set, enterprise, sme
         assessment_create(enterprise=enterprise, year=2999, user=sme_manager)
 
 
-def test_it_prefills_from_the_previous_assessment_marked_until_confirmed(filled_draft, enterprise, sme_manager):
+def test_it_prefills_from_the_previous_assessment_marked_until_confirmed(
+    filled_draft, enterprise, sme_manager
+):
     assessment_submit(assessment=filled_draft, user=sme_manager)
     Assessment.objects.filter(pk=filled_draft.pk).update(year=2024)  # last year's, submitted
     nxt = assessment_create(enterprise=enterprise, year=2025, user=sme_manager)
@@ -179,13 +187,21 @@ def test_it_saves_the_valid_answers_of_a_page_and_returns_the_invalid_ones(draft
     [
         ("report.pdf", PDF, "application/pdf"),
         ("photo.jpg", PNG, "image/png"),  # the content decides, not the name
-        ("table.docx", docx_bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (
+            "table.docx",
+            docx_bytes(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
     ],
 )
-def test_it_accepts_evidence_by_its_content(draft, sme_manager, settings, tmp_path, name, content, content_type):
+def test_it_accepts_evidence_by_its_content(
+    draft, sme_manager, settings, tmp_path, name, content, content_type
+):
     settings.MEDIA_ROOT = tmp_path
     evidence = evidence_add(
-        assessment=draft, user=sme_manager, question_code="mgmt.lawful_compliant",
+        assessment=draft,
+        user=sme_manager,
+        question_code="mgmt.lawful_compliant",
         upload=SimpleUploadedFile(name, content),
     )
     assert evidence.content_type == content_type
@@ -197,10 +213,14 @@ def test_it_accepts_evidence_by_its_content(draft, sme_manager, settings, tmp_pa
 @pytest.mark.parametrize(
     "content", [b"MZ\x90\x00 an executable", b"<html><script>alert(1)</script>", b"PK\x03\x04 not a real zip"]
 )
-def test_it_refuses_evidence_of_other_types_whatever_the_name(draft, sme_manager, settings, tmp_path, content):
+def test_it_refuses_evidence_of_other_types_whatever_the_name(
+    draft, sme_manager, settings, tmp_path, content
+):
     settings.MEDIA_ROOT = tmp_path
     with pytest.raises(DomainError) as error:
-        evidence_add(assessment=draft, user=sme_manager, question_code="", upload=SimpleUploadedFile("a.pdf", content))
+        evidence_add(
+            assessment=draft, user=sme_manager, question_code="", upload=SimpleUploadedFile("a.pdf", content)
+        )
     assert error.value.code == "file_type"
     assert not Evidence.objects.exists()
 
@@ -209,13 +229,19 @@ def test_it_refuses_evidence_over_the_size_limit(draft, sme_manager, settings, t
     settings.MEDIA_ROOT = tmp_path
     settings.EVIDENCE_MAX_BYTES = 1000
     with pytest.raises(DomainError) as error:
-        evidence_add(assessment=draft, user=sme_manager, question_code="", upload=SimpleUploadedFile("a.pdf", PDF * 40))
+        evidence_add(
+            assessment=draft, user=sme_manager, question_code="", upload=SimpleUploadedFile("a.pdf", PDF * 40)
+        )
     assert error.value.code == "too_large"
 
 
-def test_it_removes_evidence_with_its_file(draft, sme_manager, settings, tmp_path, django_capture_on_commit_callbacks):
+def test_it_removes_evidence_with_its_file(
+    draft, sme_manager, settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.MEDIA_ROOT = tmp_path
-    evidence = evidence_add(assessment=draft, user=sme_manager, question_code="", upload=SimpleUploadedFile("a.pdf", PDF))
+    evidence = evidence_add(
+        assessment=draft, user=sme_manager, question_code="", upload=SimpleUploadedFile("a.pdf", PDF)
+    )
     path = evidence.file.path
     with django_capture_on_commit_callbacks(execute=True):
         evidence_remove(evidence=evidence, user=sme_manager)
@@ -242,7 +268,9 @@ def test_it_refuses_to_submit_with_an_unconfirmed_energy_warning(filled_draft, s
     with pytest.raises(DomainError):
         assessment_submit(assessment=filled_draft, user=sme_manager)
     answer_save(
-        assessment=filled_draft, user=sme_manager, code="energy.confirmed_warnings",
+        assessment=filled_draft,
+        user=sme_manager,
+        code="energy.confirmed_warnings",
         value=[w["code"] for w in evaluation.warnings],
     )
     assert assessment_submit(assessment=filled_draft, user=sme_manager).status == Assessment.Status.SUBMITTED
@@ -264,7 +292,10 @@ def test_it_submits_stores_the_scores_and_records_who_and_when(filled_draft, sme
         assert set(rows[item["framework"]].dimension_scores) == {d["code"] for d in item["dimensions"]}
     assert submitted.result["recommendations"]
     assert submitted.result["energy"]["indicators"]["calc.total_energy_tce"]["value"] > 0
-    assert AuditEvent.objects.filter(action="assessment.submit", assessment=submitted, actor=sme_manager).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="assessment.submit", assessment=submitted, actor=sme_manager).count()
+        == 1
+    )
 
 
 def test_it_submits_once_when_submitted_twice(filled_draft, sme_manager, sme_contributor):
@@ -286,9 +317,13 @@ def test_it_refuses_every_write_after_submission(filled_draft, sme_manager, sett
     assessment_submit(assessment=filled_draft, user=sme_manager)
     writes = [
         lambda: answer_save(assessment=stale, user=sme_manager, code="mgmt.lawful_compliant", value=False),
-        lambda: answers_save_many(assessment=stale, user=sme_manager, values={"mgmt.lawful_compliant": False}),
+        lambda: answers_save_many(
+            assessment=stale, user=sme_manager, values={"mgmt.lawful_compliant": False}
+        ),
         lambda: answers_confirm(assessment=stale, user=sme_manager),
-        lambda: evidence_add(assessment=stale, user=sme_manager, question_code="", upload=SimpleUploadedFile("b.pdf", PDF)),
+        lambda: evidence_add(
+            assessment=stale, user=sme_manager, question_code="", upload=SimpleUploadedFile("b.pdf", PDF)
+        ),
         lambda: evidence_remove(evidence=evidence, user=sme_manager),
         lambda: assessment_submit(assessment=stale, user=sme_manager),
     ]

@@ -8,7 +8,10 @@ from assessment.views.sme_context import dimension_changes, radar_chart, strengt
 
 
 def dims(*percents):
-    return [{"code": f"d{i}", "title": {"zh": f"维度{i}", "en": f"D{i}"}, "percent": p} for i, p in enumerate(percents)]
+    return [
+        {"code": f"d{i}", "title": {"zh": f"维度{i}", "en": f"D{i}"}, "percent": p}
+        for i, p in enumerate(percents)
+    ]
 
 
 def test_it_draws_no_radar_below_three_axes():
@@ -50,7 +53,11 @@ def test_it_names_the_best_rated_and_the_most_points_lost():
 
 
 def test_it_compares_dimension_percentages_with_the_previous_result():
-    current = {"frameworks": [{"framework": "f", "dimensions": [{"code": "a", "percent": 60.0}, {"code": "b", "percent": 10.0}]}]}
+    current = {
+        "frameworks": [
+            {"framework": "f", "dimensions": [{"code": "a", "percent": 60.0}, {"code": "b", "percent": 10.0}]}
+        ]
+    }
     previous = {"frameworks": [{"framework": "f", "dimensions": [{"code": "a", "percent": 45.5}]}]}
     assert dimension_changes(current, previous) == {"a": {"previous": 45.5, "delta": 14.5}}
     assert dimension_changes(current, None) == {}

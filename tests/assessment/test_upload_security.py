@@ -63,7 +63,9 @@ def _upload(client, assessment: Assessment, name: str, content: bytes):
         ("page.html", b"<!doctype html><p>hi</p>"),
     ],
 )
-def test_it_refuses_uploads_whose_content_is_not_an_allowed_type(client, draft, sme_manager, media_root, name, content):
+def test_it_refuses_uploads_whose_content_is_not_an_allowed_type(
+    client, draft, sme_manager, media_root, name, content
+):
     client.force_login(sme_manager)
     response = _upload(client, draft, name, content)
     assert response.status_code == 302
@@ -72,7 +74,9 @@ def test_it_refuses_uploads_whose_content_is_not_an_allowed_type(client, draft, 
 
 
 @pytest.mark.django_db
-def test_it_refuses_uploads_over_the_size_limit_and_stores_nothing(client, draft, sme_manager, media_root, settings):
+def test_it_refuses_uploads_over_the_size_limit_and_stores_nothing(
+    client, draft, sme_manager, media_root, settings
+):
     settings.EVIDENCE_MAX_BYTES = 2048
     client.force_login(sme_manager)
     _upload(client, draft, "big.pdf", PDF_BYTES + b"0" * 4096)
@@ -87,7 +91,11 @@ def test_it_refuses_uploads_over_the_size_limit_and_stores_nothing(client, draft
     "name, content, content_type",
     [
         ("../../../etc/passwd.pdf", PDF_BYTES, "application/pdf"),
-        ("C:\\Users\\王\\能源审计.docx", _docx(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (
+            "C:\\Users\\王\\能源审计.docx",
+            _docx(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
         ("<img src=x onerror=alert(1)>.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, "image/png"),
     ],
 )
@@ -106,21 +114,34 @@ def test_it_stores_allowed_files_under_a_random_name_outside_the_static_root(
     # The stored name is random hex: nothing of the user's name reaches the file system.
     assert stored.name.isalnum() and len(stored.name) == 32
     assert base.rsplit(".", 1)[0] not in str(stored)
-    static_roots = [Path(django_settings.STATIC_ROOT).resolve(), *(Path(p).resolve() for p in django_settings.STATICFILES_DIRS)]
+    static_roots = [
+        Path(django_settings.STATIC_ROOT).resolve(),
+        *(Path(p).resolve() for p in django_settings.STATICFILES_DIRS),
+    ]
     assert not any(stored.is_relative_to(root) for root in static_roots)
     assert django_settings.MEDIA_URL in (None, "")
 
 
 @pytest.mark.django_db
 def test_it_serves_evidence_only_through_the_authorising_view(
-    client, frameworks_loaded, enterprise, sme_manager, sme_contributor, other_manager, city_official,
-    other_city_official, province_official, media_root,
+    client,
+    frameworks_loaded,
+    enterprise,
+    sme_manager,
+    sme_contributor,
+    other_manager,
+    city_official,
+    other_city_official,
+    province_official,
+    media_root,
 ):
     from assessment.services.assessments import assessment_submit, evidence_add
     from tests.assessment.security_fixtures import pdf_upload
 
     assessment = fill_draft(enterprise=enterprise, user=sme_manager)
-    evidence = evidence_add(assessment=assessment, user=sme_manager, question_code="", upload=pdf_upload("能耗台账.pdf"))
+    evidence = evidence_add(
+        assessment=assessment, user=sme_manager, question_code="", upload=pdf_upload("能耗台账.pdf")
+    )
     url = reverse("evidence_download", args=[assessment.pk, evidence.pk])
 
     def status(user) -> int:

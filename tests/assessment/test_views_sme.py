@@ -36,7 +36,9 @@ def test_it_lists_assessments_and_offers_to_start_one_on_the_home_page(client, d
     assert reverse("assessment_start") in content
 
 
-def test_it_starts_an_assessment_with_the_chosen_frameworks(client, frameworks_loaded, factor_set, sme_manager):
+def test_it_starts_an_assessment_with_the_chosen_frameworks(
+    client, frameworks_loaded, factor_set, sme_manager
+):
     response = login(client, sme_manager).post(
         reverse("assessment_start"), {"year": "2024", "frameworks": ["green_factory", "sme_digital"]}
     )
@@ -77,12 +79,16 @@ def test_it_renders_a_dimension_page_in_a_constant_number_of_queries(
         assert response.status_code == 200
 
 
-def test_it_autosaves_one_answer_in_at_most_six_queries(client, draft, sme_manager, django_assert_max_num_queries):
+def test_it_autosaves_one_answer_in_at_most_six_queries(
+    client, draft, sme_manager, django_assert_max_num_queries
+):
     login(client, sme_manager)
     url = reverse("assessment_autosave", args=[draft.pk])
     client.post(url, {"question": "mgmt.lawful_compliant", "mgmt.lawful_compliant": "true"})
     with django_assert_max_num_queries(6):
-        response = client.post(url, {"question": "energy.grid_electricity_kwh", "energy.grid_electricity_kwh": "1200000"})
+        response = client.post(
+            url, {"question": "energy.grid_electricity_kwh", "energy.grid_electricity_kwh": "1200000"}
+        )
     assert response.status_code == 200
     assert response.json()["ok"] is True
     assert Answer.objects.get(assessment=draft, question_code="energy.grid_electricity_kwh").value == 1200000
@@ -107,11 +113,15 @@ def test_it_answers_401_to_an_autosave_after_the_session_expired(client, draft):
     assert response.json()["login"] is True
 
 
-def test_it_refuses_autosave_from_another_enterprise_and_from_officials(client, draft, other_manager, city_official):
+def test_it_refuses_autosave_from_another_enterprise_and_from_officials(
+    client, draft, other_manager, city_official
+):
     url = reverse("assessment_autosave", args=[draft.pk])
     data = {"question": "mgmt.lawful_compliant", "mgmt.lawful_compliant": "true"}
     assert login(client, other_manager).post(url, data).status_code == 404
-    assert login(client, city_official).post(url, data).status_code == 404  # drafts are not visible to officials
+    assert (
+        login(client, city_official).post(url, data).status_code == 404
+    )  # drafts are not visible to officials
 
 
 def test_it_lets_a_contributor_fill_the_draft(client, draft, sme_contributor):
@@ -120,7 +130,10 @@ def test_it_lets_a_contributor_fill_the_draft(client, draft, sme_contributor):
         {"question": "mgmt.lawful_compliant", "mgmt.lawful_compliant": "false"},
     )
     assert response.status_code == 200
-    assert Answer.objects.get(assessment=draft, question_code="mgmt.lawful_compliant").updated_by == sme_contributor
+    assert (
+        Answer.objects.get(assessment=draft, question_code="mgmt.lawful_compliant").updated_by
+        == sme_contributor
+    )
 
 
 def test_it_saves_valid_answers_and_keeps_typed_invalid_ones_on_the_save_button(client, draft, sme_manager):
@@ -145,20 +158,36 @@ def test_it_requires_a_reason_to_override_a_computed_value(client, draft, sme_ma
     refused = client.post(url, {"question": "calc.total_energy_tce", "calc.total_energy_tce": "100"})
     accepted = client.post(
         url,
-        {"question": "calc.total_energy_tce", "calc.total_energy_tce": "100", "calc.total_energy_tce__reason": "审计报告"},
+        {
+            "question": "calc.total_energy_tce",
+            "calc.total_energy_tce": "100",
+            "calc.total_energy_tce__reason": "审计报告",
+        },
     )
     assert refused.json()["ok"] is False
     assert accepted.json()["ok"] is True
-    assert Answer.objects.get(assessment=draft, question_code="calc.total_energy_tce").override_reason == "审计报告"
+    assert (
+        Answer.objects.get(assessment=draft, question_code="calc.total_energy_tce").override_reason
+        == "审计报告"
+    )
 
 
-def test_it_reports_computed_values_and_colleagues_changes_in_the_state(client, draft, sme_manager, sme_contributor):
+def test_it_reports_computed_values_and_colleagues_changes_in_the_state(
+    client, draft, sme_manager, sme_contributor
+):
     login(client, sme_manager)
-    since = json.loads(client.get(reverse("assessment_state", args=[draft.pk]) + "?section=energy").content)["now"]
+    since = json.loads(client.get(reverse("assessment_state", args=[draft.pk]) + "?section=energy").content)[
+        "now"
+    ]
     for code, value in (("energy.grid_electricity_kwh", 1_000_000), ("energy.output_value_10k", 5000)):
         answer_save(assessment=draft, user=sme_contributor, code=code, value=value)
-    state = client.get(reverse("assessment_state", args=[draft.pk]), {"section": "energy", "since": since}).json()
-    assert {c["question"] for c in state["changes"]} == {"energy.grid_electricity_kwh", "energy.output_value_10k"}
+    state = client.get(
+        reverse("assessment_state", args=[draft.pk]), {"section": "energy", "since": since}
+    ).json()
+    assert {c["question"] for c in state["changes"]} == {
+        "energy.grid_electricity_kwh",
+        "energy.output_value_10k",
+    }
     total = state["computed"]["calc.total_energy_tce"]
     assert total["value"] == pytest.approx(122.9, abs=0.05)  # 1,000,000 kWh × 0.1229 kgce/kWh (GB/T 2589)
     assert any("0.1229" in line for line in total["derivation"])
@@ -168,7 +197,10 @@ def test_it_shows_the_review_with_missing_answers_linked_to_their_questions(clie
     response = login(client, sme_manager).get(reverse("assessment_review", args=[draft.pk]))
     content = response.content.decode()
     assert response.status_code == 200
-    assert reverse("assessment_fill", args=[draft.pk, "green_factory.general"]) + "#q-mgmt.lawful_compliant" in content
+    assert (
+        reverse("assessment_fill", args=[draft.pk, "green_factory.general"]) + "#q-mgmt.lawful_compliant"
+        in content
+    )
     assert "disabled" in content
 
 
@@ -206,10 +238,15 @@ def test_it_redirects_fill_pages_of_a_submitted_assessment_to_its_results(client
     assert locked.status_code == 409
 
 
-def test_it_shows_an_officials_comment_at_its_question_when_returned(client, filled_draft, sme_manager, city_official):
+def test_it_shows_an_officials_comment_at_its_question_when_returned(
+    client, filled_draft, sme_manager, city_official
+):
     Assessment.objects.filter(pk=filled_draft.pk).update(status=Assessment.Status.RETURNED)
     ReviewComment.objects.create(
-        assessment=filled_draft, question_code="mgmt.lawful_compliant", author=city_official, text="请补充环评批复文件"
+        assessment=filled_draft,
+        question_code="mgmt.lawful_compliant",
+        author=city_official,
+        text="请补充环评批复文件",
     )
     response = login(client, sme_manager).get(
         reverse("assessment_fill", args=[filled_draft.pk, "green_factory.general"])
@@ -219,11 +256,15 @@ def test_it_shows_an_officials_comment_at_its_question_when_returned(client, fil
     assert content.index("请补充环评批复文件") > content.index('id="q-mgmt.lawful_compliant"')
 
 
-def test_it_uploads_downloads_and_removes_evidence(client, draft, sme_manager, other_manager, settings, tmp_path):
+def test_it_uploads_downloads_and_removes_evidence(
+    client, draft, sme_manager, other_manager, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     login(client, sme_manager)
     upload = SimpleUploadedFile("环评批复.pdf", PDF, content_type="application/octet-stream")
-    client.post(reverse("evidence_upload", args=[draft.pk]), {"question": "mgmt.lawful_compliant", "file": upload})
+    client.post(
+        reverse("evidence_upload", args=[draft.pk]), {"question": "mgmt.lawful_compliant", "file": upload}
+    )
     evidence = Evidence.objects.get(assessment=draft)
     assert evidence.content_type == "application/pdf"
     assert "环评批复" not in evidence.file.name
@@ -231,7 +272,12 @@ def test_it_uploads_downloads_and_removes_evidence(client, draft, sme_manager, o
     assert download.status_code == 200
     assert "attachment" in download["Content-Disposition"]
     assert b"".join(download.streaming_content) == PDF
-    assert login(client, other_manager).get(reverse("evidence_download", args=[draft.pk, evidence.pk])).status_code == 404
+    assert (
+        login(client, other_manager)
+        .get(reverse("evidence_download", args=[draft.pk, evidence.pk]))
+        .status_code
+        == 404
+    )
     login(client, sme_manager).post(reverse("evidence_delete", args=[draft.pk, evidence.pk]))
     assert not Evidence.objects.exists()
 
@@ -248,7 +294,6 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client, draft):
     response = client.get(reverse("assessment_fill", args=[draft.pk, "energy"]))
     assert response.status_code == 302
     assert reverse("login") in response.url
-
 
 
 def test_it_confirms_the_prefilled_answers_of_one_page(client, filled_draft, enterprise, sme_manager):
@@ -280,9 +325,14 @@ def test_it_shows_officials_the_results_of_a_returned_assessment_not_its_form(
 
 
 def test_it_writes_only_changed_answers_on_the_save_button(client, draft, sme_manager):
-    Answer.objects.create(assessment=draft, question_code="energy.grid_electricity_kwh", value=500, prefilled=True)
     Answer.objects.create(
-        assessment=draft, question_code="cpg.q.product_energy_grade", value={"液态奶": "grade2"}, prefilled=False
+        assessment=draft, question_code="energy.grid_electricity_kwh", value=500, prefilled=True
+    )
+    Answer.objects.create(
+        assessment=draft,
+        question_code="cpg.q.product_energy_grade",
+        value={"液态奶": "grade2"},
+        prefilled=False,
     )
     login(client, sme_manager)
     client.post(
@@ -294,4 +344,6 @@ def test_it_writes_only_changed_answers_on_the_save_button(client, draft, sme_ma
     assert rows["energy.natural_gas_m3"].value == 700
     section = next(s for s in sections_of(draft) if "cpg.q.product_energy_grade" in s.codes)
     client.post(reverse("assessment_fill", args=[draft.pk, section.key]), {"next": "stay"})
-    assert Answer.objects.get(assessment=draft, question_code="cpg.q.product_energy_grade").value == {"液态奶": "grade2"}
+    assert Answer.objects.get(assessment=draft, question_code="cpg.q.product_energy_grade").value == {
+        "液态奶": "grade2"
+    }

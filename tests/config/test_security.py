@@ -156,7 +156,12 @@ def test_it_sets_secure_cookies_hsts_and_https_redirect_when_debug_is_off(tmp_pa
         }
     )
     result = subprocess.run(
-        [sys.executable, "-c", _PRODUCTION_PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", _PRODUCTION_PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     import json

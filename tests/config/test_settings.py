@@ -25,6 +25,9 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
 def test_it_passes_the_deployment_check_when_configured():
     key = "k" * 20 + "Zx9!q" * 8
     result = _check(
-        {"DEBUG": "false", "SECRET_KEY": key, "ALLOWED_HOSTS": "example.org"}, "--deploy", "--fail-level", "WARNING"
+        {"DEBUG": "false", "SECRET_KEY": key, "ALLOWED_HOSTS": "example.org"},
+        "--deploy",
+        "--fail-level",
+        "WARNING",
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -74,8 +74,11 @@ def new_context(browser, console_errors):
     contexts = []
 
     def make(*, width: int = 1280, height: int = 900, language: str = "zh-hans"):
-        context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True,
-                                      locale="zh-CN" if language == "zh-hans" else "en-US")
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            accept_downloads=True,
+            locale="zh-CN" if language == "zh-hans" else "en-US",
+        )
         context.on("page", lambda page: _watch(page, console_errors))
         contexts.append(context)
         return context
@@ -88,4 +91,3 @@ def new_context(browser, console_errors):
 def _watch(page, errors: list[str]) -> None:
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
-

@@ -88,8 +88,9 @@ def wait_saved(page) -> None:
     )
 
 
-def test_it_takes_an_sme_from_sign_up_to_the_pdf_report(live_server, frameworks_loaded, factor_set, new_context,
-                                                        console_errors):
+def test_it_takes_an_sme_from_sign_up_to_the_pdf_report(
+    live_server, frameworks_loaded, factor_set, new_context, console_errors
+):
     base = live_server.url
     page = new_context().new_page()
     sign_up(page, base)
@@ -103,7 +104,9 @@ def test_it_takes_an_sme_from_sign_up_to_the_pdf_report(live_server, frameworks_
     page.fill(field_selector("energy.grid_electricity_kwh"), str(answers["energy.grid_electricity_kwh"]))
     wait_saved(page)
     page.reload()
-    assert page.input_value(field_selector("energy.grid_electricity_kwh")) == str(answers["energy.grid_electricity_kwh"])
+    assert page.input_value(field_selector("energy.grid_electricity_kwh")) == str(
+        answers["energy.grid_electricity_kwh"]
+    )
 
     pages = 0
     while "/fill/" in page.url:
@@ -141,7 +144,9 @@ def test_it_takes_an_sme_from_sign_up_to_the_pdf_report(live_server, frameworks_
     assert console_errors == []
 
 
-def test_it_keeps_typed_input_after_a_validation_error(live_server, draft, sme_manager, new_context, console_errors):
+def test_it_keeps_typed_input_after_a_validation_error(
+    live_server, draft, sme_manager, new_context, console_errors
+):
     base = live_server.url
     page = new_context().new_page()
     login(page, base, "sme_manager")
@@ -150,10 +155,14 @@ def test_it_keeps_typed_input_after_a_validation_error(live_server, draft, sme_m
     page.fill(field, "-12.5")
     error = page.locator("#q-energy\\.output_value_10k [data-error]")
     error.wait_for(state="visible")
-    page.wait_for_function("() => document.querySelector('#q-energy\\\\.output_value_10k [data-error]').textContent.length > 0")
+    page.wait_for_function(
+        "() => document.querySelector('#q-energy\\\\.output_value_10k [data-error]').textContent.length > 0"
+    )
     page.reload()
     assert page.input_value(field) == "-12.5"  # kept in the browser until corrected
-    page.wait_for_function("() => document.querySelector('#q-energy\\\\.output_value_10k [data-error]').textContent.length > 0")
+    page.wait_for_function(
+        "() => document.querySelector('#q-energy\\\\.output_value_10k [data-error]').textContent.length > 0"
+    )
     # The page's own save button re-renders the typed value with the message at the field.
     page.click("#answers-form button[value=stay]")
     page.wait_for_load_state()
@@ -166,8 +175,9 @@ def test_it_keeps_typed_input_after_a_validation_error(live_server, draft, sme_m
     assert console_errors == []
 
 
-def test_it_loses_nothing_when_two_members_edit_one_draft(live_server, draft, sme_manager, enterprise, new_context,
-                                                          console_errors):
+def test_it_loses_nothing_when_two_members_edit_one_draft(
+    live_server, draft, sme_manager, enterprise, new_context, console_errors
+):
     colleague = UserFactory(username="colleague")
     MembershipFactory(user=colleague, enterprise=enterprise, role=Membership.Role.CONTRIBUTOR)
     base = live_server.url
@@ -197,7 +207,9 @@ def test_it_loses_nothing_when_two_members_edit_one_draft(live_server, draft, sm
     assert console_errors == []
 
 
-def test_it_keeps_unsent_edits_when_the_session_expires(live_server, draft, sme_manager, new_context, console_errors):
+def test_it_keeps_unsent_edits_when_the_session_expires(
+    live_server, draft, sme_manager, new_context, console_errors
+):
     base = live_server.url
     context = new_context()
     page = context.new_page()
@@ -231,8 +243,9 @@ def test_it_works_on_a_phone_sized_screen(live_server, draft, sme_manager, new_c
     assert console_errors == []
 
 
-def test_it_retries_after_network_failures_and_shows_conditional_questions(live_server, draft, sme_manager,
-                                                                           new_context, console_errors):
+def test_it_retries_after_network_failures_and_shows_conditional_questions(
+    live_server, draft, sme_manager, new_context, console_errors
+):
     base = live_server.url
     page = new_context().new_page()
     login(page, base, "sme_manager")
@@ -263,8 +276,9 @@ def test_it_retries_after_network_failures_and_shows_conditional_questions(live_
     assert [e for e in console_errors if "ERR_FAILED" not in e] == []  # the aborted requests are logged
 
 
-def test_it_saves_what_was_typed_just_before_following_a_link(live_server, draft, sme_manager, new_context,
-                                                              console_errors):
+def test_it_saves_what_was_typed_just_before_following_a_link(
+    live_server, draft, sme_manager, new_context, console_errors
+):
     base = live_server.url
     page = new_context().new_page()
     login(page, base, "sme_manager")

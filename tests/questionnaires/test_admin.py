@@ -11,7 +11,9 @@ from questionnaires.models import QuestionnaireVersion
 from tests.factories import UserFactory
 
 
-def test_it_shows_versions_with_counts_and_provisional_items_read_only(db, client, definitions_dir: Path) -> None:
+def test_it_shows_versions_with_counts_and_provisional_items_read_only(
+    db, client, definitions_dir: Path
+) -> None:
     load_definitions(directory=definitions_dir)
     client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
     listing = client.get(reverse("admin:questionnaires_questionnaireversion_changelist"))

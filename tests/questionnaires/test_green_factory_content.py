@@ -45,15 +45,34 @@ BASIC_REQUIREMENTS = [
 
 # Codes other frameworks may reference: published, so they must never disappear or change type.
 PUBLISHED_MGMT_CODES = set(BASIC_REQUIREMENTS) | {
-    "mgmt.qms_established", "mgmt.qms_certified", "mgmt.ems_established", "mgmt.ems_certified",
-    "mgmt.ohsms_established", "mgmt.ohsms_certified", "mgmt.enms_established", "mgmt.enms_certified",
-    "mgmt.social_responsibility_report", "mgmt.digital_integration_assessed",
-    "mgmt.energy_metering_gb17167", "mgmt.energy_metering_equipment", "mgmt.water_metering_gb24789",
-    "mgmt.energy_audit_3y", "mgmt.cp_audit_3y", "mgmt.carbon_accounting", "mgmt.carbon_verified",
-    "mgmt.carbon_reduction_plan", "mgmt.product_carbon_footprint", "mgmt.green_procurement",
-    "mgmt.supplier_green_requirements", "mgmt.ecodesign", "mgmt.hazardous_substances_controlled",
-    "mgmt.green_product_certified", "mgmt.discharge_permit", "mgmt.emission_monitoring",
-    "mgmt.hazardous_waste_compliant", "mgmt.environmental_emergency_plan",
+    "mgmt.qms_established",
+    "mgmt.qms_certified",
+    "mgmt.ems_established",
+    "mgmt.ems_certified",
+    "mgmt.ohsms_established",
+    "mgmt.ohsms_certified",
+    "mgmt.enms_established",
+    "mgmt.enms_certified",
+    "mgmt.social_responsibility_report",
+    "mgmt.digital_integration_assessed",
+    "mgmt.energy_metering_gb17167",
+    "mgmt.energy_metering_equipment",
+    "mgmt.water_metering_gb24789",
+    "mgmt.energy_audit_3y",
+    "mgmt.cp_audit_3y",
+    "mgmt.carbon_accounting",
+    "mgmt.carbon_verified",
+    "mgmt.carbon_reduction_plan",
+    "mgmt.product_carbon_footprint",
+    "mgmt.green_procurement",
+    "mgmt.supplier_green_requirements",
+    "mgmt.ecodesign",
+    "mgmt.hazardous_substances_controlled",
+    "mgmt.green_product_certified",
+    "mgmt.discharge_permit",
+    "mgmt.emission_monitoring",
+    "mgmt.hazardous_waste_compliant",
+    "mgmt.environmental_emergency_plan",
 }
 
 
@@ -98,7 +117,11 @@ def dimension_weights(definition: dict) -> dict[str, float]:
 
 def test_it_weights_the_five_2025_dimensions_30_30_16_16_8() -> None:
     assert dimension_weights(gf25()) == {
-        "能源低碳化": 30, "资源高效化": 30, "生产洁净化": 16, "产品绿色化": 16, "用地集约化": 8,
+        "能源低碳化": 30,
+        "资源高效化": 30,
+        "生产洁净化": 16,
+        "产品绿色化": 16,
+        "用地集约化": 8,
     }
 
 
@@ -119,12 +142,24 @@ def test_it_gives_each_2025_dimension_indicator_points_adding_up_to_its_weight()
 def test_it_encodes_the_18_metrics_of_the_2025_filing_form() -> None:
     # One code per row of the filing form (standards.md §1.3); alternatives and bands are children.
     metrics = {
-        "gf25.energy.intensity", "gf25.energy.carbon", "gf25.energy.renewable", "gf25.energy.platform",
-        "gf25.resource.materials.reduction", "gf25.resource.materials.substitution",
-        "gf25.resource.water_intensity", "gf25.resource.water_reuse", "gf25.resource.solid_waste",
-        "gf25.clean.advanced_equipment", "gf25.clean.retrofit.projects", "gf25.clean.retrofit.investment",
-        "gf25.clean.air_pollutants", "gf25.product.green_design", "gf25.product.carbon_footprint",
-        "gf25.land.output_per_land", "gf25.land.building_coefficient", "gf25.land.plot_ratio",
+        "gf25.energy.intensity",
+        "gf25.energy.carbon",
+        "gf25.energy.renewable",
+        "gf25.energy.platform",
+        "gf25.resource.materials.reduction",
+        "gf25.resource.materials.substitution",
+        "gf25.resource.water_intensity",
+        "gf25.resource.water_reuse",
+        "gf25.resource.solid_waste",
+        "gf25.clean.advanced_equipment",
+        "gf25.clean.retrofit.projects",
+        "gf25.clean.retrofit.investment",
+        "gf25.clean.air_pollutants",
+        "gf25.product.green_design",
+        "gf25.product.carbon_footprint",
+        "gf25.land.output_per_land",
+        "gf25.land.building_coefficient",
+        "gf25.land.plot_ratio",
     }
     codes = {i["code"] for i in indicators_of(gf25())}
     assert metrics <= codes
@@ -134,7 +169,10 @@ def test_it_encodes_the_18_metrics_of_the_2025_filing_form() -> None:
 def test_it_scores_energy_intensity_per_product_or_per_output_value_never_both() -> None:
     intensity = next(i for i in indicators_of(gf25()) if i["code"] == "gf25.energy.intensity")
     per_product, per_output = intensity["children"]
-    assert per_product["applies"]["when"] == {"question": "gf25.q.energy_limit_standard_applies", "equals": True}
+    assert per_product["applies"]["when"] == {
+        "question": "gf25.q.energy_limit_standard_applies",
+        "equals": True,
+    }
     assert per_output["applies"]["when"] == {"not": per_product["applies"]["when"]}
     assert per_output["rule"]["question"] == "calc.energy_per_output"
     assert per_output["rule"]["direction"] == "lower"
@@ -145,8 +183,18 @@ def test_it_bands_the_renewable_share_by_annual_energy_use() -> None:
     bands = [child["applies"]["when"] for child in renewable["children"]]
     assert bands == [
         {"question": "calc.total_energy_tce", "ge": 10000},
-        {"all": [{"question": "calc.total_energy_tce", "ge": 5000}, {"question": "calc.total_energy_tce", "lt": 10000}]},
-        {"all": [{"question": "calc.total_energy_tce", "ge": 3000}, {"question": "calc.total_energy_tce", "lt": 5000}]},
+        {
+            "all": [
+                {"question": "calc.total_energy_tce", "ge": 5000},
+                {"question": "calc.total_energy_tce", "lt": 10000},
+            ]
+        },
+        {
+            "all": [
+                {"question": "calc.total_energy_tce", "ge": 3000},
+                {"question": "calc.total_energy_tce", "lt": 5000},
+            ]
+        },
         {"not": {"question": "calc.total_energy_tce", "ge": 3000}},
     ]
     assert {child["rule"]["question"] for child in renewable["children"]} == {"calc.renewable_share"}
@@ -186,7 +234,9 @@ def test_it_rates_2025_with_the_hebei_star_tiers_and_the_green_code_percentiles(
     settings = gf25()["settings"]
     assert settings["rating_tiers"]["provisional"] is True
     assert [(t["label"]["zh"], t["min"]) for t in settings["rating_tiers"]["tiers"]] == [
-        ("三星级", 60), ("四星级", 75), ("五星级", 90),
+        ("三星级", 60),
+        ("四星级", 75),
+        ("五星级", 90),
     ]
     assert {k: settings["green_code"][k] for k in ("A+", "A", "B")} == {"A+": 5, "A": 35, "B": 60}
 
@@ -207,7 +257,12 @@ def test_it_vetoes_2018_on_the_eight_basic_requirements() -> None:
 def test_it_scores_2018_on_six_categories_with_25_second_level_indicators() -> None:
     definition = gf18()
     assert [d["title"]["zh"] for d in definition["dimensions"]] == [
-        "基础设施", "管理体系", "能源与资源投入", "产品", "环境排放", "绩效",
+        "基础设施",
+        "管理体系",
+        "能源与资源投入",
+        "产品",
+        "环境排放",
+        "绩效",
     ]
     assert [len(d["indicators"]) for d in definition["dimensions"]] == [3, 4, 3, 4, 6, 5]
     assert len(indicators_of(definition)) == 25
@@ -242,7 +297,9 @@ def test_it_splits_every_2018_indicator_into_yes_no_requirements() -> None:
 def test_it_keeps_the_confirmed_building_points_of_the_2018_score_sheet() -> None:
     building = next(i for i in indicators_of(gf18()) if i["code"] == "gf18.infra.building")
     assert [(item["kind"], item["points"]) for item in building["rule"]["items"][:3]] == [
-        ("mandatory", 8), ("mandatory", 6), ("mandatory", 3),
+        ("mandatory", 8),
+        ("mandatory", 6),
+        ("mandatory", 3),
     ]
 
 
@@ -344,7 +401,9 @@ def test_it_leaves_out_water_indicators_for_plants_without_process_water() -> No
 def test_it_reports_a_failed_basic_requirement_without_changing_the_2025_score() -> None:
     calculator = {"calc.carbon_per_output": 0.1}
     passing = score("green_factory-2025.yaml", PASSING_VETO, calculator)
-    failing = score("green_factory-2025.yaml", PASSING_VETO | {"mgmt.no_major_accident_3y": False}, calculator)
+    failing = score(
+        "green_factory-2025.yaml", PASSING_VETO | {"mgmt.no_major_accident_3y": False}, calculator
+    )
     assert passing["veto"]["passed"] is True
     assert failing["veto"]["passed"] is False
     assert [item["code"] for item in failing["veto"]["failed"]] == ["gf25.pre.no_accident"]

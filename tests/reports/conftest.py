@@ -36,9 +36,17 @@ def demo_definitions(demo) -> list[dict[str, Any]]:
 def demo_subject(demo: dict[str, Any], **changes: Any) -> Subject:
     e = demo["enterprise"] | changes
     return Subject(
-        name=e["name"], year=demo["year"], status="submitted", uscc=e["uscc"], city_code=e["city_code"],
-        industry_division=e["industry_division"], industry_class=e["industry_class"], size_class=e["size_class"],
-        employees=e["employees"], revenue=e["revenue"], main_products=e["main_products"],
+        name=e["name"],
+        year=demo["year"],
+        status="submitted",
+        uscc=e["uscc"],
+        city_code=e["city_code"],
+        industry_division=e["industry_division"],
+        industry_class=e["industry_class"],
+        size_class=e["size_class"],
+        employees=e["employees"],
+        revenue=e["revenue"],
+        main_products=e["main_products"],
         facts=EnterpriseFacts(industry="C" + e["industry_class"], size_class=e["size_class"]),
     )
 
@@ -47,14 +55,24 @@ def demo_subject(demo: dict[str, Any], **changes: Any) -> Subject:
 def demo_report(demo, demo_definitions):
     """The demo report data in Chinese with hostile user text in the name and a free-text answer."""
     answers = demo["answers"] | {"energy.main_product_name": HOSTILE_PRODUCT}
-    return compose_report(subject=demo_subject(demo, name=HOSTILE_NAME), definitions=demo_definitions,
-                          answers=answers, lang="zh-hans", generated=date(2026, 3, 1))
+    return compose_report(
+        subject=demo_subject(demo, name=HOSTILE_NAME),
+        definitions=demo_definitions,
+        answers=answers,
+        lang="zh-hans",
+        generated=date(2026, 3, 1),
+    )
 
 
 @pytest.fixture(scope="session")
 def demo_report_en(demo, demo_definitions):
-    return compose_report(subject=demo_subject(demo), definitions=demo_definitions, answers=demo["answers"],
-                          lang="en", generated=date(2026, 3, 1))
+    return compose_report(
+        subject=demo_subject(demo),
+        definitions=demo_definitions,
+        answers=demo["answers"],
+        lang="en",
+        generated=date(2026, 3, 1),
+    )
 
 
 @pytest.fixture
@@ -62,13 +80,19 @@ def loaded_definitions(db) -> None:
     load_definitions()
 
 
-def store_assessment(demo: dict[str, Any], enterprise: Enterprise, *, status: str = Assessment.Status.SUBMITTED,
-                     year: int | None = None) -> Assessment:
+def store_assessment(
+    demo: dict[str, Any],
+    enterprise: Enterprise,
+    *,
+    status: str = Assessment.Status.SUBMITTED,
+    year: int | None = None,
+) -> Assessment:
     """A stored assessment of the enterprise with the demo answers on the demo frameworks' versions."""
     assessment = AssessmentFactory(enterprise=enterprise, status=status, year=year or demo["year"])
     for wanted in demo["frameworks"]:
         assessment.versions.add(QuestionnaireVersion.objects.get(**wanted))
     Answer.objects.bulk_create(
-        Answer(assessment=assessment, question_code=code, value=value) for code, value in demo["answers"].items()
+        Answer(assessment=assessment, question_code=code, value=value)
+        for code, value in demo["answers"].items()
     )
     return assessment

@@ -27,7 +27,11 @@ def test_it_builds_every_section_from_a_stored_assessment(demo, enterprise):
     assert data.enterprise.name == enterprise.name
     assert data.enterprise.city == "哈尔滨市"
     assert data.status == "已提交"
-    assert {s.framework for s in data.frameworks} == {"green_factory", "clean_production_generic", "sme_digital"}
+    assert {s.framework for s in data.frameworks} == {
+        "green_factory",
+        "clean_production_generic",
+        "sme_digital",
+    }
     assert all(s.dimensions for s in data.frameworks)
     assert data.energy and any("tce" in row.unit or "吨标准煤" in row.unit for row in data.energy)
     assert len(data.actions) >= 5 and [a.rank for a in data.actions] == list(range(1, len(data.actions) + 1))
@@ -69,8 +73,13 @@ def test_it_computes_the_percentile_within_the_industry_when_five_peers_exist(de
 def test_it_lists_the_evidence_with_the_question_it_supports(demo, enterprise, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     assessment = store_assessment(demo, enterprise)
-    evidence = Evidence(assessment=assessment, question_code="mgmt.discharge_permit",
-                        original_name="排污许可证<2025>.pdf", content_type="application/pdf", size=2048)
+    evidence = Evidence(
+        assessment=assessment,
+        question_code="mgmt.discharge_permit",
+        original_name="排污许可证<2025>.pdf",
+        content_type="application/pdf",
+        size=2048,
+    )
     evidence.file.save("x", ContentFile(b"%PDF-1.4"), save=True)
     data = build_report_data(assessment)
     assert [(e.name, e.size) for e in data.evidence] == [("排污许可证<2025>.pdf", "2 KB")]
@@ -97,8 +106,18 @@ def test_it_builds_the_english_report_data(demo, enterprise):
         ({"type": "yesno"}, True, "zh-hans", "是"),
         ({"type": "yesno"}, False, "en", "No"),
         ({"type": "single", "options": [{"code": "a", "text": {"zh": "甲", "en": "A"}}]}, "a", "en", "A"),
-        ({"type": "multiple", "options": [{"code": "a", "text": {"zh": "甲", "en": "A"}},
-                                          {"code": "b", "text": {"zh": "乙", "en": "B"}}]}, ["a", "b"], "zh", "甲；乙"),
+        (
+            {
+                "type": "multiple",
+                "options": [
+                    {"code": "a", "text": {"zh": "甲", "en": "A"}},
+                    {"code": "b", "text": {"zh": "乙", "en": "B"}},
+                ],
+            },
+            ["a", "b"],
+            "zh",
+            "甲；乙",
+        ),
         ({"type": "number", "unit": {"zh": "吨", "en": "t"}}, 1234.5, "zh", "1,234.5 吨"),
         ({"type": "percentage"}, 85, "en", "85 %"),
         ({"type": "number"}, None, "zh", "未回答"),

@@ -14,8 +14,17 @@ from reports.fonts import EMBEDDED_FONT_NAME
 from reports.pdf import esc, render_pdf
 from tests.reports.conftest import HOSTILE_NAME, HOSTILE_PRODUCT
 
-CHINESE_HEADINGS = ["一、执行摘要", "二、分框架评价结果", "三、能源与碳排放概况", "四、改进行动计划", "五、同行对标",
-                    "附录一 全部回答", "附录二 佐证材料清单", "附录三 术语表", "优先改进措施（前五项）"]
+CHINESE_HEADINGS = [
+    "一、执行摘要",
+    "二、分框架评价结果",
+    "三、能源与碳排放概况",
+    "四、改进行动计划",
+    "五、同行对标",
+    "附录一 全部回答",
+    "附录二 佐证材料清单",
+    "附录三 术语表",
+    "优先改进措施（前五项）",
+]
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +95,12 @@ def test_it_renders_without_any_database_query(db, demo_report, django_assert_nu
 def test_it_renders_the_english_report(demo_report_en):
     reader = PdfReader(io.BytesIO(render_pdf(demo_report_en)))
     flat = compact("\n".join(page.extract_text() for page in reader.pages))
-    for heading in ("1. Executive summary", "2. Results by framework", "4. Prioritised action plan",
-                    "Appendix 3. Glossary"):
+    for heading in (
+        "1. Executive summary",
+        "2. Results by framework",
+        "4. Prioritised action plan",
+        "Appendix 3. Glossary",
+    ):
         assert compact(heading) in flat, heading
     assert compact(f"Page 2 of {len(reader.pages)}") in flat
 

@@ -27,16 +27,25 @@ def test_it_renders_an_unsaved_answers_file(tmp_path):
 
 def test_it_renders_the_english_report(tmp_path):
     out = tmp_path / "r.pdf"
-    call_command("render_report", "--answers", str(DEMO_FILE), "-o", str(out), "--lang", "en",
-                 stdout=io.StringIO())
+    call_command(
+        "render_report", "--answers", str(DEMO_FILE), "-o", str(out), "--lang", "en", stdout=io.StringIO()
+    )
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(out.read_bytes())).pages)
     assert "Executive summary" in text
 
 
 def test_it_accepts_the_score_answers_format(tmp_path):
     answers = tmp_path / "a.json"
-    answers.write_text(json.dumps({"framework": "sme_digital", "version": "2024",
-                                   "answers": {"dig24.q.planning_execution": "planned"}}), encoding="utf-8")
+    answers.write_text(
+        json.dumps(
+            {
+                "framework": "sme_digital",
+                "version": "2024",
+                "answers": {"dig24.q.planning_execution": "planned"},
+            }
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "r.pdf"
     call_command("render_report", "--answers", str(answers), "-o", str(out), stdout=io.StringIO())
     assert out.read_bytes().startswith(b"%PDF-")
@@ -47,8 +56,14 @@ def test_it_accepts_the_score_answers_format(tmp_path):
     [
         ({"framework": "sme_digital", "version": "1999", "answers": {}}, "unknown version sme_digital@1999"),
         ({"answers": {}}, "name the frameworks"),
-        ({"framework": "sme_digital", "version": "2024", "answers": {"dig24.q.planning_execution": "nope"}},
-         "cannot be scored"),
+        (
+            {
+                "framework": "sme_digital",
+                "version": "2024",
+                "answers": {"dig24.q.planning_execution": "nope"},
+            },
+            "cannot be scored",
+        ),
     ],
 )
 def test_it_exits_with_status_2_on_invalid_input(tmp_path, content, message):

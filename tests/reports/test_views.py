@@ -37,7 +37,9 @@ def test_it_lets_members_preview_a_draft(client, demo, enterprise, sme_manager):
 
 
 @pytest.mark.parametrize("persona", ["city_official", "province_official"])
-def test_it_lets_officials_of_the_jurisdiction_download_a_submitted_report(client, demo, enterprise, persona, request):
+def test_it_lets_officials_of_the_jurisdiction_download_a_submitted_report(
+    client, demo, enterprise, persona, request
+):
     official = request.getfixturevalue(persona)
     assert download(client, official, store_assessment(demo, enterprise)).status_code == 200
 

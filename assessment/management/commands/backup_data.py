@@ -18,7 +18,9 @@ class Command(BaseCommand):
     help = "Back up the database and the media directory into a new directory (see docs/deployment.md)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("-o", "--output", required=True, help="A new (or empty) directory for the backup.")
+        parser.add_argument(
+            "-o", "--output", required=True, help="A new (or empty) directory for the backup."
+        )
 
     def handle(self, *args, **options) -> None:
         try:

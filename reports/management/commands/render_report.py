@@ -35,7 +35,11 @@ def _definition(framework: str, version: str) -> dict[str, Any]:
     from questionnaires.models import QuestionnaireVersion
 
     try:
-        row = QuestionnaireVersion.objects.filter(framework=framework, version=version).exclude(status="bank").first()
+        row = (
+            QuestionnaireVersion.objects.filter(framework=framework, version=version)
+            .exclude(status="bank")
+            .first()
+        )
     except DatabaseError:
         row = None
     if row is not None:
@@ -43,8 +47,11 @@ def _definition(framework: str, version: str) -> dict[str, Any]:
     from questionnaires.loader import QuestionnaireError, resolved_definitions
 
     try:
-        found = [d for d in resolved_definitions()
-                 if d.get("framework") == framework and str(d.get("version")) == version]
+        found = [
+            d
+            for d in resolved_definitions()
+            if d.get("framework") == framework and str(d.get("version")) == version
+        ]
     except QuestionnaireError as exc:
         raise CommandError(f"the definition files are invalid:\n{exc}", returncode=INVALID) from exc
     if not found:
@@ -60,15 +67,26 @@ def _subject(data: dict[str, Any]) -> Subject:
     klass = str(raw.get("industry_class") or "")
     size_class = raw.get("size_class") or ""
     if size_class not in ("", "large", "medium", "small", "micro"):
-        raise CommandError(f"enterprise size_class {size_class!r} is not large, medium, small or micro",
-                           returncode=INVALID)
-    facts = EnterpriseFacts(industry=(division[:1] + klass if klass and division else division) or None,
-                            size_class=size_class or None)
+        raise CommandError(
+            f"enterprise size_class {size_class!r} is not large, medium, small or micro", returncode=INVALID
+        )
+    facts = EnterpriseFacts(
+        industry=(division[:1] + klass if klass and division else division) or None,
+        size_class=size_class or None,
+    )
     return Subject(
-        name=str(raw.get("name") or "—"), year=int(data.get("year") or 0), status="unsaved",
-        uscc=str(raw.get("uscc") or ""), city_code=str(raw.get("city_code") or ""), industry_division=division,
-        industry_class=klass, size_class=size_class, employees=raw.get("employees"), revenue=raw.get("revenue"),
-        main_products=str(raw.get("main_products") or ""), facts=facts,
+        name=str(raw.get("name") or "—"),
+        year=int(data.get("year") or 0),
+        status="unsaved",
+        uscc=str(raw.get("uscc") or ""),
+        city_code=str(raw.get("city_code") or ""),
+        industry_division=division,
+        industry_class=klass,
+        size_class=size_class,
+        employees=raw.get("employees"),
+        revenue=raw.get("revenue"),
+        main_products=str(raw.get("main_products") or ""),
+        facts=facts,
     )
 
 
@@ -93,7 +111,9 @@ def read_answers_file(path: str) -> tuple[Subject, list[dict[str, Any]], dict[st
         for entry in item.get("frameworks") or []:
             wanted.append((str(entry["framework"]), str(entry["version"])))
     if not wanted:
-        raise CommandError('name the frameworks: "framework" and "version", or "frameworks"', returncode=INVALID)
+        raise CommandError(
+            'name the frameworks: "framework" and "version", or "frameworks"', returncode=INVALID
+        )
     definitions = [_definition(framework, version) for framework, version in dict.fromkeys(wanted)]
     return _subject(head), definitions, answers
 
@@ -110,13 +130,17 @@ def demo_assessment() -> Assessment | None:
 
 
 class Command(BaseCommand):
-    help = "Render the PDF improvement report of an assessment, of an answers file, or of the demo enterprise."
+    help = (
+        "Render the PDF improvement report of an assessment, of an answers file, or of the demo enterprise."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         source = parser.add_mutually_exclusive_group(required=True)
         source.add_argument("--assessment", type=int, help="ID of a stored assessment")
         source.add_argument("--answers", help="JSON file of answers (score_answers format)")
-        source.add_argument("--demo", action="store_true", help="the demo enterprise's latest submitted assessment")
+        source.add_argument(
+            "--demo", action="store_true", help="the demo enterprise's latest submitted assessment"
+        )
         parser.add_argument("-o", "--output", required=True, help="PDF file to write")
         parser.add_argument("--lang", choices=LANGUAGES, default="zh-hans")
 
@@ -137,14 +161,19 @@ class Command(BaseCommand):
                         )
                 else:
                     try:
-                        assessment = Assessment.objects.select_related("enterprise").get(pk=options["assessment"])
+                        assessment = Assessment.objects.select_related("enterprise").get(
+                            pk=options["assessment"]
+                        )
                     except Assessment.DoesNotExist:
-                        raise CommandError(f"no assessment with ID {options['assessment']}",
-                                           returncode=INVALID) from None
+                        raise CommandError(
+                            f"no assessment with ID {options['assessment']}", returncode=INVALID
+                        ) from None
                 data = build_report_data(assessment, lang=lang)
         except ScoringInputError as exc:
             raise CommandError(f"the answers cannot be scored: {exc}", returncode=INVALID) from exc
         pdf = render_pdf(data)
         Path(options["output"]).write_bytes(pdf)
-        self.stdout.write(f"{options['output']}: {len(pdf):,} bytes, {len(data.frameworks)} frameworks, "
-                          f"{len(data.actions)} actions ({data.lang})")
+        self.stdout.write(
+            f"{options['output']}: {len(pdf):,} bytes, {len(data.frameworks)} frameworks, "
+            f"{len(data.actions)} actions ({data.lang})"
+        )
