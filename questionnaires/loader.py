@@ -180,9 +180,26 @@ def is_frozen(version: QuestionnaireVersion) -> bool:
     return version.assessments.filter(answers__isnull=False).exists()
 
 
+# Keys that say where a figure comes from, not what is asked or how it is scored: correcting a
+# citation or a provenance note does not change the meaning of stored answers.
+PROVENANCE_ONLY_KEYS = frozenset({"source", "refs", "provisional_note"})
+
+
+def _without_provenance(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _without_provenance(v) for k, v in value.items() if k not in PROVENANCE_ONLY_KEYS}
+    if isinstance(value, list):
+        return [_without_provenance(v) for v in value]
+    return value
+
+
 def _only_status_changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
-    # current -> legacy when a new version arrives: lifecycle, not content; answers keep their meaning.
-    return {k: v for k, v in old.items() if k != "status"} == {k: v for k, v in new.items() if k != "status"}
+    """True if a frozen version may take the new content: only its status (current -> legacy when a
+    new version arrives: lifecycle) or its citations and provenance notes changed; answers keep their
+    meaning and scores are unchanged."""
+    old_rest = {k: v for k, v in old.items() if k != "status"}
+    new_rest = {k: v for k, v in new.items() if k != "status"}
+    return old_rest == new_rest or _without_provenance(old_rest) == _without_provenance(new_rest)
 
 
 @dataclass
@@ -198,7 +215,8 @@ def load_definitions(*, directory: Path | None = None) -> LoadReport:
     """Validate all files and store every resolved definition, all or nothing.
 
     Idempotent: an unchanged file (same content hash) writes nothing. A changed file for a frozen
-    version is refused, unless only its status (current/legacy) changed, (QuestionnaireError naming the version and what changed) and nothing is stored.
+    version is refused, unless only its status (current/legacy) or its citations (source, refs,
+    provisional_note) changed, (QuestionnaireError naming the version and what changed) and nothing is stored.
     """
     files, problems = validate_definition_files(directory)
     if errors(problems):

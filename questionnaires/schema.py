@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from questionnaires.logic import FormulaError, compile_formula, formula_references
+from questionnaires.references import ReferenceError, check_citations, iter_refs, load_references
 
 FORMULA_REF_RE = re.compile(r"\{([^{}]*)\}")
 
@@ -46,7 +47,7 @@ INDUSTRY_RE = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})$")
 USES_RE = re.compile(r"^([a-z][a-z0-9_]*)@(.+)$")
 FORMULA_FUNCTIONS = {"min", "max", "abs"}
 
-PROVENANCE_KEYS = {"source", "provisional", "provisional_note"}
+PROVENANCE_KEYS = {"source", "refs", "provisional", "provisional_note"}
 TOP_KEYS = {
     "schema",
     "kind",
@@ -342,7 +343,21 @@ class _FileChecker:
             self.check_settings(data.get("settings"))
         self.check_cycles()
         self.check_per_product(data)
+        self.check_refs(data)
         return self
+
+    def check_refs(self, data: dict) -> None:
+        """Every `refs` citation names an entry of questionnaires/references.yaml (docs/definitions.md)."""
+        try:
+            registry = load_references()
+        except (OSError, ReferenceError, ValueError) as exc:
+            self.error("(file)", f"the references registry cannot be read: {exc}")
+            return
+        for where, value in iter_refs(data):
+            for problem in check_citations(value, where, registry):
+                self.error(where, problem.split(": ", 1)[1])
+        if data.get("kind") == "framework" and "refs" not in data:
+            self.warn("(file)", "no refs: cite the document the framework follows (references.yaml id)")
 
     def check_per_product(self, data: dict) -> None:
         marked = [q["code"] for q in self.questions.values() if q.get("per_product") is True]

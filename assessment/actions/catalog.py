@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from assessment.actions.schema import validate_catalog
+from questionnaires.references import Citation, cite_text, load_references
 
 CATALOG_DIR = Path(__file__).resolve().parent
 CURRENT_VERSION = "2025"
@@ -34,10 +35,8 @@ class Effect:
     basis: dict[str, str] | None = None
 
 
-@dataclass(frozen=True)
-class Source:
-    doc: str
-    section: str = ""
+# An action's source: a reference of questionnaires/references.yaml plus the section it cites.
+Source = Citation
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ class Catalog:
     horizons: dict[str, dict[str, Any]]
     benefits: dict[str, dict[str, str]]
     support_channels: dict[str, dict[str, Any]]
-    documents: dict[str, dict[str, Any]]
+    references: dict[str, dict[str, Any]]
     actions: tuple[Action, ...]
     _by_code: dict[str, Action] = field(default_factory=dict, repr=False, compare=False)
 
@@ -86,12 +85,8 @@ class Catalog:
         return float(self.effort_classes[effort]["weight"])
 
     def cite(self, source: Source, lang: str = "zh") -> str:
-        """A human-readable citation: document title (file) and section."""
-        doc = self.documents[source.doc]
-        title = doc["title"]["zh" if lang.startswith("zh") else "en"]
-        ref = doc.get("file") or doc.get("standard")
-        text = f"{title} ({ref})" if ref and ref != title else title
-        return f"{text}, {source.section}" if source.section else text
+        """A human-readable citation: 《title》（number），section (no file names)."""
+        return cite_text(source, self.references, lang)
 
 
 def _effect(spec: dict[str, Any]) -> Effect:
@@ -126,7 +121,7 @@ def catalog_from_data(data: dict[str, Any], *, content_hash: str = "") -> Catalo
             support=tuple(a["support"]),
             effects=tuple(_effect(e) for e in a["effects"]),
             improves=tuple(a["improves"]),
-            sources=tuple(Source(doc=s["doc"], section=s.get("section", "")) for s in a["sources"]),
+            sources=tuple(Source(s["ref"], str(s.get("section", ""))) for s in a["sources"]),
             industries=tuple((a.get("applies") or {}).get("industries") or ()),
             size_classes=tuple((a.get("applies") or {}).get("size_classes") or ()),
         )
@@ -140,7 +135,7 @@ def catalog_from_data(data: dict[str, Any], *, content_hash: str = "") -> Catalo
         horizons=data["horizons"],
         benefits=data["benefits"],
         support_channels=data["support_channels"],
-        documents=data["documents"],
+        references=load_references(),
         actions=actions,
     )
 

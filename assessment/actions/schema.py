@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from questionnaires.references import ReferenceError, load_references, parse_citation
+
 EFFORT_CLASSES = ("无费", "低费", "中费", "高费")
 HORIZONS = ("short", "medium", "long")
 BENEFITS = ("energy", "water", "waste", "co2", "quality", "pollution", "cost")
 # One key per effect form: see docs/actions.md ("Effects").
+# A citation of these kinds names its section (chapter, article): the document is long and not a standard.
+SECTION_KINDS = ("article", "policy")
 EFFECT_FORMS = ("value", "at_least", "at_most", "reduce_by", "increase_by", "include")
 
 _TOP_KEYS = {
@@ -26,7 +30,6 @@ _TOP_KEYS = {
     "horizons",
     "benefits",
     "support_channels",
-    "documents",
     "actions",
 }
 _ACTION_KEYS = {
@@ -140,21 +143,18 @@ def validate_catalog(data: Any, *, known_codes: Iterable[str] | None = None) -> 
     if set(benefits) != set(BENEFITS):
         problems.append(f"catalog.benefits: must define exactly {', '.join(BENEFITS)}")
     channels = data.get("support_channels") or {}
-    documents = data.get("documents") or {}
+    try:
+        registry = load_references()
+    except (OSError, ReferenceError, ValueError) as exc:
+        return [*problems, f"the references registry cannot be read: {exc}"]
     if not channels:
         problems.append("catalog.support_channels: none defined")
     for key, spec in channels.items():
         problems += _bilingual_problem(
             spec.get("title") if isinstance(spec, dict) else None, f"catalog.support_channels.{key}.title"
         )
-        if isinstance(spec, dict) and spec.get("source") not in documents:
-            problems.append(f"catalog.support_channels.{key}: source must name a document")
-    for key, spec in documents.items():
-        if not isinstance(spec, dict) or not (spec.get("file") or spec.get("standard")):
-            problems.append(f"catalog.documents.{key}: needs a file (seed document) or a standard")
-        problems += _bilingual_problem(
-            spec.get("title") if isinstance(spec, dict) else None, f"catalog.documents.{key}.title"
-        )
+        if isinstance(spec, dict) and spec.get("ref") not in registry:
+            problems.append(f"catalog.support_channels.{key}: ref must name a reference (references.yaml)")
 
     known = set(known_codes) if known_codes is not None else None
     actions = data.get("actions")
@@ -201,10 +201,11 @@ def validate_catalog(data: Any, *, known_codes: Iterable[str] | None = None) -> 
         if "sources" in action and (not isinstance(sources, list) or not sources):
             problems.append(f"{where}.sources: name at least one source")
         for source in sources if isinstance(sources, list) else []:
-            if not isinstance(source, dict) or source.get("doc") not in documents:
-                problems.append(f"{where}.sources: {source!r} must name a document of catalog.documents")
-            elif documents[source["doc"]].get("file") and not source.get("section"):
-                problems.append(f"{where}.sources: a seed document is cited with its section")
+            cite = parse_citation(source)
+            if cite is None or cite.ref not in registry:
+                problems.append(f"{where}.sources: {source!r} must name a reference of references.yaml")
+            elif registry[cite.ref]["kind"] in SECTION_KINDS and not cite.section:
+                problems.append(f"{where}.sources: an article or policy document is cited with its section")
         effects = action.get("effects")
         if "effects" in action and (not isinstance(effects, list) or not effects):
             problems.append(f"{where}.effects: name at least one effect")

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import pytest
 import yaml
-from django.conf import settings
 
 from assessment.actions import CatalogError, catalog_from_data, load_catalog, validate_catalog
 from assessment.actions.catalog import catalog_path
 from assessment.actions.targets import indicators_improved, known_codes
 from questionnaires.loader import resolved_definitions
-
-SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
 
 
 @pytest.fixture(scope="module")
@@ -66,28 +62,30 @@ def test_it_improves_every_dimension_of_the_current_frameworks(definitions):
             assert improved & set(leaves), f"no action improves {dimension['code']}"
 
 
-def test_it_cites_every_recommending_seed_document_with_its_section():
+def test_it_cites_every_recommending_policy_document_with_its_section():
     catalog = load_catalog()
-    cited = {catalog.documents[s.doc].get("file") for a in catalog.actions for s in a.sources}
-    for name in (
-        "000_78244de86ef8e67f.txt",
-        "001_4262ebdd4139f448.txt",
-        "002_1a3b190ec270dc4e.txt",
-        "004_df599acf36997f75.txt",
+    cited = {s.ref for a in catalog.actions for s in a.sources}
+    for ref in (
+        "hlj-think-tank-green-innovation",
+        "hlj-manufacturing-13th-plan",
+        "chen-green-manufacturing-high-quality",
+        "li-green-manufacturing-dual-carbon",
+        "rer-2025-green-industrialisation",
     ):
-        assert name in cited
+        assert ref in cited
     for action in catalog.actions:
         for source in action.sources:
-            if catalog.documents[source.doc].get("file"):
+            if catalog.references[source.ref]["kind"] in ("article", "policy"):
                 assert source.section, action.code
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the shared seed documents are not beside the repository")
-def test_it_cites_seed_files_that_exist():
+def test_its_citations_read_as_bibliographic_text_without_file_names():
     catalog = load_catalog()
-    for doc in catalog.documents.values():
-        if doc.get("file"):
-            assert (SEEDS / doc["file"]).is_file(), doc["file"]
+    texts = [catalog.cite(s, lang) for a in catalog.actions for s in a.sources for lang in ("zh", "en")]
+    assert texts
+    assert not [t for t in texts if ".txt" in t or "§" in t or "seed" in t]
+    plan = next(s for a in catalog.actions for s in a.sources if s.ref == "hlj-manufacturing-13th-plan")
+    assert "2016—2020" in catalog.cite(plan, "zh")  # a past plan says its years
 
 
 def test_it_states_a_basis_for_every_numeric_target_and_flags_assumptions():
@@ -118,8 +116,11 @@ def test_it_uses_the_four_cleaner_production_effort_classes_and_three_horizons()
         (lambda d: d["actions"][0].update(horizon="soon"), "horizon: must be one of"),
         (lambda d: d["actions"][0].update(support=["lottery"]), "unknown support channel 'lottery'"),
         (lambda d: d["actions"][1].update(code=d["actions"][0]["code"]), "duplicate code"),
-        (lambda d: d["actions"][0].update(sources=[{"doc": "nowhere"}]), "must name a document"),
-        (lambda d: d["actions"][0].update(sources=[{"doc": "seed-001"}]), "cited with its section"),
+        (lambda d: d["actions"][0].update(sources=[{"ref": "nowhere"}]), "must name a reference"),
+        (
+            lambda d: d["actions"][0].update(sources=[{"ref": "hlj-manufacturing-13th-plan"}]),
+            "cited with its section",
+        ),
         (
             lambda d: d["actions"][0].update(effects=[{"question": "calc.water_reuse_rate", "at_least": 90}]),
             "states its basis",

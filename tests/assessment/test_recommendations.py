@@ -34,7 +34,7 @@ def action(
         "support": ["epc"],
         "effects": effects,
         "improves": ["x"],
-        "sources": [{"doc": "std"}],
+        "sources": [{"ref": "gbt36132-2025"}],
         **extra,
     }
 
@@ -55,8 +55,7 @@ def catalog(*actions: dict[str, Any]):
             "benefits": {
                 key: t(key) for key in ("energy", "water", "waste", "co2", "quality", "pollution", "cost")
             },
-            "documents": {"std": {"standard": "TEST", "title": t("测试标准")}},
-            "support_channels": {"epc": {"title": t("合同能源管理"), "source": "std"}},
+            "support_channels": {"epc": {"title": t("合同能源管理"), "ref": "gbt36132-2025"}},
             "actions": list(actions),
         }
     )
