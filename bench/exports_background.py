@@ -4,9 +4,9 @@ status endpoint's response time while a job runs, and the resident memory of the
     DATABASE_URL=postgresql://... .venv/bin/python manage.py seed_demo --enterprises 5000
     DATABASE_URL=postgresql://... .venv/bin/python bench/exports_background.py [--jobs 3]
 
-Runs in one process, as a server process would: the province official's request (Django's test client)
-creates the job, the job runs in a thread of this process (EXPORT_RUNNER=thread), and the official's
-status endpoint is polled every 0.5 s while it runs. Resident memory (VmRSS from /proc/self/status) is
+Runs in one process: the province official's request (Django's test client) creates the job and its task
+(the database task backend), the `db_worker` loop of django-tasks-db runs it in a thread of this process,
+and the official's status endpoint is polled every 0.5 s while it runs. Resident memory (VmRSS from /proc/self/status) is
 sampled at each poll; several jobs one after another show whether memory grows with rows or with jobs.
 Figures go to docs/performance.md under "## Officials" ("Background exports").
 """
@@ -17,23 +17,24 @@ import argparse
 import os
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("EXPORT_RUNNER", "thread")
+os.environ.setdefault("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
 
 import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, connections  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django_tasks_db.management.commands.db_worker import Worker  # noqa: E402
 
 from assessment.models import User  # noqa: E402
-from reports.export_jobs import wait_for_threads  # noqa: E402
 from reports.models import ExportJob  # noqa: E402
 
 
@@ -44,7 +45,32 @@ def rss_mb(field: str = "VmRSS") -> float:
     return 0.0
 
 
+def start_worker() -> threading.Thread:
+    """The database task worker's loop (as `manage.py db_worker` runs it) for one task, in a thread."""
+    worker = Worker(
+        queue_names=["default"],
+        interval=0.1,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=1,
+        worker_id="bench-worker",
+        excluded_queue_names=[],
+    )
+
+    def run() -> None:
+        try:
+            worker.run()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
 def run_job(client: Client, params: dict[str, str]) -> dict[str, float]:
+    worker = start_worker()
     started = time.perf_counter()
     response = client.post(reverse("officials_export_job_create"), params)
     assert response.status_code == 302, response.status_code
@@ -60,7 +86,7 @@ def run_job(client: Client, params: dict[str, str]) -> dict[str, float]:
         samples.append((time.perf_counter() - started, data["rows_done"], data["rows_total"], data["status"]))
         if data["status"] in ("done", "failed"):
             break
-    wait_for_threads()
+    worker.join(timeout=60)
     job = ExportJob.objects.get(pk=job_id)
     assert job.status == ExportJob.Status.DONE, job.error
     first_rows = next((t for t, done, _total, _s in samples if done > 0), None)
@@ -84,8 +110,10 @@ def main() -> None:
     args = parser.parse_args()
     province = User.objects.get(username="province_official")
     city = User.objects.get(username="city_official")
-    print(f"database: {connection.vendor}; runner: thread; start-up RSS {rss_mb():.1f} MB")
-    with override_settings(ALLOWED_HOSTS=["*"], EXPORT_RUNNER="thread"):
+    print(
+        f"database: {connection.vendor}; runner: db_worker loop in a thread; start-up RSS {rss_mb():.1f} MB"
+    )
+    with override_settings(ALLOWED_HOSTS=["*"]):
         client = Client()
         runs = [("province, all years", province, {})] * args.jobs + [("city 230100, all years", city, {})]
         for label, user, params in runs:

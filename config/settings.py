@@ -16,8 +16,10 @@ from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DEBUG", default=True)
 TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
+# Off unless asked for: a server started without DEBUG never shows debug pages (the README's demo command
+# sets DEBUG=true). The test run starts from the development settings (pytest-django turns DEBUG off).
+DEBUG = env_bool("DEBUG", default=TESTING)
 
 _INSECURE_KEY = "django-insecure-dev-key-change-me"
 SECRET_KEY = env_str("SECRET_KEY", _INSECURE_KEY)
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "questionnaires",
     "assessment",
     "reports",
@@ -146,14 +150,26 @@ MEDIA_URL = None
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Officials' exports (docs/deployment.md): up to EXPORT_DIRECT_MAX_ROWS rows an Excel file is built in the
-# request; larger ones become a background job run by a thread of the server process ("thread"), left for
-# `manage.py run_export_jobs` ("worker") or, for tests, run when the request's transaction commits ("inline").
+# request; larger ones become a background task.
 EXPORT_DIRECT_MAX_ROWS = env_int("EXPORT_DIRECT_MAX_ROWS", 2000)
-EXPORT_RUNNER = env_str("EXPORT_RUNNER", "thread")
-if EXPORT_RUNNER not in ("thread", "worker", "inline"):
-    raise ImproperlyConfigured(f"EXPORT_RUNNER must be thread, worker or inline, not {EXPORT_RUNNER!r}")
 EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 7 * 24)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Background work (exports, e-mail, analytics rebuilds) goes through Django's Tasks API (the django-tasks
+# backport on Django 5.2). Production: the database backend, run by `manage.py db_worker`. With DEBUG
+# (the demo, the tests) tasks run at once in the process that enqueues them. Another backend (e.g. RQ on
+# Redis) is a matter of TASKS_BACKEND and its own settings: docs/deployment.md "Background work".
+TASKS = {
+    "default": {
+        "BACKEND": env_str(
+            "TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend",
+        ),
+        "QUEUES": ["default"],
+    }
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

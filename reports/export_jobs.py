@@ -1,11 +1,11 @@
 """Background exports for officials: queueing a job, running it, its progress, who may see it, retention.
 
-A job is created by the request (`export_job_create`) and started after the transaction commits, as
-settings.EXPORT_RUNNER says: "thread" starts a thread of the server process (no other service needed),
-"worker" leaves it for `manage.py run_export_jobs`, "inline" runs it right away (tests). Whoever runs it
-claims it with a conditional UPDATE (queued -> running), so a thread and a worker never both build it.
-While rows are written, `rows_done` and the heartbeat are updated once per chunk of 1,000 rows; a job
-whose heartbeat is older than STALE_AFTER is shown as failed (the process died) and can be retried.
+A job (`ExportJob`, the row behind the progress page) is created by the request (`export_job_create`); once
+the transaction commits, the task `reports.tasks.build_export` is enqueued through Django's Tasks API and
+whoever runs it (`manage.py db_worker` in production, the request itself with the immediate backend)
+claims the job with a conditional UPDATE (queued -> running), so a task delivered twice builds it once.
+While rows are written, `rows_done` and the heartbeat are updated once per chunk of 1,000 rows; a running
+job whose heartbeat is older than STALE_AFTER is shown as failed (its worker died) and can be retried.
 
 Writes: export_job_create, export_job_retry, export_job_run, export_jobs_fail_stale, export_jobs_purge.
 Reads: export_jobs_of, get_export_job_for_official (the access helper: requester only, and only while
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Mapping
@@ -28,7 +27,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import OperationalError, connections, transaction
+from django.db import OperationalError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
@@ -45,8 +44,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 RECENT = 20
-# Threads started by this process, by job id: tests wait for them (wait_for_threads).
-_threads: dict[uuid.UUID, threading.Thread] = {}
 
 
 def export_jobs_of(user: User, *, limit: int = RECENT) -> QuerySet[ExportJob]:
@@ -77,8 +74,8 @@ def _active_job(user: User) -> ExportJob | None:
 def export_job_create(
     *, user: User, params: Mapping[str, Any], fmt: str = ExportJob.Format.XLSX
 ) -> tuple[ExportJob, bool]:
-    """Queue an export of the user's submissions matching `params` and start it once the transaction
-    commits; returns (job, created). A user with an export still in progress gets that one back (a double
+    """Queue an export of the user's submissions matching `params` (its task is enqueued once the
+    transaction commits); returns (job, created). A user with an export still in progress gets that one back (a double
     click or a second tab does not start another). Expired exports are deleted on the way."""
     if official_profile_of(user) is None:
         raise DomainError(_("只有主管部门用户可以导出。"))
@@ -100,7 +97,7 @@ def export_job_create(
         filename=export_filename("submissions", filters, fmt),
     )
     export_jobs_purge()
-    transaction.on_commit(lambda: _dispatch(job.pk))
+    transaction.on_commit(lambda: _enqueue(job.pk))
     return job, True
 
 
@@ -115,35 +112,16 @@ def export_job_retry(*, job: ExportJob, user: User) -> ExportJob:
     return new_job
 
 
-def _dispatch(job_id: uuid.UUID) -> None:
-    if settings.EXPORT_RUNNER == "inline":
-        export_job_run(job_id)
-    elif settings.EXPORT_RUNNER == "thread":
-        start_thread(job_id)
-    # "worker": `manage.py run_export_jobs` picks it up.
+def _enqueue(job_id: uuid.UUID) -> None:
+    """Hand the job to the task backend; a backend that refuses it (unreachable queue, misconfiguration)
+    fails the job with a message instead of leaving it queued for ever."""
+    from reports.tasks import build_export
 
-
-def start_thread(job_id: uuid.UUID) -> threading.Thread:
-    """Run the job in a new thread of this process. Not a daemon: a graceful server restart lets it
-    finish (within the server's graceful timeout); a killed process leaves a stale heartbeat."""
-    thread = threading.Thread(target=_run_in_thread, args=(job_id,), name=f"export-{job_id}")
-    _threads[job_id] = thread
-    thread.start()
-    return thread
-
-
-def _run_in_thread(job_id: uuid.UUID) -> None:
     try:
-        export_job_run(job_id)
-    finally:
-        _threads.pop(job_id, None)
-        connections.close_all()  # this thread's own connections
-
-
-def wait_for_threads(timeout: float = 60) -> None:
-    """Join the export threads this process started (tests, and the run_export_jobs command)."""
-    for thread in list(_threads.values()):
-        thread.join(timeout)
+        build_export.enqueue(str(job_id))
+    except Exception as error:
+        logger.exception("export job %s could not be queued", job_id)
+        _fail(job_id, _("导出任务无法排队：%(error)s") % {"error": f"{type(error).__name__}: {error}"})
 
 
 LOCKED_RETRIES = 6
@@ -248,20 +226,3 @@ def export_jobs_purge(now: datetime | None = None, *, orphans: bool = False) -> 
             if path not in known and default_storage.get_modified_time(path) < cutoff:
                 default_storage.delete(path)
     return len(expired)
-
-
-def run_queued(*, limit: int | None = None) -> int:
-    """Run queued jobs one after another, oldest first (the worker command); returns how many ran."""
-    ran = 0
-    while limit is None or ran < limit:
-        pk = (
-            ExportJob.objects.filter(status=ExportJob.Status.QUEUED)
-            .order_by("created_at")
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if pk is None:
-            break
-        if export_job_run(pk) is not None:
-            ran += 1
-    return ran

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # A running job writes its heartbeat at least once per chunk of 1,000 rows (about a second); one older
-# than this means the process running it died (restart, crash, out of memory).
+# than this means the worker running it died (restart, crash, out of memory).
 STALE_AFTER = timedelta(minutes=2)
 
 
@@ -72,11 +72,9 @@ class ExportJob(models.Model):
         return f"{self.filename} ({self.status})"
 
     def is_stale(self, now: datetime | None = None) -> bool:
-        """Started (or handed to this process's thread) but no progress for STALE_AFTER: the process died.
-        Jobs left queued for a separate worker (EXPORT_RUNNER=worker) wait however long it takes."""
-        if self.status == self.Status.RUNNING or (
-            self.status == self.Status.QUEUED and settings.EXPORT_RUNNER != "worker"
-        ):
+        """Running but no progress for STALE_AFTER: the worker running it died (restart, crash, out of
+        memory). A queued job waits for a worker however long it takes."""
+        if self.status == self.Status.RUNNING:
             return self.heartbeat_at < (now or timezone.now()) - STALE_AFTER
         return False
 

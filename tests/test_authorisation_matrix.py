@@ -30,6 +30,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_tasks_db.models import DBTaskResult
 
 from assessment.models import (
     AnalyticsEntry,
@@ -309,6 +310,7 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     "assessment_scoreaggregate": {"add": 403, "delete": 403},
     "questionnaires_questionnaireversion": {"add": 403, "delete": 403},  # loaded from files only
     "reports_exportjob": {"add": 403, "delete": 403},  # written by the job: read-only
+    "django_tasks_database_dbtaskresult": {"add": 403, "delete": 403},  # background tasks: read-only
     "auth_group": {},
     "axes_accessattempt": {"add": 403},
     "axes_accessfailurelog": {"add": 403},
@@ -448,6 +450,12 @@ def world(
         "assessment_scoreaggregate": ScoreAggregate.objects.first(),
         "questionnaires_questionnaireversion": QuestionnaireVersion.objects.first(),
         "reports_exportjob": export_job,
+        "django_tasks_database_dbtaskresult": DBTaskResult.objects.create(
+            args_kwargs={"args": [str(export_job.pk)], "kwargs": {}},
+            task_path="reports.tasks.build_export",
+            backend_name="default",
+            queue_name="default",
+        ),
     }
     from django.contrib.auth.models import Group
 

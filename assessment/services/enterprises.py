@@ -1,7 +1,8 @@
 """Writes about enterprises and people: sign-up, profile, invitations, members, officials.
 
 Every service is atomic, validates its input (DomainError with a translatable message and the form
-field it belongs to), records an AuditEvent and defers e-mail until the transaction commits.
+field it belongs to), records an AuditEvent and leaves e-mail to a background task enqueued when the
+transaction commits.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessment import reference
+from assessment.background import enqueue_on_commit
 from assessment.exceptions import DomainError
 from assessment.models import AuditEvent, Enterprise, Invitation, Membership, OfficialProfile
 from assessment.services.analytics import analytics_refresh_enterprise
+from assessment.tasks import send_invitation_email
 from assessment.uscc import validate_uscc
 
 if TYPE_CHECKING:
@@ -151,6 +154,7 @@ def invitation_url(invitation: Invitation) -> str:
 
 
 def _send_invitation_email(invitation: Invitation) -> None:
+    """The invitation e-mail (run by the task assessment.tasks.send_invitation_email)."""
     inviter = str(invitation.invited_by) if invitation.invited_by else _("企业管理员")
     subject = _("%(enterprise)s 邀请您加入绿智评") % {"enterprise": invitation.enterprise.name}
     body = _(
@@ -197,7 +201,9 @@ def invitation_create(*, enterprise: Enterprise, email: str, role: str, invited_
         enterprise=enterprise,
         detail={"email": email, "role": role, "invitation": invitation.pk},
     )
-    transaction.on_commit(lambda: _send_invitation_email(invitation))
+    enqueue_on_commit(
+        send_invitation_email, invitation.pk, translation.get_language() or settings.LANGUAGE_CODE
+    )
     return invitation
 
 

@@ -7,7 +7,7 @@ No decision on a draft or a returned assessment (it is with the SME), no second 
 Officials never change an SME's answers: a reviewer's correction is a ValidatedAnswer beside the answer,
 and the validated score (Assessment.validated_result, FrameworkResult rows with validated=True) is kept
 beside the self-assessed one. Every action is an AuditEvent (who, when, what, why); the enterprise's
-members are e-mailed once the transaction commits.
+members are e-mailed by a background task once the transaction commits.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from assessment.background import enqueue_on_commit
 from assessment.exceptions import DomainError
 from assessment.models import Assessment, AuditEvent, Membership, ReviewComment, ValidatedAnswer
 from assessment.permissions import enterprises_visible_to, official_profile_of
@@ -33,6 +34,7 @@ from assessment.selectors.assessments import (
 )
 from assessment.services.analytics import analytics_refresh
 from assessment.services.results import framework_results_replace
+from assessment.tasks import send_decision_email
 
 if TYPE_CHECKING:
     from assessment.models import User
@@ -238,11 +240,12 @@ def _member_emails(enterprise_id: int) -> list[str]:
     return sorted({email for email in emails if email})
 
 
-def _send_decision_email(assessment_id: int) -> None:
+def _send_decision_email(assessment_id: int) -> int:
+    """The decision e-mail to the enterprise's members (run by the task assessment.tasks.send_decision_email)."""
     assessment = Assessment.objects.select_related("enterprise").get(pk=assessment_id)
     recipients = _member_emails(assessment.enterprise_id)
     if not recipients:
-        return
+        return 0
     accepted = assessment.status == Assessment.Status.ACCEPTED
     subject = (
         _("【绿智评】%(year)s 年度自评已审核通过") if accepted else _("【绿智评】%(year)s 年度自评被退回修改")
@@ -261,7 +264,7 @@ def _send_decision_email(assessment_id: int) -> None:
         lines += ["", _("审核意见：") + assessment.decision_note]
     lines += ["", _("登录查看：") + settings.SITE_URL.rstrip("/") + reverse("home")]
     body = "\n".join(lines)
-    send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients])
+    return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients])
 
 
 @transaction.atomic
@@ -303,5 +306,5 @@ def review_decide(*, assessment: Assessment, reviewer: User, decision: str, note
         },
         reason=note,
     )
-    transaction.on_commit(lambda: _send_decision_email(locked.pk))
+    enqueue_on_commit(send_decision_email, locked.pk, translation.get_language() or settings.LANGUAGE_CODE)
     return locked

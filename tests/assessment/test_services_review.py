@@ -266,3 +266,19 @@ def test_a_decision_rescores_validated_values_against_the_resubmitted_answers(su
     submitted.refresh_from_db()
     digital = next(f for f in submitted.validated_result["frameworks"] if f["framework"] == "sme_digital")
     assert digital["score"] == after
+
+
+def test_the_decision_email_is_a_task_sent_in_the_reviewers_language(
+    submitted, city_official, settings, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        review_decide(assessment=submitted, reviewer=city_official, decision="accept", note="")
+    [result] = default_task_backend.results
+    assert result.task.module_path == "assessment.tasks.send_decision_email"
+    assert result.args == [submitted.pk, "en"] and mail.outbox == []  # queued, not sent by the request
+    assert result.task.call(*result.args) == 2
+    assert "accepted" in mail.outbox[0].subject.lower()

@@ -31,3 +31,45 @@ def test_it_passes_the_deployment_check_when_configured():
         "WARNING",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_unset():
+    result = _check({})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+_DEBUG_PROBE = """
+import django, json
+django.setup()
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+call_command("collectstatic", "--noinput", verbosity=0)
+response = Client().get("/no-such-page/", HTTP_HOST="example.org", HTTP_X_FORWARDED_PROTO="https")
+print(json.dumps({"debug": settings.DEBUG, "status": response.status_code, "body": response.content.decode()}))
+"""
+
+
+def test_with_debug_unset_it_serves_no_debug_pages(tmp_path):
+    unset = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env.update(
+        {
+            "SECRET_KEY": "d" * 20 + "Q7!z" * 10,
+            "ALLOWED_HOSTS": "example.org",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}",
+            "STATIC_ROOT": str(tmp_path / "static"),
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", _DEBUG_PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    import json
+
+    probe = json.loads(result.stdout.strip().splitlines()[-1])
+    assert probe["debug"] is False
+    assert probe["status"] == 404
+    assert "URLconf" not in probe["body"] and "DEBUG = True" not in probe["body"]

@@ -292,6 +292,19 @@ def test_rebuild_analytics_restores_aggregates_written_around_the_services(data,
     assert _rows() == kept
 
 
+def test_rebuild_analytics_in_the_background_is_a_task(data, settings, capsys):
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    kept = _rows()
+    ScoreAggregate.objects.all().delete()
+    call_command("rebuild_analytics", background=True)
+    assert "enqueued" in capsys.readouterr().out and not ScoreAggregate.objects.exists()
+    [result] = default_task_backend.results
+    assert result.task.module_path == "assessment.tasks.rebuild_analytics"
+    assert result.task.call() == len(kept) and _rows() == kept
+
+
 def _levels() -> list[tuple[str, str]]:
     """(framework, level filter) pairs present in the data, each also without its framework."""
     pairs = set()

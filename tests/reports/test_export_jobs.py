@@ -1,11 +1,13 @@
 """Background exports: the threshold between a direct download and a job, a job's life (queued, running
 with progress, done or failed, interrupted and retried), its status endpoint, who may see and download
-it, the worker command, retention, and the real thread on the test database."""
+it, retention, and the real database task worker (`manage.py db_worker`) on the test database. Tasks run
+at once (the immediate backend of the test settings) unless a test says otherwise."""
 
 from __future__ import annotations
 
 import io
 import json
+import signal
 import threading
 from datetime import timedelta
 
@@ -29,8 +31,11 @@ HOSTILE = "=cmd|' /C calc'!A0"
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.EXPORT_RUNNER = "inline"
     settings.EXPORT_DIRECT_MAX_ROWS = 2
+
+
+DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
+DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 @pytest.fixture
@@ -193,7 +198,7 @@ def test_an_interrupted_job_shows_as_failed_and_can_be_retried(
 def test_a_running_job_cannot_be_retried_and_a_second_request_gets_it_back(
     client, submissions, city_official, settings
 ):
-    settings.EXPORT_RUNNER = "worker"
+    settings.TASKS = DUMMY  # enqueued, never run
     client.force_login(city_official)
     first = client.post(reverse("officials_export_job_create"))
     second = client.post(reverse("officials_export_job_create"), {"year": "2024"})
@@ -213,7 +218,7 @@ def test_simultaneous_requests_of_one_official_start_one_job(city_official, sett
 
     if connection.vendor != "postgresql":
         pytest.skip("needs concurrent writers (PostgreSQL)")
-    settings.EXPORT_RUNNER = "worker"
+    settings.TASKS = DUMMY
     barrier = threading.Barrier(4)
     results: list[tuple[str, bool]] = []
     errors: list[BaseException] = []
@@ -348,32 +353,63 @@ def test_an_unfinished_job_has_nothing_to_download(client, city_official):
     assert client.get(reverse("officials_export_job_download", args=[job.pk])).status_code == 404
 
 
-# --- worker command and retention ---------------------------------------------------------------------------------
+# --- enqueueing, housekeeping and retention ----------------------------------------------------------------------
 
 
-def test_the_worker_command_builds_queued_jobs_and_fails_interrupted_ones(
-    client, submissions, city_official, province_official, settings
+def test_the_task_is_enqueued_after_the_commit_with_the_job_id(
+    client, submissions, city_official, settings, django_capture_on_commit_callbacks
 ):
-    settings.EXPORT_RUNNER = "worker"
+    from django_tasks import default_task_backend
+
+    settings.TASKS = DUMMY
     client.force_login(city_official)
-    client.post(reverse("officials_export_job_create"))
-    queued = ExportJob.objects.get()
-    queued.heartbeat_at = timezone.now() - timedelta(hours=1)
-    queued.save()
-    assert queued.status == ExportJob.Status.QUEUED and not queued.is_stale()  # waits for the worker
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(reverse("officials_export_job_create"))
+    job = ExportJob.objects.get()
+    assert default_task_backend.results == [] and len(callbacks) == 1  # nothing before the commit
+    callbacks[0]()
+    [result] = default_task_backend.results
+    assert result.task.module_path == "reports.tasks.build_export" and result.args == [str(job.pk)]
+    assert ExportJob.objects.get().status == ExportJob.Status.QUEUED  # waits for a worker however long
+
+
+def test_a_job_the_backend_refuses_is_failed_with_a_message(
+    client, submissions, city_official, django_capture_on_commit_callbacks, monkeypatch
+):
+    from reports import tasks
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("queue unreachable")
+
+    monkeypatch.setattr(type(tasks.build_export), "enqueue", unreachable)
+    job, _response = start(client, city_official, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED and "queue unreachable" in job.error
+
+
+def test_the_task_marks_interrupted_exports_failed_and_deletes_expired_ones(
+    submissions, city_official, province_official, settings
+):
+    from reports.tasks import build_export
+
     dead = job_for(
         province_official,
         scope_city="",
         status=ExportJob.Status.RUNNING,
         heartbeat_at=timezone.now() - timedelta(minutes=5),
     )
-    out = io.StringIO()
-    call_command("run_export_jobs", once=True, stdout=out)
-    assert "1 exports built, 1 interrupted marked failed" in out.getvalue()
-    queued.refresh_from_db()
+    expired = job_for(
+        city_official,
+        status=ExportJob.Status.DONE,
+        created_at=timezone.now() - timedelta(hours=settings.EXPORT_RETENTION_HOURS + 1),
+    )
+    job = job_for(city_official)
+    result = build_export.enqueue(str(job.pk))
+    assert result.return_value == ExportJob.Status.DONE
     dead.refresh_from_db()
-    assert queued.status == ExportJob.Status.DONE and queued.rows_done == 3
-    assert dead.status == ExportJob.Status.FAILED and dead.error
+    assert dead.status == ExportJob.Status.FAILED and "中断" in dead.error
+    assert not ExportJob.objects.filter(pk=expired.pk).exists()
+    assert build_export.enqueue(str(job.pk)).return_value is None  # delivered twice: built once
 
 
 def test_expired_exports_and_orphan_files_are_deleted(city_official, done_job, settings):
@@ -393,28 +429,61 @@ def test_expired_exports_and_orphan_files_are_deleted(city_official, done_job, s
     assert not ExportJob.objects.exists()
 
 
-# --- the real thread --------------------------------------------------------------------------------------------------
+def test_the_purge_command_deletes_expired_exports_and_fails_interrupted_ones(
+    city_official, province_official, done_job, settings
+):
+    ExportJob.objects.filter(pk=done_job.pk).update(
+        created_at=timezone.now() - timedelta(hours=settings.EXPORT_RETENTION_HOURS + 1)
+    )
+    dead = job_for(
+        province_official,
+        scope_city="",
+        status=ExportJob.Status.RUNNING,
+        heartbeat_at=timezone.now() - timedelta(minutes=5),
+    )
+    out = io.StringIO()
+    call_command("purge_exports", stdout=out)
+    assert "1 expired deleted, 1 interrupted marked failed" in out.getvalue()
+    assert not default_storage.exists(done_job.file.name)
+    assert list(ExportJob.objects.values_list("pk", "status")) == [(dead.pk, ExportJob.Status.FAILED)]
+
+
+# --- the real database worker -------------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_server_thread_builds_the_job_on_its_own_connection(
-    client, shipped_versions, enterprise, city_official, settings
-):
-    settings.EXPORT_RUNNER = "thread"
+def test_the_database_worker_builds_the_job(client, shipped_versions, enterprise, city_official, settings):
+    """The production path: the request stores the job and a task row (django-tasks-db); `manage.py
+    db_worker` in batch mode claims the task and builds the file on its own connection."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DATABASE
     make_submitted(shipped_versions, enterprise=enterprise)
     make_submitted(shipped_versions, enterprise=enterprise, year=2024)
     make_submitted(shipped_versions, enterprise=EnterpriseFactory(city_code="230100"))
     client.force_login(city_official)
     response = client.post(reverse("officials_export_job_create"))
-    export_jobs.wait_for_threads(timeout=60)
     job = ExportJob.objects.get()
     assert response.url == reverse("officials_export_job", args=[job.pk])
+    assert job.status == ExportJob.Status.QUEUED
+    task_row = DBTaskResult.objects.get()
+    assert task_row.status == "READY" and task_row.task_path == "reports.tasks.build_export"
+
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE, job.error
     assert job.rows_done == job.rows_total == 3
     assert len(summary_rows(job)) == 3
+    task_row.refresh_from_db()
+    assert task_row.status == "SUCCESSFUL" and task_row.return_value == "done"
 
 
-def test_labels_are_kept_per_language_for_threads_exporting_in_another_language():
+def test_labels_are_kept_per_language_for_workers_exporting_in_another_language():
     from django.utils import translation
 
     with translation.override("en"):
