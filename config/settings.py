@@ -1,11 +1,11 @@
-"""Settings for 绿智评. One module; every deployment-specific value comes from the environment.
+"""Settings for 绿智评. Every deployment-specific value comes from the environment.
 
-Each variable is documented in .env.example.
+Each variable is documented in .env.example. The test suite runs config/settings_test.py, which imports
+this module and changes only what tests need.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -16,10 +16,9 @@ from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
 # Off unless asked for: a server started without DEBUG never shows debug pages (the README's demo command
-# sets DEBUG=true). The test run starts from the development settings (pytest-django turns DEBUG off).
-DEBUG = env_bool("DEBUG", default=TESTING)
+# sets DEBUG=true). The test settings (config/settings_test.py) start from the development settings.
+DEBUG = env_bool("DEBUG", default=False)
 
 _INSECURE_KEY = "django-insecure-dev-key-change-me"
 SECRET_KEY = env_str("SECRET_KEY", _INSECURE_KEY)
@@ -113,8 +112,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -140,7 +137,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }

@@ -288,7 +288,7 @@ def rule_max_points(indicator: Mapping[str, Any], questions: Mapping[str, Mappin
     rule = indicator.get("rule") or {}
     rtype = rule.get("type")
     if rtype == "options":
-        question = questions.get(rule.get("question"), {})
+        question = questions.get(rule.get("question") or "", {})
         points = [float(o.get("points") or 0) for o in question.get("options") or []]
         best = sum(points) if question.get("type") == "multiple" else max(points, default=0.0)
     elif rtype == "bands":

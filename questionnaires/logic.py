@@ -19,9 +19,9 @@ import ast
 import math
 import operator
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 
 __all__ = [
     "FormulaError",
@@ -52,7 +52,7 @@ def is_answered(value: Any) -> bool:
     return value is not None and value != "" and value != [] and value != {}
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -313,7 +313,7 @@ def resolve_answers(
     answers: Mapping[str, Any],
     *,
     calculator: Mapping[str, Any] | None = None,
-    order: list[Mapping[str, Any]] | None = None,
+    order: Sequence[Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """A copy of the answers with every computed question filled.
 

@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from questionnaires.logic import FormulaError, compile_formula, formula_references
 from questionnaires.references import ReferenceError, check_citations, iter_refs, load_references
@@ -148,7 +148,7 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 
 
-def one_of(value: Any, allowed: Iterable[str]) -> bool:
+def one_of(value: Any, allowed: Iterable[str]) -> TypeGuard[str]:
     """`value in allowed` for any value read from a file (a list or dict is never a member)."""
     return isinstance(value, str) and value in allowed
 
@@ -157,7 +157,7 @@ def as_list(value: Any) -> list:
     return value if isinstance(value, list) else []
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -372,7 +372,8 @@ class _FileChecker:
             ]
         if not marked:
             return
-        settings = data.get("settings") if isinstance(data.get("settings"), dict) else {}
+        raw_settings = data.get("settings")
+        settings = raw_settings if isinstance(raw_settings, dict) else {}
         if self.method not in (None, "clean_production") or data.get("kind") == "bank":
             self.error(marked[0], "per_product is only for clean-production frameworks")
         elif self.method == "clean_production" and "products_question" not in settings:
@@ -1105,7 +1106,7 @@ def _resolve_references(
         if not isinstance(code, str) or code not in available:
             continue
         question = available[code][0]
-        points = [o.get("points") for o in as_list(question.get("options")) if isinstance(o, dict)]
+        points: list[Any] = [o.get("points") for o in as_list(question.get("options")) if isinstance(o, dict)]
         if any(p is None for p in points):
             checker.error(where, f"options rule reads {code}, whose options do not all carry points")
             continue

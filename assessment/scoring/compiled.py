@@ -11,6 +11,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +59,7 @@ class CompiledDefinition:
     dimensions: list[Dimension]
     leaves: list[Indicator]
     prerequisites: list[dict[str, Any]]
-    computed: list[dict[str, Any]]
+    computed: list[Mapping[str, Any]]
     has_conditions: bool
     conditional: list[dict[str, Any]]  # questions with a `condition`
     has_conditional_computed: bool

@@ -199,7 +199,9 @@ def score_assessment(
 
 
 def _assessment_result(definitions: list[dict[str, Any]], results: list[FrameworkResult]) -> AssessmentResult:
-    titles = {definition.get("framework"): definition.get("title") for definition in definitions}
+    titles: dict[Any, Any] = {
+        definition.get("framework"): definition.get("title") for definition in definitions
+    }
     missing: list[str] = []
     seen: set[str] = set()
     for result in results:
@@ -330,7 +332,7 @@ def _to_validate(
 ) -> Mapping[str, Any]:
     """The answers whose validity a change can affect: the changed ones, with the product list that
     per-product answers are checked against; all of them when the product list itself changed."""
-    products = {
+    products: set[Any] = {
         item.settings.get("products_question") for item, flag in zip(compiled, touched, strict=True) if flag
     }
     products.discard(None)

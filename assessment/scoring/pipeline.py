@@ -114,7 +114,7 @@ def _decide(
         return True, ()
     when = (applies or {}).get("when")
     if when and is_applicable(
-        {**applies, "when": None}, ctx.answers, industry=industry, size_class=size_class
+        {**(applies or {}), "when": None}, ctx.answers, industry=industry, size_class=size_class
     ):
         refs = _unanswered(when, ctx.answers, ctx.hidden)
         if refs:

@@ -258,7 +258,8 @@ def _options(indicator: Indicator, rule: Mapping[str, Any], available: float, ct
             key=lambda o: -float(o["points"]),
         )
         room = weight - points
-        listed, total = [], 0.0
+        listed: list[Mapping[str, Any]] = []
+        total = 0.0
         for option in candidates:
             if total >= room - _EPS or len(listed) == 4:  # name at most four options
                 break

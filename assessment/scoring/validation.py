@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .compiled import CompiledDefinition, compile_definition
@@ -251,7 +251,7 @@ def problems_in(
 
 
 def validate_answers(
-    definition: Mapping[str, Any] | list[Mapping[str, Any]],
+    definition: Mapping[str, Any] | Sequence[Mapping[str, Any]],
     answers: Mapping[str, Any],
     *,
     allow_unknown: bool = False,
@@ -260,7 +260,7 @@ def validate_answers(
 
     With several definitions a code is unknown only if no definition has it. An empty list means valid.
     """
-    definitions = definition if isinstance(definition, list) else [definition]
+    definitions = [definition] if isinstance(definition, Mapping) else list(definition)
     compiled = [compile_definition(item) for item in definitions]  # type: ignore[arg-type]
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()

@@ -10,6 +10,7 @@ def _check(env_overrides: dict[str, str], *args: str) -> subprocess.CompletedPro
     # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest; it is an error under --deploy.
     unset = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in unset}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"  # what a deployment runs, not the tests' settings
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", "check", *args], cwd=ROOT, env=env, capture_output=True, text=True
