@@ -49,8 +49,7 @@ from assessment.models import (
 from assessment.services.assessments import assessment_submit, evidence_add
 from questionnaires.models import QuestionnaireVersion
 from reports.models import ExportJob
-from tests.assessment.security_fixtures import *  # noqa: F403
-from tests.assessment.security_fixtures import fill_draft, pdf_upload
+from tests.builders import fill_draft, pdf_upload
 from tests.factories import InvitationFactory
 
 PERSONAS = ("A", "M", "C", "O", "X", "Y", "P", "S")

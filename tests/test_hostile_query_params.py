@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from tests.assessment.security_fixtures import *  # noqa: F403
 from tests.test_authorisation_matrix import APP_CASES, _client_for, build_url
 from tests.test_authorisation_matrix import world as world
 

@@ -20,8 +20,7 @@ from assessment.services.backup import (
     backup_restore,
     stored_score_mismatches,
 )
-from tests.assessment.security_fixtures import *  # noqa: F403
-from tests.assessment.security_fixtures import PDF_BYTES, fill_draft, pdf_upload, submitted_assessment
+from tests.builders import PDF_BYTES, fill_draft, pdf_upload, submitted_assessment
 
 
 @pytest.fixture

@@ -23,8 +23,7 @@ from django.urls import reverse
 
 from assessment.models import Answer, Assessment, AuditEvent, FrameworkResult, User
 from assessment.services.backup import stored_score_mismatches
-from tests.assessment.security_fixtures import *  # noqa: F403
-from tests.assessment.security_fixtures import fill_draft
+from tests.builders import fill_draft
 
 pytestmark = [
     pytest.mark.postgres,

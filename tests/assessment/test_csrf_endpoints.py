@@ -13,8 +13,7 @@ from django.urls import reverse
 from assessment.models import Answer, Assessment
 from assessment.selectors.assessments import assessment_definitions, build_sections
 from assessment.services.assessments import assessment_submit
-from tests.assessment.security_fixtures import *  # noqa: F403
-from tests.assessment.security_fixtures import fill_draft, pdf_upload
+from tests.builders import fill_draft, pdf_upload
 
 CODE = "dig24.q.devices_networked"
 

@@ -10,13 +10,12 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from assessment.models import Answer, Assessment
 from assessment.selectors.assessments import assessment_definitions, build_sections, question_index
-from tests.assessment.security_fixtures import *  # noqa: F403
-from tests.assessment.security_fixtures import fill_draft
+from tests.builders import fill_draft
 
 HUGE = 100 * 1024
 
@@ -107,16 +106,7 @@ def _client(user) -> Client:
     return client
 
 
-HYPOTHESIS = settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    derandomize=True,
-)
-
-
 @pytest.mark.django_db
-@HYPOTHESIS
 @given(data=st.data())
 def test_it_never_fails_on_hostile_autosave_payloads(draft, sme_manager, data):
     codes = sorted(question_index(assessment_definitions(draft)))
@@ -155,7 +145,6 @@ def test_it_never_fails_on_hostile_autosave_payloads(draft, sme_manager, data):
 
 
 @pytest.mark.django_db
-@HYPOTHESIS
 @given(data=st.data())
 def test_it_never_fails_on_hostile_page_form_posts_and_keeps_rejected_answers_unstored(
     draft, sme_manager, data
@@ -180,7 +169,6 @@ def test_it_never_fails_on_hostile_page_form_posts_and_keeps_rejected_answers_un
 
 
 @pytest.mark.django_db
-@HYPOTHESIS
 @given(
     body=st.one_of(huge_strings, markup, unicode_text, st.binary(max_size=2000).map(lambda b: b.hex())),
     content_type=st.sampled_from(

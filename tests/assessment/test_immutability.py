@@ -14,8 +14,7 @@ from assessment.exceptions import DomainError
 from assessment.models import Answer, Assessment, Evidence, FrameworkResult
 from assessment.services import assessments as services
 from assessment.services.review import review_decide
-from tests.assessment.security_fixtures import *  # noqa: F403
-from tests.assessment.security_fixtures import PDF_BYTES, fill_draft, pdf_upload
+from tests.builders import PDF_BYTES, fill_draft, pdf_upload
 
 CODE = "dig24.q.devices_networked"
 

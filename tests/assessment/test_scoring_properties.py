@@ -5,13 +5,11 @@ from __future__ import annotations
 import copy
 import json
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from assessment.scoring import EnterpriseFacts, level_rank, score_framework
 from tests.assessment.scoring_fixtures import SCENARIOS, clean_production, green_factory_2025, sme_digital
-
-FAST = settings(max_examples=60, deadline=None)
 
 GF25 = green_factory_2025()
 CP = clean_production()
@@ -58,7 +56,6 @@ def improved(code, value):
     return better[code](value)
 
 
-@FAST
 @given(answers=gf25_partial)
 def test_it_keeps_green_factory_results_within_bounds(answers):
     result = score_framework(definition=GF25, answers=answers)
@@ -72,7 +69,6 @@ def test_it_keeps_green_factory_results_within_bounds(answers):
     assert [d.max for d in result.dimensions] == [30, 30, 40]
 
 
-@FAST
 @given(
     answers=gf25_answers,
     code=st.sampled_from(
@@ -99,7 +95,6 @@ def test_it_never_lowers_a_score_when_one_answer_improves(answers, code):
     assert level_rank(after) >= level_rank(before)
 
 
-@FAST
 @given(answers=gf25_partial)
 def test_it_gives_the_same_output_for_the_same_input(answers):
     first = score_framework(definition=GF25, answers=answers).to_dict()
@@ -122,7 +117,6 @@ def cp_answers(levels):
     return {code: LEVEL_VALUES[code][level] for code, level in levels.items()}
 
 
-@FAST
 @given(levels=cp_levels, code=st.sampled_from(sorted(LEVEL_VALUES)))
 def test_it_keeps_clean_production_cumulative_and_monotonic(levels, code):
     before = score_framework(definition=CP, answers=cp_answers(levels))
@@ -137,7 +131,6 @@ def test_it_keeps_clean_production_cumulative_and_monotonic(levels, code):
     assert level_rank(after) >= level_rank(before)
 
 
-@FAST
 @given(
     levels=cp_levels,
     drop=st.sets(st.sampled_from(["cpt.a.energy", "cpt.a.process", "cpt.b.reuse", "cpt.b.mgmt"]), max_size=3),
@@ -163,7 +156,6 @@ def test_it_keeps_renormalised_clean_production_totals_within_0_100(levels, drop
             assert result.details["y"]["I"] == 100
 
 
-@FAST
 @given(
     scenario_levels=st.lists(st.integers(1, 4), min_size=16, max_size=16),
     index=st.integers(0, 15),

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from assessment.scoring import EnterpriseFacts, score_assessment, score_framework, validate_answers
@@ -135,9 +135,6 @@ def answers_for(definitions: list[dict[str, Any]]) -> st.SearchStrategy:
 ALL = list(DEFINITIONS.values())
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
-)
 @given(answers=answers_for(ALL), industry=st.sampled_from([None, "C13", "C22", "C2211", "C26"]))
 def test_it_keeps_every_shipped_framework_within_bounds_and_reproducible(answers, industry):
     answers = {code: value for code, value in answers.items() if value is not None}
@@ -287,9 +284,6 @@ def _improved(rule: dict[str, Any], question: dict[str, Any]) -> Any:
     return None
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
-)
 @given(data=st.data(), key=st.sampled_from(sorted(DEFINITIONS)))
 def test_it_never_lowers_a_shipped_framework_score_when_one_answer_improves(data, key):
     definition = DEFINITIONS[key]

@@ -21,8 +21,7 @@ from assessment.services.assessments import (
     evidence_add,
     evidence_remove,
 )
-from tests.assessment.journey_fixtures import *  # noqa: F403
-from tests.assessment.journey_fixtures import complete_answers
+from tests.builders import demo_answers
 from tests.factories import EnterpriseFactory
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
@@ -94,7 +93,7 @@ def test_it_prefills_from_the_previous_assessment_marked_until_confirmed(
     nxt = assessment_create(enterprise=enterprise, year=2025, user=sme_manager)
     prefilled = {a.question_code: a for a in nxt.answers.all()}
     assert prefilled["mgmt.lawful_compliant"].prefilled is True
-    assert prefilled["energy.grid_electricity_kwh"].value == complete_answers()["energy.grid_electricity_kwh"]
+    assert prefilled["energy.grid_electricity_kwh"].value == demo_answers()["energy.grid_electricity_kwh"]
     assert not any(code.startswith("calc.") for code in prefilled)  # computed values are recomputed
     page = assessment_page(nxt)
     assert "mgmt.lawful_compliant" in page.evaluate(score=False).prefilled

@@ -14,7 +14,7 @@ from assessment.services.review import (
     review_validate_answer,
     review_validation_withdraw,
 )
-from tests.assessment.review_fixtures import make_submitted, shipped_versions_fixture  # noqa: F401
+from tests.builders import make_submitted
 from tests.factories import AssessmentFactory
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from assessment.actions import load_catalog
@@ -186,7 +186,6 @@ def what_ifs(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     return set_name, {q["code"]: draw(st.one_of(st.none(), _value(q))) for q in chosen}
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(what_ifs(), st.booleans())
 def test_it_matches_a_full_rescore_for_any_change(what_if, weak):
     set_name, changes = what_if

@@ -14,8 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessment.models import Assessment, Evidence
-from tests.assessment.security_fixtures import *  # noqa: F403
-from tests.assessment.security_fixtures import PDF_BYTES, fill_draft
+from tests.builders import PDF_BYTES, fill_draft
 
 
 @pytest.fixture
@@ -136,7 +135,7 @@ def test_it_serves_evidence_only_through_the_authorising_view(
     media_root,
 ):
     from assessment.services.assessments import assessment_submit, evidence_add
-    from tests.assessment.security_fixtures import pdf_upload
+    from tests.builders import pdf_upload
 
     assessment = fill_draft(enterprise=enterprise, user=sme_manager)
     evidence = evidence_add(
@@ -176,7 +175,7 @@ def test_it_does_not_serve_evidence_through_another_assessment_or_a_media_url(
     client, frameworks_loaded, enterprise, other_enterprise, sme_manager, other_manager, media_root
 ):
     from assessment.services.assessments import evidence_add
-    from tests.assessment.security_fixtures import pdf_upload
+    from tests.builders import pdf_upload
 
     mine = fill_draft(enterprise=enterprise, user=sme_manager)
     theirs = fill_draft(enterprise=other_enterprise, user=other_manager)

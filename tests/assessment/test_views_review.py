@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from assessment.models import Answer, Assessment, AuditEvent
-from tests.assessment.review_fixtures import make_submitted, shipped_versions_fixture  # noqa: F401
+from tests.builders import make_submitted
 from tests.factories import AssessmentFactory, EnterpriseFactory
 
 

@@ -13,7 +13,6 @@ from assessment.models import Answer, Assessment, Evidence, ReviewComment
 from assessment.selectors.assessments import assessment_definitions, build_sections
 from assessment.services.assessments import answer_save, assessment_submit
 from assessment.services.assessments import assessment_create as services_create
-from tests.assessment.journey_fixtures import *  # noqa: F403
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from reports import export_jobs
 from reports.models import ExportJob
-from tests.assessment.review_fixtures import make_submitted, shipped_versions_fixture  # noqa: F401
+from tests.builders import make_submitted
 from tests.e2e.test_journey import login
 from tests.factories import EnterpriseFactory
 

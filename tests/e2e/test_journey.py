@@ -10,8 +10,7 @@ import pytest
 
 from assessment.models import Answer, Assessment, Enterprise, Membership
 from assessment.uscc import make_uscc
-from tests.assessment.journey_fixtures import *  # noqa: F403
-from tests.assessment.journey_fixtures import complete_answers
+from tests.builders import demo_answers
 from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -98,7 +97,7 @@ def test_it_takes_an_sme_from_sign_up_to_the_pdf_report(
     page.select_option("#id_year", "2025")
     page.click("text=开始评估")
     page.wait_for_url(re.compile(r"/fill/energy/$"))
-    answers = complete_answers()
+    answers = demo_answers()
 
     # Autosave survives a reload.
     page.fill(field_selector("energy.grid_electricity_kwh"), str(answers["energy.grid_electricity_kwh"]))

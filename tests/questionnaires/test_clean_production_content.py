@@ -99,15 +99,6 @@ def test_it_uses_the_six_clean_production_categories(name: str, categories: list
 
 
 @pytest.mark.parametrize("name", SYSTEMS)
-def test_it_weights_categories_and_indicators_to_one(name: str) -> None:
-    data = load(name)
-    assert sum(dimension["weight"] for dimension in data["dimensions"]) == pytest.approx(1.0, abs=1e-9)
-    for dimension in data["dimensions"]:
-        omega = sum(indicator["weight"] for indicator in dimension["indicators"])
-        assert omega == pytest.approx(1.0, abs=1e-9), dimension["code"]
-
-
-@pytest.mark.parametrize("name", SYSTEMS)
 def test_it_marks_limiting_indicators_on_energy_water_and_compliance(name: str) -> None:
     limiting = {
         indicator["code"].split(".", 1)[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from questionnaires.loader import read_definition_files
@@ -43,7 +43,6 @@ def replaced(data: Any, path: tuple, value: Any) -> Any:
     return data
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.sampled_from(sorted(FILES)), pick=st.integers(min_value=0), value=json_values)
 def test_it_never_crashes_on_a_value_replaced_anywhere(name: str, pick: int, value: Any) -> None:
     candidates = paths(FILES[name])

@@ -12,7 +12,7 @@ from assessment.models import Assessment, FrameworkResult
 from assessment.selectors.review import SubmissionFilters, submissions
 from reports.analytics import build_analytics
 from reports.regional import build_regional_data, render_regional_pdf
-from tests.assessment.review_fixtures import make_submitted, shipped_versions_fixture  # noqa: F401
+from tests.builders import make_submitted
 from tests.factories import EnterpriseFactory
 
 

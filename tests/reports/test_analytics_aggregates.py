@@ -30,9 +30,7 @@ from reports.analytics import (
     official_analytics,
 )
 from reports.regional import build_regional_data
-from tests.assessment.journey_fixtures import *  # noqa: F403
-from tests.assessment.journey_fixtures import complete_answers
-from tests.assessment.review_fixtures import make_submitted
+from tests.builders import demo_answers, make_submitted
 from tests.factories import EnterpriseFactory
 
 FILTERS = [
@@ -101,7 +99,7 @@ def data(versions, factor_set, enterprise, other_enterprise, sme_manager):
 
 def _fill(assessment: Assessment, user) -> None:
     known = question_index(assessment_definitions(assessment))
-    values = {code: value for code, value in complete_answers().items() if code in known}
+    values = {code: value for code, value in demo_answers().items() if code in known}
     errors = answers_save_many(assessment=assessment, user=user, values=values)
     assert not errors, {code: str(e.message) for code, e in errors.items()}
 

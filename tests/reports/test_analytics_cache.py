@@ -12,7 +12,7 @@ from assessment.selectors.review import SubmissionFilters, submissions
 from assessment.services.results import framework_results_replace
 from assessment.services.review import ACCEPT, review_decide
 from reports.analytics import FIRST, build_analytics, cached_analytics
-from tests.assessment.review_fixtures import make_submitted, shipped_versions_fixture  # noqa: F401
+from tests.builders import make_submitted
 from tests.factories import EnterpriseFactory
 
 

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from assessment.models import Assessment, OfficialProfile
 from reports import export_jobs, exports
 from reports.models import ExportJob
-from tests.assessment.review_fixtures import make_submitted, shipped_versions_fixture  # noqa: F401
+from tests.builders import make_submitted
 from tests.factories import EnterpriseFactory
 
 HOSTILE = "=cmd|' /C calc'!A0"

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from assessment.models import Assessment
 from reports.exports import csv_lines, neutralise, write_xlsx
-from tests.assessment.review_fixtures import make_submitted, shipped_versions_fixture  # noqa: F401
+from tests.builders import make_submitted
 from tests.factories import EnterpriseFactory
 
 HOSTILE = '=HYPERLINK("http://evil.example","点我")'

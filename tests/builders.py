@@ -1,0 +1,128 @@
+"""Test data built the way the app builds it: the demo dairy answers (reports/demo_answers.json), the
+shipped definitions stored, drafts filled and submitted through the real services, and submitted
+assessments scored by the real engine. The fixtures using these are in tests/conftest.py."""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from assessment.models import Answer, Assessment, Enterprise, FrameworkResult, User
+from assessment.selectors.assessments import assessment_definitions, evaluate, question_index
+from assessment.selectors.factors import default_factors
+from assessment.services.analytics import analytics_refresh
+from assessment.services.assessments import answers_save_many, assessment_create, assessment_submit
+from assessment.services.results import framework_result_rows
+from questionnaires.definition import clear_definition_cache
+from questionnaires.loader import content_hash, resolved_definitions
+from questionnaires.models import QuestionnaireVersion
+
+DEMO_ANSWERS_FILE = Path(__file__).resolve().parents[1] / "reports" / "demo_answers.json"
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# The frameworks of the demo answers: generic clean production (C14), green factory 2025, SME digital.
+FRAMEWORKS = (("clean_production_generic", "2025"), ("green_factory", "2025"), ("sme_digital", "2024"))
+
+
+@lru_cache(maxsize=1)
+def _demo_answers() -> dict[str, Any]:
+    return json.loads(DEMO_ANSWERS_FILE.read_text(encoding="utf-8"))["answers"]
+
+
+def demo_answers() -> dict[str, Any]:
+    """The demo dairy answers, a complete valid set for FRAMEWORKS (a fresh copy each call)."""
+    return copy.deepcopy(_demo_answers())
+
+
+@lru_cache(maxsize=1)
+def _resolved() -> tuple[dict[str, Any], ...]:
+    return tuple(resolved_definitions())
+
+
+def store_shipped_definitions() -> None:
+    """Every shipped definition stored as a QuestionnaireVersion, as load_questionnaires stores it."""
+    QuestionnaireVersion.objects.bulk_create(
+        [
+            QuestionnaireVersion(
+                framework=d["framework"],
+                version=d["version"],
+                title_zh=d["title"]["zh"][:200],
+                title_en=d["title"]["en"][:200],
+                method=d.get("method", ""),
+                status="bank" if d["kind"] == "bank" else d["status"],
+                definition=d,
+                content_hash=content_hash(d),
+                source_file=f"{d['framework']}-{d['version']}.yaml",
+            )
+            for d in _resolved()
+        ]
+    )
+    clear_definition_cache()
+
+
+def pdf_upload(name: str = "证明.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def fill_draft(
+    *, enterprise: Enterprise, user: User, year: int = 2025, changes: dict[str, Any] | None = None
+) -> Assessment:
+    """A draft with every framework, all demo answers of its questions saved through answers_save_many."""
+    assessment = assessment_create(enterprise=enterprise, year=year, user=user, prefill=False)
+    known = question_index(assessment_definitions(assessment))
+    values = {code: value for code, value in {**demo_answers(), **(changes or {})}.items() if code in known}
+    errors = answers_save_many(assessment=assessment, user=user, values=values)
+    assert not errors, {code: str(error) for code, error in errors.items()}
+    return assessment
+
+
+def submitted_assessment(
+    *, enterprise: Enterprise, user: User, year: int = 2025, changes: dict[str, Any] | None = None
+) -> Assessment:
+    assessment = fill_draft(enterprise=enterprise, user=user, year=year, changes=changes)
+    return assessment_submit(assessment=assessment, user=user)
+
+
+def make_submitted(
+    versions: dict[tuple[str, str], QuestionnaireVersion],
+    *,
+    enterprise: Enterprise,
+    year: int = 2025,
+    status: str = Assessment.Status.SUBMITTED,
+    changes: dict[str, Any] | None = None,
+    submitted_by: User | None = None,
+) -> Assessment:
+    """A submitted assessment of the demo answers (with `changes`), scored by the real engine and stored
+    the way assessment_submit stores it (result, total_score, FrameworkResult rows, analytics aggregates)."""
+    answers = {**demo_answers(), **(changes or {})}
+    chosen = [versions[key] for key in FRAMEWORKS]
+    definitions = [v.definition for v in chosen]
+    evaluation = evaluate(
+        definitions=definitions, answers=answers, enterprise=enterprise, factors=default_factors()
+    )
+    assert evaluation.result is not None, evaluation.problems
+    result = evaluation.result.to_dict()
+    assessment = Assessment.objects.create(
+        enterprise=enterprise,
+        year=year,
+        status=status,
+        result=result,
+        total_score=(result["profile"].get("overall") or {}).get("index"),
+        factor_snapshot=default_factors(),
+        submitted_by=submitted_by,
+        submitted_at=timezone.now(),
+    )
+    assessment.versions.set(chosen)
+    Answer.objects.bulk_create(
+        [Answer(assessment=assessment, question_code=code, value=value) for code, value in answers.items()]
+    )
+    FrameworkResult.objects.bulk_create(
+        framework_result_rows(assessment=assessment, result=result, validated=False)
+    )
+    analytics_refresh(assessment_ids=[assessment.pk])
+    return assessment
