@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.spider import SpiderChart
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
@@ -40,6 +39,7 @@ from reportlab.platypus import (
 )
 
 from reports.fonts import report_font
+from reports.pdf_charts import horizontal_bars
 from reports.types import ActionRow, FrameworkSection, ReportData
 
 # Palette: one green family for structure, amber for warnings, red for veto failures.
@@ -355,35 +355,19 @@ class _Renderer:
 
     def bars(self, section: FrameworkSection, width: float = 90 * mm, height: float = 70 * mm) -> Drawing:
         dims = [d for d in section.dimensions if d.percent is not None]
-        drawing = Drawing(width, height)
         if not dims:
-            return drawing
-        chart = HorizontalBarChart()
-        chart.x, chart.y = 30 * mm, 8 * mm
-        chart.width, chart.height = width - 36 * mm, height - 14 * mm
-        chart.data = [[d.percent or 0 for d in reversed(dims)]]
-        chart.categoryAxis.categoryNames = [
-            self._short(d.title, 20 if self.en else 9) for d in reversed(dims)
-        ]
-        chart.categoryAxis.labels.fontName = self.font
-        chart.categoryAxis.labels.fontSize = 7
-        chart.categoryAxis.labels.boxAnchor = "e"
-        chart.categoryAxis.strokeColor = GRID
-        chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
-        chart.valueAxis.labels.fontName = self.font
-        chart.valueAxis.labels.fontSize = 7
-        chart.valueAxis.strokeColor = GRID
-        chart.valueAxis.visibleGrid = True
-        chart.valueAxis.gridStrokeColor = colors.HexColor("#E3EBE4")
-        chart.bars[0].fillColor = ACCENT
-        chart.bars[0].strokeColor = None
-        chart.barLabelFormat = "%.0f%%"
-        chart.barLabels.fontName = self.font
-        chart.barLabels.fontSize = 7
-        chart.barLabels.boxAnchor = "w"
-        chart.barLabels.dx = 2
-        drawing.add(chart)
-        return drawing
+            return Drawing(width, height)
+        return horizontal_bars(
+            [d.percent or 0 for d in dims],
+            [self._short(d.title, 20 if self.en else 9) for d in dims],
+            font=self.font,
+            width=width,
+            height=height,
+            margins=(30 * mm, 8 * mm, 6 * mm, 6 * mm),
+            colour=ACCENT,
+            grid=GRID,
+            percent_labels=True,
+        )
 
     def score_badge(self, score: float, level: str, width: float = 40 * mm) -> Drawing:
         drawing = Drawing(width, 22 * mm)
@@ -753,34 +737,18 @@ class _Renderer:
 
     def percentile_chart(self, rows: Sequence[Any], width: float = 174 * mm) -> Drawing:
         """One bar per framework and peer group: the share of peers this enterprise scores above."""
-        height = 10 * mm + 7 * mm * len(rows)
-        drawing = Drawing(width, height)
-        chart = HorizontalBarChart()
-        chart.x, chart.y = 62 * mm, 6 * mm
-        chart.width, chart.height = width - 72 * mm, height - 10 * mm
-        chart.data = [[b.percentile for b in reversed(rows)]]
-        chart.categoryAxis.categoryNames = [
-            self._short(f"{b.framework} · {b.scope}", 40 if self.en else 24) for b in reversed(rows)
-        ]
-        chart.categoryAxis.labels.fontName = self.font
-        chart.categoryAxis.labels.fontSize = 7
-        chart.categoryAxis.labels.boxAnchor = "e"
-        chart.categoryAxis.strokeColor = GRID
-        chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 25
-        chart.valueAxis.labels.fontName = self.font
-        chart.valueAxis.labels.fontSize = 7
-        chart.valueAxis.strokeColor = GRID
-        chart.valueAxis.visibleGrid = True
-        chart.valueAxis.gridStrokeColor = colors.HexColor("#E3EBE4")
-        chart.bars[0].fillColor = SECONDARY
-        chart.bars[0].strokeColor = None
-        chart.barLabelFormat = "%.0f%%"
-        chart.barLabels.fontName = self.font
-        chart.barLabels.fontSize = 7
-        chart.barLabels.boxAnchor = "w"
-        chart.barLabels.dx = 2
-        drawing.add(chart)
-        return drawing
+        return horizontal_bars(
+            [b.percentile for b in rows],
+            [self._short(f"{b.framework} · {b.scope}", 40 if self.en else 24) for b in rows],
+            font=self.font,
+            width=width,
+            height=10 * mm + 7 * mm * len(rows),
+            margins=(62 * mm, 6 * mm, 10 * mm, 4 * mm),
+            colour=SECONDARY,
+            step=25,
+            grid=GRID,
+            percent_labels=True,
+        )
 
     def appendix(self) -> list[Any]:
         d = self.data

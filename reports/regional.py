@@ -13,7 +13,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.utils import translation
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -23,6 +22,7 @@ from assessment import reference
 from assessment.selectors.review import SubmissionFilters
 from reports.analytics import Analytics, official_analytics
 from reports.pdf import MARGIN, PAGE_H, PAGE_W, SERIES, _cover_background, _numbered_canvas, _Renderer, fmt
+from reports.pdf_charts import horizontal_bars
 
 if TYPE_CHECKING:
     from assessment.models import User
@@ -138,25 +138,16 @@ class _RegionalRenderer(_Renderer):
         return en if self.en else zh
 
     def level_chart(self, levels: list[Any], width: float = 170 * mm) -> Drawing:
-        height = 10 * mm + 7 * mm * len(levels)
-        drawing = Drawing(width, height)
-        chart = HorizontalBarChart()
-        chart.x, chart.y = 48 * mm, 4 * mm
-        chart.width, chart.height = width - 60 * mm, height - 8 * mm
-        chart.data = [[level.share for level in reversed(levels)]]
-        chart.categoryAxis.categoryNames = [
-            self._short(level.label, 22 if self.en else 12) for level in reversed(levels)
-        ]
-        chart.categoryAxis.labels.fontName = self.font
-        chart.categoryAxis.labels.fontSize = 7.5
-        chart.categoryAxis.labels.boxAnchor = "e"
-        chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
-        chart.valueAxis.labels.fontName = self.font
-        chart.valueAxis.labels.fontSize = 7
-        chart.bars[0].fillColor = SERIES[0]
-        chart.bars[0].strokeColor = None
-        drawing.add(chart)
-        return drawing
+        return horizontal_bars(
+            [level.share for level in levels],
+            [self._short(level.label, 22 if self.en else 12) for level in levels],
+            font=self.font,
+            width=width,
+            height=10 * mm + 7 * mm * len(levels),
+            margins=(48 * mm, 4 * mm, 12 * mm, 4 * mm),
+            colour=SERIES[0],
+            name_size=7.5,
+        )
 
     def cover(self) -> list[Any]:
         d = self.region_data
