@@ -40,6 +40,7 @@ from assessment.permissions import official_profile_of
 from assessment.selectors.review import SubmissionFilters, level_catalogue, normal_level, submissions
 from assessment.services.analytics import json_values_sql
 from questionnaires.definition import DefinitionNotFound, get_definition, iter_dimensions, iter_indicators
+from questionnaires.text import pick
 
 if TYPE_CHECKING:
     from assessment.models import User
@@ -49,13 +50,6 @@ WEAKEST = 10  # indicators listed province-wide
 WEAKEST_PER_CITY = 3
 FIRST = "__first__"  # `detail`: the first framework (by slug) present
 CACHE_SECONDS = 3600  # upper bound for changes the fingerprint cannot see (raw SQL, QuerySet.update)
-
-
-def pick(text: Any, lang: str | None = None) -> str:
-    lang = lang or get_language() or "zh-hans"
-    if isinstance(text, Mapping):
-        return str(text.get("en" if lang.startswith("en") else "zh") or text.get("zh") or "")
-    return "" if text is None else str(text)
 
 
 @dataclass

@@ -26,6 +26,7 @@ from assessment.scoring.types import FrameworkResult
 from assessment.selectors import reports as report_selectors
 from assessment.selectors.factors import default_factors
 from questionnaires.logic import is_asked
+from questionnaires.text import pick, report_language
 from reports.types import (
     ActionRow,
     AnswerRow,
@@ -196,13 +197,6 @@ GLOSSARY: list[tuple[tuple[str, str], tuple[str, str]]] = [
 
 def _zh(lang: str) -> bool:
     return not lang.startswith("en")
-
-
-def pick(text: Any, lang: str) -> str:
-    """The text of a {zh, en} mapping in the report's language (a plain string passes through)."""
-    if isinstance(text, Mapping):
-        return str(text.get("zh" if _zh(lang) else "en") or text.get("zh") or text.get("en") or "")
-    return "" if text is None else str(text)
 
 
 def label(pair: tuple[str, str], lang: str) -> str:
@@ -586,7 +580,7 @@ def compose_report(
     catalog: Catalog | None = None,
 ) -> ReportData:
     """Compute and assemble a report from plain data (no database access)."""
-    lang = "en" if lang.startswith("en") else "zh-hans"
+    lang = report_language(lang)
     catalog = catalog or load_catalog()
     questions = _questions(definitions)
     balance = None

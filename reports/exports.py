@@ -31,6 +31,7 @@ from assessment import reference
 from assessment.models import Assessment, Enterprise, FrameworkResult
 from assessment.selectors.review import SubmissionFilters, level_catalogue
 from questionnaires.definition import DefinitionNotFound, get_definition, iter_dimensions, iter_indicators
+from questionnaires.text import pick
 
 CHUNK = 1000
 Progress = Callable[[int], None]  # called with the number of assessments written so far
@@ -42,14 +43,6 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
-
-
-def _pick(text: Any) -> str:
-    if isinstance(text, dict):
-        return str(
-            text.get("en" if (get_language() or "").startswith("en") else "zh") or text.get("zh") or ""
-        )
-    return "" if text is None else str(text)
 
 
 @dataclass
@@ -93,14 +86,14 @@ def framework_columns(framework: str, version: str) -> FrameworkColumns:
         definition = get_definition(framework, version)
     except DefinitionNotFound:
         return FrameworkColumns(framework, version, framework)
-    levels = {code: _pick(label) for code, label in level_catalogue(definition)}
+    levels = {code: pick(label) for code, label in level_catalogue(definition)}
     levels.update({"": levels.get("none", ""), "below_III": levels.get("none", "")})
     return FrameworkColumns(
         framework=framework,
         version=version,
-        title=_pick(definition.get("title")),
-        dimensions=[(d["code"], _pick(d.get("title"))) for d in iter_dimensions(definition)],
-        indicators=[(i["code"], _pick(i.get("title"))) for i in key_indicators(definition)],
+        title=pick(definition.get("title")),
+        dimensions=[(d["code"], pick(d.get("title"))) for d in iter_dimensions(definition)],
+        indicators=[(i["code"], pick(i.get("title"))) for i in key_indicators(definition)],
         levels=levels,
     )
 

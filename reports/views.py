@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessment.permissions import get_assessment_for_user
 from assessment.scoring import ScoringInputError
+from questionnaires.text import report_language
 from reports.data import build_report_data
 from reports.pdf import render_pdf
 
@@ -21,8 +21,7 @@ from reports.pdf import render_pdf
 def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The report of one assessment as a PDF attachment; ?lang=en for the English report."""
     assessment = get_assessment_for_user(request.user, pk)
-    lang = request.GET.get("lang") or get_language() or "zh-hans"
-    lang = "en" if lang.startswith("en") else "zh-hans"
+    lang = report_language(request.GET.get("lang"))
     try:
         pdf = render_pdf(build_report_data(assessment, lang=lang))
     except ScoringInputError:

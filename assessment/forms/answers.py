@@ -13,8 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from questionnaires.text import pick
 
 REASON_SUFFIX = "__reason"
 # No answer needs more than 18 significant digits; the bound also keeps numbers within a float's range.
@@ -23,15 +24,6 @@ MAX_DIGITS = 18
 # float arithmetic of scoring and the energy balance). 10^15 is far above any real figure asked.
 NUMBER_LIMIT = Decimal("1e15")
 PRODUCTS_HELP = _("每行一个产品：产品名称, 产量占比（%），占比合计 100。")
-
-
-def pick(text: Any) -> str:
-    """The current language's side of a {zh, en} text."""
-    if not isinstance(text, Mapping):
-        return "" if text is None else str(text)
-    if (get_language() or "").startswith("en"):
-        return text.get("en") or text.get("zh") or ""
-    return text.get("zh") or text.get("en") or ""
 
 
 def _number_text(value: Any) -> str:

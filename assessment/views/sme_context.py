@@ -15,10 +15,11 @@ from typing import Any
 from django.forms import BoundField
 from django.utils.translation import gettext as _
 
-from assessment.forms.answers import REASON_SUFFIX, AnswerForm, pick
+from assessment.forms.answers import REASON_SUFFIX, AnswerForm
 from assessment.models import Answer, Evidence, ReviewComment
 from assessment.selectors.assessments import AssessmentPage, Evaluation, Section
 from questionnaires.logic import condition_references, formula_references, is_answered
+from questionnaires.text import pick
 
 _REFERENCE = re.compile(r"\{([A-Za-z0-9_.\-]+)\}")
 

@@ -1,0 +1,34 @@
+"""Bilingual texts: the {"zh": ..., "en": ...} mappings of the definition files, results and reports.
+
+Chinese is the source language; English is the other. `pick` chooses a side for the active language
+(or a given one) and falls back to the other side when that one is empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import get_language
+
+Text = dict[str, str]  # {"zh": ..., "en": ...}
+
+
+def is_english(lang: str | None = None) -> bool:
+    """Whether `lang` (default: the active language) is English."""
+    return (lang or get_language() or "").startswith("en")
+
+
+def report_language(requested: str | None = None) -> str:
+    """The language code a report is made in: "en" or "zh-hans", from a requested code (e.g. ?lang=en)
+    or, without one, the active language."""
+    return "en" if is_english(requested) else "zh-hans"
+
+
+def pick(text: Any, lang: str | None = None) -> str:
+    """The side of a {zh, en} text in `lang` (default: the active language), else its other side; a plain
+    value as a string, None as ""."""
+    if isinstance(text, Mapping):
+        first, other = ("en", "zh") if is_english(lang) else ("zh", "en")
+        return str(text.get(first) or text.get(other) or "")
+    return "" if text is None else str(text)
