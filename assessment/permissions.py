@@ -13,11 +13,14 @@ Rules:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
+from django.utils.translation import gettext as _
 
 from assessment.models import Assessment, Enterprise, Membership, OfficialProfile
 
@@ -66,6 +69,29 @@ def require_manager(user: User, enterprise: Enterprise) -> Membership:
     ):
         raise PermissionDenied
     return membership
+
+
+def require_official(request: HttpRequest) -> OfficialProfile:
+    """The requesting user's official profile; PermissionDenied (403) for anyone else."""
+    profile = official_profile_of(request.user)
+    if profile is None:
+        raise PermissionDenied
+    return profile
+
+
+def json_login_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """For the page script's endpoints: 401 with a login URL instead of a redirect to the login page,
+    so the script keeps unsent edits and tells the user to log in again."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return JsonResponse(
+                {"ok": False, "error": _("登录已过期，请重新登录。"), "login": True}, status=401
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def official_scope(user: User) -> str | None:

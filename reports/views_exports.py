@@ -27,9 +27,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment.exceptions import DomainError
+from assessment.permissions import json_login_required, require_official
 from assessment.selectors import review as selectors
-from assessment.views.review import require_official
-from assessment.views.sme import json_login_required
 from reports import export_jobs
 from reports.exports import csv_lines, export_filename, xlsx_tempfile
 from reports.models import ExportJob

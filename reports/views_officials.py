@@ -12,11 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from assessment.permissions import require_official
 from assessment.selectors import review as selectors
-from assessment.views.review import filter_context, require_official
+from questionnaires.text import report_language
 from reports import charts
 from reports.analytics import FIRST, official_analytics
 from reports.exports import export_filename
@@ -33,7 +33,7 @@ def analytics(request: HttpRequest) -> HttpResponse:
         years = selectors.filter_years(request.user)
         filters = replace(filters, year=years[0] if years else None)
     data = official_analytics(user=request.user, filters=filters, detail=filters.framework or FIRST)
-    context = filter_context(request, filters)
+    context = selectors.filter_choices(user=request.user, filters=filters)
     context.update(
         analytics=data,
         status_chart=charts.status_bars(data.by_status),
@@ -52,8 +52,7 @@ def regional_pdf(request: HttpRequest) -> HttpResponse:
     years = selectors.filter_years(request.user)
     year = filters.year or (years[0] if years else timezone.localdate().year)
     filters = selectors.SubmissionFilters(city=filters.city, year=year)
-    lang = request.GET.get("lang") or get_language() or "zh-hans"
-    lang = "en" if lang.startswith("en") else "zh-hans"
+    lang = report_language(request.GET.get("lang"))
     data = build_regional_data(
         user=request.user,
         city_code=filters.city,

@@ -27,6 +27,9 @@ from assessment.models import (
 from assessment.permissions import assessments_visible_to, official_profile_of
 from assessment.scoring import clean_production, green_factory_2018, sme_digital_2024
 from assessment.selectors.assessments import AssessmentPage, assessment_page
+from questionnaires.definition import get_definition
+from questionnaires.models import QuestionnaireVersion
+from questionnaires.text import is_english, pick
 
 if TYPE_CHECKING:
     from assessment.models import User
@@ -288,3 +291,54 @@ def level_catalogue(definition: Mapping[str, Any]) -> list[tuple[str, dict[str, 
 def normal_level(code: str) -> str:
     """Stored level codes meaning "no level reached" ("" in gf2025, "below_III", "none") as "none"."""
     return "none" if code in ("", "none", "below_III") else code
+
+
+SHORT_TITLES = {
+    "green_factory": {"zh": "绿色工厂", "en": "Green factory"},
+    "clean_production": {"zh": "清洁生产", "en": "Clean production"},
+    "sme_digital": {"zh": "数字化", "en": "Digital"},
+}
+
+
+def short_title(framework: str) -> str:
+    for prefix, title in SHORT_TITLES.items():
+        if framework.startswith(prefix):
+            return pick(title)
+    return framework
+
+
+def filter_choices(*, user: User, filters: SubmissionFilters) -> dict[str, Any]:
+    """The filter form's context shared by the queue, analytics and exports: the filters, their query
+    string and the choices offered (cities of the jurisdiction, frameworks, levels, years)."""
+    profile = official_profile_of(user)
+    cities = (
+        reference.CITIES if profile is None or not profile.city_code else [reference.city(profile.city_code)]
+    )
+    versions = list(
+        QuestionnaireVersion.objects.exclude(status="bank")
+        .defer("definition")
+        .order_by("framework", "-version")
+    )
+    english = is_english()
+    frameworks = {v.framework: (v.title_en if english else v.title_zh) for v in versions}
+    levels: dict[str, str] = {}
+    level_labels: dict[str, dict[str, str]] = {}
+    for version in versions:
+        for code, label in level_catalogue(get_definition(version.framework, version.version)):
+            level_labels.setdefault(version.framework, {}).setdefault(code, pick(label))
+            if code != "none":
+                levels.setdefault(code, f"{short_title(version.framework)} · {pick(label)}")
+    levels["none"] = pick(NONE_LEVEL)
+    return {
+        "filters": filters,
+        "filter_query": "&".join(f"{k}={v}" for k, v in filters.query_items() if k != "sort"),
+        "city_choices": [(c.code, c.name()) for c in cities if c is not None],
+        "city_fixed": bool(profile and profile.city_code),
+        "industry_choices": reference.industry_choices(),
+        "size_choices": Enterprise.SizeClass.choices,
+        "status_choices": [(c, label) for c, label in Assessment.Status.choices if c in REVIEW_STATUSES],
+        "framework_choices": list(frameworks.items()),
+        "level_choices": list(levels.items()),
+        "level_labels": level_labels,
+        "year_choices": filter_years(user),
+    }

@@ -22,18 +22,7 @@ from assessment.services.enterprises import (
     invitation_url,
     membership_remove,
 )
-from assessment.views.sme import sme_assessments_context
-
-
-def sme_home_context(membership: Membership) -> dict[str, object]:
-    """Context of the SME home page. Other areas add their keys here (e.g. the enterprise's assessments)."""
-    return {
-        "membership": membership,
-        "enterprise": membership.enterprise,
-        "members": enterprise_members(membership.enterprise),
-        "is_manager": membership.role == Membership.Role.MANAGER,
-        **sme_assessments_context(membership),
-    }
+from assessment.views.sme import sme_home_context
 
 
 def sme_home(request: HttpRequest, membership: Membership) -> HttpResponse:

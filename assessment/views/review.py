@@ -11,15 +11,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assessment import reference
 from assessment.exceptions import DomainError
 from assessment.forms.review import (
     DecisionForm,
@@ -27,28 +24,12 @@ from assessment.forms.review import (
     ValidateAnswerForm,
     WithdrawValidationForm,
 )
-from assessment.models import Assessment, Enterprise, OfficialProfile
-from assessment.permissions import get_assessment_for_user, official_profile_of
+from assessment.models import Assessment
+from assessment.permissions import get_assessment_for_user, require_official
 from assessment.selectors import review as selectors
 from assessment.selectors.assessments import question_index
 from assessment.services import review as services
-from questionnaires.definition import get_definition
-from questionnaires.models import QuestionnaireVersion
-
-
-def require_official(request: HttpRequest) -> OfficialProfile:
-    profile = official_profile_of(request.user)
-    if profile is None:
-        raise PermissionDenied
-    return profile
-
-
-def pick(text: Any) -> str:
-    if isinstance(text, Mapping):
-        return str(
-            text.get("en" if (get_language() or "").startswith("en") else "zh") or text.get("zh") or ""
-        )
-    return "" if text is None else str(text)
+from questionnaires.text import pick
 
 
 def display_answer(question: Mapping[str, Any] | None, value: Any) -> str:
@@ -80,72 +61,20 @@ def display_answer(question: Mapping[str, Any] | None, value: Any) -> str:
     return str(value)
 
 
-SHORT_TITLES = {
-    "green_factory": {"zh": "绿色工厂", "en": "Green factory"},
-    "clean_production": {"zh": "清洁生产", "en": "Clean production"},
-    "sme_digital": {"zh": "数字化", "en": "Digital"},
-}
-
-
-def short_title(framework: str) -> str:
-    for prefix, title in SHORT_TITLES.items():
-        if framework.startswith(prefix):
-            return pick(title)
-    return framework
-
-
-def filter_context(request: HttpRequest, filters: selectors.SubmissionFilters) -> dict[str, Any]:
-    """Choices of the filter form shared by the queue, analytics and exports."""
-    profile = official_profile_of(request.user)
-    cities = (
-        reference.CITIES if profile is None or not profile.city_code else [reference.city(profile.city_code)]
-    )
-    versions = list(
-        QuestionnaireVersion.objects.exclude(status="bank")
-        .defer("definition")
-        .order_by("framework", "-version")
-    )
-    english = (get_language() or "").startswith("en")
-    frameworks = {v.framework: (v.title_en if english else v.title_zh) for v in versions}
-    levels: dict[str, str] = {}
-    level_labels: dict[str, dict[str, str]] = {}
-    for version in versions:
-        for code, label in selectors.level_catalogue(get_definition(version.framework, version.version)):
-            level_labels.setdefault(version.framework, {}).setdefault(code, pick(label))
-            if code != "none":
-                levels.setdefault(code, f"{short_title(version.framework)} · {pick(label)}")
-    levels["none"] = pick(selectors.NONE_LEVEL)
-    return {
-        "filters": filters,
-        "filter_query": "&".join(f"{k}={v}" for k, v in filters.query_items() if k != "sort"),
-        "city_choices": [(c.code, c.name()) for c in cities if c is not None],
-        "city_fixed": bool(profile and profile.city_code),
-        "industry_choices": reference.industry_choices(),
-        "size_choices": Enterprise.SizeClass.choices,
-        "status_choices": [
-            (c, label) for c, label in Assessment.Status.choices if c in selectors.REVIEW_STATUSES
-        ],
-        "framework_choices": list(frameworks.items()),
-        "level_choices": list(levels.items()),
-        "level_labels": level_labels,
-        "year_choices": selectors.filter_years(request.user),
-    }
-
-
 @login_required
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
     require_official(request)
     filters = selectors.filters_from(request.GET, user=request.user)
     queue = selectors.review_queue(user=request.user, filters=filters, page=request.GET.get("page") or 1)
-    context = filter_context(request, filters)
+    context = selectors.filter_choices(user=request.user, filters=filters)
     labels = context["level_labels"]
     rows = [
         {
             "assessment": assessment,
             "results": [
                 (
-                    short_title(r.framework),
+                    selectors.short_title(r.framework),
                     r,
                     labels.get(r.framework, {}).get(selectors.normal_level(r.level), r.level),
                 )

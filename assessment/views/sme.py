@@ -6,8 +6,6 @@ writes through assessment/services/assessments.py; DomainError becomes a message
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +15,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseBase,
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,17 +25,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.exceptions import DomainError
-from assessment.forms.answers import AnswerForm, EvidenceForm, StartAssessmentForm, pick
+from assessment.forms.answers import AnswerForm, EvidenceForm, StartAssessmentForm
 from assessment.models import Assessment, Evidence, Membership
 from assessment.permissions import (
     get_assessment_for_member,
     get_assessment_for_user,
     get_enterprise_for_member,
+    json_login_required,
     membership_of,
 )
 from assessment.selectors import assessments as selectors
+from assessment.selectors.enterprises import enterprise_members
 from assessment.services import assessments as services
 from assessment.views import sme_context as present
+from questionnaires.text import pick
 
 
 def _framework_choices() -> list[tuple[str, str]]:
@@ -87,19 +87,15 @@ def sme_assessments_context(
     return {"assessments": assessments, "start_form": form, "start_years": years}
 
 
-def json_login_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """For the page script's endpoints: 401 with a login URL instead of a redirect to the login page,
-    so the script keeps unsent edits and tells the user to log in again."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return JsonResponse(
-                {"ok": False, "error": _("登录已过期，请重新登录。"), "login": True}, status=401
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapper
+def sme_home_context(membership: Membership) -> dict[str, object]:
+    """Context of the SME home page: the enterprise, its members and its assessments."""
+    return {
+        "membership": membership,
+        "enterprise": membership.enterprise,
+        "members": enterprise_members(membership.enterprise),
+        "is_manager": membership.role == Membership.Role.MANAGER,
+        **sme_assessments_context(membership),
+    }
 
 
 def _section_url(assessment: Assessment, key: str, code: str | None = None) -> str:
@@ -140,8 +136,6 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已创建 %(year)s 年度评估。") % {"year": assessment.year})
             return redirect("assessment_detail", pk=assessment.pk)
-    from assessment.views.enterprise import sme_home_context
-
     page = {**sme_home_context(membership), **sme_assessments_context(membership, form)}
     return render(request, "assessment/home_sme.html", page, status=400)
 
