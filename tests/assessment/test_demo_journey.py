@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-from assessment import demo_journey, demo_officials
 from assessment.demo import (
     DEMO_STEPS,
     DemoContext,
@@ -13,10 +12,11 @@ from assessment.demo import (
     seed_enterprises,
     seed_officials_and_admin,
 )
-from assessment.demo_journey import seed_assessments
-from assessment.demo_officials import seed_submitted_assessments
+from assessment.demo import journey as demo_journey
+from assessment.demo import officials as demo_officials
+from assessment.demo.journey import seed_assessments
+from assessment.demo.officials import seed_submitted_assessments
 from assessment.models import Answer, Assessment, AuditEvent, FrameworkResult
-from tests.assessment.journey_fixtures import *  # noqa: F403
 
 
 def test_it_is_one_of_the_demo_steps():

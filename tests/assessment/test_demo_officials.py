@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessment import demo_officials
 from assessment.demo import (
     DEFAULT_ENTERPRISES,
     DemoContext,
@@ -17,7 +16,8 @@ from assessment.demo import (
     seed_enterprises,
     seed_officials_and_admin,
 )
-from assessment.demo_officials import (
+from assessment.demo import officials as demo_officials
+from assessment.demo.officials import (
     answer_json,
     demo_years,
     history_chances,
@@ -34,7 +34,6 @@ from assessment.models import (
 )
 from assessment.selectors.assessments import answer_values, assessment_definitions, evaluate
 from assessment.selectors.factors import default_factors
-from tests.assessment.review_fixtures import shipped_versions_fixture  # noqa: F401
 
 STEPS = [seed_enterprises, seed_officials_and_admin, seed_submitted_assessments]
 

@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 
 from assessment.demo import DEFAULT_ENTERPRISES, DEMO_LOGINS, DEMO_PASSWORD, DemoContext, run_demo_steps
-from assessment.demo_officials import FULL_HISTORY_ENTERPRISES, OLDER_YEARS_SAMPLE
+from assessment.demo.officials import FULL_HISTORY_ENTERPRISES, OLDER_YEARS_SAMPLE
 
 
 class Command(BaseCommand):

@@ -28,10 +28,11 @@ from assessment.services.assessments import (
     assessment_create,
     assessment_submit,
 )
+from assessment.services.review import review_comment_add, review_decide
 from questionnaires.models import QuestionnaireVersion
 
 if TYPE_CHECKING:
-    from assessment.demo import DemoContext
+    from assessment.demo.context import DemoContext
 
 DEMO_ASSESSMENT_ENTERPRISES = 39  # made one by one through the services: a few seconds each
 BASE_ANSWERS = Path(__file__).resolve().parent.parent / "reports" / "demo_answers.json"
@@ -208,7 +209,7 @@ def seed_assessments(context: DemoContext) -> None:
 
 def journey_steps(context: DemoContext) -> Iterator[None]:
     """seed_assessments one enterprise at a time: yields after each, so the bulk step can do the journey
-    while its worker processes score (assessment/demo.py, seed_demo_assessments)."""
+    while its worker processes score (assessment/demo/steps.py, seed_demo_assessments)."""
     if not QuestionnaireVersion.objects.filter(status=QuestionnaireVersion.Status.CURRENT).exists():
         if context.stdout:
             context.stdout.write(
@@ -255,8 +256,6 @@ def _enterprise_journey(
     taken: set[int],
 ) -> tuple[int, int]:
     """One enterprise's submitted (and reviewed) assessments, and the demo manager's draft."""
-    from assessment.services.review import review_comment_add, review_decide
-
     made = drafts = 0
     rng = random.Random(f"{context.seed}-{enterprise.uscc}")
     scale = rng.uniform(0.3, 3.0)

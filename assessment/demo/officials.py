@@ -1,6 +1,6 @@
 """Demo data for officials: submitted assessments of the demo enterprises over the last three years.
 
-A seed_demo step complementing the journey's (assessment/demo_journey.py), which makes the first
+A seed_demo step complementing the journey's (assessment/demo/journey.py), which makes the first
 DEMO_ASSESSMENT_ENTERPRISES enterprises' assessments through the services one by one. This step gives
 every other demo enterprise a submitted assessment for the latest full year, most of them one for the
 year before and some for the year before that, written in bulk so `seed_demo --enterprises 20000` stays
@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, reset_queries
 from django.utils import timezone
 
+from assessment.demo import journey
 from assessment.models import (
     Answer,
     Assessment,
@@ -67,7 +68,7 @@ from questionnaires.logic import industry_matches
 from questionnaires.models import QuestionnaireVersion
 
 if TYPE_CHECKING:
-    from assessment.demo import DemoContext
+    from assessment.demo.context import DemoContext
 
 BATCH = 250  # assessments written per round of INSERTs
 INSERT_ROWS = 1000  # rows per multi-row INSERT statement (PostgreSQL)
@@ -327,11 +328,7 @@ def _status(rng: random.Random, latest: bool) -> str:
 
 def _journey_enterprises() -> int:
     """How many of the first demo enterprises the journey's own step gives assessments (left to it)."""
-    try:
-        from assessment.demo_journey import DEMO_ASSESSMENT_ENTERPRISES
-    except ImportError:
-        return 1  # at least the demo SME manager's enterprise
-    return DEMO_ASSESSMENT_ENTERPRISES
+    return journey.DEMO_ASSESSMENT_ENTERPRISES
 
 
 def history_chances(position: int) -> tuple[float, ...]:

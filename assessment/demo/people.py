@@ -1,35 +1,18 @@
-"""Deterministic demo data for `manage.py seed_demo`.
-
-The command runs the functions of DEMO_STEPS in order, each taking a DemoContext. Every step is
-idempotent: running seed_demo again creates nothing twice. To add demo data (e.g. assessments), write
-a function `seed_<something>(context: DemoContext) -> None` and append it to DEMO_STEPS.
-
-Demo logins (password DEMO_PASSWORD): sme_manager, sme_contributor (哈尔滨绿源乳业有限公司, 230100),
-city_official (哈尔滨市 230100), province_official, admin; plus official_<city code> for the other cities
-and demo_m<NNNNN> / demo_c<NNNNN> managers and contributors of the generated enterprises.
-"""
+"""Demo enterprises across Heilongjiang's 13 cities with their members, the officials of every city and
+the province, and the administrator (seed_demo's first steps)."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import TextIO
-
-from django.contrib.auth.hashers import make_password
-from django.db import OperationalError, connection, transaction
 
 from assessment import reference
+from assessment.demo.context import EMAIL_DOMAIN, DemoContext
 from assessment.models import Enterprise, Membership, OfficialProfile, User
-from assessment.services.analytics import analytics_deferred
 from assessment.uscc import make_uscc
 
-DEMO_PASSWORD = "demo-pass-2026"
-DEFAULT_ENTERPRISES = 39  # three per city
 BATCH = 500
-EMAIL_DOMAIN = "demo.example.com"
 
 # Industries typical of Heilongjiang's manufacturing, with a word used in demo company names.
 DEMO_INDUSTRIES: tuple[tuple[str, str, int], ...] = (
@@ -95,31 +78,6 @@ PRODUCTS = {
     "C38": "电机",
     "C39": "电子元器件",
 }
-
-
-@dataclass
-class DemoContext:
-    """What the steps share: a seeded random generator, the number of enterprises asked for, output."""
-
-    enterprises: int = DEFAULT_ENTERPRISES
-    seed: int = 2026
-    stdout: TextIO | None = None
-    workers: int | None = None  # processes generating and scoring demo assessments (default: one per core)
-    rng: random.Random = field(init=False)
-    password_hash: str = field(init=False)
-    created: dict[str, int] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.rng = random.Random(self.seed)
-        # One hash for every demo account: hashing 10,000 passwords one by one would take minutes.
-        self.password_hash = make_password(DEMO_PASSWORD)
-
-    def count(self, what: str, number: int) -> None:
-        self.created[what] = self.created.get(what, 0) + number
-
-    def demo_enterprises(self):
-        """The demo enterprises (queryset): those seeded by seed_enterprises, recognised by their contact domain."""
-        return Enterprise.objects.filter(contact_email__endswith="@" + EMAIL_DOMAIN)
 
 
 def demo_uscc(index: int) -> str:
@@ -263,84 +221,3 @@ def seed_officials_and_admin(context: DemoContext) -> None:
     if "admin" not in existing:
         _user(context, "admin", "系统管理员", is_staff=True, is_superuser=True).save()
         context.count("administrators", 1)
-
-
-DemoStep = Callable[[DemoContext], None]
-# Later areas append their steps (e.g. demo assessments made through their services).
-DEMO_STEPS: list[DemoStep] = [seed_enterprises, seed_officials_and_admin]
-
-# Officials' area: submitted, returned and accepted assessments of the remaining demo enterprises over
-# the last three years (bulk, scored by the engine); independent of the order of the steps.
-# SME journey: the first DEMO_ASSESSMENT_ENTERPRISES enterprises' assessments made one by one through the
-# journey's services (three years, reviewed), and the demo SME manager's draft of the latest year.
-from assessment.demo_journey import journey_steps  # noqa: E402
-from assessment.demo_officials import seed_submitted_assessments  # noqa: E402
-
-
-def seed_demo_assessments(context: DemoContext) -> None:
-    """Both kinds of demo assessments. The journey's enterprises are done one at a time in this process
-    whenever the bulk step would wait for its worker processes (the journey is single-threaded work
-    through the services, the bulk step's scoring is spread over the cores); what is left of the
-    journey after the bulk step is done then. The data are the same as with the two steps in turn."""
-    journey = journey_steps(context)
-    seed_submitted_assessments(context, side_work=journey)
-    for _done in journey:
-        pass
-
-
-DEMO_STEPS.append(seed_demo_assessments)
-
-
-@contextmanager
-def sqlite_bulk_journal() -> Iterator[None]:
-    """On a SQLite file in WAL mode (config/settings.py), a rollback journal while the demo is loaded.
-
-    In WAL mode every page of a step's transaction (about a gigabyte at 10,000 enterprises, mostly new
-    pages) is written twice, to the log and then back into the database file at the checkpoint; with a
-    rollback journal new pages go to the file once (and each commit is synced to disk, so no less
-    durable than WAL with synchronous=NORMAL). WAL mode is restored at the end (and set again by every
-    new connection anyway). Nothing changes inside a transaction (e.g. a test's), on another database,
-    or while another connection has the file open (SQLite then keeps WAL).
-    """
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA journal_mode")
-        previous = cursor.fetchone()[0]
-        switched = False
-        if previous == "wal":
-            cursor.execute("PRAGMA busy_timeout")
-            timeout = int(cursor.fetchone()[0])
-            cursor.execute("PRAGMA busy_timeout = 0")  # another connection open: keep WAL, do not wait
-            try:
-                cursor.execute("PRAGMA journal_mode = DELETE")
-                switched = cursor.fetchone()[0] == "delete"
-            except OperationalError:  # "database is locked"
-                pass
-            finally:
-                cursor.execute(f"PRAGMA busy_timeout = {timeout:d}")
-    try:
-        yield
-    finally:
-        if switched:
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA journal_mode = WAL")
-
-
-def run_demo_steps(context: DemoContext, steps: list[DemoStep] | None = None) -> DemoContext:
-    # The officials' aggregates are rebuilt once at the end rather than refreshed per submission.
-    with sqlite_bulk_journal(), analytics_deferred():
-        for step in steps if steps is not None else DEMO_STEPS:
-            with transaction.atomic():
-                step(context)
-    return context
-
-
-DEMO_LOGINS: tuple[tuple[str, str], ...] = (
-    ("sme_manager", "企业管理员 / SME manager (哈尔滨绿源乳业有限公司)"),
-    ("sme_contributor", "企业填报人 / SME contributor"),
-    ("city_official", "地市主管部门 / city official (哈尔滨市 230100)"),
-    ("province_official", "省级主管部门 / province official"),
-    ("admin", "系统管理员 / administrator (/admin/)"),
-)
