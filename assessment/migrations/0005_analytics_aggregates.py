@@ -3,13 +3,78 @@
 from django.db import migrations, models
 
 
+# The aggregates as assessment.services.analytics.analytics_rebuild computed them when this migration was
+# written, copied here so that the migration keeps working whatever the service becomes.
+GROUP_KEY = ("year", "city_code", "industry_division", "size_class", "status", "frameworks")
+AGGREGATE_COLUMNS = (*GROUP_KEY, "kind", "framework", "version", "code", "count", "total", "counted", "flagged")
+REVIEW_STATUSES = ("submitted", "returned", "accepted")
+
+
+def _json_values_sql(vendor, column, *, nested):
+    if vendor == "postgresql":
+        each = f"CROSS JOIN LATERAL jsonb_each{'' if nested else '_text'}(fr.{column}) AS d"
+        value = "(d.value ->> 'percent')::float8" if nested else "(d.value)::float8"
+    else:
+        each = f"JOIN json_each(fr.{column}) AS d"
+        value = "json_extract(d.value, '$.percent')" if nested else "d.value"
+    return each, value
+
+
+def _frameworks_sql(vendor, t):
+    if vendor == "postgresql":
+        joined = "string_agg(x.framework, ',' ORDER BY x.framework)"
+        source = f"{t['fr']} AS x WHERE x.assessment_id = a.id AND NOT x.validated"
+    else:
+        joined = "group_concat(x.framework, ',')"
+        source = f"(SELECT framework FROM {t['fr']} WHERE assessment_id = a.id AND validated = FALSE ORDER BY framework) AS x"
+    return f"COALESCE((SELECT ',' || {joined} || ',' FROM {source}), '')"
+
+
 def fill_aggregates(apps, schema_editor):
     """Aggregate the submissions already stored (an empty database has none: nothing runs)."""
     Assessment = apps.get_model("assessment", "Assessment")
-    if Assessment.objects.exclude(status="draft").exists():
-        from assessment.services.analytics import analytics_rebuild
-
-        analytics_rebuild()
+    if not Assessment.objects.exclude(status="draft").exists():
+        return
+    vendor = schema_editor.connection.vendor
+    t = {
+        name: apps.get_model("assessment", model)._meta.db_table
+        for name, model in (
+            ("a", "Assessment"),
+            ("e", "Enterprise"),
+            ("fr", "FrameworkResult"),
+            ("entry", "AnalyticsEntry"),
+            ("agg", "ScoreAggregate"),
+        )
+    }
+    key = ", ".join(f"m.{column}" for column in GROUP_KEY)
+    members = f"{t['entry']} AS m JOIN {t['fr']} AS fr ON fr.assessment_id = m.assessment_id AND fr.validated = FALSE"
+    parts = [
+        f"SELECT {key}, 'assessment', '', '', '', COUNT(*), COALESCE(SUM(a.total_score), 0), "
+        f"COUNT(a.total_score), 0 FROM {t['entry']} AS m JOIN {t['a']} AS a ON a.id = m.assessment_id "
+        f"GROUP BY {key}",
+        f"SELECT {key}, 'level', fr.framework, fr.version, fr.level, COUNT(*), COALESCE(SUM(fr.score), 0), "
+        f"COUNT(fr.score), SUM(CASE WHEN fr.veto_failed THEN 1 ELSE 0 END) FROM {members} "
+        f"GROUP BY {key}, fr.framework, fr.version, fr.level",
+    ]
+    for kind, column, nested in (("dimension", "dimension_scores", True), ("indicator", "indicator_scores", False)):
+        each, value = _json_values_sql(vendor, column, nested=nested)
+        parts.append(
+            f"SELECT {key}, '{kind}', fr.framework, fr.version, d.key, COUNT(*), COALESCE(SUM({value}), 0), "
+            f"COUNT({value}), 0 FROM {members} {each} GROUP BY {key}, fr.framework, fr.version, d.key"
+        )
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {t['agg']}")
+        cursor.execute(f"DELETE FROM {t['entry']}")
+        cursor.execute(
+            f"INSERT INTO {t['entry']} (assessment_id, {', '.join(GROUP_KEY)}) "
+            f"SELECT a.id, a.year, e.city_code, e.industry_division, e.size_class, a.status, "
+            f"{_frameworks_sql(vendor, t)} FROM {t['a']} AS a JOIN {t['e']} AS e ON e.id = a.enterprise_id "
+            f"WHERE a.status IN (%s, %s, %s)",
+            list(REVIEW_STATUSES),
+        )
+        cursor.execute(
+            f"INSERT INTO {t['agg']} ({', '.join(AGGREGATE_COLUMNS)}) " + " UNION ALL ".join(parts)
+        )
 
 
 class Migration(migrations.Migration):
