@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from questionnaires.text import Text
+
 __all__ = [
     "INDICATORS",
     "INPUTS",
@@ -34,7 +36,6 @@ __all__ = [
     "energy_inputs_from_answers",
 ]
 
-Text = dict[str, str]  # {"zh": ..., "en": ...}
 
 THOUSAND = Decimal(1000)
 HUNDRED = Decimal(100)

@@ -16,8 +16,8 @@ from typing import Any
 from assessment.actions import Action, Catalog, Effect, load_catalog
 from assessment.scoring import EnterpriseFacts, level_rank, simulate
 from assessment.scoring.types import AssessmentResult, FrameworkResult
+from questionnaires.text import Text
 
-Text = dict[str, str]
 _LEVEL_ORDER = {"I": 3, "II": 2, "III": 1, "none": 0}
 
 

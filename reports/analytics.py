@@ -45,7 +45,6 @@ from questionnaires.text import pick
 if TYPE_CHECKING:
     from assessment.models import User
 
-Text = Mapping[str, str]
 WEAKEST = 10  # indicators listed province-wide
 WEAKEST_PER_CITY = 3
 FIRST = "__first__"  # `detail`: the first framework (by slug) present

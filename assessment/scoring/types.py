@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-Text = dict[str, str]  # {"zh": ..., "en": ...}
+from questionnaires.text import Text
+
 _CENT = Decimal("0.01")
 
 

@@ -28,8 +28,8 @@ from questionnaires.logic import (
     resolve_answers,
 )
 from questionnaires.models import QuestionnaireVersion
+from questionnaires.text import Text
 
-Text = dict[str, str]
 EDITABLE_STATUSES = (Assessment.Status.DRAFT, Assessment.Status.RETURNED)
 ENERGY_SECTION = "energy"
 CONFIRMED_WARNINGS = "energy.confirmed_warnings"
