@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from assessment.demo.context import DemoContext
 
 DEMO_ASSESSMENT_ENTERPRISES = 39  # made one by one through the services: a few seconds each
-BASE_ANSWERS = Path(__file__).resolve().parent.parent / "reports" / "demo_answers.json"
+BASE_ANSWERS = Path(__file__).resolve().parents[2] / "reports" / "demo_answers.json"
 # Quantities that scale with the size of the plant (one factor per enterprise keeps balances consistent).
 _SCALED = (
     "energy.grid_electricity_kwh",

@@ -79,7 +79,7 @@ FULL_HISTORY_ENTERPRISES = 500
 OLDER_YEARS_SAMPLE = 20
 PARALLEL_FROM = 200  # enterprises from which generating and scoring is spread over worker processes
 FIRMS_PER_TASK = 20
-TEMPLATE_FILE = Path(__file__).resolve().parent.parent / "reports" / "demo_answers.json"
+TEMPLATE_FILE = Path(__file__).resolve().parents[2] / "reports" / "demo_answers.json"
 SIZE_MATURITY = {"large": 0.66, "medium": 0.56, "small": 0.44, "micro": 0.32}
 CITY_EFFECT = {
     "230100": 0.08,
