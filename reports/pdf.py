@@ -244,16 +244,29 @@ class _Styles:
         )
 
 
-class _Renderer:
-    def __init__(self, data: ReportData) -> None:
-        self.data = data
+class PdfRenderer:
+    """The building blocks of a PDF report: the embedded font, styles, paragraphs, tables, short labels.
+    The enterprise report's renderer and the regional summary's (reports/regional.py) extend it with
+    their labels and sections; render_document makes the PDF of either."""
+
+    labels: dict[str, tuple[str, str]] = LABELS
+
+    def __init__(self, *, english: bool) -> None:
         self.font = report_font().name
-        self.en = data.is_english
+        self.en = english
         self.s = _Styles(self.font, cjk=not self.en)
 
     def t(self, key: str) -> str:
-        zh, en = LABELS[key]
+        zh, en = self.labels[key]
         return en if self.en else zh
+
+    def story(self) -> list[Any]:
+        """The flowables of the whole report, starting on the cover page."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _short(text: str, length: int) -> str:
+        return text if len(text) <= length else text[: length - 1] + "…"
 
     # -- building blocks ---------------------------------------------------------------------------
     def p(self, text: Any, style: ParagraphStyle | None = None) -> Paragraph:
@@ -329,6 +342,12 @@ class _Renderer:
         table.setStyle(TableStyle(style))
         return table
 
+
+class _Renderer(PdfRenderer):
+    def __init__(self, data: ReportData) -> None:
+        super().__init__(english=data.is_english)
+        self.data = data
+
     # -- charts ------------------------------------------------------------------------------------
     def radar(self, section: FrameworkSection, size: float = 78 * mm) -> Drawing:
         dims = [d for d in section.dimensions if d.percent is not None]
@@ -395,10 +414,6 @@ class _Renderer:
             )
         )
         return drawing
-
-    @staticmethod
-    def _short(text: str, length: int) -> str:
-        return text if len(text) <= length else text[: length - 1] + "…"
 
     # -- sections ----------------------------------------------------------------------------------
     def cover(self) -> list[Any]:
@@ -805,7 +820,9 @@ class _Renderer:
         return story + self.energy() + self.plan() + self.benchmark() + self.appendix()
 
 
-def _numbered_canvas(data: ReportData, font: str, labels: dict[str, str]) -> type[pdfcanvas.Canvas]:
+def _numbered_canvas(
+    name: str, year: int, generated: str, font: str, labels: dict[str, str]
+) -> type[pdfcanvas.Canvas]:
     """A canvas that knows the page count when it saves, for "page x of y" footers."""
 
     class NumberedCanvas(pdfcanvas.Canvas):
@@ -835,13 +852,11 @@ def _numbered_canvas(data: ReportData, font: str, labels: dict[str, str]) -> typ
             self.setFillColor(PRIMARY)
             self.drawString(MARGIN, PAGE_H - 11 * mm, labels["brand"] + " · " + labels["report"])
             self.setFillColor(MUTED)
-            name = (
-                data.enterprise.name if len(data.enterprise.name) <= 40 else data.enterprise.name[:39] + "…"
-            )
-            self.drawRightString(PAGE_W - MARGIN, PAGE_H - 11 * mm, f"{name} · {data.year}")
+            short = name if len(name) <= 40 else name[:39] + "…"
+            self.drawRightString(PAGE_W - MARGIN, PAGE_H - 11 * mm, f"{short} · {year}")
             self.setStrokeColor(GRID)
             self.line(MARGIN, 13 * mm, PAGE_W - MARGIN, 13 * mm)
-            self.drawString(MARGIN, 9 * mm, data.generated)
+            self.drawString(MARGIN, 9 * mm, generated)
             self.drawRightString(
                 PAGE_W - MARGIN, 9 * mm, labels["page"].format(page=self._pageNumber, total=total)
             )
@@ -861,9 +876,9 @@ def _cover_background(canvas: pdfcanvas.Canvas, doc: Any) -> None:
     canvas.restoreState()
 
 
-def render_pdf(data: ReportData) -> bytes:
-    """The report as PDF bytes. Makes no database query."""
-    renderer = _Renderer(data)
+def render_document(renderer: PdfRenderer, *, name: str, year: int, generated: str) -> bytes:
+    """A report as PDF bytes: its story on a cover page and body pages with the running header ("<name> ·
+    <year>") and the "page x of y" footer."""
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -872,11 +887,11 @@ def render_pdf(data: ReportData) -> bytes:
         rightMargin=MARGIN,
         topMargin=20 * mm,
         bottomMargin=18 * mm,
-        title=f"{data.enterprise.name} {data.year} – {renderer.t('report')}",
+        title=f"{name} {year} – {renderer.t('report')}",
         author=renderer.t("brand"),
         subject=renderer.t("report"),
         creator=renderer.t("brand"),
-        lang="en" if data.is_english else "zh-CN",
+        lang="en" if renderer.en else "zh-CN",
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="main")
     doc.addPageTemplates(
@@ -886,5 +901,12 @@ def render_pdf(data: ReportData) -> bytes:
         ]
     )
     labels = {key: renderer.t(key) for key in ("brand", "report", "page")}
-    doc.build(renderer.story(), canvasmaker=_numbered_canvas(data, renderer.font, labels))
+    doc.build(renderer.story(), canvasmaker=_numbered_canvas(name, year, generated, renderer.font, labels))
     return buffer.getvalue()
+
+
+def render_pdf(data: ReportData) -> bytes:
+    """The report as PDF bytes. Makes no database query."""
+    return render_document(
+        _Renderer(data), name=data.enterprise.name, year=data.year, generated=data.generated
+    )

@@ -1,31 +1,22 @@
 """The regional summary PDF: one jurisdiction (the province or a city) and one year.
 
-Data first (build_regional_data: every database read, through reports.analytics), then rendering
-(render_regional_pdf: no database), with the enterprise report's building blocks from reports/pdf.py:
-the embedded CJK font, styles, tables, cover band, header/footer with "page x of y".
+Rendering only (render_regional_pdf: no database) from the RegionalData that build_regional_data
+(reports/regional_data.py) reads, with the building blocks of reports/pdf.py (PdfRenderer: the embedded
+CJK font, styles, tables; render_document: cover band, header and footer with "page x of y").
 """
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass, field
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.utils import translation
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Spacer
+from reportlab.platypus import NextPageTemplate, PageBreak, Spacer
 
-from assessment import reference
-from assessment.selectors.review import SubmissionFilters
-from reports.analytics import Analytics, official_analytics
-from reports.pdf import MARGIN, PAGE_H, PAGE_W, SERIES, _cover_background, _numbered_canvas, _Renderer, fmt
+from reports.pdf import SERIES, PdfRenderer, fmt, render_document
 from reports.pdf_charts import horizontal_bars
-
-if TYPE_CHECKING:
-    from assessment.models import User
+from reports.regional_data import RegionalData
 
 # Light tints of the analytics page's heatmap scale (0–10 % … 90–100 %), readable under dark text.
 HEAT = [
@@ -80,62 +71,12 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass
-class RegionalData:
-    lang: str
-    region: str
-    year: int
-    generated: str
-    analytics: Analytics
-    city_code: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+class _RegionalRenderer(PdfRenderer):
+    labels = LABELS
 
-    @property
-    def is_english(self) -> bool:
-        return self.lang.startswith("en")
-
-    # The shared header/footer prints "<name> · <year>" from these.
-    @property
-    def enterprise(self) -> Any:
-        return type("Region", (), {"name": self.region})()
-
-
-def build_regional_data(
-    *,
-    user: User,
-    city_code: str,
-    year: int,
-    lang: str = "zh-hans",
-    generated: date | None = None,
-) -> RegionalData:
-    """Every figure of the regional report of the official's jurisdiction (or, for the province, the city
-    `city_code`) for a year: the analytics page's figures for every framework (the database reads)."""
-    filters = SubmissionFilters(city=city_code, year=year)
-    with translation.override(lang):
-        data = official_analytics(user=user, filters=filters, lang=lang)
-    region = (
-        reference.city_name(city_code, lang)
-        if city_code
-        else reference.PROVINCE_NAME["en" if lang == "en" else "zh"]
-    )
-    return RegionalData(
-        lang=lang,
-        region=region,
-        year=year,
-        generated=(generated or date.today()).isoformat(),
-        analytics=data,
-        city_code=city_code,
-    )
-
-
-class _RegionalRenderer(_Renderer):
     def __init__(self, data: RegionalData) -> None:
-        super().__init__(data)  # type: ignore[arg-type]
+        super().__init__(english=data.is_english)
         self.region_data = data
-
-    def t(self, key: str) -> str:
-        zh, en = LABELS[key]
-        return en if self.en else zh
 
     def level_chart(self, levels: list[Any], width: float = 170 * mm) -> Drawing:
         return horizontal_bars(
@@ -296,31 +237,9 @@ class _RegionalRenderer(_Renderer):
 
 def render_regional_pdf(data: RegionalData) -> bytes:
     """The regional summary as PDF bytes (no database query)."""
-    renderer = _RegionalRenderer(data)
-    buffer = io.BytesIO()
-    doc = BaseDocTemplate(
-        buffer,
-        pagesize=(PAGE_W, PAGE_H),
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=20 * mm,
-        bottomMargin=18 * mm,
-        title=f"{data.region} {data.year} – {renderer.t('report')}",
-        author=renderer.t("brand"),
-        subject=renderer.t("report"),
-        creator=renderer.t("brand"),
-        lang="en" if data.is_english else "zh-CN",
+    return render_document(
+        _RegionalRenderer(data), name=data.region, year=data.year, generated=data.generated
     )
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="main")
-    doc.addPageTemplates(
-        [
-            PageTemplate(id="cover", frames=[frame], onPage=_cover_background),
-            PageTemplate(id="body", frames=[frame]),
-        ]
-    )
-    labels = {key: renderer.t(key) for key in ("brand", "report", "page")}
-    doc.build(renderer.story(), canvasmaker=_numbered_canvas(data, renderer.font, labels))  # type: ignore[arg-type]
-    return buffer.getvalue()
 
 
-__all__ = ["RegionalData", "build_regional_data", "render_regional_pdf"]
+__all__ = ["render_regional_pdf"]

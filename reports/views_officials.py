@@ -20,7 +20,8 @@ from questionnaires.text import report_language
 from reports import charts
 from reports.analytics import FIRST, official_analytics
 from reports.exports import export_filename
-from reports.regional import build_regional_data, render_regional_pdf
+from reports.regional import render_regional_pdf
+from reports.regional_data import build_regional_data
 
 
 @login_required

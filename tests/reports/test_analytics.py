@@ -11,7 +11,8 @@ from pypdf import PdfReader
 from assessment.models import Assessment, FrameworkResult
 from assessment.selectors.review import SubmissionFilters, submissions
 from reports.analytics import build_analytics
-from reports.regional import build_regional_data, render_regional_pdf
+from reports.regional import render_regional_pdf
+from reports.regional_data import build_regional_data
 from tests.builders import make_submitted
 from tests.factories import EnterpriseFactory
 

@@ -29,7 +29,7 @@ from reports.analytics import (
     build_analytics,
     official_analytics,
 )
-from reports.regional import build_regional_data
+from reports.regional_data import build_regional_data
 from tests.builders import demo_answers, make_submitted
 from tests.factories import EnterpriseFactory
 
