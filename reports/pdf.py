@@ -268,6 +268,24 @@ class PdfRenderer:
     def _short(text: str, length: int) -> str:
         return text if len(text) <= length else text[: length - 1] + "…"
 
+    def cover_page(self, name: str, pairs: Sequence[tuple[str, str]]) -> list[Any]:
+        """The cover: the report's title, the brand, `name` and a centred table of `pairs`; the pages
+        after it are body pages."""
+        table = self.key_values(pairs, (42 * mm, 100 * mm))
+        table.hAlign = "CENTER"
+        return [
+            Spacer(1, 38 * mm),
+            self.p(self.t("report"), self.s.cover_title),
+            Spacer(1, 6 * mm),
+            self.p(self.t("brand"), self.s.cover_sub),
+            Spacer(1, 22 * mm),
+            self.p(name, self.s.cover_name),
+            Spacer(1, 14 * mm),
+            table,
+            NextPageTemplate("body"),
+            PageBreak(),
+        ]
+
     # -- building blocks ---------------------------------------------------------------------------
     def p(self, text: Any, style: ParagraphStyle | None = None) -> Paragraph:
         return Paragraph(esc(text), style or self.s.body)
@@ -418,15 +436,6 @@ class _Renderer(PdfRenderer):
     # -- sections ----------------------------------------------------------------------------------
     def cover(self) -> list[Any]:
         d = self.data
-        story: list[Any] = [
-            Spacer(1, 38 * mm),
-            self.p(self.t("report"), self.s.cover_title),
-            Spacer(1, 6 * mm),
-            self.p(self.t("brand"), self.s.cover_sub),
-            Spacer(1, 22 * mm),
-            self.p(d.enterprise.name, self.s.cover_name),
-            Spacer(1, 14 * mm),
-        ]
         pairs = [
             (self.t("year"), str(d.year)),
             (
@@ -440,10 +449,7 @@ class _Renderer(PdfRenderer):
         ]
         if d.enterprise.uscc:
             pairs.insert(0, (self.t("uscc"), d.enterprise.uscc))
-        table = self.key_values(pairs, (42 * mm, 100 * mm))
-        table.hAlign = "CENTER"
-        story += [table, NextPageTemplate("body"), PageBreak()]
-        return story
+        return self.cover_page(d.enterprise.name, pairs)
 
     def summary(self) -> list[Any]:
         d = self.data

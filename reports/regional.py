@@ -12,7 +12,7 @@ from typing import Any
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import NextPageTemplate, PageBreak, Spacer
+from reportlab.platypus import PageBreak, Spacer
 
 from reports.pdf import SERIES, PdfRenderer, fmt, render_document
 from reports.pdf_charts import horizontal_bars
@@ -92,23 +92,12 @@ class _RegionalRenderer(PdfRenderer):
 
     def cover(self) -> list[Any]:
         d = self.region_data
-        story: list[Any] = [
-            Spacer(1, 38 * mm),
-            self.p(self.t("report"), self.s.cover_title),
-            Spacer(1, 6 * mm),
-            self.p(self.t("brand"), self.s.cover_sub),
-            Spacer(1, 22 * mm),
-            self.p(d.region, self.s.cover_name),
-            Spacer(1, 14 * mm),
-        ]
         pairs = [
             (self.t("year"), str(d.year)),
             (self.t("assessments"), str(d.analytics.total)),
             (self.t("date"), d.generated),
         ]
-        table = self.key_values(pairs, (42 * mm, 100 * mm))
-        table.hAlign = "CENTER"
-        return story + [table, NextPageTemplate("body"), PageBreak()]
+        return self.cover_page(d.region, pairs)
 
     def overview(self) -> list[Any]:
         a = self.region_data.analytics
