@@ -12,10 +12,28 @@ from django.utils.translation import gettext as _
 
 from reports.analytics import Analytics, LevelCount
 
-LEVEL_COLOURS = ("#1B5E20", "#388E3C", "#66BB6A", "#A5D6A7", "#C8E6C9")
+LEVEL_COLOURS = ("#1B5E20", "#2E7D32", "#66BB6A", "#A5D6A7", "#C8E6C9")
 NONE_COLOUR = "#BDBDBD"
 SERIES = ("#2E7D32", "#00897B", "#F9A825", "#6A1B9A", "#1565C0", "#C62828")
-STATUS_COLOURS = {"submitted": "#1565C0", "returned": "#E65100", "accepted": "#2E7D32"}
+STATUS_COLOURS = {"submitted": "#1565C0", "returned": "#BF360C", "accepted": "#2E7D32"}  # as the badges
+LABEL_DARK = "#212529"  # labels on light segments (Bootstrap's body colour)
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2.1's contrast ratio of two #RRGGBB colours (1 to 21; text needs 4.5 for level AA)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def label_colour(fill: str) -> str:
+    """White or near-black, whichever reads better on `fill`."""
+    return "#ffffff" if contrast_ratio(fill, "#ffffff") >= contrast_ratio(fill, LABEL_DARK) else LABEL_DARK
 
 
 def _svg(width: int, height: int, title: str, body: SafeString, css: str = "") -> SafeString:
@@ -79,8 +97,9 @@ def level_bar(levels: list[LevelCount]) -> SafeString:
             if share >= 6:
                 parts.append(
                     format_html(
-                        '<text x="{}" y="15" font-size="11" fill="#fff">{}%</text>',
+                        '<text x="{}" y="15" font-size="11" fill="{}">{}%</text>',
                         round(x + 4, 2),
+                        label_colour(colour),
                         round(share),
                     )
                 )

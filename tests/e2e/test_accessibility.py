@@ -1,0 +1,251 @@
+"""Accessibility: axe-core, injected into real Chromium, finds no WCAG 2.1 A/AA violation on the main pages
+of every persona, in both languages.
+
+The pages are those of the demo data (`seed_demo` on a few enterprises): the SME manager's draft, its fill
+pages, check page and preview, the results of an accepted year, a returned assessment, members and
+invitations, the officials' queue, review, analytics and exports. To check a new page, add a `Visit` to
+its persona's list in PERSONAS; a path may name the demo's objects ({draft} and {accepted}: the demo SME's;
+{submitted} and {returned}: another enterprise's, seeded for personas with `enterprises=5`; {invitation}).
+
+axe-core is the pinned npm package of package.json / package-lock.json (`npm ci` at the top level). Without
+it the test is skipped, except in CI (CI=true), where it fails.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from assessment.demo import DemoContext, run_demo_steps
+from assessment.models import Assessment, Membership, User
+from assessment.services.enterprises import invitation_create
+from tests.e2e.test_journey import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+LANGUAGES = ("zh-hans", "en")
+
+
+@dataclass(frozen=True)
+class Visit:
+    path: str  # may name the demo's objects: "/assessments/{draft}/"
+    prepare: Callable[[Any], None] | None = None  # run on the loaded page before the check
+    follow: str | None = None  # links on the page (a CSS selector): each linked page is checked too
+
+
+def _submit_signup_with_mistakes(page) -> None:
+    """The sign-up form sent with mistakes: the messages at the fields must be readable too."""
+    page.fill("#id_username", "harbin_new")
+    page.fill("#id_email", "not-an-address")
+    page.fill("#id_employees", "-5")
+    page.click("#main form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def _submit_login_with_mistakes(page) -> None:
+    page.fill("#id_username", "nobody")
+    page.fill("#id_password", "wrong-password")
+    page.click("#main form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def _type_a_bad_number(page) -> None:
+    """A negative output value on the energy page: the field's message appears as the person types."""
+    field = page.locator('[name="energy.output_value_10k"]')
+    field.fill("-9800")
+    page.locator("#q-energy\\.output_value_10k [data-error]").first.wait_for(state="visible")
+
+
+def _open_every_details(page) -> None:
+    """Officials' review forms and other folded parts: opened, so that their contents are checked."""
+    page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+
+
+@dataclass(frozen=True)
+class Persona:
+    username: str | None  # a demo login ("{returned_manager}": the demo's, see _seed); None: signed out
+    visits: tuple[Visit, ...]
+    enterprises: int = 1  # demo enterprises seeded: from 5 on, one assessment is submitted and one returned
+
+
+PERSONAS: dict[str, Persona] = {
+    "anonymous": Persona(
+        None,
+        (
+            Visit("/accounts/login/"),
+            Visit("/accounts/login/", prepare=_submit_login_with_mistakes),
+            Visit("/accounts/password_reset/"),
+            Visit("/signup/"),
+            Visit("/signup/", prepare=_submit_signup_with_mistakes),
+            Visit("/invitations/{invitation}/"),
+        ),
+    ),
+    "sme_manager": Persona(
+        "sme_manager",
+        (
+            Visit("/"),
+            Visit("/assessments/{draft}/", follow="#main a[href*='/fill/']"),
+            Visit("/assessments/{draft}/fill/energy/", prepare=_type_a_bad_number),
+            Visit("/assessments/{draft}/review/"),
+            Visit("/assessments/{draft}/results/"),
+            Visit("/assessments/{accepted}/"),
+            Visit("/assessments/{accepted}/results/"),
+            Visit("/enterprise/"),
+            Visit("/enterprise/members/"),
+            Visit("/accounts/password_change/"),
+        ),
+    ),
+    "sme_contributor": Persona(
+        "sme_contributor",
+        (
+            Visit("/"),
+            Visit("/assessments/{draft}/"),
+        ),
+    ),
+    "returned_manager": Persona(
+        "{returned_manager}",
+        (
+            Visit("/"),
+            Visit("/assessments/{returned}/"),
+            Visit("/assessments/{returned}/review/"),
+        ),
+        enterprises=5,
+    ),
+    "city_official": Persona(
+        "city_official",
+        (
+            Visit("/"),
+            Visit("/review/"),
+            Visit("/review/{accepted}/", prepare=_open_every_details),
+            Visit("/reports/analytics/"),
+            Visit("/reports/exports/"),
+            Visit("/reports/exports/submissions.xlsx"),
+        ),
+    ),
+    "province_official": Persona(
+        "province_official",
+        (
+            Visit("/"),
+            Visit("/review/"),
+            Visit("/review/?status=returned"),
+            Visit("/review/{submitted}/", prepare=_open_every_details),
+            Visit("/review/{returned}/"),
+            Visit("/reports/analytics/"),
+            Visit("/reports/analytics/?year="),
+        ),
+        enterprises=5,
+    ),
+}
+
+
+def _seed(enterprises: int) -> dict[str, Any]:
+    """The demo data, and the objects that paths and usernames name (those the demo has)."""
+    call_command("load_questionnaires", verbosity=0)
+    call_command("load_factors", verbosity=0)
+    run_demo_steps(DemoContext(enterprises=enterprises))
+    manager = User.objects.get(username="sme_manager")
+    enterprise = manager.membership.enterprise
+    own = Assessment.objects.filter(enterprise=enterprise).order_by("-year")
+    names: dict[str, Any] = {
+        "draft": own.get(status=Assessment.Status.DRAFT).pk,
+        "accepted": own.filter(status=Assessment.Status.ACCEPTED).first().pk,
+        "invitation": invitation_create(
+            enterprise=enterprise, email="colleague@example.com", role="contributor", invited_by=manager
+        ).token,
+    }
+    others = Assessment.objects.exclude(enterprise=enterprise).order_by("pk")
+    for status in (Assessment.Status.SUBMITTED, Assessment.Status.RETURNED):
+        if found := others.filter(status=status).first():
+            names[status] = found.pk
+    if "returned" in names:
+        names["returned_manager"] = Membership.objects.get(
+            enterprise__assessments=names["returned"], role=Membership.Role.MANAGER
+        ).user.username
+    return names
+
+
+@pytest.fixture(autouse=True)
+def _export_confirmation(settings) -> None:
+    """Exports of more rows than this ask for a confirmation first: the demo's few rows show that page."""
+    settings.EXPORT_DIRECT_MAX_ROWS = 1
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_JS.exists():
+        message = f"{AXE_JS} is missing: run `npm ci` at the top level of the repository"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def axe_violations(page, axe_source: str) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now, one line per element.
+
+    Injected through the DevTools protocol (page.evaluate), which the site's Content-Security-Policy does
+    not govern: the page runs as served."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_source)
+    violations = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {
+                runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'],
+            });
+            return result.violations.map((rule) => ({
+                id: rule.id,
+                impact: rule.impact,
+                nodes: rule.nodes.map((node) => ({target: node.target.join(' '), summary: node.failureSummary})),
+            }));
+        }""",
+        WCAG_21_AA,
+    )
+    return [
+        f"{rule['id']} ({rule['impact']}) at {node['target']}: {' '.join(node['summary'].split())}"
+        for rule in violations
+        for node in rule["nodes"]
+    ]
+
+
+def _check(page, axe_source: str, url: str, language: str, found: list[str]) -> None:
+    assert page.locator("html").get_attribute("lang") == language, f"{url} is not in {language}"
+    found.extend(f"[{language}] {url}: {line}" for line in axe_violations(page, axe_source))
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_axe_finds_no_wcag_21_aa_violation(persona, live_server, new_context, axe_source):
+    spec = PERSONAS[persona]
+    names = _seed(spec.enterprises)
+    base = live_server.url
+    found: list[str] = []
+    checked = 0
+    for language in LANGUAGES:
+        page = new_context(language=language).new_page()
+        if spec.username:
+            login(page, base, spec.username.format(**names))
+        for visit in spec.visits:
+            response = page.goto(base + visit.path.format(**names))
+            assert response is not None and response.ok, f"{visit.path}: HTTP {response and response.status}"
+            page.wait_for_load_state("networkidle")
+            if visit.prepare:
+                visit.prepare(page)
+            _check(page, axe_source, page.url, language, found)
+            checked += 1
+            if visit.follow:
+                links = [a.get_attribute("href") for a in page.locator(visit.follow).all()]
+                assert links, f"{visit.path}: no link matches {visit.follow}"
+                for href in links:
+                    page.goto(base + href if href.startswith("/") else href)
+                    page.wait_for_load_state("networkidle")
+                    _check(page, axe_source, page.url, language, found)
+                    checked += 1
+    assert checked >= 2 * len(spec.visits)
+    assert not found, f"{len(found)} accessibility violation(s):\n" + "\n".join(found)
