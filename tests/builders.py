@@ -25,6 +25,41 @@ from questionnaires.models import QuestionnaireVersion
 
 DEMO_ANSWERS_FILE = Path(__file__).resolve().parents[1] / "reports" / "demo_answers.json"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# sme_digital 2024: the DOMAIN §4 worked example (53.275 points), with supporting figures chosen to land in
+# the bands it names (tests/questionnaires/test_sme_digital_content.py checks its point components).
+SME_WORKED_EXAMPLE: dict[str, Any] = {
+    "dig24.q.network": ["control_network", "application_network"],
+    "dig24.q.devices_total": 100,
+    "dig24.q.devices_digital": 50,  # 50%: (40,60]
+    "dig24.q.devices_networked": 30,  # 30%: (20,40]
+    "dig24.q.data_collection_areas": [
+        "planning_scheduling",
+        "production_control",
+        "quality",
+        "equipment",
+        "energy",
+        "warehousing_logistics",
+        "finance",
+    ],
+    "dig24.q.information_systems": "several_areas",
+    "dig24.q.network_security": ["policy", "boundary_detection"],
+    "dig24.q.data_security": ["products"],
+    "dig24.q.planning_execution": "retrofitting",
+    "dig24.q.management_mechanisms": ["systems_operation", "data_management"],
+    "dig24.q.talent_measures": ["dedicated_staff", "regular_training"],
+    "dig24.q.digital_investment_3y": 1200,  # 1200 / 8000 = 15%: (10,20]
+    "dig24.q.revenue_last_year": 3000,
+    "dig24.q.revenue_year_before": 2600,
+    "dig24.q.revenue_two_years_before": 2400,
+    "dig24.q.energy_last_year": 540,  # 0.180 tce per 10k yuan, down from 0.2
+    "dig24.q.energy_year_before": 520,
+    "dig24.q.pass_rate_before": 98.5,
+    "dig24.q.pass_rate_after": 98.5,  # flat
+    "dig24.q.employees_last_year": 100,  # 30 per head, up from 26
+    "dig24.q.employees_year_before": 100,
+    "dig24.q.operating_cost_last_year": 2400,  # 80 per 100 yuan in both years: flat
+    "dig24.q.operating_cost_year_before": 2080,
+}
 # The frameworks of the demo answers: generic clean production (C14), green factory 2025, SME digital.
 FRAMEWORKS = (("clean_production_generic", "2025"), ("green_factory", "2025"), ("sme_digital", "2024"))
 

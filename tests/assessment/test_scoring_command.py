@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 
 from questionnaires.models import QuestionnaireVersion
 from tests.assessment.scoring_fixtures import gf25_full_answers, green_factory_2025
-from tests.assessment.test_scoring_real_definitions import SME_WORKED_EXAMPLE
+from tests.builders import SME_WORKED_EXAMPLE
 
 pytestmark = pytest.mark.django_db
 

@@ -11,42 +11,8 @@ from hypothesis import strategies as st
 
 from assessment.scoring import EnterpriseFacts, score_assessment, score_framework, validate_answers
 from questionnaires.loader import resolved_definitions
+from tests.builders import SME_WORKED_EXAMPLE
 
-# DOMAIN §4 worked example (the same answers as tests/questionnaires/test_sme_digital_content.py, which
-# checks the data's points; here the engine scores them end to end).
-SME_WORKED_EXAMPLE: dict[str, Any] = {
-    "dig24.q.network": ["control_network", "application_network"],
-    "dig24.q.devices_total": 100,
-    "dig24.q.devices_digital": 50,
-    "dig24.q.devices_networked": 30,
-    "dig24.q.data_collection_areas": [
-        "planning_scheduling",
-        "production_control",
-        "quality",
-        "equipment",
-        "energy",
-        "warehousing_logistics",
-        "finance",
-    ],
-    "dig24.q.information_systems": "several_areas",
-    "dig24.q.network_security": ["policy", "boundary_detection"],
-    "dig24.q.data_security": ["products"],
-    "dig24.q.planning_execution": "retrofitting",
-    "dig24.q.management_mechanisms": ["systems_operation", "data_management"],
-    "dig24.q.talent_measures": ["dedicated_staff", "regular_training"],
-    "dig24.q.digital_investment_3y": 1200,
-    "dig24.q.revenue_last_year": 3000,
-    "dig24.q.revenue_year_before": 2600,
-    "dig24.q.revenue_two_years_before": 2400,
-    "dig24.q.energy_last_year": 540,
-    "dig24.q.energy_year_before": 520,
-    "dig24.q.pass_rate_before": 98.5,
-    "dig24.q.pass_rate_after": 98.5,
-    "dig24.q.employees_last_year": 100,
-    "dig24.q.employees_year_before": 100,
-    "dig24.q.operating_cost_last_year": 2400,
-    "dig24.q.operating_cost_year_before": 2080,
-}
 # Six scenarios at level 2, three of them constrained (product design, marketing, production control).
 LEVEL_TWO_SCENARIOS = {
     "dig24.scenario.product_design": 2,
