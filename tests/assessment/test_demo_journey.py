@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import multiprocessing
 
 from assessment.demo import (
     DEMO_STEPS,
@@ -14,6 +14,7 @@ from assessment.demo import (
 )
 from assessment.demo import journey as demo_journey
 from assessment.demo import officials as demo_officials
+from assessment.demo import steps as demo_steps
 from assessment.demo.journey import seed_assessments
 from assessment.demo.officials import seed_submitted_assessments
 from assessment.models import Answer, Assessment, AuditEvent, FrameworkResult
@@ -24,12 +25,22 @@ def test_it_is_one_of_the_demo_steps():
 
 
 _PLAN_FIRMS = demo_officials._plan_firms
+_JOURNEY_STEPS = demo_steps.journey_steps
+# Set while the bulk step's workers may finish; forked workers inherit it. Cleared, the workers hold
+# their results until the journey is done (or 60 s pass), so the test does not depend on timing.
+_JOURNEY_DONE = multiprocessing.get_context("fork").Event()
+_JOURNEY_DONE.set()
 
 
-def _slow_plan_firms(firms):
-    """The bulk step's worker task, slowed down (module level: tasks are pickled by name)."""
-    time.sleep(0.2)
+def _held_plan_firms(firms):
+    """The bulk step's worker task, held until the journey is done (module level: pickled by name)."""
+    _JOURNEY_DONE.wait(timeout=60)
     return _PLAN_FIRMS(firms)
+
+
+def _journey_steps_then_release(context):
+    yield from _JOURNEY_STEPS(context)
+    _JOURNEY_DONE.set()
 
 
 def _written() -> list[tuple]:
@@ -46,7 +57,8 @@ def test_done_while_the_bulk_step_waits_it_writes_what_the_two_steps_in_turn_wri
 ):
     monkeypatch.setattr(demo_journey, "DEMO_ASSESSMENT_ENTERPRISES", 2)
     monkeypatch.setattr(demo_officials, "FIRMS_PER_TASK", 1)
-    monkeypatch.setattr(demo_officials, "_plan_firms", _slow_plan_firms)
+    monkeypatch.setattr(demo_officials, "_plan_firms", _held_plan_firms)
+    monkeypatch.setattr(demo_steps, "journey_steps", _journey_steps_then_release)
     first = [seed_enterprises, seed_officials_and_admin]
     in_turn = run_demo_steps(
         DemoContext(enterprises=5, workers=2), [*first, seed_submitted_assessments, seed_assessments]
@@ -54,6 +66,8 @@ def test_done_while_the_bulk_step_waits_it_writes_what_the_two_steps_in_turn_wri
     expected = _written()
     Assessment.objects.all().delete()
 
+    # The workers wait for the journey: only done as side work while waiting can it finish first.
+    _JOURNEY_DONE.clear()
     together = run_demo_steps(DemoContext(enterprises=5, workers=2), [*first, seed_demo_assessments])
     assert _written() == expected
     for what in ("submitted assessments (bulk)", "assessments", "draft assessments"):
