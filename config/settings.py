@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.csp.ContentSecurityPolicyMiddleware",
+    "config.cache_control.PrivateNoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -508,14 +508,15 @@ def build_url(case: Case, objects: dict[str, Any]) -> str:
     return reverse(name)
 
 
-def request_status(client: Client, case: Case, objects: dict[str, Any]) -> int:
+def request_status(client: Client, case: Case, objects: dict[str, Any]) -> tuple[int, str]:
+    """The response's status code and its Cache-Control header."""
     with transaction.atomic():
         url = build_url(case, objects)
         response = client.post(url, case.data) if case.method == "POST" else client.get(url)
         if hasattr(response, "streaming_content"):
             b"".join(response.streaming_content)
         transaction.set_rollback(True)
-    return response.status_code
+    return response.status_code, response.get("Cache-Control", "")
 
 
 def _client_for(persona: str, request: pytest.FixtureRequest) -> Client:
@@ -531,11 +532,17 @@ def test_it_gives_every_persona_the_expected_status_on_every_url(request, world,
     client = _client_for(persona, request)
     wrong = []
     for case in CASES:
-        status = request_status(client, case, world)
+        status, cache_control = request_status(client, case, world)
         if status != case.expected[persona]:
             wrong.append(
                 f"{case.method} {case.name}@{case.target or '-'}: {status}, expected {case.expected[persona]}"
             )
+        directives = {part.strip() for part in cache_control.split(",")}
+        signed_in = persona != "A" and not (case.name == "logout" and case.method == "POST")
+        if signed_in and not {"private", "no-store"} <= directives:
+            # Every response to a signed-in person (pages, PDFs, exports, evidence, JSON) stays out of
+            # shared and browser caches.
+            wrong.append(f"{case.method} {case.name}@{case.target or '-'}: Cache-Control {cache_control!r}")
         if case.name == "logout" and case.method == "POST" and persona != "A":
             client = _client_for(persona, request)  # the rolled-back logout still cleared the client's cookie
     assert wrong == [], "\n".join(wrong)

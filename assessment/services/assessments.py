@@ -349,6 +349,38 @@ _OOXML = {
 }
 
 
+# Programs an Office Open XML archive has no business carrying.
+_EXECUTABLE = frozenset("exe dll com scr msi bat cmd ps1 vbs vbe js jse wsf hta jar lnk sh".split())
+# The file name extensions each accepted type may have; the first is used when the name has another.
+_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "application/pdf": ("pdf",),
+    "image/png": ("png",),
+    "image/jpeg": ("jpg", "jpeg"),
+    "image/gif": ("gif",),
+    "image/webp": ("webp",),
+    "application/x-ole-storage": ("doc", "xls", "ppt"),
+    _OOXML["word/"]: ("docx",),
+    _OOXML["xl/"]: ("xlsx",),
+    _OOXML["ppt/"]: ("pptx",),
+}
+
+
+def evidence_filename(name: str, content_type: str) -> str | None:
+    """The name to store and download a file of `content_type` under: `name` if its extension fits the
+    type, else the name with the type's extension in place of its own (a PDF called setup.exe becomes
+    setup.pdf). None for an Office 97-2003 file (one container for .doc, .xls, .ppt and also .msi)
+    whose name does not say which of the three it is."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    allowed = _EXTENSIONS.get(content_type, ())
+    if extension.lower() in allowed:
+        return name
+    if len(allowed) != 1:
+        return None
+    return f"{stem.strip() or 'file'}.{allowed[0]}"
+
+
 def sniff_content_type(head: bytes, upload: UploadedFile | None = None) -> str | None:
     """The file's type from its content (magic bytes), not its name; None if not an accepted type."""
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
@@ -365,6 +397,8 @@ def sniff_content_type(head: bytes, upload: UploadedFile | None = None) -> str |
             return None
         finally:
             upload.seek(0)
+        if any(name.lower().rsplit(".", 1)[-1] in _EXECUTABLE for name in names if "." in name):
+            return None  # an Office file does not carry programs: a disguised archive
         if "[Content_Types].xml" in names:
             for prefix, content_type in _OOXML.items():
                 if any(name.startswith(prefix) for name in names):
@@ -376,8 +410,8 @@ def evidence_add(
     *, assessment: Assessment, user: User | None, question_code: str, upload: UploadedFile
 ) -> Evidence:
     """Attach an evidence file (PDF, image, Office document) to a question of the assessment. The type
-    is read from the content; the file is stored under a random name; the size is limited by
-    settings.EVIDENCE_MAX_BYTES."""
+    is read from the content and the file's name given the extension of that type (evidence_filename);
+    the file is stored under a random name; the size is limited by settings.EVIDENCE_MAX_BYTES."""
     _check_editable(assessment)
     if question_code:
         _question(assessment_definitions(assessment), question_code)
@@ -398,7 +432,14 @@ def evidence_add(
             field="file",
             code="file_type",
         )
-    name = (upload.name or "file").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    uploaded_name = (upload.name or "file").replace("\\", "/").rsplit("/", 1)[-1][:240]
+    name = evidence_filename(uploaded_name, content_type)
+    if name is None:
+        raise DomainError(
+            _("文件名与内容不符：Office 97–2003 文件的名称须以 .doc、.xls 或 .ppt 结尾。"),
+            field="file",
+            code="file_name",
+        )
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         _check_editable(locked)

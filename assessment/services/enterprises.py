@@ -242,10 +242,24 @@ def _join(invitation: Invitation, user: User) -> Membership:
     return membership
 
 
+def invitation_matches(invitation: Invitation, user: User) -> bool:
+    """Whether the account's e-mail address is the invited one (case and surrounding spaces aside)."""
+    return bool(user.email) and user.email.strip().lower() == invitation.email.strip().lower()
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
-    """A signed-in user without an enterprise (and not an official) accepts an invitation."""
+    """A signed-in user without an enterprise (and not an official) accepts an invitation sent to their
+    own e-mail address: a link forwarded to, or opened by, someone else's account is refused."""
     invitation = _lock_acceptable(invitation)
+    if not invitation_matches(invitation, user):
+        raise DomainError(
+            _(
+                "此邀请发给 %(email)s，只能由该邮箱的账户接受。请退出后用该邮箱的账户登录，或为该邮箱创建新账户。"
+            )
+            % {"email": invitation.email},
+            code="wrong_email",
+        )
     if Membership.objects.filter(user=user).exists():
         raise DomainError(_("您的账户已属于一家企业，不能再加入另一家。"), code="already_member")
     if OfficialProfile.objects.filter(user=user).exists():

@@ -16,6 +16,7 @@ from assessment.services.enterprises import (
     enterprise_signup,
     invitation_accept,
     invitation_accept_new_account,
+    invitation_matches,
     invitation_problem,
 )
 
@@ -73,7 +74,11 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
                     request, _("您已加入 %(enterprise)s。") % {"enterprise": invitation.enterprise}
                 )
                 return redirect("home")
-        return render(request, "assessment/invitation_accept.html", {"invitation": invitation})
+        return render(
+            request,
+            "assessment/invitation_accept.html",
+            {"invitation": invitation, "email_matches": invitation_matches(invitation, request.user)},
+        )
 
     form = InvitationAcceptForm(request.POST or None, invited_email=invitation.email)
     if request.method == "POST" and form.is_valid():

@@ -434,8 +434,13 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    # Files stored before names were matched to their type get the type's extension here too.
+    filename = services.evidence_filename(evidence.original_name, evidence.content_type)
     response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+        handle,
+        as_attachment=True,
+        filename=filename or f"{evidence.original_name.rsplit('.', 1)[0]}.bin",
+        content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

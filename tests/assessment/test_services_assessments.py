@@ -182,19 +182,20 @@ def test_it_saves_the_valid_answers_of_a_page_and_returns_the_invalid_ones(draft
 
 
 @pytest.mark.parametrize(
-    ("name", "content", "content_type"),
+    ("name", "content", "content_type", "kept_name"),
     [
-        ("report.pdf", PDF, "application/pdf"),
-        ("photo.jpg", PNG, "image/png"),  # the content decides, not the name
+        ("report.pdf", PDF, "application/pdf", "report.pdf"),
+        ("photo.jpg", PNG, "image/png", "photo.png"),  # the content decides, and the name follows it
         (
             "table.docx",
             docx_bytes(),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "table.docx",
         ),
     ],
 )
 def test_it_accepts_evidence_by_its_content(
-    draft, sme_manager, settings, tmp_path, name, content, content_type
+    draft, sme_manager, settings, tmp_path, name, content, content_type, kept_name
 ):
     settings.MEDIA_ROOT = tmp_path
     evidence = evidence_add(
@@ -204,7 +205,7 @@ def test_it_accepts_evidence_by_its_content(
         upload=SimpleUploadedFile(name, content),
     )
     assert evidence.content_type == content_type
-    assert evidence.original_name == name
+    assert evidence.original_name == kept_name
     assert name not in evidence.file.name
     assert evidence.file.read() == content
 

@@ -200,3 +200,18 @@ def test_it_creates_officials_for_a_city_or_the_province():
     with pytest.raises(DomainError):
         official_create(username="bad", email="b@example.com", password=None, city_code="999999")
     assert OfficialProfile.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_invitation_is_accepted_only_by_the_invited_address(enterprise):
+    invitation = InvitationFactory(enterprise=enterprise, email="invitee@example.com")
+    with pytest.raises(DomainError) as error:
+        invitation_accept(invitation=invitation, user=UserFactory(email="someone.else@example.com"))
+    assert error.value.code == "wrong_email" and "invitee@example.com" in str(error.value.message)
+    with pytest.raises(DomainError):
+        invitation_accept(invitation=invitation, user=UserFactory(email=""))
+    assert not Membership.objects.filter(enterprise=enterprise).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    membership = invitation_accept(invitation=invitation, user=UserFactory(email=" Invitee@Example.com"))
+    assert membership.enterprise == enterprise

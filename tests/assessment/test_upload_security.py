@@ -43,6 +43,19 @@ def _zip() -> bytes:
     return buffer.getvalue()
 
 
+def _docx_carrying(name: str) -> bytes:
+    """An Office Open XML archive with one more entry (e.g. a program)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+        archive.writestr(name, b"MZ\x90\x00")
+    return buffer.getvalue()
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+
+
 def _upload(client, assessment: Assessment, name: str, content: bytes):
     return client.post(
         reverse("evidence_upload", args=[assessment.pk]),
@@ -197,3 +210,61 @@ def test_it_refuses_uploads_from_officials_and_other_enterprises(
         response = _upload(client, draft, "x.pdf", PDF_BYTES)
         assert response.status_code == expected
     assert not Evidence.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, content, stored_name",
+    [
+        ("setup.exe", PDF_BYTES, "setup.pdf"),  # a PDF called setup.exe
+        ("update.zip", _docx(), "update.docx"),  # a Word file called update.zip
+        ("能耗台账.JPG", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, "能耗台账.png"),
+        ("台账.xls", OLE, "台账.xls"),  # Office 97-2003 under one of its own names
+        ("no-extension", PDF_BYTES, "no-extension.pdf"),
+    ],
+)
+def test_it_stores_and_serves_evidence_under_a_name_matching_its_type(
+    client, draft, sme_manager, media_root, name, content, stored_name
+):
+    client.force_login(sme_manager)
+    _upload(client, draft, name, content)
+    evidence = Evidence.objects.get()
+    assert evidence.original_name == stored_name
+    response = client.get(reverse("evidence_download", args=[draft.pk, evidence.pk]))
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    extension = stored_name.rsplit(".", 1)[-1]
+    assert disposition.endswith((f'.{extension}"', f".{extension}"))  # filename="…" or filename*=utf-8''…
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("installer.msi", OLE),  # an OLE container whose name says it is a program
+        ("report.pdf", OLE),
+        ("update.docx", _docx_carrying("payload.exe")),  # an Office file carrying a program
+        ("update.zip", _docx_carrying("word/macros/run.vbs")),
+    ],
+)
+def test_it_refuses_evidence_whose_name_or_content_cannot_be_made_safe(
+    client, draft, sme_manager, media_root, name, content
+):
+    client.force_login(sme_manager)
+    response = _upload(client, draft, name, content)
+    assert response.status_code == 302
+    assert not Evidence.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_downloads_evidence_stored_under_an_older_mismatched_name_with_its_types_extension(
+    client, draft, sme_manager, media_root
+):
+    client.force_login(sme_manager)
+    _upload(client, draft, "a.pdf", PDF_BYTES)
+    Evidence.objects.update(original_name="setup.exe")  # as stored before names followed the type
+    evidence = Evidence.objects.get()
+    response = client.get(reverse("evidence_download", args=[draft.pk, evidence.pk]))
+    assert response.headers["Content-Disposition"] == 'attachment; filename="setup.pdf"'
+    assert "private" in response.headers["Cache-Control"] and "no-store" in response.headers["Cache-Control"]

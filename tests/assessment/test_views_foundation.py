@@ -361,3 +361,18 @@ def test_it_renders_translated_error_pages(client, sme_contributor):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get("/no-such-page/")
     assert response.status_code == 404 and "Page not found" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_signed_in_account_with_another_email_cannot_accept(client, enterprise):
+    invitation = InvitationFactory(enterprise=enterprise, email="invitee@example.com")
+    user = UserFactory(email="forwarded.to@example.com")
+    client.force_login(user)
+    page = client.get(reverse("invitation_accept", args=[invitation.token])).content.decode()
+    assert "invitee@example.com" in page and "不能接受" in page
+    assert "接受邀请</button>" not in page
+    response = client.post(reverse("invitation_accept", args=[invitation.token]), follow=True)
+    assert "只能由该邮箱的账户接受" in response.content.decode()
+    assert not Membership.objects.filter(user=user).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
