@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from tests.assessment.journey_fixtures import complete_answers
+from tests.builders import demo_answers
 from tests.e2e.conftest import _watch
 from tests.e2e.test_journey import field_selector, fill_visible_page, sign_up, wait_saved
 
@@ -55,7 +55,7 @@ def test_the_deployed_site_takes_a_submission_through_review_and_export(producti
     page.select_option("#id_year", "2025")
     page.click("text=开始评估")
     page.wait_for_url(re.compile(r"/fill/energy/$"))
-    answers = complete_answers()
+    answers = demo_answers()
     page.fill(field_selector("energy.grid_electricity_kwh"), str(answers["energy.grid_electricity_kwh"]))
     wait_saved(page)
     page.reload()
