@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -245,22 +246,65 @@ def _clean_value(
     return value, reason
 
 
-def _upsert(assessment: Assessment, user: User | None, values: Mapping[str, tuple[Any, str]]) -> list[Answer]:
-    """Write the answers if the assessment is still editable, in one transaction: the row lock on the
-    assessment orders these writes with a concurrent submission. Returns [] when not editable."""
-    now = timezone.now()
-    rows = [
-        Answer(
-            assessment_id=assessment.pk,
-            question_code=code,
-            value=value,
-            prefilled=False,
-            override_reason=reason,
-            updated_by=user,
-            updated_at=now,
+@dataclass(frozen=True)
+class AnswerConflict:
+    """A newer answer someone else saved after this person last saw the question: not overwritten."""
+
+    code: str
+    mine: Any
+    theirs: Any
+    by: str
+    at: dt.datetime
+
+
+def _conflicts(
+    assessment: Assessment,
+    user: User | None,
+    values: Mapping[str, tuple[Any, str]],
+    seen: Mapping[str, dt.datetime | None],
+) -> dict[str, AnswerConflict]:
+    """Answers among `seen` (code: the save time this person last saw, None for no answer) that someone
+    else changed since, to a value other than the one now being saved. One query."""
+    codes = [code for code in values if code in seen]
+    if not codes:
+        return {}
+    found: dict[str, AnswerConflict] = {}
+    rows = Answer.objects.filter(assessment_id=assessment.pk, question_code__in=codes).select_related(
+        "updated_by"
+    )
+    for answer in rows:
+        code = answer.question_code
+        base = seen[code]
+        if answer.updated_by_id is not None and user is not None and answer.updated_by_id == user.pk:
+            continue  # this person's own save (another tab, a page left before the reply came)
+        if base is not None and answer.updated_at <= base:
+            continue
+        if answer.value is None and base is None:
+            continue
+        mine = values[code][0]
+        if answer.value == mine:
+            continue  # same value: nothing would be lost
+        found[code] = AnswerConflict(
+            code=code,
+            mine=mine,
+            theirs=answer.value,
+            by=str(answer.updated_by) if answer.updated_by else "",
+            at=answer.updated_at,
         )
-        for code, (value, reason) in values.items()
-    ]
+    return found
+
+
+def _upsert(
+    assessment: Assessment,
+    user: User | None,
+    values: Mapping[str, tuple[Any, str]],
+    seen: Mapping[str, dt.datetime | None] | None = None,
+) -> tuple[list[Answer], dict[str, AnswerConflict]] | None:
+    """Write the answers if the assessment is still editable, in one transaction: the row lock on the
+    assessment orders these writes with a concurrent submission and with other saves, so the check
+    for newer answers (`seen`, see _conflicts) and the write see the same rows. An answer in conflict
+    is left as it is. Returns (written rows, conflicts), or None when not editable."""
+    now = timezone.now()
     # savepoint=False: nothing is written before the status check, so there is nothing to roll back
     # to, and the query count of an autosave stays small.
     with transaction.atomic(savepoint=False):
@@ -271,14 +315,29 @@ def _upsert(assessment: Assessment, user: User | None, values: Mapping[str, tupl
             .first()
         )
         if status not in EDITABLE_STATUSES:
-            return []
-        Answer.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["assessment", "question_code"],
-            update_fields=["value", "prefilled", "override_reason", "updated_by", "updated_at"],
-        )
-    return rows
+            return None
+        conflicts = _conflicts(assessment, user, values, seen) if seen else {}
+        rows = [
+            Answer(
+                assessment_id=assessment.pk,
+                question_code=code,
+                value=value,
+                prefilled=False,
+                override_reason=reason,
+                updated_by=user,
+                updated_at=now,
+            )
+            for code, (value, reason) in values.items()
+            if code not in conflicts
+        ]
+        if rows:
+            Answer.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["assessment", "question_code"],
+                update_fields=["value", "prefilled", "override_reason", "updated_by", "updated_at"],
+            )
+    return rows, conflicts
 
 
 def answer_save(
@@ -290,10 +349,52 @@ def answer_save(
     _check_editable(assessment)
     definitions = assessment_definitions(assessment)
     cleaned = _clean_value(definitions, code, value, override_reason)
-    rows = _upsert(assessment, user, {code: cleaned})
-    if not rows:
+    written = _upsert(assessment, user, {code: cleaned})
+    if written is None:
         raise _not_editable()
-    return rows[0]
+    return written[0][0]
+
+
+@dataclass
+class SaveOutcome:
+    """What a save of several answers did: rows written, refused values (by code, with the message),
+    and answers left alone because someone else changed them since this person saw them."""
+
+    saved: dict[str, Answer] = field(default_factory=dict)
+    errors: dict[str, DomainError] = field(default_factory=dict)
+    conflicts: dict[str, AnswerConflict] = field(default_factory=dict)
+
+
+def answers_save(
+    *,
+    assessment: Assessment,
+    user: User | None,
+    values: Mapping[str, Any],
+    override_reasons: Mapping[str, str] | None = None,
+    seen: Mapping[str, dt.datetime | None] | None = None,
+) -> SaveOutcome:
+    """Store several answers in one transaction (a page's save button, or the autosave of everything
+    the page script had queued). Valid answers are saved; invalid ones come back by code with their
+    error. With `seen` (code: save time of the answer this person last saw, None for none), an answer
+    someone else changed since is not overwritten but reported as a conflict.
+    Queries: the assessment's versions, the locked status, (with `seen`) the current answers, the upsert."""
+    _check_editable(assessment)
+    definitions = assessment_definitions(assessment)
+    reasons = override_reasons or {}
+    outcome = SaveOutcome()
+    cleaned: dict[str, tuple[Any, str]] = {}
+    for code, value in values.items():
+        try:
+            cleaned[code] = _clean_value(definitions, code, value, reasons.get(code, ""))
+        except DomainError as error:
+            outcome.errors[code] = error
+    if cleaned:
+        written = _upsert(assessment, user, cleaned, seen)
+        if written is None:
+            raise _not_editable()
+        rows, outcome.conflicts = written
+        outcome.saved = {row.question_code: row for row in rows}
+    return outcome
 
 
 def answers_save_many(
@@ -303,21 +404,45 @@ def answers_save_many(
     values: Mapping[str, Any],
     override_reasons: Mapping[str, str] | None = None,
 ) -> dict[str, DomainError]:
-    """Store several answers at once (the save button of a page). Valid answers are saved; the invalid
-    ones are returned by question code with their error, so the page shows them at their fields."""
-    _check_editable(assessment)
-    definitions = assessment_definitions(assessment)
-    reasons = override_reasons or {}
-    cleaned: dict[str, tuple[Any, str]] = {}
-    errors: dict[str, DomainError] = {}
-    for code, value in values.items():
-        try:
-            cleaned[code] = _clean_value(definitions, code, value, reasons.get(code, ""))
-        except DomainError as error:
-            errors[code] = error
-    if cleaned and not _upsert(assessment, user, cleaned):
-        raise _not_editable()
-    return errors
+    """Store several answers at once without a conflict check; the invalid ones are returned by code."""
+    return answers_save(
+        assessment=assessment, user=user, values=values, override_reasons=override_reasons
+    ).errors
+
+
+def page_save_plan(
+    *,
+    posted: Mapping[str, Any],
+    present: Iterable[str],
+    loaded: Mapping[str, Any] | None,
+    current: Mapping[str, Any],
+    posted_reasons: Mapping[str, str] | None = None,
+    current_reasons: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The answers a page's save button writes: only the fields this person changed since loading the
+    page. `posted`: the valid values of the form; `present`: the fields the POST carried (a field
+    absent from it is never saved as empty); `loaded`: the values the page showed (None when the
+    client did not send them: the stored values stand in); `current`: the stored values now.
+    A field someone else changed meanwhile is still returned when this person changed it too: the
+    write's conflict check (answers_save with `seen`) keeps the newer answer and reports it."""
+    present = set(present)
+    posted_reasons = posted_reasons or {}
+    current_reasons = current_reasons or {}
+    plan: dict[str, Any] = {}
+    for code, value in posted.items():
+        if code not in present:
+            continue
+        stored = current.get(code)
+        if value is None and isinstance(stored, dict):
+            continue  # a per-product answer is not editable as such in the form: kept
+        reason_changed = posted_reasons.get(code, "") != current_reasons.get(code, "")
+        before = loaded.get(code) if loaded is not None and code in loaded else stored
+        if value == before and not reason_changed:
+            continue  # this person did not change it (a colleague may have, since)
+        if value == stored and not reason_changed:
+            continue  # already stored
+        plan[code] = value
+    return plan
 
 
 def answers_confirm(*, assessment: Assessment, user: User | None, codes: Iterable[str] | None = None) -> int:

@@ -6,6 +6,7 @@ writes through assessment/services/assessments.py; DomainError becomes a message
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -220,11 +221,64 @@ def _fill_context(
     }
 
 
+SEEN_SUFFIX = "__seen"
+
+
+def _loaded_base(page: selectors.AssessmentPage, section: selectors.Section) -> str:
+    """The page's answers as loaded ({code: [value, save time]}), posted back by the save button so
+    that only what this person changed is written and a colleague's newer answer is not overwritten."""
+    base = {}
+    for question in section.questions:
+        answer = page.answers.get(question["code"])
+        base[question["code"]] = [
+            answer.value if answer else None,
+            answer.updated_at.isoformat() if answer else None,
+        ]
+    return json.dumps(base, ensure_ascii=False)
+
+
+def _posted_base(request: HttpRequest) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """(values, save times) the page showed when loaded, or (None, None) when the POST carries none."""
+    try:
+        base = json.loads(request.POST.get("_base") or "null")
+    except ValueError:
+        return None, None
+    if not isinstance(base, dict):
+        return None, None
+    loaded: dict[str, Any] = {}
+    seen: dict[str, Any] = {}
+    for code, item in base.items():
+        if isinstance(item, list) and len(item) == 2:
+            loaded[code] = item[0]
+            seen[code] = _parse_since(item[1]) if isinstance(item[1], str) else None
+    return loaded, seen
+
+
+def _form_data(request: HttpRequest, form: AnswerForm, page: selectors.AssessmentPage, keep: set[str]) -> Any:
+    """The POST for showing the page again: typed values of the fields in `keep` (refused or in
+    conflict), the stored values for the others (a colleague's newer answer is not shown stale)."""
+    from assessment.forms.answers import REASON_SUFFIX, initial_value
+
+    data = request.POST.copy()
+    for code, question in form.questions.items():
+        if code in keep:
+            continue
+        answer = page.answers.get(code)
+        shown = initial_value(question, answer.value if answer else None)
+        data.setlist(
+            code, [] if shown is None else [str(v) for v in shown] if isinstance(shown, list) else [shown]
+        )
+        if question.get("type") == "computed":
+            data[code + REASON_SUFFIX] = answer.override_reason if answer else ""
+    return data
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_fill(request: HttpRequest, pk: int, section: str) -> HttpResponse:
-    """One page of questions. POST is the save button: valid answers are saved, invalid ones are shown
-    again as typed with their message."""
+    """One page of questions. POST is the save button: only the fields this person changed since
+    loading the page are written; invalid ones are shown again as typed with their message, and one
+    a colleague changed meanwhile is shown with both values for the person to choose."""
     assessment = get_assessment_for_member(request.user, pk)  # officials read the results, not the form
     if not assessment.is_editable:
         return redirect("assessment_results", pk=assessment.pk)
@@ -234,29 +288,56 @@ def assessment_fill(request: HttpRequest, pk: int, section: str) -> HttpResponse
         raise Http404
     values = page.values
     reasons = {code: a.override_reason for code, a in page.answers.items() if a.override_reason}
+    conflicts: dict[str, services.AnswerConflict] = {}
     if request.method == "POST":
         form = AnswerForm(request.POST, questions=current.questions, answers=values, reasons=reasons)
         form.is_valid()
         cleaned, cleaned_reasons = form.answer_values()
-        # Only what changed is written: an unchanged carried-over answer stays to be confirmed, and a
-        # per-product answer (not editable as such in the form) is kept when its field is left empty.
-        cleaned = {
-            code: value
-            for code, value in cleaned.items()
-            if (value != values.get(code) and not (value is None and isinstance(values.get(code), dict)))
-            or cleaned_reasons.get(code, "") != reasons.get(code, "")
+        from assessment.forms.answers import REASON_SUFFIX
+
+        posted_fields = set(request.POST.getlist("_present")) | {
+            code for code in form.questions if code in request.POST or code + REASON_SUFFIX in request.POST
         }
+        loaded, seen = _posted_base(request)
+        plan = services.page_save_plan(
+            posted=cleaned,
+            present=posted_fields,
+            loaded=loaded,
+            current=values,
+            posted_reasons=cleaned_reasons,
+            current_reasons=reasons,
+        )
+        for code in request.POST.getlist("take"):  # "use the colleague's value": this field is not written
+            plan.pop(code, None)
         try:
-            errors = services.answers_save_many(
-                assessment=assessment, user=request.user, values=cleaned, override_reasons=cleaned_reasons
+            outcome = services.answers_save(
+                assessment=assessment,
+                user=request.user,
+                values=plan,
+                override_reasons=cleaned_reasons,
+                seen={code: seen.get(code) for code in plan if code in seen} if seen is not None else None,
             )
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("assessment_results", pk=assessment.pk)
-        for code, error in errors.items():
-            form.add_error(code, str(error.message))
-        if form.errors:
-            # Re-rendered with 200: the page is the answer (a 4xx page load is a console error in browsers).
+        conflicts = outcome.conflicts
+        if outcome.errors or conflicts:
+            # Shown again with 200: the page is the answer (a 4xx page load is a console error in browsers).
+            page = selectors.assessment_page(assessment)
+            form = AnswerForm(
+                _form_data(request, form, page, set(form.errors) | set(outcome.errors) | set(conflicts)),
+                questions=current.questions,
+                answers=page.values,
+                reasons=reasons,
+            )
+            form.is_valid()
+            for code, error in outcome.errors.items():
+                form.add_error(code, str(error.message))
+            if outcome.errors or form.errors:
+                messages.error(request, _("部分答案未保存，请按提示修改。"))
+            if conflicts:
+                messages.warning(request, _("有答案在您编辑期间已被他人修改：请在题目处选择保留哪一个值。"))
+        elif form.errors:
             messages.error(request, _("部分答案未保存，请按提示修改。"))
             page = selectors.assessment_page(assessment)
         else:
@@ -270,42 +351,91 @@ def assessment_fill(request: HttpRequest, pk: int, section: str) -> HttpResponse
             return redirect("assessment_fill", pk=assessment.pk, section=current.key)
     else:
         form = AnswerForm(questions=current.questions, answers=values, reasons=reasons)
-    return render(
-        request, "assessment/fill_section.html", _fill_context(request, assessment, page, current, form)
-    )
+    context = _fill_context(request, assessment, page, current, form)
+    context["base_json"] = _loaded_base(page, current)
+    if conflicts:
+        present.attach_conflicts(context["rows"], conflicts)
+    return render(request, "assessment/fill_section.html", context)
+
+
+def _seen_times(request: HttpRequest, codes: list[str]) -> dict[str, Any]:
+    """Per question the save time of the answer the page script last saw (`<code>__seen`; empty: it saw
+    none); questions sent without one are not checked (an older script)."""
+    seen = {}
+    for code in codes:
+        key = code + SEEN_SUFFIX
+        if key in request.POST:
+            seen[code] = _parse_since(request.POST[key]) if request.POST[key] else None
+    return seen
 
 
 @json_login_required
 @require_POST
 def assessment_autosave(request: HttpRequest, pk: int) -> JsonResponse:
-    """Save one question's answer sent by the page script (same field names as the page form)."""
+    """Save the answers the page script had queued, in one request (`question` repeated, then the same
+    field names as the page form; `<code>__seen` is the save time of the answer the script last saw).
+    Each question gets a result: saved, refused with its message, or in conflict with a colleague's
+    newer answer (not overwritten; both values sent back for the person to choose). A fixed number of
+    queries whatever the number of answers."""
     assessment = get_assessment_for_member(request.user, pk)
-    code = request.POST.get("question", "")
+    codes = list(dict.fromkeys(code for code in request.POST.getlist("question") if code))
     definitions = selectors.assessment_definitions(assessment)
-    question = selectors.question_index(definitions).get(code)
+    index = selectors.question_index(definitions)
     # A refused value is an answer to the request, not a failure of it: 200 with ok false and the
     # message for the field (a 4xx would be logged as an error in the browser console).
-    if question is None:
-        return JsonResponse({"ok": False, "question": code, "error": _("未知题目。")})
-    form = AnswerForm(request.POST, questions=[question])
-    if not form.is_valid():
-        message = "; ".join(str(m) for errors in form.errors.values() for m in errors)
-        return JsonResponse({"ok": False, "question": code, "error": message})
+    results: dict[str, dict[str, Any]] = {
+        code: {"ok": False, "question": code, "error": _("未知题目。")} for code in codes if code not in index
+    }
+    known = [code for code in codes if code in index]
+    form = AnswerForm(request.POST, questions=[index[code] for code in known])
+    form.is_valid()
     values, reasons = form.answer_values()
+    from assessment.forms.answers import REASON_SUFFIX
+
+    for code in known:
+        messages_ = [str(m) for key in (code, code + REASON_SUFFIX) for m in form.errors.get(key, [])]
+        if messages_:
+            values.pop(code, None)
+            results[code] = {"ok": False, "question": code, "error": "; ".join(messages_)}
     try:
-        answer = services.answer_save(
+        outcome = services.answers_save(
             assessment=assessment,
             user=request.user,
-            code=code,
-            value=values.get(code),
-            override_reason=reasons.get(code, ""),
+            values=values,
+            override_reasons=reasons,
+            seen=_seen_times(request, list(values)),
         )
     except DomainError as error:
         status = 409 if error.code == "not_editable" else 200
-        return JsonResponse({"ok": False, "question": code, "error": str(error.message)}, status=status)
-    return JsonResponse(
-        {"ok": True, "question": code, "value": answer.value, "saved_at": answer.updated_at.isoformat()}
-    )
+        return JsonResponse(
+            {"ok": False, "question": codes[0] if codes else "", "error": str(error.message)}, status=status
+        )
+    for code, error in outcome.errors.items():
+        results[code] = {"ok": False, "question": code, "error": str(error.message)}
+    for code, conflict in outcome.conflicts.items():
+        results[code] = {
+            "ok": False,
+            "question": code,
+            "conflict": True,
+            "error": _("%(name)s 已修改此题，请选择保留哪一个值。") % {"name": conflict.by or _("他人")},
+            "theirs": conflict.theirs,
+            "theirs_text": present.answer_text(index[code], conflict.theirs),
+            "mine_text": present.answer_text(index[code], conflict.mine),
+            "by": conflict.by,
+            "at": conflict.at.isoformat(),
+        }
+    for code, answer in outcome.saved.items():
+        results[code] = {
+            "ok": True,
+            "question": code,
+            "value": answer.value,
+            "saved_at": answer.updated_at.isoformat(),
+        }
+    ordered = [results[code] for code in codes if code in results]
+    body: dict[str, Any] = {"ok": all(r["ok"] for r in ordered), "results": ordered}
+    if len(ordered) == 1:
+        body.update(ordered[0])  # one question: its result at the top level too
+    return JsonResponse(body)
 
 
 def _parse_since(text: str) -> Any:

@@ -43,6 +43,12 @@ class QuestionRow:
     condition_json: str
     per_product_note: str = ""
     help: list[tuple[str, str]] = field(default_factory=list)
+    conflict: dict[str, Any] | None = None
+
+    @property
+    def seen(self) -> str:
+        """Save time of the answer as shown (the page script's base for its conflict check)."""
+        return self.answer.updated_at.isoformat() if self.answer else ""
 
     @property
     def text(self) -> str:
@@ -99,6 +105,41 @@ def computed_display(
         "note": note,
         "overridden": overridden,
     }
+
+
+def answer_text(question: Mapping[str, Any], value: Any) -> str:
+    """An answer as people read it: option labels, 是/否, numbers with their unit, product lines."""
+    if not is_answered(value):
+        return _("（未作答）")
+    kind = question.get("type")
+    if kind in ("single", "multiple"):
+        labels = {o["code"]: pick(o.get("text")) for o in question.get("options") or []}
+        items = value if isinstance(value, list) else [value]
+        return _("、").join(labels.get(str(item), str(item)) for item in items)
+    if kind == "level":
+        levels = {level["level"]: pick(level.get("text")) for level in question.get("levels") or []}
+        return f"{value} · {levels.get(value, '')}".rstrip(" ·")
+    if kind == "yesno":
+        return _("是") if value is True else _("否") if value is False else str(value)
+    if kind == "products" and isinstance(value, list):
+        return _("；").join(f"{p.get('name', '')} {_format(p.get('share'))}%" for p in value)
+    if isinstance(value, dict):
+        return _("；").join(f"{name}: {_format(item)}" for name, item in value.items())
+    unit = pick(question.get("unit")) or ("%" if kind == "percentage" else "")
+    return f"{_format(value)} {unit}".strip()
+
+
+def attach_conflicts(rows: Iterable[QuestionRow], conflicts: Mapping[str, Any]) -> None:
+    """Put each conflict (services.AnswerConflict) on its row, with both values in words."""
+    for row in rows:
+        conflict = conflicts.get(row.code)
+        if conflict is not None:
+            row.conflict = {
+                "by": conflict.by,
+                "at": conflict.at,
+                "mine": answer_text(row.question, conflict.mine),
+                "theirs": answer_text(row.question, conflict.theirs),
+            }
 
 
 def _help(question: Mapping[str, Any]) -> list[tuple[str, str]]:

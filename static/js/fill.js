@@ -131,10 +131,15 @@
     if (box) { box.textContent = message || ""; }
     fieldsOf(code).forEach(function (el) { el.classList.toggle("is-invalid", Boolean(message)); });
   }
+  // The save time of each answer as this page last saw it: sent with every save, so the server never
+  // overwrites a newer answer a colleague saved meanwhile without showing it here first.
+  var seen = {};
+  document.querySelectorAll(".question[data-code]").forEach(function (c) { seen[c.dataset.code] = c.dataset.seen || ""; });
   function enqueue(code) {
     var bad = fieldsOf(code).some(function (el) { return el.validity && el.validity.badInput; });
     if (bad) { return; } // a half-typed number: the browser cannot tell us the value yet
-    queue[code] = { pairs: entries(code), t: Date.now() };
+    var base = queue[code] && "seen" in queue[code] ? queue[code].seen : seen[code];
+    queue[code] = { pairs: entries(code), t: Date.now(), seen: base === undefined ? "" : base };
     storeQueue();
     setStatus(d.textPending);
     schedule(800);
@@ -144,15 +149,64 @@
     window.clearTimeout(timer);
     timer = window.setTimeout(flush, delay);
   }
-  function send(code, item) {
-    var body = new FormData();
-    body.append("csrfmiddlewaretoken", csrf);
-    body.append("question", code);
-    item.pairs.forEach(function (p) { body.append(p[0], p[1]); });
-    return fetch(d.autosaveUrl, {
-      method: "POST", body: body, credentials: "same-origin",
-      headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
+  function body(codes) {
+    // Every pending answer in one request: `question` repeated, the fields, and each one's base.
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", csrf);
+    codes.forEach(function (code) {
+      var item = queue[code];
+      data.append("question", code);
+      item.pairs.forEach(function (p) { data.append(p[0], p[1]); });
+      if ("seen" in item) { data.append(code + "__seen", item.seen || ""); }
     });
+    return data;
+  }
+  function showConflict(code, result) {
+    var c = card(code);
+    if (!c) { return; }
+    var box = c.querySelector("[data-conflict]");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "alert alert-danger py-2 px-2 small mb-2";
+      box.setAttribute("role", "alert");
+      box.setAttribute("data-conflict", "");
+      var anchor = c.querySelector(".col-md-8");
+      anchor.insertBefore(box, anchor.children[1] || null);
+    }
+    box.textContent = "";
+    var head = document.createElement("strong");
+    head.textContent = d.textConflict.replace("%(name)s", result.by || "").replace("%(time)s", new Date(result.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
+    box.appendChild(head);
+    [[d.textTheirs, result.theirs_text], [d.textMine, result.mine_text]].forEach(function (line) {
+      var div = document.createElement("div"); div.textContent = line[0] + line[1]; box.appendChild(div);
+    });
+    var actions = document.createElement("div");
+    actions.className = "mt-1 d-flex flex-wrap gap-2";
+    var take = document.createElement("button");
+    take.type = "button"; take.className = "btn btn-sm btn-outline-secondary"; take.textContent = d.textTake;
+    take.addEventListener("click", function () {
+      applyEntries(code, valueText(c.dataset.type, result.theirs).map(function (v) { return [code, v]; }));
+      inputs[code] = result.theirs;
+      seen[code] = result.at;
+      delete queue[code];
+      storeQueue();
+      box.remove();
+      showError(code, "");
+      refreshConditions();
+    });
+    var keep = document.createElement("button");
+    keep.type = "button"; keep.className = "btn btn-sm btn-outline-success"; keep.textContent = d.textKeep;
+    keep.addEventListener("click", function () {
+      seen[code] = result.at;
+      if (queue[code]) { queue[code].seen = result.at; delete queue[code].rejected; }
+      else { enqueue(code); }
+      storeQueue();
+      box.remove();
+      showError(code, "");
+      schedule(50);
+    });
+    actions.appendChild(take); actions.appendChild(keep);
+    box.appendChild(actions);
   }
   function flush() {
     if (sending || stopped) { return Promise.resolve(); }
@@ -160,43 +214,39 @@
     if (!codes.length) { return Promise.resolve(); }
     sending = true;
     setStatus(d.textSaving);
-    var chain = Promise.resolve();
+    var sent = {};
+    codes.forEach(function (code) { sent[code] = queue[code].t; });
     var failed = false;
-    codes.forEach(function (code) {
-      chain = chain.then(function () {
-        if (failed || stopped) { return; }
-        var item = queue[code];
-        if (!item) { return; }
-        return send(code, item).then(function (response) {
-          if (response.status === 401 || response.status === 403) {
-            stopped = true;
-            var banner = document.getElementById("login-banner");
-            banner.querySelector(".message").textContent = d.textLogin;
-            banner.hidden = false;
-            return;
+    return fetch(d.autosaveUrl, {
+      method: "POST", body: body(codes), credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
+    }).then(function (response) {
+      if (response.status === 401 || response.status === 403) {
+        stopped = true;
+        var banner = document.getElementById("login-banner");
+        banner.querySelector(".message").textContent = d.textLogin;
+        banner.hidden = false;
+        return;
+      }
+      if (response.status === 409) { stopped = true; setStatus(d.textLocked, "error"); return; }
+      if (response.status >= 500) { failed = true; return; }
+      return response.json().then(function (data) {
+        (data.results || []).forEach(function (result) {
+          var code = result.question;
+          var current = queue[code] && queue[code].t === sent[code];
+          if (result.ok) {
+            seen[code] = result.saved_at;
+            if (current) { delete queue[code]; } else if (queue[code]) { queue[code].seen = result.saved_at; }
+            showError(code, "");
+          } else if (current) {
+            queue[code].rejected = true;
+            showError(code, result.error);
+            if (result.conflict) { showConflict(code, result); }
           }
-          return response.json().then(function (data) {
-            if (response.ok && data.ok) {
-              if (queue[code] && queue[code].t === item.t) { delete queue[code]; }
-              showError(code, "");
-            } else if (response.ok) {
-              if (queue[code] && queue[code].t === item.t) { queue[code].rejected = true; }
-              showError(code, data.error);
-            } else if (response.status === 409) {
-              stopped = true;
-              setStatus(d.textLocked, "error");
-            } else if (response.status >= 500) {
-              failed = true;
-            } else {
-              if (queue[code] && queue[code].t === item.t) { queue[code].rejected = true; }
-              showError(code, data.error);
-            }
-            storeQueue();
-          });
-        }, function () { failed = true; });
+        });
+        storeQueue();
       });
-    });
-    return chain.then(function () {
+    }, function () { failed = true; }).then(function () {
       sending = false;
       if (stopped) { return; }
       if (failed) {
@@ -250,6 +300,7 @@
         if (!c || change.question in queue || c.contains(document.activeElement)) { return; }
         applyEntries(change.question, valueText(c.dataset.type, change.value).map(function (v) { return [change.question, v]; }));
         inputs[change.question] = change.value;
+        seen[change.question] = change.at;
         var badge = c.querySelector("[data-changed-badge]");
         if (badge) { badge.textContent = d.textChanged.replace("%(name)s", change.by); badge.hidden = false; }
       });
@@ -260,6 +311,12 @@
           el.textContent = p.answered + "/" + p.required;
           el.className = "badge " + (p.answered >= p.required ? "text-bg-success" : "text-bg-light border");
         }
+      });
+      // Every count on the page agrees after each save: section badges, this page's count, the total.
+      var counts = Object.assign({ overall: state.overall }, state.progress || {});
+      document.querySelectorAll("[data-count]").forEach(function (el) {
+        var p = counts[el.dataset.count];
+        if (p) { el.textContent = el.textContent.replace(/\d+\/\d+/, p.answered + "/" + p.required); }
       });
       var overall = document.getElementById("overall-progress");
       if (overall && state.overall) { overall.max = state.overall.required || 1; overall.value = state.overall.answered; }
@@ -309,15 +366,8 @@
   });
   window.addEventListener("pagehide", function () {
     if (!navigator.sendBeacon || stopped) { return; }
-    Object.keys(queue).forEach(function (code) {
-      var item = queue[code];
-      if (item.rejected) { return; }
-      var body = new FormData();
-      body.append("csrfmiddlewaretoken", csrf);
-      body.append("question", code);
-      item.pairs.forEach(function (p) { body.append(p[0], p[1]); });
-      navigator.sendBeacon(d.autosaveUrl, body);
-    });
+    var codes = Object.keys(queue).filter(function (code) { return !queue[code].rejected; });
+    if (codes.length) { navigator.sendBeacon(d.autosaveUrl, body(codes)); }
   });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") { refreshState(); }
