@@ -16,7 +16,15 @@ from typing import Any
 from django.db.models import Prefetch
 
 from assessment.energy import EnergyBalance, calculator_outputs, energy_balance, energy_inputs_from_answers
-from assessment.models import Answer, Assessment, Enterprise, Evidence, FrameworkResult, ReviewComment
+from assessment.models import (
+    Answer,
+    Assessment,
+    Enterprise,
+    Evidence,
+    FrameworkResult,
+    ReviewComment,
+    ValidatedAnswer,
+)
 from assessment.scoring import AssessmentResult, EnterpriseFacts, ScoringInputError, score_assessment
 from assessment.selectors.factors import default_factors, factor_snapshot
 from questionnaires.definition import general_questions, get_definition, questions_of_dimension
@@ -383,6 +391,14 @@ def assessment_page(assessment: Assessment) -> AssessmentPage:
         comments=comments,
         factors=assessment_factors(assessment),
     )
+
+
+def validated_answers(assessment: Assessment) -> dict[str, ValidatedAnswer]:
+    """The reviewer's validated values of an assessment by question code (one query)."""
+    return {
+        v.question_code: v
+        for v in ValidatedAnswer.objects.filter(assessment=assessment).select_related("reviewer")
+    }
 
 
 def answers_changed_since(assessment: Assessment, since: dt.datetime) -> list[Answer]:

@@ -26,7 +26,7 @@ from assessment.models import (
 )
 from assessment.permissions import assessments_visible_to, official_profile_of
 from assessment.scoring import clean_production, green_factory_2018, sme_digital_2024
-from assessment.selectors.assessments import AssessmentPage, assessment_page
+from assessment.selectors.assessments import AssessmentPage, assessment_page, validated_answers
 from questionnaires.definition import get_definition
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.text import is_english, pick
@@ -237,10 +237,7 @@ def review_page(assessment: Assessment) -> ReviewPage:
     """Definitions, answers, evidence, comments (assessment_page), validated answers, the audit trail and
     the stored results of one assessment: a fixed number of queries."""
     page = assessment_page(assessment)
-    validated = {
-        v.question_code: v
-        for v in ValidatedAnswer.objects.filter(assessment=assessment).select_related("reviewer")
-    }
+    validated = validated_answers(assessment)
     events = list(
         AuditEvent.objects.filter(assessment=assessment)
         .select_related("actor")
@@ -248,6 +245,41 @@ def review_page(assessment: Assessment) -> ReviewPage:
     )
     results = list(FrameworkResult.objects.filter(assessment=assessment).order_by("framework", "validated"))
     return ReviewPage(page=page, validated=validated, events=events, framework_results=results)
+
+
+@dataclass(frozen=True)
+class ChangeSinceReturn:
+    code: str
+    before: Any
+    after: Any
+
+
+def changes_since_return(page: ReviewPage) -> tuple[AuditEvent | None, list[ChangeSinceReturn]]:
+    """The latest return of a resubmitted assessment and the answers changed since (before, after), in
+    questionnaire order; (None, []) when it was never returned or not resubmitted since. No query."""
+    assessment = page.assessment
+    event = next((e for e in page.events if e.action == "review.return"), None)
+    if (
+        event is None
+        or "answers" not in (event.detail or {})
+        or assessment.submitted_at is None
+        or assessment.submitted_at < event.created_at
+    ):
+        return None, []
+    before = event.detail["answers"] or {}
+    after = page.page.values
+    order = list(dict.fromkeys([*before, *after]))
+    changes = [
+        ChangeSinceReturn(code=code, before=before.get(code), after=after.get(code))
+        for code in order
+        if before.get(code) != after.get(code)
+    ]
+    position = {
+        code: i
+        for i, code in enumerate(q["code"] for d in page.page.definitions for q in d.get("questions") or [])
+    }
+    changes.sort(key=lambda c: position.get(c.code, len(position)))
+    return event, changes
 
 
 def filter_years(user: User) -> list[int]:

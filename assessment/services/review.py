@@ -293,17 +293,21 @@ def review_decide(*, assessment: Assessment, reviewer: User, decision: str, note
     locked.decision_note = note
     locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
     analytics_refresh(assessment_ids=[locked.pk])
+    detail: dict[str, Any] = {
+        "from": previous_status,
+        "to": locked.status,
+        "scores": _scores(locked.result),
+        "validated_scores": _scores(locked.validated_result),
+    }
+    if decision == RETURN:
+        # The answers as returned: on resubmission the reviewer sees what changed since (before/after).
+        detail["answers"] = dict(locked.answers.values_list("question_code", "value"))
     AuditEvent.objects.create(
         actor=reviewer,
         action=f"review.{decision}",
         enterprise_id=locked.enterprise_id,
         assessment=locked,
-        detail={
-            "from": previous_status,
-            "to": locked.status,
-            "scores": _scores(locked.result),
-            "validated_scores": _scores(locked.validated_result),
-        },
+        detail=detail,
         reason=note,
     )
     enqueue_on_commit(send_decision_email, locked.pk, translation.get_language() or settings.LANGUAGE_CODE)

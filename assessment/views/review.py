@@ -207,7 +207,19 @@ def _render_detail(
     request: HttpRequest, assessment: Assessment, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
     page = selectors.review_page(assessment)
+    returned_event, changes = selectors.changes_since_return(page)
+    questions = question_index(page.page.definitions)
     context = {
+        "returned_event": returned_event,
+        "changes_since_return": [
+            {
+                "code": c.code,
+                "text": pick((questions.get(c.code) or {}).get("text")) or c.code,
+                "before": display_answer(questions.get(c.code), c.before),
+                "after": display_answer(questions.get(c.code), c.after),
+            }
+            for c in changes
+        ],
         "assessment": assessment,
         "enterprise": assessment.enterprise,
         "page": page,

@@ -80,6 +80,12 @@ def sme_assessments_context(
     assessments = selectors.enterprise_assessments(membership.enterprise)
     for assessment in assessments:
         assessment.summary = _result_summary(assessment.result)
+        # The reviewer's note and commented questions, where the enterprise starts its day.
+        assessment.return_notice = (
+            return_notice(selectors.assessment_page(assessment))
+            if assessment.status == Assessment.Status.RETURNED
+            else None
+        )
     taken = {a.year for a in assessments}
     years = [year for year in services.assessment_years() if year not in taken]
     form = start_form or StartAssessmentForm(
@@ -113,6 +119,46 @@ def _report_url(assessment: Assessment) -> str | None:
     return None
 
 
+def return_notice(page: selectors.AssessmentPage) -> dict[str, Any] | None:
+    """What the reviewer said when returning the assessment: the decision note, who and when, the
+    general comments, and each commented question (text, page, link) with its comments. None unless
+    the assessment is returned."""
+    assessment = page.assessment
+    if assessment.status != Assessment.Status.RETURNED:
+        return None
+    by_question = page.comments_by_question()
+    questions = selectors.question_index(page.definitions)
+    items = []
+    for code, comments in by_question.items():
+        if not code:
+            continue
+        row = _issue_rows(page, [code])[0]
+        items.append({**row, "comments": comments})
+    order = {code: i for i, code in enumerate(questions)}
+    items.sort(key=lambda item: order.get(item["code"], len(order)))
+    return {
+        "note": assessment.decision_note,
+        "by": assessment.decided_by,
+        "at": assessment.decided_at,
+        "general": by_question.get("", []),
+        "items": items,
+    }
+
+
+def resume_target(assessment: Assessment, user: Any, sections: list[selectors.Section]) -> str:
+    """Where this person continues: the question they last saved, else the first page."""
+    code = (
+        assessment.answers.filter(updated_by=user)
+        .order_by("-updated_at", "-id")
+        .values_list("question_code", flat=True)
+        .first()
+    )
+    section = selectors.section_of_question(sections, code) if code else None
+    if section is None:
+        return _section_url(assessment, sections[0].key)
+    return _section_url(assessment, section.key, code)
+
+
 # --- start ----------------------------------------------------------------------------------------------
 
 
@@ -143,7 +189,8 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An assessment's entry point: the first page to fill, or its results once submitted."""
+    """An assessment's entry point: where this person last edited (else the first page), or its results
+    once submitted."""
     assessment = get_assessment_for_user(request.user, pk)
     membership = membership_of(request.user)
     if (
@@ -155,7 +202,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sections = selectors.build_sections(selectors.assessment_definitions(assessment))
     if not sections:
         raise Http404
-    return redirect("assessment_fill", pk=assessment.pk, section=sections[0].key)
+    return redirect(resume_target(assessment, request.user, sections))
 
 
 # --- fill -----------------------------------------------------------------------------------------------
@@ -195,7 +242,10 @@ def _fill_context(
             }
         )
     general_comments = page.comments_by_question().get("", [])
+    if assessment.status == Assessment.Status.RETURNED:
+        present.attach_validated(rows, selectors.validated_answers(assessment))
     return {
+        "return_notice": return_notice(page),
         "assessment": assessment,
         "section": section,
         "section_title": pick(section.title),
@@ -638,6 +688,7 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
         "can_submit": evaluation.can_submit,
         "overall": present.overall_progress(page.sections, evaluation),
         "general_comments": page.comments_by_question().get("", []),
+        "return_notice": return_notice(page),
         "first_section": page.sections[0] if page.sections else None,
     }
     return render(request, "assessment/review.html", context)

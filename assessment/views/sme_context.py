@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from assessment.forms.answers import REASON_SUFFIX, AnswerForm
 from assessment.models import Answer, Evidence, ReviewComment
 from assessment.selectors.assessments import AssessmentPage, Evaluation, Section
+from assessment.views.review import display_answer
 from questionnaires.logic import condition_references, formula_references, is_answered
 from questionnaires.text import pick
 
@@ -44,6 +45,7 @@ class QuestionRow:
     per_product_note: str = ""
     help: list[tuple[str, str]] = field(default_factory=list)
     conflict: dict[str, Any] | None = None
+    validated: dict[str, Any] | None = None
 
     @property
     def seen(self) -> str:
@@ -108,25 +110,8 @@ def computed_display(
 
 
 def answer_text(question: Mapping[str, Any], value: Any) -> str:
-    """An answer as people read it: option labels, 是/否, numbers with their unit, product lines."""
-    if not is_answered(value):
-        return _("（未作答）")
-    kind = question.get("type")
-    if kind in ("single", "multiple"):
-        labels = {o["code"]: pick(o.get("text")) for o in question.get("options") or []}
-        items = value if isinstance(value, list) else [value]
-        return _("、").join(labels.get(str(item), str(item)) for item in items)
-    if kind == "level":
-        levels = {level["level"]: pick(level.get("text")) for level in question.get("levels") or []}
-        return f"{value} · {levels.get(value, '')}".rstrip(" ·")
-    if kind == "yesno":
-        return _("是") if value is True else _("否") if value is False else str(value)
-    if kind == "products" and isinstance(value, list):
-        return _("；").join(f"{p.get('name', '')} {_format(p.get('share'))}%" for p in value)
-    if isinstance(value, dict):
-        return _("；").join(f"{name}: {_format(item)}" for name, item in value.items())
-    unit = pick(question.get("unit")) or ("%" if kind == "percentage" else "")
-    return f"{_format(value)} {unit}".strip()
+    """An answer as people read it (option texts, yes/no, numbers with their unit): as the review shows it."""
+    return display_answer(question, value)
 
 
 def attach_conflicts(rows: Iterable[QuestionRow], conflicts: Mapping[str, Any]) -> None:
@@ -139,6 +124,20 @@ def attach_conflicts(rows: Iterable[QuestionRow], conflicts: Mapping[str, Any]) 
                 "at": conflict.at,
                 "mine": answer_text(row.question, conflict.mine),
                 "theirs": answer_text(row.question, conflict.theirs),
+            }
+
+
+def attach_validated(rows: Iterable[QuestionRow], validated: Mapping[str, Any]) -> None:
+    """Put the reviewer's validated value (models.ValidatedAnswer), in words with the reason, on its row."""
+    for row in rows:
+        item = validated.get(row.code)
+        if item is not None:
+            row.validated = {
+                "value": answer_text(row.question, item.value)
+                if item.value is not None
+                else _("不计分（未予认可）"),
+                "reason": item.reason,
+                "reviewer": item.reviewer,
             }
 
 
