@@ -206,21 +206,24 @@ def formula_references(formula: str) -> set[str]:
     return set(_REFERENCE.findall(formula))
 
 
-@lru_cache(maxsize=2048)
-def compile_formula(formula: str) -> Evaluator:
-    """Parse a formula once (with `ast`, never eval) into a function of the values by code."""
+def _parse(formula: str) -> tuple[ast.AST, list[str]]:
     codes: list[str] = []
 
     def placeholder(match: re.Match[str]) -> str:
         codes.append(match.group(1))
         return f"__ref{len(codes) - 1}"
 
-    source = _REFERENCE.sub(placeholder, formula)
+    return ast.parse(_REFERENCE.sub(placeholder, formula).strip(), mode="eval").body, codes
+
+
+@lru_cache(maxsize=2048)
+def compile_formula(formula: str) -> Evaluator:
+    """Parse a formula once (with `ast`, never eval) into a function of the values by code."""
     try:
-        tree = ast.parse(source.strip(), mode="eval")
+        node, codes = _parse(formula)
     except SyntaxError as exc:
         raise FormulaError(f"invalid formula {formula!r}: {exc.msg}") from exc
-    return _build(tree.body, codes, formula)
+    return _build(node, codes, formula)
 
 
 class _Missing(Exception):
@@ -274,6 +277,90 @@ def _node(node: ast.AST, codes: list[str], formula: str) -> Callable[[Mapping[st
         arguments = [_node(arg, codes, formula) for arg in node.args]
         return lambda values: float(function(*(arg(values) for arg in arguments)))
     raise FormulaError(f"not allowed in formula {formula!r}: {ast.dump(node)[:80]}")
+
+
+def _ref(node: ast.AST, codes: list[str]) -> str | None:
+    if isinstance(node, ast.Name) and node.id.startswith("__ref"):
+        return codes[int(node.id[5:])]
+    return None
+
+
+def _constant(node: ast.AST) -> float | None:
+    if isinstance(node, ast.Constant) and _is_number(node.value):
+        return float(node.value)
+    return None
+
+
+@lru_cache(maxsize=2048)
+def formula_share(formula: str) -> tuple[str, str] | None:
+    """(part, whole) when the formula is a share capped at 100 %, `min({part} / {whole} * 100, 100)`:
+    the part cannot be larger than its whole. None for any other formula."""
+    try:
+        node, codes = _parse(formula)
+    except SyntaxError:
+        return None
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "min"
+        and len(node.args) == 2
+        and _constant(node.args[1]) == 100
+    ):
+        return None
+    ratio = node.args[0]
+    if not (
+        isinstance(ratio, ast.BinOp) and isinstance(ratio.op, ast.Mult) and _constant(ratio.right) == 100
+    ):
+        return None
+    share = ratio.left
+    if not (isinstance(share, ast.BinOp) and isinstance(share.op, ast.Div)):
+        return None
+    part, whole = _ref(share.left, codes), _ref(share.right, codes)
+    return (part, whole) if part and whole else None
+
+
+_WORD_OPERATORS = {ast.Add: "+", ast.Sub: "−", ast.Mult: "×", ast.Div: "÷"}
+_PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2}
+
+
+def formula_words(formula: str, name: Callable[[str], str], words: Mapping[str, str]) -> str:
+    """A formula as people read it: each `{code}` by its name (`name(code)`), × ÷ + − for the
+    operators, and the functions in words (`words`: "min" "max" "abs" "cap" templates with {a} {b}
+    and {x}, e.g. {"cap": "{x}（超过 {b} 时按 {b} 计）"}). The formula text itself is never shown."""
+
+    node, codes = _parse(formula)
+
+    def number(value: float) -> str:
+        return str(int(value)) if value.is_integer() else f"{value:g}"
+
+    def text(node: ast.AST, parent: int = 0, right: bool = False) -> str:
+        code = _ref(node, codes)
+        if code is not None:
+            return name(code)
+        constant = _constant(node)
+        if constant is not None:
+            return number(constant)
+        if isinstance(node, ast.BinOp) and type(node.op) in _WORD_OPERATORS:
+            level = _PRECEDENCE[type(node.op)]
+            inner = (
+                f"{text(node.left, level)} {_WORD_OPERATORS[type(node.op)]} {text(node.right, level, True)}"
+            )
+            needs = level < parent or (right and level == parent)
+            return f"（{inner}）" if needs else inner
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return f"−{text(node.operand, 3)}"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            args = node.args
+            function = node.func.id
+            if function == "min" and len(args) == 2 and _constant(args[1]) is not None:
+                return words["cap"].format(x=text(args[0]), b=number(_constant(args[1]) or 0))
+            if function in ("min", "max") and len(args) == 2:
+                return words[function].format(a=text(args[0]), b=text(args[1]))
+            if function == "abs" and len(args) == 1:
+                return words["abs"].format(x=text(args[0]))
+        return ast.unparse(node)
+
+    return text(node)
 
 
 def evaluate_formula(formula: str, values: Mapping[str, Any]) -> float | None:

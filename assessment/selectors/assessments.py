@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Subquery
 
 from assessment.energy import EnergyBalance, calculator_outputs, energy_balance, energy_inputs_from_answers
 from assessment.models import (
@@ -417,6 +417,20 @@ def previous_assessment(assessment: Assessment) -> Assessment | None:
         .exclude(status__in=EDITABLE_STATUSES)
         .order_by("-year")
         .first()
+    )
+
+
+def previous_values(assessment: Assessment) -> dict[str, Any]:
+    """The answers of the enterprise's latest submitted or accepted assessment of an earlier year, by
+    question code (what year-on-year checks compare with): one query."""
+    previous = (
+        Assessment.objects.filter(enterprise_id=assessment.enterprise_id, year__lt=assessment.year)
+        .exclude(status__in=EDITABLE_STATUSES)
+        .order_by("-year")
+        .values("pk")[:1]
+    )
+    return dict(
+        Answer.objects.filter(assessment_id__in=Subquery(previous)).values_list("question_code", "value")
     )
 
 

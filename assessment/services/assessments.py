@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessment import consistency
 from assessment.exceptions import DomainError
 from assessment.models import (
     Answer,
@@ -258,23 +259,18 @@ class AnswerConflict:
 
 
 def _conflicts(
-    assessment: Assessment,
+    current: Mapping[str, Answer],
     user: User | None,
     values: Mapping[str, tuple[Any, str]],
     seen: Mapping[str, dt.datetime | None],
 ) -> dict[str, AnswerConflict]:
     """Answers among `seen` (code: the save time this person last saw, None for no answer) that someone
-    else changed since, to a value other than the one now being saved. One query."""
-    codes = [code for code in values if code in seen]
-    if not codes:
-        return {}
+    else changed since, to a value other than the one now being saved (`current`: the stored rows)."""
     found: dict[str, AnswerConflict] = {}
-    rows = Answer.objects.filter(assessment_id=assessment.pk, question_code__in=codes).select_related(
-        "updated_by"
-    )
-    for answer in rows:
-        code = answer.question_code
-        base = seen[code]
+    for code, base in seen.items():
+        answer = current.get(code)
+        if answer is None or code not in values:
+            continue
         if answer.updated_by_id is not None and user is not None and answer.updated_by_id == user.pk:
             continue  # this person's own save (another tab, a page left before the reply came)
         if base is not None and answer.updated_at <= base:
@@ -294,16 +290,37 @@ def _conflicts(
     return found
 
 
+def _refused(
+    definitions: list[dict[str, Any]], current: Mapping[str, Answer], values: Mapping[str, tuple[Any, str]]
+) -> dict[str, DomainError]:
+    """Impossible combinations (assessment/consistency.py) the save would make, at the saved fields."""
+    merged = {code: answer.value for code, answer in current.items()}
+    merged.update({code: value for code, (value, _reason) in values.items()})
+    return {
+        code: DomainError(_message(problem), field=code, code=problem.kind)
+        for code, problem in consistency.impossible(definitions, merged, values).items()
+    }
+
+
+@dataclass
+class _Written:
+    rows: list[Answer]
+    conflicts: dict[str, AnswerConflict]
+    refused: dict[str, DomainError]
+
+
 def _upsert(
     assessment: Assessment,
     user: User | None,
     values: Mapping[str, tuple[Any, str]],
     seen: Mapping[str, dt.datetime | None] | None = None,
-) -> tuple[list[Answer], dict[str, AnswerConflict]] | None:
+    definitions: list[dict[str, Any]] | None = None,
+) -> _Written | None:
     """Write the answers if the assessment is still editable, in one transaction: the row lock on the
-    assessment orders these writes with a concurrent submission and with other saves, so the check
-    for newer answers (`seen`, see _conflicts) and the write see the same rows. An answer in conflict
-    is left as it is. Returns (written rows, conflicts), or None when not editable."""
+    assessment orders these writes with a concurrent submission and with other saves, so the checks
+    and the write see the same rows. Left unwritten: an answer someone else changed since this person
+    saw it (`seen`, see _conflicts), and one making an impossible combination with the stored answers
+    (`definitions` given). Returns what was written and left, or None when not editable."""
     now = timezone.now()
     # savepoint=False: nothing is written before the status check, so there is nothing to roll back
     # to, and the query count of an autosave stays small.
@@ -316,7 +333,21 @@ def _upsert(
         )
         if status not in EDITABLE_STATUSES:
             return None
-        conflicts = _conflicts(assessment, user, values, seen) if seen else {}
+        needed = set(seen or ()) & set(values)
+        if definitions is not None:
+            needed |= consistency.related_codes(definitions, values)
+        current = (
+            {
+                answer.question_code: answer
+                for answer in Answer.objects.filter(
+                    assessment_id=assessment.pk, question_code__in=sorted(needed)
+                ).select_related("updated_by")
+            }
+            if needed
+            else {}
+        )
+        conflicts = _conflicts(current, user, values, seen) if seen else {}
+        refused = _refused(definitions, current, values) if definitions is not None else {}
         rows = [
             Answer(
                 assessment_id=assessment.pk,
@@ -328,7 +359,7 @@ def _upsert(
                 updated_at=now,
             )
             for code, (value, reason) in values.items()
-            if code not in conflicts
+            if code not in conflicts and code not in refused
         ]
         if rows:
             Answer.objects.bulk_create(
@@ -337,7 +368,7 @@ def _upsert(
                 unique_fields=["assessment", "question_code"],
                 update_fields=["value", "prefilled", "override_reason", "updated_by", "updated_at"],
             )
-    return rows, conflicts
+    return _Written(rows=rows, conflicts=conflicts, refused=refused)
 
 
 def answer_save(
@@ -349,10 +380,12 @@ def answer_save(
     _check_editable(assessment)
     definitions = assessment_definitions(assessment)
     cleaned = _clean_value(definitions, code, value, override_reason)
-    written = _upsert(assessment, user, {code: cleaned})
+    written = _upsert(assessment, user, {code: cleaned}, definitions=definitions)
     if written is None:
         raise _not_editable()
-    return written[0][0]
+    if code in written.refused:
+        raise written.refused[code]
+    return written.rows[0]
 
 
 @dataclass
@@ -377,7 +410,9 @@ def answers_save(
     the page script had queued). Valid answers are saved; invalid ones come back by code with their
     error. With `seen` (code: save time of the answer this person last saw, None for none), an answer
     someone else changed since is not overwritten but reported as a conflict.
-    Queries: the assessment's versions, the locked status, (with `seen`) the current answers, the upsert."""
+    Queries: the assessment's versions, the locked status, the current answers the checks need, the upsert.
+    A value making an impossible combination with the other answers (a part larger than its whole) is
+    refused like an invalid one."""
     _check_editable(assessment)
     definitions = assessment_definitions(assessment)
     reasons = override_reasons or {}
@@ -389,11 +424,12 @@ def answers_save(
         except DomainError as error:
             outcome.errors[code] = error
     if cleaned:
-        written = _upsert(assessment, user, cleaned, seen)
+        written = _upsert(assessment, user, cleaned, seen, definitions)
         if written is None:
             raise _not_editable()
-        rows, outcome.conflicts = written
-        outcome.saved = {row.question_code: row for row in rows}
+        outcome.conflicts = written.conflicts
+        outcome.errors.update(written.refused)
+        outcome.saved = {row.question_code: row for row in written.rows}
     return outcome
 
 

@@ -25,6 +25,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessment import consistency
 from assessment.exceptions import DomainError
 from assessment.forms.answers import AnswerForm, EvidenceForm, StartAssessmentForm
 from assessment.models import Assessment, Evidence, Membership
@@ -39,6 +40,7 @@ from assessment.selectors import assessments as selectors
 from assessment.selectors.enterprises import enterprise_members
 from assessment.services import assessments as services
 from assessment.views import sme_context as present
+from questionnaires.logic import is_answered
 from questionnaires.text import pick
 
 
@@ -242,6 +244,15 @@ def _fill_context(
             }
         )
     general_comments = page.comments_by_question().get("", [])
+    present.attach_checks(
+        rows,
+        [
+            *consistency.impossible(page.definitions, evaluation.answers, section.codes).values(),
+            *consistency.implausible(
+                [{"questions": section.questions}], evaluation.answers, selectors.previous_values(assessment)
+            ),
+        ],
+    )
     if assessment.status == Assessment.Status.RETURNED:
         present.attach_validated(rows, selectors.validated_answers(assessment))
     return {
@@ -429,6 +440,8 @@ def assessment_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     queries whatever the number of answers."""
     assessment = get_assessment_for_member(request.user, pk)
     codes = list(dict.fromkeys(code for code in request.POST.getlist("question") if code))
+    if not codes:
+        return JsonResponse({"ok": False, "question": "", "error": _("未知题目。"), "results": []})
     definitions = selectors.assessment_definitions(assessment)
     index = selectors.question_index(definitions)
     # A refused value is an answer to the request, not a failure of it: 200 with ok false and the
@@ -669,7 +682,25 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = page.evaluate()
     energy = selectors.section_of_question(page.sections, selectors.CONFIRMED_WARNINGS)
     energy_url = _section_url(assessment, energy.key, selectors.CONFIRMED_WARNINGS) if energy else ""
+    questions = selectors.question_index(page.definitions)
+    unanswered = [
+        code
+        for code in evaluation.asked
+        if code in questions
+        and questions[code].get("type") not in ("computed", "file")
+        and code not in evaluation.missing_required
+        and code != selectors.CONFIRMED_WARNINGS
+        and not is_answered(evaluation.answers.get(code))
+    ]
+    checks = consistency.implausible(
+        page.definitions, evaluation.answers, selectors.previous_values(assessment)
+    )
     context = {
+        "frameworks": [
+            f"{pick(d.get('title'))}（{d.get('version', '')}）" for d in page.definitions if d.get("title")
+        ],
+        "unanswered_optional": len(unanswered),
+        "checks": [{"message": pick(c.message), **_issue_rows(page, [c.code])[0]} for c in checks],
         "assessment": assessment,
         "missing": _issue_rows(page, evaluation.missing_required),
         "prefilled": _issue_rows(page, evaluation.prefilled),

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,10 +18,8 @@ from assessment.forms.answers import REASON_SUFFIX, AnswerForm
 from assessment.models import Answer, Evidence, ReviewComment
 from assessment.selectors.assessments import AssessmentPage, Evaluation, Section
 from assessment.views.review import display_answer
-from questionnaires.logic import condition_references, formula_references, is_answered
+from questionnaires.logic import condition_references, formula_references, formula_words, is_answered
 from questionnaires.text import pick
-
-_REFERENCE = re.compile(r"\{([A-Za-z0-9_.\-]+)\}")
 
 
 @dataclass
@@ -46,6 +43,7 @@ class QuestionRow:
     help: list[tuple[str, str]] = field(default_factory=list)
     conflict: dict[str, Any] | None = None
     validated: dict[str, Any] | None = None
+    checks: list[str] = field(default_factory=list)
 
     @property
     def seen(self) -> str:
@@ -91,14 +89,12 @@ def computed_display(
             if value is None and indicator.value is not None and evaluation.balance.is_valid:
                 value = float(indicator.value)
     elif question.get("formula"):
-        formula = question["formula"]
 
-        def name(match: re.Match[str]) -> str:
-            ref = match.group(1)
+        def name(ref: str) -> str:
             label = pick((questions.get(ref) or {}).get("text")) or ref
             return f"{label}（{_format(evaluation.resolved.get(ref)) or '—'}）"
 
-        derivation = [_REFERENCE.sub(name, formula)]
+        derivation = [formula_words(question["formula"], name, _formula_words())]
     overridden = is_answered(evaluation.answers.get(code))
     return {
         "value": value,
@@ -139,6 +135,24 @@ def attach_validated(rows: Iterable[QuestionRow], validated: Mapping[str, Any]) 
                 "reason": item.reason,
                 "reviewer": item.reviewer,
             }
+
+
+def attach_checks(rows: Iterable[QuestionRow], found: Iterable[Any]) -> None:
+    """Put each consistency finding (assessment.consistency.Inconsistency) on its question's row."""
+    by_code: dict[str, list[str]] = {}
+    for item in found:
+        by_code.setdefault(item.code, []).append(pick(item.message))
+    for row in rows:
+        row.checks = by_code.get(row.code, [])
+
+
+def _formula_words() -> dict[str, str]:
+    return {
+        "cap": _("%(x)s，超过 %(b)s 时按 %(b)s 计") % {"x": "{x}", "b": "{b}"},
+        "min": _("%(a)s 与 %(b)s 中较小者") % {"a": "{a}", "b": "{b}"},
+        "max": _("%(a)s 与 %(b)s 中较大者") % {"a": "{a}", "b": "{b}"},
+        "abs": _("%(x)s 的绝对值") % {"x": "{x}"},
+    }
 
 
 def _help(question: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -252,7 +252,10 @@ def test_it_shows_an_officials_comment_at_its_question_when_returned(
     )
     content = response.content.decode()
     assert "请补充环评批复文件" in content
-    assert content.index("请补充环评批复文件") > content.index('id="q-mgmt.lawful_compliant"')
+    # At its question (it is also listed in the return notice at the top of the page).
+    card = content[content.index('id="q-mgmt.lawful_compliant"') :]
+    card = card[: card.index('class="card shadow-sm mb-3 question', 10)]
+    assert "请补充环评批复文件" in card
 
 
 def test_it_uploads_downloads_and_removes_evidence(
