@@ -123,11 +123,15 @@ def test_it_takes_an_sme_from_sign_up_to_the_pdf_report(
 
     # Live computed value with its derivation on the energy page.
     page.goto(f"{base}/assessments/{assessment.pk}/fill/energy/")
-    assert "0.1229" in page.locator("#q-calc\\.total_energy_tce").inner_text()
+    total = page.locator("#q-calc\\.total_energy_tce")
+    total.locator("summary", has_text="计算方法").click()  # the derivation sits under 计算方法
+    assert "0.1229" in total.inner_text()
     page.goto(f"{base}/assessments/{assessment.pk}/review/")
     submit = page.locator("#submit-button")
     assert submit.is_enabled()
-    submit.dblclick()
+    submit.click()  # a confirmation first: frameworks, answers missing, figures to check
+    page.locator("#submit-confirm").wait_for(state="visible")
+    page.locator("#confirm-submit").dblclick()
     page.wait_for_url(re.compile(r"/results/$"))
     assert page.locator("svg.radar").count() == 3
     assessment.refresh_from_db()
