@@ -244,14 +244,10 @@ def _fill_context(
             }
         )
     general_comments = page.comments_by_question().get("", [])
+    # Impossible combinations at their fields; the year-on-year warnings (a query for last year's
+    # answers) come with the page script's first state refresh, so the page itself renders sooner.
     present.attach_checks(
-        rows,
-        [
-            *consistency.impossible(page.definitions, evaluation.answers, section.codes).values(),
-            *consistency.implausible(
-                [{"questions": section.questions}], evaluation.answers, selectors.previous_values(assessment)
-            ),
-        ],
+        rows, consistency.impossible(page.definitions, evaluation.answers, section.codes).values()
     )
     if assessment.status == Assessment.Status.RETURNED:
         present.attach_validated(rows, selectors.validated_answers(assessment))
@@ -552,8 +548,19 @@ def assessment_state(request: HttpRequest, pk: int) -> JsonResponse:
         for p in [present.section_progress(s, evaluation)]
     }
     overall = present.overall_progress(page.sections, evaluation)
+    checks: dict[str, list[str]] = {}
+    if section is not None:
+        found = [
+            *consistency.impossible(page.definitions, evaluation.answers, codes).values(),
+            *consistency.implausible(
+                [{"questions": section.questions}], evaluation.answers, selectors.previous_values(assessment)
+            ),
+        ]
+        for item in found:
+            checks.setdefault(item.code, []).append(pick(item.message))
     return JsonResponse(
         {
+            "checks": checks,
             "now": timezone.now().isoformat(),
             "status": assessment.status,
             "asked": [code for code in codes if code in evaluation.asked],

@@ -312,6 +312,22 @@
           el.className = "badge " + (p.answered >= p.required ? "text-bg-success" : "text-bg-light border");
         }
       });
+      // Consistency findings at their fields: impossible combinations, jumps since last year.
+      if (state.checks) {
+        document.querySelectorAll("#answers-form [data-check]").forEach(function (el) { el.remove(); });
+        Object.keys(state.checks).forEach(function (code) {
+          var c = card(code);
+          var anchor = c ? c.querySelector("[data-error]") : null;
+          if (!anchor) { return; }
+          state.checks[code].forEach(function (message) {
+            var box = document.createElement("div");
+            box.className = "alert alert-warning py-1 px-2 small mt-2 mb-0";
+            box.setAttribute("data-check", "");
+            box.textContent = message;
+            anchor.parentNode.insertBefore(box, anchor);
+          });
+        });
+      }
       // Every count on the page agrees after each save: section badges, this page's count, the total.
       var counts = Object.assign({ overall: state.overall }, state.progress || {});
       document.querySelectorAll("[data-count]").forEach(function (el) {
@@ -382,5 +398,5 @@
     inputs[code] = jsValue(code);
   });
   refreshConditions();
-  if (Object.keys(queue).length) { schedule(50); }
+  if (Object.keys(queue).length) { schedule(50); } else { refreshState(); }
 })();

@@ -128,3 +128,14 @@ def test_the_check_page_warns_of_a_jump_since_last_year(client, draft, sme_manag
     client.force_login(sme_manager)
     content = client.get(reverse("assessment_review", args=[draft.pk])).content.decode()
     assert "data-check" in content and "上一年度为 10" in content
+
+
+def test_the_page_state_brings_the_warnings_to_their_fields(client, draft, sme_manager):
+    last = Assessment.objects.create(enterprise=draft.enterprise, year=draft.year - 1, status="accepted")
+    Answer.objects.create(assessment=last, question_code=TOTAL, value=10)
+    answer_save(assessment=draft, user=sme_manager, code=TOTAL, value=10 * YEAR_ON_YEAR_FACTOR + 5)
+    section = section_of_question(build_sections(assessment_definitions(draft)), TOTAL)
+    client.force_login(sme_manager)
+    state = client.get(reverse("assessment_state", args=[draft.pk]), {"section": section.key}).json()
+    assert list(state["checks"]) == [TOTAL]
+    assert "上一年度为 10" in state["checks"][TOTAL][0]
