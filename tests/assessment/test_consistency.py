@@ -12,7 +12,6 @@ from assessment.models import Answer, Assessment
 from assessment.selectors.assessments import assessment_definitions, build_sections, section_of_question
 from assessment.services.assessments import answer_save, answers_save
 from questionnaires.logic import formula_share, formula_words
-from tests.assessment.journey_fixtures import *  # noqa: F403
 
 TOTAL = "dig24.q.devices_total"
 DIGITAL = "dig24.q.devices_digital"

@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from assessment.models import Answer
 from assessment.services.assessments import answer_save, answers_save, page_save_plan
-from tests.assessment.journey_fixtures import *  # noqa: F403
 
 SECTION = "energy"
 A = "energy.grid_electricity_kwh"

@@ -11,7 +11,6 @@ from django.urls import reverse
 from assessment.models import AuditEvent
 from assessment.services.assessments import answer_save, assessment_submit
 from assessment.services.review import review_comment_add, review_decide, review_validate_answer
-from tests.assessment.journey_fixtures import *  # noqa: F403
 
 NOTE = "请补充能源审计报告，并核对电力消耗。"
 CODE = "energy.grid_electricity_kwh"

@@ -11,7 +11,6 @@ import pytest
 from assessment.models import Answer, Assessment, Membership
 from assessment.services.assessments import answer_save, assessment_submit
 from assessment.services.review import review_comment_add, review_decide, review_validate_answer
-from tests.assessment.journey_fixtures import *  # noqa: F403
 from tests.e2e.test_journey import field_selector, login, wait_saved
 from tests.factories import MembershipFactory, UserFactory
 
