@@ -249,6 +249,7 @@ def _fill_context(
     present.attach_checks(
         rows, consistency.impossible(page.definitions, evaluation.answers, section.codes).values()
     )
+    present.attach_proposals(rows, assessment.enterprise)
     if assessment.status == Assessment.Status.RETURNED:
         present.attach_validated(rows, selectors.validated_answers(assessment))
     return {

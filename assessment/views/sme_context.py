@@ -44,6 +44,7 @@ class QuestionRow:
     conflict: dict[str, Any] | None = None
     validated: dict[str, Any] | None = None
     checks: list[str] = field(default_factory=list)
+    proposal: dict[str, Any] | None = None
 
     @property
     def seen(self) -> str:
@@ -135,6 +136,26 @@ def attach_validated(rows: Iterable[QuestionRow], validated: Mapping[str, Any]) 
                 "reason": item.reason,
                 "reviewer": item.reviewer,
             }
+
+
+# Questions asking again what the enterprise gave at sign-up (its profile): question code -> profile field.
+# The profile's figure is proposed at the question, never written without the person's click.
+PROFILE_ANSWERS = {
+    "dig24.q.employees_last_year": "employees",  # 上年度从业人员平均人数 / 从业人员（人）
+    "dig24.q.revenue_last_year": "revenue",  # 上年度营业收入（万元） / 上年营业收入（万元）
+}
+
+
+def attach_proposals(rows: Iterable[QuestionRow], enterprise: Any) -> None:
+    """Propose the sign-up figure at an unanswered question that asks it again (PROFILE_ANSWERS)."""
+    for row in rows:
+        name = PROFILE_ANSWERS.get(row.code)
+        value = getattr(enterprise, name, None) if name else None
+        if value is None or row.answered or row.field is None:
+            continue
+        number = float(value)
+        text = _format(int(number) if number.is_integer() else number)
+        row.proposal = {"value": text.replace(",", ""), "text": f"{text} {row.unit}".strip()}
 
 
 def attach_checks(rows: Iterable[QuestionRow], found: Iterable[Any]) -> None:

@@ -368,6 +368,17 @@
     if (event.target.type !== "radio" && event.target.type !== "checkbox") { onEdit(event); }
   });
   form.addEventListener("change", onEdit);
+  // A figure given at sign-up, proposed where the questionnaire asks it again: used only on a click.
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-propose]") : null;
+    if (!button) { return; }
+    var code = codeOf(button);
+    var input = fieldsOf(code)[0];
+    if (!input) { return; }
+    input.value = button.dataset.propose;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    button.closest("[data-proposal]").remove();
+  });
   form.addEventListener("submit", function () {
     // The page's save button sends every field: nothing is left to autosave.
     queue = {};

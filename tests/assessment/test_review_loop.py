@@ -93,3 +93,20 @@ def test_continue_goes_where_this_person_last_saved(client, draft, sme_manager, 
     answer_save(assessment=draft, user=sme_manager, code=CODE, value=5)
     answer_save(assessment=draft, user=sme_contributor, code="mgmt.lawful_compliant", value=True)
     assert client.get(url).url == reverse("assessment_fill", args=[draft.pk, "energy"]) + f"#q-{CODE}"
+
+
+def test_figures_given_at_sign_up_are_proposed_not_written(client, draft, sme_manager, enterprise):
+    from assessment.models import Answer
+    from assessment.selectors.assessments import assessment_definitions, build_sections, section_of_question
+
+    code = "dig24.q.employees_last_year"
+    section = section_of_question(build_sections(assessment_definitions(draft)), code)
+    url = reverse("assessment_fill", args=[draft.pk, section.key])
+    client.force_login(sme_manager)
+    content = client.get(url).content.decode()
+    card = content[content.index(f'id="q-{code}"') :][:6000]
+    assert "data-proposal" in card and f'data-propose="{enterprise.employees}"' in card
+    assert not Answer.objects.filter(assessment=draft, question_code=code).exists()
+    answer_save(assessment=draft, user=sme_manager, code=code, value=enterprise.employees + 1)
+    content = client.get(url).content.decode()
+    assert "data-proposal" not in content[content.index(f'id="q-{code}"') :][:6000]
