@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from questionnaires.logic import condition_references, formula_references
+from questionnaires.question_types import is_several
 
 if TYPE_CHECKING:
     from questionnaires.models import QuestionnaireVersion
@@ -290,7 +291,7 @@ def rule_max_points(indicator: Mapping[str, Any], questions: Mapping[str, Mappin
     if rtype == "options":
         question = questions.get(rule.get("question") or "", {})
         points = [float(o.get("points") or 0) for o in question.get("options") or []]
-        best = sum(points) if question.get("type") == "multiple" else max(points, default=0.0)
+        best = sum(points) if is_several(question) else max(points, default=0.0)
     elif rtype == "bands":
         best = max((float(b.get("points") or 0) for b in rule.get("bands") or []), default=0.0)
     elif rtype == "level_points":

@@ -28,6 +28,7 @@ from questionnaires.definition import (
     question_dependencies,
 )
 from questionnaires.models import QuestionnaireVersion
+from questionnaires.question_types import is_derived
 from questionnaires.schema import Problem, bank_key, check_definitions, errors
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
@@ -132,9 +133,7 @@ def resolve_definition(data: Mapping[str, Any], banks: Mapping[str, Mapping[str,
         use, question = bank_questions[code]
         pending.extend(question_dependencies(question))
         if question.get("calculator"):
-            pending.extend(
-                q["code"] for q in banks[use].get("questions") or [] if q.get("type") != "computed"
-            )
+            pending.extend(q["code"] for q in banks[use].get("questions") or [] if not is_derived(q))
     for use in definition.get("uses") or []:
         for question in banks[use].get("questions") or []:
             if question["code"] in wanted and bank_questions[question["code"]][0] == use:

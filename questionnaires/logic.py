@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, TypeGuard
 
+from questionnaires.question_types import is_derived
+
 __all__ = [
     "FormulaError",
     "evaluate_condition",
@@ -373,7 +375,7 @@ def evaluate_formula(formula: str, values: Mapping[str, Any]) -> float | None:
 
 def computed_order(definition: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The computed questions of a definition, each after the computed questions its formula reads."""
-    computed = {q["code"]: q for q in definition.get("questions", []) if q.get("type") == "computed"}
+    computed = {q["code"]: q for q in definition.get("questions", []) if is_derived(q)}
     ordered: list[Mapping[str, Any]] = []
     state: dict[str, int] = {}
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from questionnaires.logic import FormulaError, compile_formula, formula_references
+from questionnaires.question_types import get_type, spoken_types, type_codes
 from questionnaires.references import ReferenceError, check_citations, iter_refs, load_references
 
 FORMULA_REF_RE = re.compile(r"\{([^{}]*)\}")
@@ -24,19 +25,6 @@ KINDS = {"framework", "bank"}
 METHODS = {"green_factory_2025", "green_factory_2018", "clean_production", "sme_digital_2024"}
 POINTS_METHODS = {"green_factory_2025", "sme_digital_2024"}
 STATUSES = {"current", "legacy"}
-QUESTION_TYPES = {
-    "single",
-    "multiple",
-    "number",
-    "percentage",
-    "level",
-    "yesno",
-    "text",
-    "file",
-    "computed",
-    "products",
-}
-NUMERIC_TYPES = {"number", "percentage", "computed"}
 SIZE_CLASSES = {"large", "medium", "small", "micro"}
 CP_LEVELS = {"I", "II", "III", "none"}
 WEIGHT_TOLERANCE = 1e-6
@@ -112,14 +100,23 @@ RULE_KEYS = {
     "requirements": {"items"},
 }
 RULE_COMMON_KEYS = {"type", "note"} | PROVENANCE_KEYS
-RULE_QUESTION_TYPES = {
-    "linear": NUMERIC_TYPES,
-    "options": {"single", "multiple"},
-    "yesno": {"yesno"},
-    "bands": NUMERIC_TYPES | {"level"},
-    "level_points": {"level"},
-    "levels": NUMERIC_TYPES | {"single"},
-}
+
+
+def rule_question_types(rtype: str) -> frozenset[str]:
+    """The question types a rule type may read (from the registered types' traits)."""
+    if rtype == "options":
+        return type_codes(lambda t: t.choice)
+    if rtype == "yesno":
+        return type_codes(lambda t: t.boolean)
+    if rtype == "bands":
+        return type_codes(lambda t: t.numeric or t.scale)
+    if rtype == "level_points":
+        return type_codes(lambda t: t.scale)
+    if rtype == "levels":  # quantitative thresholds, or single-choice options carrying cp_level
+        return type_codes(lambda t: t.numeric or (t.choice and not t.several))
+    return type_codes(lambda t: t.numeric)  # linear
+
+
 RULE_METHODS = {"levels": {"clean_production"}, "requirements": {"green_factory_2018"}}
 BAND_BOUNDS = ("gt", "ge", "lt", "le")
 SETTINGS_KEYS = {
@@ -435,34 +432,35 @@ class _FileChecker:
     def check_question(self, q: dict, where: str) -> None:
         self.keys(q, where, QUESTION_KEYS, ["code", "type", "text"])
         qtype = q.get("type")
-        if not one_of(qtype, QUESTION_TYPES):
-            self.error(where, f"type must be one of {sorted(QUESTION_TYPES)}, not {qtype!r}")
+        kind = get_type(qtype)
+        if kind is None:
+            self.error(where, f"type must be one of {sorted(type_codes())}, not {qtype!r}")
             qtype = None
         self.text(q, "text", where)
         self.provenance(q, where)
         if "source" not in q:
             self.error(where, "question has no source (standard and clause, or document)")
-        self.check_help(q.get("help"), where, qtype)
+        self.check_help(q.get("help"), where, kind is None or not kind.derived)
         for key in ("required", "constrained", "per_product"):
             self.flag(q, key, where)
         if "unit" in q:
             self.bilingual(q["unit"], where, "unit")
-        if qtype and qtype not in NUMERIC_TYPES:
+        if kind and not kind.numeric:
             for key in ("unit", "min", "max", "decimals"):
                 if key in q:
-                    self.error(where, f"{key!r} is only for number, percentage and computed questions")
+                    self.error(where, f"{key!r} is only for {spoken_types(lambda t: t.numeric)} questions")
         self.check_range(q, where, qtype)
-        if qtype in {"single", "multiple"}:
-            self.check_options(q.get("options"), where, qtype)
+        if kind and kind.choice:
+            self.check_options(q.get("options"), where, qtype, several=kind.several)
         elif "options" in q:
-            self.error(where, "options are only for single and multiple questions")
-        if qtype == "level":
+            self.error(where, f"options are only for {spoken_types(lambda t: t.choice)} questions")
+        if kind and kind.scale:
             self.check_levels(q.get("levels"), where)
         elif "levels" in q:
             self.error(where, "levels are only for level questions")
-        if "constrained" in q and qtype not in {"level", None}:
+        if "constrained" in q and kind is not None and not kind.scale:
             self.error(where, "constrained is only for level (scenario) questions")
-        if qtype == "computed":
+        if kind and kind.derived:
             has_formula, has_calculator = "formula" in q, "calculator" in q
             if has_formula == has_calculator:
                 self.error(where, "a computed question needs exactly one of formula or calculator")
@@ -479,10 +477,9 @@ class _FileChecker:
         if "applies" in q:
             self.check_applies(q["applies"], where)
 
-    def check_help(self, help_: Any, where: str, qtype: str | None) -> None:
+    def check_help(self, help_: Any, where: str, asked: bool) -> None:
         """Help is required for questions a person answers (what it means at least); computed ones
         explain themselves by their formula or calculator derivation."""
-        asked = qtype != "computed"
         if help_ is None:
             if asked:
                 self.error(where, "question has no help (what, how, example, why)")
@@ -510,7 +507,7 @@ class _FileChecker:
         ):
             self.error(where, "decimals must be a whole number from 0 to 6")
 
-    def check_options(self, options: Any, where: str, qtype: str) -> None:
+    def check_options(self, options: Any, where: str, qtype: str, *, several: bool) -> None:
         if not isinstance(options, list) or len(options) < 2:
             self.error(where, f"a {qtype} question needs a list of at least two options")
             return
@@ -540,11 +537,11 @@ class _FileChecker:
             self.flag(option, "exclusive", owhere)
             if option.get("exclusive"):
                 exclusive += 1
-                if qtype != "multiple":
+                if not several:
                     self.error(owhere, "exclusive is only for options of a multiple question")
-        if qtype == "multiple" and exclusive > 1:
+        if several and exclusive > 1:
             self.error(where, "more than one exclusive option: 'none of these' stands alone, once")
-        if qtype == "multiple" and exclusive and exclusive == len(options):
+        if several and exclusive and exclusive == len(options):
             self.error(where, "every option is exclusive")
 
     def check_levels(self, levels: Any, where: str) -> None:
@@ -649,7 +646,9 @@ class _FileChecker:
             self.text(pre, "description", code)
             self.provenance(pre, code, needs_source=True, why="a prerequisite comes from a standard")
             self.refer(code, pre.get("question"), "prerequisite question")
-            self.typed_refs.append((code, pre.get("question"), {"yesno"}, "prerequisite question"))
+            self.typed_refs.append(
+                (code, pre.get("question"), type_codes(lambda t: t.boolean), "prerequisite question")
+            )
 
     typed_refs: list[tuple[str, Any, set[str], str]]
 
@@ -780,7 +779,7 @@ class _FileChecker:
         if rtype != "requirements":
             self.refer(where, rule.get("question"), "rule question")
             self.typed_refs.append(
-                (where, rule.get("question"), RULE_QUESTION_TYPES[rtype], f"{rtype} rule question")
+                (where, rule.get("question"), rule_question_types(rtype), f"{rtype} rule question")
             )
         limit = weight if self.method != "clean_production" else None
         if rtype == "linear":
@@ -918,7 +917,9 @@ class _FileChecker:
             if "title" in item:
                 self.bilingual(item["title"], iwhere, "title")
             self.refer(where, item.get("question"), "requirement question")
-            self.typed_refs.append((where, item.get("question"), {"yesno"}, "requirement question"))
+            self.typed_refs.append(
+                (where, item.get("question"), type_codes(lambda t: t.boolean), "requirement question")
+            )
         if limit is not None and total > limit + WEIGHT_TOLERANCE:
             self.error(
                 where, f"requirement points add up to {total:g}, more than the indicator weight {limit:g}"
@@ -976,7 +977,9 @@ class _FileChecker:
                         self.error("settings", "scenarios lists a question twice")
                     for code in scenarios:
                         self.refer("settings.scenarios", code, "scenario question")
-                        self.typed_refs.append(("settings.scenarios", code, {"level"}, "scenario question"))
+                        self.typed_refs.append(
+                            ("settings.scenarios", code, type_codes(lambda t: t.scale), "scenario question")
+                        )
 
     def check_tiers(self, tiers: Any) -> None:
         if tiers is None:
@@ -1080,27 +1083,13 @@ def _resolve_references(
     for where, key, cond in checker.condition_values:
         tested = cond.get("question")
         question = available.get(tested, ({}, ""))[0] if isinstance(tested, str) else {}
-        qtype = question.get("type")
+        kind = get_type(question.get("type"))
         values = [cond[op] for op in ("equals", "not_equals") if op in cond]
         values += cond["in"] if isinstance(cond.get("in"), list) else []
-        if qtype in ("single", "multiple"):
-            codes = {str(o.get("code")) for o in as_list(question.get("options")) if isinstance(o, dict)}
-            for value in values:
-                if str(value) not in codes:
-                    checker.error(
-                        where, f"{key} tests option {value!r}, which {cond['question']} does not have"
-                    )
-        elif qtype == "yesno":
-            for value in values:
-                if not isinstance(value, bool):
-                    checker.error(
-                        where,
-                        f"{key} compares yes/no question {cond['question']} with {value!r}; use true/false",
-                    )
-        elif qtype == "level":
-            for value in values:
-                if value not in (1, 2, 3, 4):
-                    checker.error(where, f"{key} compares level question {cond['question']} with {value!r}")
+        for value in values if kind else []:
+            problem = kind.condition_value_problem(question, cond["question"], value)
+            if problem:
+                checker.error(where, f"{key} {problem}")
     # Options rules: option points within the weight, and full marks reachable (points methods).
     for where, code, weight in checker.option_rules:
         if not isinstance(code, str) or code not in available:
@@ -1116,12 +1105,14 @@ def _resolve_references(
         for p in points:
             if p > weight + WEIGHT_TOLERANCE:
                 checker.error(where, f"option points {p:g} of {code} exceed the indicator weight {weight:g}")
-        best = min(sum(points), weight) if question.get("type") == "multiple" else max(points)
+        several = getattr(get_type(question.get("type")), "several", False)
+        best = min(sum(points), weight) if several else max(points)
         if checker.method in POINTS_METHODS and best < weight - WEIGHT_TOLERANCE:
             checker.error(where, f"the options of {code} reach at most {best:g} of the weight {weight:g}")
     for where, code in checker.qualitative_levels:
         question = available.get(code, ({}, ""))[0] if isinstance(code, str) else {}
-        if question and question.get("type") == "single":
+        kind = get_type(question.get("type")) if question else None
+        if kind and kind.choice and not kind.several:
             if not any(isinstance(o, dict) and "cp_level" in o for o in as_list(question.get("options"))):
                 checker.error(where, f"qualitative levels rule reads {code}, whose options carry no cp_level")
         elif question:

@@ -26,6 +26,7 @@ from assessment.scoring.types import FrameworkResult
 from assessment.selectors import reports as report_selectors
 from assessment.selectors.factors import default_factors
 from questionnaires.logic import is_asked
+from questionnaires.question_types import display_value
 from questionnaires.text import pick, report_language
 from reports.types import (
     ActionRow,
@@ -218,40 +219,10 @@ def _number(value: float, decimals: int | None = None) -> str:
 
 
 def format_answer(question: Mapping[str, Any] | None, value: Any, lang: str) -> str:
-    """An answer as a person reads it: option texts, yes/no, numbers with units."""
-    if value is None or value == "" or value == []:
-        return label(_TEXT["unanswered"], lang)
-    if question is None:
+    """An answer as a person reads it: option texts, yes/no, numbers with units (by its question type)."""
+    if question is None and not (value is None or value == "" or value == []):
         return str(value)
-    if isinstance(value, Mapping):  # per-product answer: {product name: value}
-        sep = "；" if _zh(lang) else "; "
-        return sep.join(f"{name}: {format_answer(question, item, lang)}" for name, item in value.items())
-    kind = question.get("type")
-    options = {o["code"]: pick(o.get("text"), lang) for o in question.get("options", [])}
-    if isinstance(value, bool) or kind == "yesno":
-        return label(_TEXT["yes" if value else "no"], lang)
-    if kind == "single":
-        return options.get(value, str(value))
-    if kind == "multiple" and isinstance(value, list):
-        return ("；" if _zh(lang) else "; ").join(options.get(v, str(v)) for v in value)
-    if kind == "level" and isinstance(value, int | float):
-        levels = {item.get("level"): pick(item.get("text"), lang) for item in question.get("levels", [])}
-        text = levels.get(int(value), "")
-        prefix = f"{int(value)}级" if _zh(lang) else f"Level {int(value)}"
-        return f"{prefix}：{text}" if text and _zh(lang) else (f"{prefix}: {text}" if text else prefix)
-    if isinstance(value, int | float):
-        unit = (
-            pick(question.get("unit"), lang)
-            if question.get("unit")
-            else ("%" if kind == "percentage" else "")
-        )
-        decimals = question.get("decimals")
-        return f"{_number(float(value), decimals)} {unit}".strip()
-    if isinstance(value, list):  # e.g. the products list: [{name, share}]
-        return "; ".join(
-            ", ".join(str(v2) for v2 in v.values()) if isinstance(v, Mapping) else str(v) for v in value
-        )
-    return str(value)
+    return display_value(question, value, lang, blank=label(_TEXT["unanswered"], lang))
 
 
 @dataclass

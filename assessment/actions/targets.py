@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from questionnaires.logic import formula_references
+from questionnaires.question_types import is_derived
 
 
 def _rule_questions(rule: Mapping[str, Any] | None) -> set[str]:
@@ -33,7 +34,7 @@ def _downstream(definition: Mapping[str, Any], codes: set[str]) -> set[str]:
     computed = [
         (q["code"], formula_references(q["formula"]))
         for q in definition.get("questions", [])
-        if q.get("type") == "computed" and q.get("formula")
+        if is_derived(q) and q.get("formula")
     ]
     reached = set(codes)
     changed = True

@@ -66,6 +66,7 @@ from assessment.services.results import framework_result_rows
 from questionnaires.definition import get_definition, iter_indicators
 from questionnaires.logic import industry_matches
 from questionnaires.models import QuestionnaireVersion
+from questionnaires.question_types import question_type
 
 if TYPE_CHECKING:
     from assessment.demo.context import DemoContext
@@ -160,21 +161,6 @@ def _rule_value(rng: random.Random, rule: Mapping[str, Any], maturity: float) ->
     return anchors[low] + (anchors[low + 1] - anchors[low]) * (place - low)
 
 
-def _rank_options(question: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Options from worst to best: by points, else by clean-production level, else as listed."""
-    options = list(question.get("options") or [])
-    if any("points" in o for o in options):
-        return sorted(options, key=lambda o: float(o.get("points") or 0))
-    ranks = {"none": 0, "III": 1, "II": 2, "I": 3}
-    if any("cp_level" in o for o in options):
-        return sorted(options, key=lambda o: ranks.get(str(o.get("cp_level")), 0))
-    return options
-
-
-def _biased_index(rng: random.Random, size: int, maturity: float) -> int:
-    return min(max(round(maturity * (size - 1) + rng.gauss(0, 0.9)), 0), size - 1)
-
-
 def energy_answers(
     rng: random.Random, template: Mapping[str, Any], *, scale: float, maturity: float
 ) -> dict[str, Any]:
@@ -220,46 +206,26 @@ def generate_answers(
     answers: dict[str, Any] = energy_answers(rng, template, scale=scale, maturity=maturity)
     rules = rules or {}
     for question in questions:
-        code, kind = question["code"], question.get("type")
-        if kind in ("computed", "file") or code.startswith("energy."):
+        code, qtype = question["code"], question_type(question)
+        if qtype is None or qtype.derived or qtype.by_evidence or code.startswith("energy."):
             continue
-        if kind == "yesno":
+        if qtype.boolean and code in veto:
             # Veto items (lawful operation, no major accident…) are met by nearly every enterprise.
-            answers[code] = rng.random() < (0.96 if code in veto else 0.25 + 0.7 * maturity)
-        elif kind == "single":
-            options = _rank_options(question)
-            if options:
-                answers[code] = options[_biased_index(rng, len(options), maturity)]["code"]
-        elif kind == "multiple":
-            plain = [o["code"] for o in question.get("options") or [] if not o.get("exclusive")]
-            exclusive = [o["code"] for o in question.get("options") or [] if o.get("exclusive")]
-            count = min(len(plain), max(0, round(maturity * len(plain) + rng.gauss(0, 1))))
-            if count == 0 and exclusive:
-                answers[code] = [exclusive[0]]
-            elif plain:
-                answers[code] = rng.sample(plain, max(count, 1))
-        elif kind == "level":
-            answers[code] = min(max(round(1 + maturity * 3 + rng.gauss(0, 0.7)), 1), 4)
-        elif kind in ("number", "percentage"):
-            low = float(question.get("min", 0))
-            high = float(question.get("max", 100 if kind == "percentage" else max(low, 0) + 1000))
+            answers[code] = rng.random() < 0.96
+            continue
+        typical: Any = None
+        if qtype.numeric:
             base = template.get(code)
-            targeted = _rule_value(rng, rules[code], maturity) if code in rules else None
-            if targeted is not None:
-                value = targeted
-            elif isinstance(base, int | float) and not isinstance(base, bool):
-                value = float(base) * rng.uniform(0.75, 1.25)
-            elif kind == "percentage":
-                value = 100 * min(max(maturity + rng.gauss(0, 0.15), 0), 1)
-            else:
-                value = rng.uniform(low, min(high, low + 100))
-            decimals = int(question.get("decimals", 2))
-            value = round(min(max(value, low), high), decimals)
-            answers[code] = int(value) if decimals == 0 else value
-        elif kind == "products":
-            answers[code] = [{"name": products or "产品", "share": 100}]
-        elif kind == "text":
-            answers[code] = str(template.get(code) or "见附件")
+            typical = _rule_value(rng, rules[code], maturity) if code in rules else None
+            if typical is None and isinstance(base, int | float) and not isinstance(base, bool):
+                typical = float(base) * rng.uniform(0.75, 1.25)
+        elif qtype.code == "products":
+            typical = products
+        else:
+            typical = template.get(code)
+        value = qtype.demo_value(question, rng, maturity=maturity, typical=typical)
+        if value is not None:
+            answers[code] = value
     return answers
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,9 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessment.services.review import ACCEPT, RETURN
-
-YES = {"true", "yes", "y", "1", "是", "有"}
-NO = {"false", "no", "n", "0", "否", "无"}
+from questionnaires.question_types import QuestionType, ReviewInputError, question_type
 
 
 class ReviewCommentForm(forms.Form):
@@ -24,34 +21,16 @@ class ReviewCommentForm(forms.Form):
 
 def parse_value(question: Mapping[str, Any] | None, raw: str) -> Any:
     """A reviewer's typed value as the question stores it: blank → None (the answer does not count);
-    numbers, yes/no, option codes (several separated by commas), levels 1–4, or JSON for the rest.
-    The service validates the parsed value against the question."""
+    otherwise as the question's type reads typed text (numbers, yes/no, option codes separated by
+    commas, levels 1–4, JSON for the rest). The service validates the parsed value against the question."""
     text = (raw or "").strip()
     if not text:
         return None
-    kind = (question or {}).get("type")
+    qtype = question_type(question) or QuestionType()
     try:
-        if kind in ("number", "percentage", "computed"):
-            return float(text.replace(",", "").replace("，", ""))
-        if kind == "level":
-            return int(text)
-    except ValueError:
-        raise forms.ValidationError(_("请输入数字。")) from None
-    if kind == "yesno":
-        lowered = text.lower()
-        if lowered in YES:
-            return True
-        if lowered in NO:
-            return False
-        raise forms.ValidationError(_("请填写“是”或“否”。"))
-    if kind == "multiple":
-        return [code.strip() for code in text.replace("，", ",").split(",") if code.strip()]
-    if kind in ("single", "text"):
-        return text
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
+        return qtype.parse_review(question or {}, text)
+    except ReviewInputError as error:
+        raise forms.ValidationError(str(error)) from None
 
 
 class ValidateAnswerForm(forms.Form):

@@ -16,6 +16,7 @@ from questionnaires.logic import (
     is_asked,
     resolve_answers,
 )
+from questionnaires.question_types import takes_value
 
 from .compiled import CompiledDefinition, Dimension, Indicator
 from .rules import Context, Rating, rate
@@ -23,7 +24,6 @@ from .types import DimensionResult, EnterpriseFacts, IndicatorResult, ScoringInp
 from .validation import problems_in
 
 Calculator = Mapping[str, Any] | Callable[[Mapping[str, Any]], Mapping[str, Any]]
-_NOT_ASKED_TYPES = ("file", "computed")
 
 
 @dataclass
@@ -305,7 +305,7 @@ def missing_questions(
     for code, question in compiled.questions.items():
         if (
             question.get("required")
-            and question.get("type") not in _NOT_ASKED_TYPES
+            and takes_value(question)
             and code not in ctx.hidden
             and not is_answered(ctx.answers.get(code))
         ):

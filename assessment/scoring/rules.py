@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from questionnaires.logic import industry_matches, is_answered
+from questionnaires.question_types import is_several
 
 from .compiled import CompiledDefinition, Indicator
 from .types import ScoringInputError, Text
@@ -221,7 +222,7 @@ def _options(indicator: Indicator, rule: Mapping[str, Any], available: float, ct
     options = ctx.compiled.options.get(code, {})
     weight = indicator.weight
     scale = available / weight if weight > 0 else 0.0
-    multiple = question.get("type") == "multiple"
+    multiple = is_several(question)
     if multiple:
         text = {
             "zh": f"所选选项分值之和，上限 {pts(available)} 分",

@@ -36,6 +36,7 @@ from questionnaires.logic import (
     resolve_answers,
 )
 from questionnaires.models import QuestionnaireVersion
+from questionnaires.question_types import is_by_evidence, is_derived
 from questionnaires.text import Text
 
 EDITABLE_STATUSES = (Assessment.Status.DRAFT, Assessment.Status.RETURNED)
@@ -90,7 +91,7 @@ class Section:
 
 
 def _is_energy_input(question: Mapping[str, Any]) -> bool:
-    return str(question.get("bank", "")).startswith("energy@") and question.get("type") != "computed"
+    return str(question.get("bank", "")).startswith("energy@") and not is_derived(question)
 
 
 def _definitions_key(definitions: list[dict[str, Any]]) -> tuple[str, ...]:
@@ -280,12 +281,10 @@ def evaluate(
             ):
                 continue
             asked.add(code)
-            if not question.get("required") or question.get("type") == "computed":
+            if not question.get("required") or is_derived(question):
                 continue
             met = (
-                _has_evidence(code, evidence)
-                if question.get("type") == "file"
-                else is_answered(answers.get(code))
+                _has_evidence(code, evidence) if is_by_evidence(question) else is_answered(answers.get(code))
             )
             if not met:
                 missing.append(code)

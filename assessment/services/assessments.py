@@ -45,6 +45,7 @@ from assessment.services.results import framework_results_replace
 from questionnaires.definition import get_definition
 from questionnaires.logic import industry_matches, is_answered
 from questionnaires.models import QuestionnaireVersion
+from questionnaires.question_types import question_type, takes_value
 
 # Framework families an enterprise chooses from; "clean_production" is resolved by industry.
 FRAMEWORK_FAMILIES: tuple[str, ...] = ("green_factory", "clean_production", "sme_digital")
@@ -124,7 +125,7 @@ def _prefill_values(previous: Assessment, definitions: list[dict[str, Any]]) -> 
         if a.value is not None
         and a.question_code in index
         and a.question_code != CONFIRMED_WARNINGS
-        and index[a.question_code].get("type") not in ("computed", "file")
+        and takes_value(index[a.question_code])
     }
     valid: dict[str, Any] = {}
     for code, value in values.items():
@@ -228,18 +229,18 @@ def _clean_value(
 ) -> tuple[Any, str]:
     """The value to store (None clears the answer) and the override reason, or DomainError(field=code)."""
     definition, question = _question(definitions, code)
-    kind = question.get("type")
-    if kind == "file":
+    qtype = question_type(question)
+    if qtype is not None and qtype.by_evidence:
         raise DomainError(_("此题以上传佐证材料作答。"), field=code)
     if not is_answered(value):
         return None, ""
-    if isinstance(value, float) and value.is_integer() and kind in ("level",):
-        value = int(value)
+    if qtype is not None:
+        value = qtype.coerce(value)
     problems = validate_answers(definition, {code: value}, allow_unknown=True)
     if problems:
         raise DomainError(_message(problems[0]), field=code, code=problems[0].kind)
     reason = (override_reason or "").strip()
-    if kind == "computed":
+    if qtype is not None and qtype.derived:
         if not reason:
             raise DomainError(_("覆盖计算值时须说明理由。"), field=code, code="override_reason")
     else:

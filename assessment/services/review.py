@@ -35,6 +35,7 @@ from assessment.selectors.assessments import (
 from assessment.services.analytics import analytics_refresh
 from assessment.services.results import framework_results_replace
 from assessment.tasks import send_decision_email
+from questionnaires.question_types import question_type
 
 if TYPE_CHECKING:
     from assessment.models import User
@@ -177,10 +178,11 @@ def review_validate_answer(
     reason = _text(reason, field="reason", required=True, message=_("请说明核定理由。"))
     definitions = assessment_definitions(locked)
     definition, question = _question(definitions, code)
-    if question.get("type") == "file":
+    qtype = question_type(question)
+    if qtype is not None and qtype.by_evidence:
         raise DomainError(_("佐证材料题不能核定数值，请以审核意见说明。"), field="code", code="file_question")
-    if isinstance(value, float) and value.is_integer() and question.get("type") == "level":
-        value = int(value)
+    if qtype is not None and value is not None:
+        value = qtype.coerce(value)
     if value is not None:
         problems = validate_answers(definition, {code: value}, allow_unknown=True)
         if problems:

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,36 +30,13 @@ from assessment.permissions import get_assessment_for_user, require_official
 from assessment.selectors import review as selectors
 from assessment.selectors.assessments import question_index
 from assessment.services import review as services
+from questionnaires.question_types import display_value
 from questionnaires.text import pick
 
 
 def display_answer(question: Mapping[str, Any] | None, value: Any) -> str:
-    """An answer as a reviewer reads it: option texts, yes/no, numbers with their unit."""
-    if value is None or value == "" or value == []:
-        return "—"
-    question = question or {}
-    kind = question.get("type")
-    options = {o["code"]: pick(o.get("text")) for o in question.get("options") or []}
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    if isinstance(value, Mapping):
-        return _("；").join(f"{name}: {display_answer(question, item)}" for name, item in value.items())
-    if kind == "multiple" and isinstance(value, list):
-        return _("；").join(options.get(v, str(v)) for v in value)
-    if kind == "single":
-        return options.get(value, str(value))
-    if kind == "level":
-        return _("%(level)s 级") % {"level": value}
-    if isinstance(value, int | float):
-        unit = pick(question.get("unit")) or ("%" if kind == "percentage" else "")
-        text = f"{value:,.4f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
-        return f"{text} {unit}".strip()
-    if isinstance(value, list):
-        return _("；").join(
-            ", ".join(str(v) for v in item.values()) if isinstance(item, Mapping) else str(item)
-            for item in value
-        )
-    return str(value)
+    """An answer as a reviewer reads it: option texts, yes/no, levels, numbers with their unit."""
+    return display_value(question, value, get_language() or "zh-hans")
 
 
 @login_required

@@ -41,6 +41,7 @@ from assessment.selectors.enterprises import enterprise_members
 from assessment.services import assessments as services
 from assessment.views import sme_context as present
 from questionnaires.logic import is_answered
+from questionnaires.question_types import is_derived, takes_value
 from questionnaires.text import pick
 
 
@@ -326,7 +327,7 @@ def _form_data(request: HttpRequest, form: AnswerForm, page: selectors.Assessmen
         data.setlist(
             code, [] if shown is None else [str(v) for v in shown] if isinstance(shown, list) else [shown]
         )
-        if question.get("type") == "computed":
+        if is_derived(question):
             data[code + REASON_SUFFIX] = answer.override_reason if answer else ""
     return data
 
@@ -541,7 +542,7 @@ def assessment_state(request: HttpRequest, pk: int) -> JsonResponse:
     computed = {
         code: present.computed_display(questions[code], evaluation, questions)
         for code in codes
-        if questions.get(code, {}).get("type") == "computed"
+        if is_derived(questions.get(code))
     }
     progress = {
         s.key: {"answered": p.answered, "required": p.required}
@@ -695,7 +696,7 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
         code
         for code in evaluation.asked
         if code in questions
-        and questions[code].get("type") not in ("computed", "file")
+        and takes_value(questions[code])
         and code not in evaluation.missing_required
         and code != selectors.CONFIRMED_WARNINGS
         and not is_answered(evaluation.answers.get(code))

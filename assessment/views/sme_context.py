@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.forms import BoundField
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from assessment.forms.answers import REASON_SUFFIX, AnswerForm
@@ -19,6 +20,7 @@ from assessment.models import Answer, Evidence, ReviewComment
 from assessment.selectors.assessments import AssessmentPage, Evaluation, Section
 from assessment.views.review import display_answer
 from questionnaires.logic import condition_references, formula_references, formula_words, is_answered
+from questionnaires.question_types import is_by_evidence, is_derived, question_type
 from questionnaires.text import pick
 
 
@@ -58,6 +60,26 @@ class QuestionRow:
     @property
     def unit(self) -> str:
         return pick(self.question.get("unit"))
+
+    @property
+    def derived(self) -> bool:
+        return is_derived(self.question)
+
+    @property
+    def by_evidence(self) -> bool:
+        return is_by_evidence(self.question)
+
+    @property
+    def addon(self) -> str:
+        """The text after the input (a unit, % for a percentage), as the question's type says."""
+        qtype = question_type(self.question)
+        return qtype.addon(self.question, get_language() or "zh-hans") if qtype else ""
+
+    @property
+    def client_value(self) -> str:
+        """How fill.js reads this question's value for conditions (the type's `client_value`)."""
+        qtype = question_type(self.question)
+        return qtype.client_value if qtype else "text"
 
     @property
     def provisional_note(self) -> str:
@@ -211,12 +233,12 @@ def question_rows(
                 kind=kind,
                 field=form[code] if code in form.fields else None,
                 reason_field=form[code + REASON_SUFFIX] if code + REASON_SUFFIX in form.fields else None,
-                required=bool(question.get("required")) and kind != "computed",
+                required=bool(question.get("required")) and not is_derived(question),
                 asked=code in evaluation.asked,
-                answered=is_answered(value) or (kind == "file" and bool(evidence.get(code))),
+                answered=is_answered(value) or (is_by_evidence(question) and bool(evidence.get(code))),
                 prefilled=bool(answer and answer.prefilled and answer.value is not None),
                 answer=answer,
-                computed=computed_display(question, evaluation, questions) if kind == "computed" else None,
+                computed=computed_display(question, evaluation, questions) if is_derived(question) else None,
                 comments=comments.get(code, []),
                 evidence=evidence.get(code, []),
                 frameworks=[pick(framework_titles.get(f)) for f in crosswalk.get(code, [])],
@@ -256,7 +278,7 @@ def _required_codes(section: Section, evaluation: Evaluation) -> list[str]:
     return [
         q["code"]
         for q in section.questions
-        if q.get("required") and q.get("type") != "computed" and q["code"] in evaluation.asked
+        if q.get("required") and not is_derived(q) and q["code"] in evaluation.asked
     ]
 
 

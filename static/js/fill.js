@@ -54,9 +54,9 @@
       else { el.value = values.length ? values[0] : ""; }
     });
   }
-  function valueText(question, value) {
+  function valueText(shape, value) {
     if (value === null || value === undefined) { return []; }
-    if (question === "products" && Array.isArray(value)) {
+    if (shape === "lines" && Array.isArray(value)) {
       return [value.map(function (p) { return p.name + ", " + p.share; }).join("\n")];
     }
     if (value === true) { return ["true"]; }
@@ -68,13 +68,13 @@
   function jsValue(code) {
     // The current answer as the conditions read it (numbers as numbers, yes/no as booleans).
     var c = card(code);
-    var type = c ? c.dataset.type : "";
+    var shape = c ? c.dataset.value : "";  // the question type's value shape, rendered by the server
     var values = entries(code).filter(function (p) { return p[0] === code; }).map(function (p) { return p[1]; });
-    if (type === "multiple") { return values.length ? values : null; }
+    if (shape === "list") { return values.length ? values : null; }
     var v = values.length ? values[0] : "";
     if (v === "") { return null; }
-    if (type === "yesno") { return v === "true"; }
-    if (type === "number" || type === "percentage" || type === "level" || type === "computed") {
+    if (shape === "boolean") { return v === "true"; }
+    if (shape === "number") {
       var n = Number(v);
       return isNaN(n) ? null : n;
     }
@@ -298,7 +298,7 @@
       (state.changes || []).forEach(function (change) {
         var c = card(change.question);
         if (!c || change.question in queue || c.contains(document.activeElement)) { return; }
-        applyEntries(change.question, valueText(c.dataset.type, change.value).map(function (v) { return [change.question, v]; }));
+        applyEntries(change.question, valueText(c.dataset.value, change.value).map(function (v) { return [change.question, v]; }));
         inputs[change.question] = change.value;
         seen[change.question] = change.at;
         var badge = c.querySelector("[data-changed-badge]");

@@ -1,0 +1,751 @@
+"""Question types: one class per `type` of a definition file's question, in one registry.
+
+A type knows everything the rest of the code needs about its answers (docs/definitions.md, "Answer
+values" and "Adding a question type"): which definition keys it takes, how to check a stored value, the
+form field a person answers with (the enterprise's form and the reviewer's validated value alike), how
+a form value becomes the stored JSON and back, how a reviewer's typed text is read, how a value reads
+in Chinese or English, and a plausible demo value. Modules ask `question_type(question)` instead of
+comparing `question["type"]` with names.
+
+Plain Python and Django forms; no ORM, so the schema check and the scoring core may import it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any, ClassVar, NamedTuple
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from questionnaires.text import pick
+
+# No answer needs more than 18 significant digits; the bound also keeps numbers within a float's range.
+MAX_DIGITS = 18
+# Largest magnitude a typed number may have (security: 100 kB of digits or 1e308 would overflow the
+# float arithmetic of scoring and the energy balance). 10^15 is far above any real figure asked.
+NUMBER_LIMIT = Decimal("1e15")
+PRODUCTS_HELP = _("每行一个产品：产品名称, 产量占比（%），占比合计 100。")
+SHARE_TOLERANCE = 0.5  # percentage points: shares are typed by people and rounded
+YES_WORDS = {"true", "yes", "y", "1", "是", "有"}
+NO_WORDS = {"false", "no", "n", "0", "否", "无"}
+
+
+class ValueProblem(NamedTuple):
+    """Why a stored value does not fit its question: a problem kind and the message in both languages."""
+
+    kind: str  # wrong_type | out_of_range | unknown_option | exclusive_combined | shares_sum
+    zh: str
+    en: str
+
+
+class ReviewInputError(ValueError):
+    """A reviewer's typed value cannot be read for this question type (message translatable)."""
+
+
+def is_number(value: Any) -> bool:
+    """A finite int or float (not a bool)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float (e.g. 400 typed digits) is no usable number
+        return False
+
+
+def shown(value: Any, limit: int = 40) -> str:
+    """A value for a message, shortened (a hostile answer may be 100 kB, or an int too long to print)."""
+    try:
+        text = repr(value)
+    except ValueError:
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def number_text(value: Any) -> str:
+    """A number as typed into a field: 12.0 → "12"."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def display_number(value: float, decimals: int | None = None) -> str:
+    if decimals is not None:
+        return f"{value:,.{decimals}f}"
+    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _zh(lang: str) -> bool:
+    return not lang.startswith("en")
+
+
+def _list_separator(lang: str) -> str:
+    return "；" if _zh(lang) else "; "
+
+
+class QuestionType:
+    """The behaviour shared by every type; a subclass sets `code` and overrides what differs."""
+
+    code: ClassVar[str] = ""
+    # Definition keys: numeric types take unit/min/max/decimals, choice types options, scale types levels.
+    numeric: ClassVar[bool] = False
+    choice: ClassVar[bool] = False
+    several: ClassVar[bool] = False  # a choice of several options (points add up; an option may be exclusive)
+    boolean: ClassVar[bool] = False  # yes/no: read by yes/no rules, prerequisites and requirements
+    scale: ClassVar[bool] = False
+    derived: ClassVar[bool] = False  # computed by the app: never required, a person may only override it
+    by_evidence: ClassVar[bool] = False  # answered by uploaded evidence, not by a value
+    per_product: ClassVar[bool] = False  # may be answered once per product (clean production)
+    # How fill.js reads the field's current value for conditions: text | number | boolean | list | lines.
+    client_value: ClassVar[str] = "text"
+
+    # --- stored values -------------------------------------------------------------------------------
+    def problems(
+        self, question: Mapping[str, Any], value: Any, *, options: Mapping[str, Any] | None = None
+    ) -> list[ValueProblem]:
+        """What is wrong with a stored (non-None) value; [] when it fits. `options` by code, if known."""
+        raise NotImplementedError
+
+    def coerce(self, value: Any) -> Any:
+        """A value as received from JSON, normalised before checking (e.g. 2.0 → 2 for a level)."""
+        return value
+
+    def condition_value_problem(self, question: Mapping[str, Any], code: str, value: Any) -> str | None:
+        """Why a condition's comparison value can never be an answer of this question (None: it can)."""
+        return None
+
+    # --- the form a person answers with ----------------------------------------------------------------
+    def form_field(self, question: Mapping[str, Any], lang: str) -> forms.Field | None:
+        """The field a person answers with, without label (None: not answered in a form)."""
+        return None
+
+    def initial(self, question: Mapping[str, Any], value: Any) -> Any:
+        """A stored value as the field's initial data (a per-product answer is shown beside the field)."""
+        return None if isinstance(value, dict) else value
+
+    def stored(self, question: Mapping[str, Any], cleaned: Any) -> Any:
+        """A field's cleaned, non-empty value as the stored JSON value."""
+        return cleaned
+
+    def addon(self, question: Mapping[str, Any], lang: str) -> str:
+        """Text shown after the input (a unit), or ""."""
+        return ""
+
+    # --- reviewers ----------------------------------------------------------------------------------------
+    def parse_review(self, question: Mapping[str, Any], text: str) -> Any:
+        """A reviewer's typed, non-blank text as the stored value (checked by `problems` afterwards)."""
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+
+    # --- reading ---------------------------------------------------------------------------------------
+    def display(self, question: Mapping[str, Any], value: Any, lang: str) -> str:
+        """A non-empty stored value as a person reads it, in `lang` ("zh…" or "en…")."""
+        if isinstance(value, bool):
+            return ("是", "Yes")[not _zh(lang)] if value else ("否", "No")[not _zh(lang)]
+        if isinstance(value, int | float):
+            return display_number(float(value), question.get("decimals"))
+        if isinstance(value, list):
+            return "; ".join(
+                ", ".join(str(v) for v in item.values()) if isinstance(item, Mapping) else str(item)
+                for item in value
+            )
+        return str(value)
+
+    # --- demo data ----------------------------------------------------------------------------------------
+    def demo_value(
+        self, question: Mapping[str, Any], rng: random.Random, *, maturity: float, typical: Any = None
+    ) -> Any:
+        """A plausible answer of an enterprise of `maturity` (0–1); `typical` is a scenario's value for this
+        question (a template figure, a product name) that the type adapts. None: left unanswered."""
+        return None
+
+
+REGISTRY: dict[str, QuestionType] = {}
+
+
+def register(cls: type[QuestionType]) -> type[QuestionType]:
+    """Class decorator: make the type available under its code (tests may register their own)."""
+    if not cls.code:
+        raise ValueError("a question type needs a code")
+    REGISTRY[cls.code] = cls()
+    return cls
+
+
+def unregister(code: str) -> None:
+    REGISTRY.pop(code, None)
+
+
+def get_type(code: Any) -> QuestionType | None:
+    """The type registered under `code`, or None for an unknown code."""
+    return REGISTRY.get(code) if isinstance(code, str) else None
+
+
+def question_type(question: Mapping[str, Any] | None) -> QuestionType | None:
+    """The type of a question (None for no question or an unknown type)."""
+    return get_type((question or {}).get("type"))
+
+
+def is_derived(question: Mapping[str, Any] | None) -> bool:
+    """Computed by the app (never required; a person may only override it)."""
+    return bool(getattr(question_type(question), "derived", False))
+
+
+def is_by_evidence(question: Mapping[str, Any] | None) -> bool:
+    """Answered by uploaded evidence rather than a value."""
+    return bool(getattr(question_type(question), "by_evidence", False))
+
+
+def takes_value(question: Mapping[str, Any] | None) -> bool:
+    """A person answers it with a value (neither computed nor answered by evidence)."""
+    return not is_derived(question) and not is_by_evidence(question)
+
+
+def is_several(question: Mapping[str, Any] | None) -> bool:
+    """A choice of several options, whose points add up."""
+    return bool(getattr(question_type(question), "several", False))
+
+
+def type_codes(predicate: Callable[[QuestionType], bool] | None = None) -> frozenset[str]:
+    """Codes of the registered types (those for which `predicate` holds, if given)."""
+    return frozenset(code for code, qtype in REGISTRY.items() if predicate is None or predicate(qtype))
+
+
+def iter_types() -> Iterator[QuestionType]:
+    return iter(REGISTRY.values())
+
+
+def spoken_types(predicate: Callable[[QuestionType], bool]) -> str:
+    """Codes of the matching types in registration order for a message: "number, percentage and computed"."""
+    codes = [qtype.code for qtype in REGISTRY.values() if predicate(qtype)]
+    return ", ".join(codes[:-1]) + " and " + codes[-1] if len(codes) > 1 else "".join(codes)
+
+
+_PLAIN = QuestionType()
+
+
+def display_value(question: Mapping[str, Any] | None, value: Any, lang: str, *, blank: str = "—") -> str:
+    """A stored value as a person reads it: yes/no, option texts, levels, numbers with units; a per-product
+    answer as `product: value` pairs; `blank` for no answer. Each type displays its own values."""
+    if value is None or value == "" or value == []:
+        return blank
+    if isinstance(value, Mapping):
+        return _list_separator(lang).join(
+            f"{name}: {display_value(question, item, lang, blank=blank)}" for name, item in value.items()
+        )
+    if isinstance(value, bool):
+        return _PLAIN.display(question or {}, value, lang)
+    return (question_type(question) or _PLAIN).display(question or {}, value, lang)
+
+
+def _options_by_code(question: Mapping[str, Any], options: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if options is not None:
+        return options
+    return {o["code"]: o for o in question.get("options") or [] if isinstance(o, Mapping)}
+
+
+def _option_condition_problem(question: Mapping[str, Any], code: str, value: Any) -> str | None:
+    options = question.get("options")
+    codes = (
+        {str(o.get("code")) for o in options if isinstance(o, dict)} if isinstance(options, list) else set()
+    )
+    return None if str(value) in codes else f"tests option {value!r}, which {code} does not have"
+
+
+def _option_choices(question: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
+    return [(o["code"], pick(o.get("text"), lang)) for o in question.get("options") or []]
+
+
+@register
+class SingleChoice(QuestionType):
+    code = "single"
+    choice = True
+    per_product = True
+
+    def problems(self, question, value, *, options=None):
+        if not isinstance(value, str):
+            return [
+                ValueProblem(
+                    "wrong_type", f"应为选项编码，收到 {value!r}", f"expected an option code, got {value!r}"
+                )
+            ]
+        if value not in _options_by_code(question, options):
+            return [
+                ValueProblem(
+                    "unknown_option", f"选项 {value!r} 不在列表中", f"option {value!r} is not in the list"
+                )
+            ]
+        return []
+
+    def condition_value_problem(self, question, code, value):
+        return _option_condition_problem(question, code, value)
+
+    def form_field(self, question, lang):
+        return forms.ChoiceField(
+            required=False, choices=_option_choices(question, lang), widget=forms.RadioSelect
+        )
+
+    def parse_review(self, question, text):
+        return text
+
+    def display(self, question, value, lang):
+        return {code: label for code, label in _option_choices(question, lang)}.get(value, str(value))
+
+    def demo_value(self, question, rng, *, maturity, typical=None):
+        options = _rank_options(question)
+        if not options:
+            return None
+        index = min(max(round(maturity * (len(options) - 1) + rng.gauss(0, 0.9)), 0), len(options) - 1)
+        return options[index]["code"]
+
+
+_CP_RANKS = {"none": 0, "III": 1, "II": 2, "I": 3}
+
+
+def _rank_options(question: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Options from worst to best: by points, else by clean-production level, else as listed."""
+    options = list(question.get("options") or [])
+    if any("points" in o for o in options):
+        return sorted(options, key=lambda o: float(o.get("points") or 0))
+    if any("cp_level" in o for o in options):
+        return sorted(options, key=lambda o: _CP_RANKS.get(str(o.get("cp_level")), 0))
+    return options
+
+
+@register
+class MultipleChoice(QuestionType):
+    code = "multiple"
+    choice = True
+    several = True
+    client_value = "list"
+
+    def problems(self, question, value, *, options=None):
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            return [
+                ValueProblem(
+                    "wrong_type",
+                    f"应为选项编码列表，收到 {value!r}",
+                    f"expected a list of option codes, got {value!r}",
+                )
+            ]
+        options = _options_by_code(question, options)
+        problems = [
+            ValueProblem("unknown_option", f"选项 {item!r} 不在列表中", f"option {item!r} is not in the list")
+            for item in value
+            if item not in options
+        ]
+        if len(set(value)) != len(value):
+            problems.append(ValueProblem("wrong_type", "选项重复", "an option is repeated"))
+        exclusive = [item for item in value if options.get(item, {}).get("exclusive")]
+        if exclusive and len(value) > 1:
+            problems.append(
+                ValueProblem(
+                    "exclusive_combined",
+                    f"选项 {exclusive[0]!r} 只能单独选择",
+                    f"option {exclusive[0]!r} must stand alone",
+                )
+            )
+        return problems
+
+    def condition_value_problem(self, question, code, value):
+        return _option_condition_problem(question, code, value)
+
+    def form_field(self, question, lang):
+        options = question.get("options") or []
+        return forms.MultipleChoiceField(
+            required=False,
+            choices=_option_choices(question, lang),
+            widget=forms.CheckboxSelectMultiple(
+                attrs={"data-exclusive": " ".join(o["code"] for o in options if o.get("exclusive"))}
+            ),
+        )
+
+    def parse_review(self, question, text):
+        return [code.strip() for code in text.replace("，", ",").split(",") if code.strip()]
+
+    def display(self, question, value, lang):
+        if not isinstance(value, list):
+            return super().display(question, value, lang)
+        labels = dict(_option_choices(question, lang))
+        return _list_separator(lang).join(labels.get(v, str(v)) for v in value)
+
+    def demo_value(self, question, rng, *, maturity, typical=None):
+        plain = [o["code"] for o in question.get("options") or [] if not o.get("exclusive")]
+        exclusive = [o["code"] for o in question.get("options") or [] if o.get("exclusive")]
+        count = min(len(plain), max(0, round(maturity * len(plain) + rng.gauss(0, 1))))
+        if count == 0 and exclusive:
+            return [exclusive[0]]
+        return rng.sample(plain, max(count, 1)) if plain else None
+
+
+def number_range(question: Mapping[str, Any]) -> tuple[float | None, float | None]:
+    """The allowed (min, max) of a numeric question; a percentage is within 0–100 unless narrowed."""
+    low, high = question.get("min"), question.get("max")
+    if question.get("type") == "percentage":
+        low = 0 if low is None else low
+        high = 100 if high is None else high
+    return low, high
+
+
+def _within_number_limit(value: Decimal | None) -> None:
+    if value is not None and abs(value) >= NUMBER_LIMIT:
+        raise forms.ValidationError(_("数值过大，请检查单位和位数。"), code="too_large")
+
+
+def _step(question: Mapping[str, Any]) -> str:
+    decimals = question.get("decimals")
+    if decimals is None:
+        return "any"
+    return "1" if int(decimals) == 0 else f"{Decimal(1).scaleb(-int(decimals))}"
+
+
+def _read_number(text: str) -> float:
+    try:
+        return float(text.replace(",", "").replace("，", ""))
+    except ValueError:
+        raise ReviewInputError(_("请输入数字。")) from None
+
+
+@register
+class Number(QuestionType):
+    code = "number"
+    numeric = True
+    per_product = True
+    client_value = "number"
+
+    def problems(self, question, value, *, options=None):
+        if not is_number(value):
+            text = shown(value)
+            return [ValueProblem("wrong_type", f"应为数值，收到 {text}", f"expected a number, got {text}")]
+        low, high = number_range(question)
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"[{'' if low is None else low}, {'' if high is None else high}]"
+            return [
+                ValueProblem(
+                    "out_of_range", f"{value} 超出范围 {bounds}", f"{value} is out of range {bounds}"
+                )
+            ]
+        return []
+
+    def form_field(self, question, lang):
+        low, high = number_range(question)
+        attrs: dict[str, Any] = {"step": _step(question), "inputmode": "decimal"}
+        if low is not None:
+            attrs["min"] = low
+        if high is not None:
+            attrs["max"] = high
+        decimals = question.get("decimals")
+        return forms.DecimalField(
+            required=False,
+            max_digits=MAX_DIGITS,
+            min_value=Decimal(str(low)) if low is not None else None,
+            max_value=Decimal(str(high)) if high is not None else None,
+            decimal_places=int(decimals) if decimals is not None else None,
+            widget=forms.NumberInput(attrs=attrs),
+            validators=[_within_number_limit],
+        )
+
+    def initial(self, question, value):
+        return None if isinstance(value, dict) else number_text(value)
+
+    def stored(self, question, cleaned):
+        number = Decimal(cleaned)
+        if question.get("decimals") == 0 or (number == number.to_integral_value() and not self.derived):
+            return int(number)
+        return float(number)
+
+    def addon(self, question, lang):
+        return pick(question.get("unit"), lang) if question.get("unit") else ""
+
+    def parse_review(self, question, text):
+        return _read_number(text)
+
+    def display(self, question, value, lang):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            unit = pick(question.get("unit"), lang) or self.addon(question, lang)
+            return f"{display_number(float(value), question.get('decimals'))} {unit}".strip()
+        return super().display(question, value, lang)
+
+    def demo_value(self, question, rng, *, maturity, typical=None):
+        low = float(question.get("min", 0))
+        high = float(question.get("max", 100 if self.code == "percentage" else max(low, 0) + 1000))
+        if typical is not None:
+            value = typical
+        elif self.code == "percentage":
+            value = 100 * min(max(maturity + rng.gauss(0, 0.15), 0), 1)
+        else:
+            value = rng.uniform(low, min(high, low + 100))
+        decimals = int(question.get("decimals", 2))
+        value = round(min(max(value, low), high), decimals)
+        return int(value) if decimals == 0 else value
+
+
+@register
+class Percentage(Number):
+    code = "percentage"
+
+    def addon(self, question, lang):
+        return super().addon(question, lang) or "%"
+
+
+@register
+class Computed(Number):
+    """Computed by a formula or a calculator; the stored value is a person's override."""
+
+    code = "computed"
+    derived = True
+    per_product = False
+
+    def form_field(self, question, lang):
+        return forms.DecimalField(
+            required=False,
+            max_digits=MAX_DIGITS,
+            widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        )
+
+    def addon(self, question, lang):
+        return ""
+
+    def demo_value(self, question, rng, *, maturity, typical=None):
+        return None
+
+
+LEVELS = (1, 2, 3, 4)
+
+
+@register
+class Level(QuestionType):
+    """A maturity level 1–4 with a description per level (the digital questionnaire's scenarios)."""
+
+    code = "level"
+    scale = True
+    client_value = "number"
+
+    def problems(self, question, value, *, options=None):
+        if not isinstance(value, int) or isinstance(value, bool):
+            return [
+                ValueProblem(
+                    "wrong_type", f"应为等级 1–4，收到 {value!r}", f"expected a level 1-4, got {value!r}"
+                )
+            ]
+        if value not in LEVELS:
+            return [
+                ValueProblem(
+                    "out_of_range", f"等级 {value} 不在 1–4 之间", f"level {value} is not between 1 and 4"
+                )
+            ]
+        return []
+
+    def coerce(self, value):
+        return int(value) if isinstance(value, float) and value.is_integer() else value
+
+    def condition_value_problem(self, question, code, value):
+        return None if value in LEVELS else f"compares level question {code} with {value!r}"
+
+    def form_field(self, question, lang):
+        return forms.TypedChoiceField(
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[
+                (level["level"], f"{level['level']} · {pick(level.get('text'), lang)}")
+                for level in sorted(question.get("levels") or [], key=lambda item: item["level"])
+            ],
+            widget=forms.RadioSelect,
+        )
+
+    def parse_review(self, question, text):
+        try:
+            return int(text)
+        except ValueError:
+            raise ReviewInputError(_("请输入数字。")) from None
+
+    def display(self, question, value, lang):
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return super().display(question, value, lang)
+        levels = {item.get("level"): pick(item.get("text"), lang) for item in question.get("levels", [])}
+        text = levels.get(int(value), "")
+        prefix = f"{int(value)}级" if _zh(lang) else f"Level {int(value)}"
+        return f"{prefix}：{text}" if text and _zh(lang) else (f"{prefix}: {text}" if text else prefix)
+
+    def demo_value(self, question, rng, *, maturity, typical=None):
+        return min(max(round(1 + maturity * 3 + rng.gauss(0, 0.7)), 1), 4)
+
+
+@register
+class YesNo(QuestionType):
+    code = "yesno"
+    boolean = True
+    client_value = "boolean"
+
+    def condition_value_problem(self, question, code, value):
+        if isinstance(value, bool):
+            return None
+        return f"compares yes/no question {code} with {value!r}; use true/false"
+
+    def problems(self, question, value, *, options=None):
+        if not isinstance(value, bool):
+            return [
+                ValueProblem(
+                    "wrong_type",
+                    f"应为是/否（true/false），收到 {value!r}",
+                    f"expected yes/no (true/false), got {value!r}",
+                )
+            ]
+        return []
+
+    def form_field(self, question, lang):
+        return forms.TypedChoiceField(
+            required=False,
+            coerce=lambda value: value == "true",
+            empty_value=None,
+            choices=[("true", _("是")), ("false", _("否"))],
+            widget=forms.RadioSelect,
+        )
+
+    def initial(self, question, value):
+        return "true" if value is True else "false" if value is False else None
+
+    def parse_review(self, question, text):
+        lowered = text.lower()
+        if lowered in YES_WORDS:
+            return True
+        if lowered in NO_WORDS:
+            return False
+        raise ReviewInputError(_("请填写“是”或“否”。"))
+
+    def display(self, question, value, lang):
+        return ("是" if value else "否") if _zh(lang) else ("Yes" if value else "No")
+
+    def demo_value(self, question, rng, *, maturity, typical=None):
+        return rng.random() < 0.25 + 0.7 * maturity
+
+
+@register
+class Text(QuestionType):
+    code = "text"
+
+    def problems(self, question, value, *, options=None):
+        if not isinstance(value, str):
+            return [ValueProblem("wrong_type", "应为文本", f"expected text, got {value!r}")]
+        return []
+
+    def form_field(self, question, lang):
+        return forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def stored(self, question, cleaned):
+        return str(cleaned).strip() or None
+
+    def parse_review(self, question, text):
+        return text
+
+    def demo_value(self, question, rng, *, maturity, typical=None):
+        return str(typical or "见附件")
+
+
+@register
+class File(QuestionType):
+    """Answered by uploaded evidence; it has no value."""
+
+    code = "file"
+    by_evidence = True
+
+    def problems(self, question, value, *, options=None):
+        return [
+            ValueProblem(
+                "wrong_type",
+                "文件题以上传的证明材料作答，不接受取值",
+                "a file question is answered by uploaded evidence, not a value",
+            )
+        ]
+
+
+class ProductsField(forms.CharField):
+    """The clean-production products question: lines of `name, share`."""
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        if not text:
+            return None
+        products = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            for separator in (",", "，", "\t", ";", "；"):
+                if separator in line:
+                    name, _sep, share = line.rpartition(separator)
+                    break
+            else:
+                raise forms.ValidationError(_("第 %(n)s 行应为“产品名称, 占比”。") % {"n": number})
+            try:
+                share_value = float(share.strip().rstrip("%").strip())
+            except ValueError:
+                raise forms.ValidationError(_("第 %(n)s 行的占比不是数字。") % {"n": number}) from None
+            products.append({"name": name.strip(), "share": share_value})
+        return products or None
+
+
+def products_text(value: Any) -> str:
+    """A products answer as the lines of its field."""
+    if not isinstance(value, list):
+        return ""
+    return "\n".join(f"{item.get('name', '')}, {number_text(item.get('share', ''))}" for item in value)
+
+
+@register
+class Products(QuestionType):
+    """The products of a clean-production assessment and their output shares: [{name, share}]."""
+
+    code = "products"
+    client_value = "lines"
+
+    def problems(self, question, value, *, options=None):
+        if not isinstance(value, list) or not all(
+            isinstance(item, dict)
+            and isinstance(item.get("name"), str)
+            and item["name"]
+            and is_number(item.get("share"))
+            for item in value
+        ):
+            return [
+                ValueProblem(
+                    "wrong_type",
+                    "应为产品列表 [{name, share}]",
+                    f'expected a list of {{"name", "share"}} objects, got {value!r}',
+                )
+            ]
+        names = [item["name"] for item in value]
+        if len(set(names)) != len(names):
+            return [ValueProblem("wrong_type", "产品名称重复", "a product name is repeated")]
+        if any(not 0 <= item["share"] <= 100 for item in value):
+            return [
+                ValueProblem("out_of_range", "产量占比应在 0–100 之间", "output shares must be within 0-100")
+            ]
+        total = sum(item["share"] for item in value)
+        if abs(total - 100) > SHARE_TOLERANCE:
+            return [
+                ValueProblem(
+                    "shares_sum",
+                    f"产量占比合计 {total}，应为 100",
+                    f"output shares add up to {total}, not 100",
+                )
+            ]
+        return []
+
+    def form_field(self, question, lang):
+        return ProductsField(
+            required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), help_text=PRODUCTS_HELP
+        )
+
+    def initial(self, question, value):
+        return products_text(value)
+
+    def demo_value(self, question, rng, *, maturity, typical=None):
+        return [{"name": typical or "产品", "share": 100}]
