@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
+from questionnaires.frameworks import get_method, method_codes
 from questionnaires.logic import FormulaError, compile_formula, formula_references
 from questionnaires.question_types import get_type, spoken_types, type_codes
 from questionnaires.references import ReferenceError, check_citations, iter_refs, load_references
@@ -22,8 +23,6 @@ FORMULA_REF_RE = re.compile(r"\{([^{}]*)\}")
 
 SCHEMA_VERSION = 1
 KINDS = {"framework", "bank"}
-METHODS = {"green_factory_2025", "green_factory_2018", "clean_production", "sme_digital_2024"}
-POINTS_METHODS = {"green_factory_2025", "sme_digital_2024"}
 STATUSES = {"current", "legacy"}
 SIZE_CLASSES = {"large", "medium", "small", "micro"}
 CP_LEVELS = {"I", "II", "III", "none"}
@@ -117,14 +116,7 @@ def rule_question_types(rtype: str) -> frozenset[str]:
     return type_codes(lambda t: t.numeric)  # linear
 
 
-RULE_METHODS = {"levels": {"clean_production"}, "requirements": {"green_factory_2018"}}
 BAND_BOUNDS = ("gt", "ge", "lt", "le")
-SETTINGS_KEYS = {
-    "green_factory_2025": {"rating_tiers", "green_code"},
-    "green_factory_2018": {"pass_score"},
-    "clean_production": {"level_rule", "products_question"},
-    "sme_digital_2024": {"levels", "scenarios"},
-}
 
 
 @dataclass(frozen=True)
@@ -383,9 +375,10 @@ class _FileChecker:
             if key not in data:
                 self.error("(file)", f"missing required key {key!r}")
         method = data.get("method")
-        if method is not None and not one_of(method, METHODS):
-            self.error("(file)", f"method must be one of {sorted(METHODS)}, not {method!r}")
-        self.method = method if one_of(method, METHODS) else None
+        methods = method_codes()
+        if method is not None and not one_of(method, methods):
+            self.error("(file)", f"method must be one of {sorted(methods)}, not {method!r}")
+        self.method = method if one_of(method, methods) else None
         if "status" in data and not one_of(data["status"], STATUSES):
             self.error("(file)", f"status must be one of {sorted(STATUSES)}, not {data['status']!r}")
         applies_to = data.get("applies_to")
@@ -708,7 +701,7 @@ class _FileChecker:
             label = "children's weights"
         elif self.method == "clean_production":
             targets, label = [1.0, 100.0], "indicator weights ω of the dimension"
-        elif self.method in POINTS_METHODS:
+        elif self.method in method_codes(lambda m: m.points):
             targets = [parent] if parent is not None else []
             label = "indicator points of the dimension"
         else:
@@ -773,7 +766,7 @@ class _FileChecker:
             - ({"direction", "thresholds"} if rtype == "levels" else set()),
         )
         self.provenance(rule, rwhere)
-        allowed_methods = RULE_METHODS.get(rtype)
+        allowed_methods = sorted(method_codes(lambda m: rtype in m.own_rules))
         if allowed_methods and self.method and self.method not in allowed_methods:
             self.error(where, f"rule type {rtype!r} is only for {sorted(allowed_methods)}")
         if rtype != "requirements":
@@ -929,7 +922,7 @@ class _FileChecker:
     def check_settings(self, settings: Any) -> None:
         if settings is None or self.method is None:
             return
-        if not self.keys(settings, "settings", SETTINGS_KEYS[self.method] | PROVENANCE_KEYS):
+        if not self.keys(settings, "settings", get_method(self.method).settings_keys | PROVENANCE_KEYS):
             return
         self.provenance(settings, "settings")
         if self.method == "green_factory_2025":
@@ -1107,7 +1100,7 @@ def _resolve_references(
                 checker.error(where, f"option points {p:g} of {code} exceed the indicator weight {weight:g}")
         several = getattr(get_type(question.get("type")), "several", False)
         best = min(sum(points), weight) if several else max(points)
-        if checker.method in POINTS_METHODS and best < weight - WEIGHT_TOLERANCE:
+        if checker.method in method_codes(lambda m: m.points) and best < weight - WEIGHT_TOLERANCE:
             checker.error(where, f"the options of {code} reach at most {best:g} of the weight {weight:g}")
     for where, code in checker.qualitative_levels:
         question = available.get(code, ({}, ""))[0] if isinstance(code, str) else {}

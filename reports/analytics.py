@@ -37,9 +37,10 @@ from django.utils.translation import get_language
 from assessment import reference
 from assessment.models import Assessment, Enterprise, FrameworkResult, ScoreAggregate
 from assessment.permissions import official_profile_of
-from assessment.selectors.review import SubmissionFilters, level_catalogue, normal_level, submissions
+from assessment.selectors.review import SubmissionFilters, submissions
 from assessment.services.analytics import json_values_sql
 from questionnaires.definition import DefinitionNotFound, get_definition, iter_dimensions, iter_indicators
+from questionnaires.frameworks import level_catalogue, normal_level
 from questionnaires.text import pick
 
 if TYPE_CHECKING:

@@ -25,6 +25,7 @@ from assessment.scoring import EnterpriseFacts, score_assessment
 from assessment.scoring.types import FrameworkResult
 from assessment.selectors import reports as report_selectors
 from assessment.selectors.factors import default_factors
+from questionnaires.frameworks import short_title
 from questionnaires.logic import is_asked
 from questionnaires.question_types import display_value
 from questionnaires.text import pick, report_language
@@ -57,11 +58,6 @@ _SIZE = {
     "medium": ("中型", "Medium"),
     "small": ("小型", "Small"),
     "micro": ("微型", "Micro"),
-}
-_SHORT_FRAMEWORK = {
-    "green_factory": ("绿色工厂", "Green factory"),
-    "clean_production": ("清洁生产", "Clean production"),
-    "sme_digital": ("数字化水平", "Digital level"),
 }
 _SCOPE = {
     "industry": ("同行业", "Same industry"),
@@ -205,10 +201,7 @@ def label(pair: tuple[str, str], lang: str) -> str:
 
 
 def short_framework(framework: str, title: Any, lang: str) -> str:
-    for prefix, pair in _SHORT_FRAMEWORK.items():
-        if framework.startswith(prefix):
-            return label(pair, lang)
-    return pick(title, lang) or framework
+    return short_title(framework, lang, fallback=title)
 
 
 def _number(value: float, decimals: int | None = None) -> str:

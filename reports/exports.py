@@ -29,8 +29,9 @@ from django.utils.translation import gettext as _
 
 from assessment import reference
 from assessment.models import Assessment, Enterprise, FrameworkResult
-from assessment.selectors.review import SubmissionFilters, level_catalogue
+from assessment.selectors.review import SubmissionFilters
 from questionnaires.definition import DefinitionNotFound, get_definition, iter_dimensions, iter_indicators
+from questionnaires.frameworks import NO_LEVEL, level_catalogue, no_level_codes
 from questionnaires.text import pick
 
 CHUNK = 1000
@@ -87,7 +88,7 @@ def framework_columns(framework: str, version: str) -> FrameworkColumns:
     except DefinitionNotFound:
         return FrameworkColumns(framework, version, framework)
     levels = {code: pick(label) for code, label in level_catalogue(definition)}
-    levels.update({"": levels.get("none", ""), "below_III": levels.get("none", "")})
+    levels.update({code: levels.get(NO_LEVEL, "") for code in no_level_codes()})
     return FrameworkColumns(
         framework=framework,
         version=version,

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from questionnaires.frameworks import CLEAN_PRODUCTION_LABELS
+
 from .compiled import CompiledDefinition
 from .pipeline import Rated, check_veto, dimension_leaves, indicator_result, missing_questions, rate_leaf
 from .rules import CP_LEVELS, MEMBERSHIP, Context
@@ -29,12 +31,7 @@ DEFAULT_LEVEL_RULE: dict[str, Any] = {
     "source": "DOMAIN §3; reference/standards.md §2.4 (表4 as implemented) [C]",
     "provisional": True,
 }
-LABELS = {
-    "I": {"zh": "Ⅰ级（清洁生产领先水平）", "en": "Level I (leading)"},
-    "II": {"zh": "Ⅱ级（清洁生产先进水平）", "en": "Level II (advanced)"},
-    "III": {"zh": "Ⅲ级（清洁生产一般水平）", "en": "Level III (general)"},
-    "below_III": {"zh": "未达到Ⅲ级", "en": "Below level III"},
-}
+LABELS = CLEAN_PRODUCTION_LABELS  # the level catalogue lives in the method registry
 _ROUND = 6  # compare Y on 6 decimals so 99.99999999 from float sums counts as 100
 
 

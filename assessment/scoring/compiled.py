@@ -15,11 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from questionnaires.frameworks import method_codes
 from questionnaires.logic import computed_order
 
 from .types import ScoringInputError, Text
 
-METHODS = ("green_factory_2025", "green_factory_2018", "clean_production", "sme_digital_2024")
 _CACHE_SIZE = 64
 
 
@@ -111,7 +111,7 @@ def _leaves(indicators: list[Indicator]) -> list[Indicator]:
 
 def _compile(definition: dict[str, Any]) -> CompiledDefinition:
     method = definition.get("method")
-    if method not in METHODS:
+    if method not in method_codes():
         raise ScoringInputError(f"unknown scoring method {method!r} of {definition.get('framework')!r}")
     questions = {q["code"]: q for q in definition.get("questions", [])}
     options = {

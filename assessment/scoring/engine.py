@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from questionnaires.frameworks import get_method, method_codes
+
 from . import clean_production, green_factory_2018, green_factory_2025, sme_digital_2024
 from .compiled import CompiledDefinition, compile_definition
 from .pipeline import Calculator, prepare
@@ -24,8 +26,13 @@ _METHODS = {
     "clean_production": clean_production.score,
     "sme_digital_2024": sme_digital_2024.score,
 }
-GREEN_METHODS = ("green_factory_2025", "green_factory_2018", "clean_production")
-DIGITAL_METHODS = ("sme_digital_2024",)
+# The engine scores exactly the registered methods (questionnaires/frameworks.py).
+if set(_METHODS) != method_codes():
+    raise ImportError(
+        f"scoring methods {sorted(_METHODS)} differ from the registry's {sorted(method_codes())}"
+    )
+GREEN_METHODS = tuple(sorted(method_codes(lambda m: m.group == "green")))
+DIGITAL_METHODS = tuple(sorted(method_codes(lambda m: m.group == "digital")))
 
 # The five-step green–digital maturity overview (docs/scoring.md): the tool's own presentation of the
 # frameworks' 0–100 scores, banded like the SME digital levels (20/40/60/80, DOMAIN §4); not a standard.
@@ -116,7 +123,13 @@ def _score(
 ) -> FrameworkResult:
     compiled = compile_definition(definition)
     ctx = prepare(compiled, answers, enterprise, outputs, validate=validate)
-    return _METHODS[compiled.method](compiled, ctx, enterprise)
+    result = _METHODS[compiled.method](compiled, ctx, enterprise)
+    method = get_method(compiled.method)
+    if method is not None and (result.level_code or method.no_level) not in method.level_codes(definition):
+        raise ScoringInputError(
+            f"{compiled.method} gave level {result.level_code!r}, which is not in its catalogue (method registry)"
+        )
+    return result
 
 
 def step_for(index: float) -> dict[str, Any]:
@@ -214,16 +227,8 @@ def _assessment_result(definitions: list[dict[str, Any]], results: list[Framewor
 
 def level_rank(result: FrameworkResult) -> float:
     """An order on a framework's levels, higher is better (for ranking what-if changes)."""
-    code = result.level_code
-    if result.method == "clean_production":
-        return {"below_III": 0, "III": 1, "II": 2, "I": 3}.get(code or "", 0)
-    if result.method == "green_factory_2018":
-        return 1 if code == "met" else 0
-    if result.method == "green_factory_2025":
-        tier = result.details.get("tier")
-        return float(tier["min"]) if tier and result.level else -1
-    checks = {check["code"]: check for check in result.details.get("level_checks", [])}
-    return float(checks[code]["min_score"]) if code in checks else -1
+    method = get_method(result.method)
+    return method.rank(result.level_code, result.details) if method else -1
 
 
 def simulate(

@@ -7,13 +7,15 @@ Sources: DOMAIN §2 and reference/standards.md §1.2 ([B]; only 基础设施 20 
 
 from __future__ import annotations
 
+from questionnaires.frameworks import GREEN_FACTORY_2018_MET, GREEN_FACTORY_2018_NOT_MET
+
 from .compiled import CompiledDefinition
 from .pipeline import check_veto, missing_questions, score_points
 from .rules import Context
 from .types import EnterpriseFacts, FrameworkResult, round2
 
-MET = {"zh": "符合评价要求", "en": "Meets the requirements"}
-NOT_MET = {"zh": "未符合评价要求", "en": "Does not meet the requirements"}
+MET = GREEN_FACTORY_2018_MET  # the level catalogue lives in the method registry
+NOT_MET = GREEN_FACTORY_2018_NOT_MET
 
 
 def score(compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFacts | None) -> FrameworkResult:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from questionnaires.frameworks import GREEN_FACTORY_2025_TIERS
+
 from .compiled import CompiledDefinition
 from .pipeline import check_veto, missing_questions, score_points
 from .rules import Context
@@ -17,11 +19,7 @@ from .types import EnterpriseFacts, FrameworkResult, round2
 DEFAULT_TIERS: dict[str, Any] = {
     "source": "Hebei 《绿色工厂星级评价导则》 as described in reference/standards.md §1.2.3 [B]",
     "provisional": True,
-    "tiers": [
-        {"code": "3star", "min": 60, "label": {"zh": "三星级", "en": "Three stars"}},
-        {"code": "4star", "min": 75, "label": {"zh": "四星级", "en": "Four stars"}},
-        {"code": "5star", "min": 90, "label": {"zh": "五星级", "en": "Five stars"}},
-    ],
+    "tiers": GREEN_FACTORY_2025_TIERS,  # listed in the method registry, whose catalogue gives them
 }
 # 企业绿码: A+ / A / B = top 5% / 35% / 60% of the cohort (reference/standards.md §1.4 [A-mirror]).
 DEFAULT_GREEN_CODE: dict[str, float] = {"A+": 5, "A": 35, "B": 60}

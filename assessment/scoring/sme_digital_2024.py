@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from questionnaires.frameworks import SME_DIGITAL_BELOW
+
 from .compiled import CompiledDefinition
 from .pipeline import check_veto, missing_questions, score_points
 from .rules import Context, pts
 from .types import EnterpriseFacts, FrameworkResult, round2
 
-BELOW = {"zh": "未达到一级", "en": "Below level 1"}
+BELOW = SME_DIGITAL_BELOW  # the level catalogue lives in the method registry
 
 
 def scenario_levels(compiled: CompiledDefinition, ctx: Context) -> list[dict[str, Any]]:

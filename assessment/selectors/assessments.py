@@ -27,6 +27,7 @@ from assessment.models import (
 )
 from assessment.scoring import AssessmentResult, EnterpriseFacts, ScoringInputError, score_assessment
 from assessment.selectors.factors import default_factors, factor_snapshot
+from questionnaires import frameworks
 from questionnaires.definition import general_questions, get_definition, questions_of_dimension
 from questionnaires.logic import (
     effective_answers,
@@ -57,11 +58,8 @@ def assessment_versions(assessment: Assessment) -> list[QuestionnaireVersion]:
 
 
 def framework_order(framework: str) -> int:
-    """Pages and results list green factory, then clean production, then SME digital."""
-    for position, prefix in enumerate(("green_factory", "clean_production", "sme_digital")):
-        if framework.startswith(prefix):
-            return position
-    return 3
+    """Pages and results list the families in their order (green factory, clean production, SME digital)."""
+    return frameworks.framework_order(framework)
 
 
 def assessment_definitions(assessment: Assessment) -> list[dict[str, Any]]:

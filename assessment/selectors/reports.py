@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 
 from assessment.models import Assessment, Evidence, FrameworkResult
 from assessment.selectors.factors import factor_snapshot
+from questionnaires.frameworks import framework_order
 
 PEER_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
 PEER_SCOPES = ("industry", "city", "size")
@@ -30,9 +31,7 @@ class ReportInputs:
 
 def _framework_order(version: Any) -> tuple[int, str]:
     """Green factory, clean production, digital level, then anything else, by name."""
-    order = ("green_factory", "clean_production", "sme_digital")
-    rank = next((i for i, prefix in enumerate(order) if version.framework.startswith(prefix)), len(order))
-    return rank, version.framework
+    return framework_order(version.framework), version.framework
 
 
 def report_assessment(assessment_id: int) -> Assessment:

@@ -25,8 +25,8 @@ from assessment.models import (
     ValidatedAnswer,
 )
 from assessment.permissions import assessments_visible_to, official_profile_of
-from assessment.scoring import clean_production, green_factory_2018, sme_digital_2024
 from assessment.selectors.assessments import AssessmentPage, assessment_page, validated_answers
+from questionnaires import frameworks
 from questionnaires.definition import get_definition
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.text import is_english, pick
@@ -45,7 +45,7 @@ SORTS: dict[str, tuple[str, ...]] = {
     "status": ("status", "enterprise__name", "id"),
 }
 DEFAULT_SORT = "-submitted"
-NONE_LEVEL = {"zh": "未达到等级", "en": "No level reached"}
+NONE_LEVEL = frameworks.NO_LEVEL_LABEL
 PER_PAGE = 25
 MAX_QUERY = 100
 
@@ -146,9 +146,11 @@ def apply_filters(queryset: QuerySet[Assessment], filters: SubmissionFilters) ->
         if filters.framework:
             results = results.filter(framework=filters.framework)
         if filters.level:
-            # "none": no level reached (stored blank by green factory 2025, "none" by SME digital).
+            # "none": no level reached, however the method stores it (the method registry).
             results = results.filter(
-                Q(level__in=("", "none")) if filters.level == "none" else Q(level=filters.level)
+                Q(level__in=sorted(frameworks.no_level_codes()))
+                if filters.level == frameworks.NO_LEVEL
+                else Q(level=filters.level)
             )
         queryset = queryset.filter(Exists(results))
     if filters.q:
@@ -293,50 +295,9 @@ def filter_years(user: User) -> list[int]:
     )
 
 
-def level_catalogue(definition: Mapping[str, Any]) -> list[tuple[str, dict[str, str]]]:
-    """The levels a framework version can give, best first, ending with "none" (no level reached)."""
-    method = definition.get("method")
-    settings = definition.get("settings") or {}
-    if method == "green_factory_2025":
-        tiers = sorted(
-            (settings.get("rating_tiers") or {}).get("tiers") or [], key=lambda t: -float(t["min"])
-        )
-        return [(t["code"], t["label"]) for t in tiers] + [("none", NONE_LEVEL)]
-    if method == "green_factory_2018":
-        return [("met", green_factory_2018.MET), ("not_met", green_factory_2018.NOT_MET)]
-    if method == "clean_production":
-        rule = settings.get("level_rule") or {}
-        labels = {
-            **clean_production.LABELS,
-            **{k: v["label"] for k, v in rule.items() if isinstance(v, Mapping) and v.get("label")},
-        }
-        return [(code, labels[code]) for code in ("I", "II", "III")] + [("none", labels["below_III"])]
-    if method == "sme_digital_2024":
-        levels = [
-            (item["code"], item.get("label") or {"zh": item["code"], "en": item["code"]})
-            for item in settings.get("levels") or []
-        ]
-        return levels + [("none", sme_digital_2024.BELOW)]
-    return [("none", NONE_LEVEL)]
-
-
-def normal_level(code: str) -> str:
-    """Stored level codes meaning "no level reached" ("" in gf2025, "below_III", "none") as "none"."""
-    return "none" if code in ("", "none", "below_III") else code
-
-
-SHORT_TITLES = {
-    "green_factory": {"zh": "绿色工厂", "en": "Green factory"},
-    "clean_production": {"zh": "清洁生产", "en": "Clean production"},
-    "sme_digital": {"zh": "数字化", "en": "Digital"},
-}
-
-
 def short_title(framework: str) -> str:
-    for prefix, title in SHORT_TITLES.items():
-        if framework.startswith(prefix):
-            return pick(title)
-    return framework
+    """The framework's family's short title in the active language (questionnaires/families.yaml)."""
+    return frameworks.short_title(framework, "en" if is_english() else "zh-hans")
 
 
 def filter_choices(*, user: User, filters: SubmissionFilters) -> dict[str, Any]:
@@ -352,15 +313,15 @@ def filter_choices(*, user: User, filters: SubmissionFilters) -> dict[str, Any]:
         .order_by("framework", "-version")
     )
     english = is_english()
-    frameworks = {v.framework: (v.title_en if english else v.title_zh) for v in versions}
+    titles = {v.framework: (v.title_en if english else v.title_zh) for v in versions}
     levels: dict[str, str] = {}
     level_labels: dict[str, dict[str, str]] = {}
     for version in versions:
-        for code, label in level_catalogue(get_definition(version.framework, version.version)):
+        for code, label in frameworks.level_catalogue(get_definition(version.framework, version.version)):
             level_labels.setdefault(version.framework, {}).setdefault(code, pick(label))
-            if code != "none":
+            if code != frameworks.NO_LEVEL:
                 levels.setdefault(code, f"{short_title(version.framework)} · {pick(label)}")
-    levels["none"] = pick(NONE_LEVEL)
+    levels[frameworks.NO_LEVEL] = pick(NONE_LEVEL)
     return {
         "filters": filters,
         "filter_query": "&".join(f"{k}={v}" for k, v in filters.query_items() if k != "sort"),
@@ -369,7 +330,7 @@ def filter_choices(*, user: User, filters: SubmissionFilters) -> dict[str, Any]:
         "industry_choices": reference.industry_choices(),
         "size_choices": Enterprise.SizeClass.choices,
         "status_choices": [(c, label) for c, label in Assessment.Status.choices if c in REVIEW_STATUSES],
-        "framework_choices": list(frameworks.items()),
+        "framework_choices": list(titles.items()),
         "level_choices": list(levels.items()),
         "level_labels": level_labels,
         "year_choices": filter_years(user),

@@ -43,13 +43,11 @@ from assessment.selectors.factors import current_factor_set
 from assessment.services.analytics import analytics_refresh
 from assessment.services.results import framework_results_replace
 from questionnaires.definition import get_definition
+from questionnaires.frameworks import families, selectable_families
 from questionnaires.logic import industry_matches, is_answered
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.question_types import question_type, takes_value
 
-# Framework families an enterprise chooses from; "clean_production" is resolved by industry.
-FRAMEWORK_FAMILIES: tuple[str, ...] = ("green_factory", "clean_production", "sme_digital")
-CLEAN_PRODUCTION = "clean_production"
 FIRST_YEAR = 2015
 RECOMMENDATIONS_STORED = 10
 
@@ -66,12 +64,12 @@ def _check_editable(assessment: Assessment) -> None:
 # --- create ---------------------------------------------------------------------------------------------
 
 
-def clean_production_version(enterprise: Enterprise) -> QuestionnaireVersion | None:
-    """The clean-production indicator system for the enterprise's industry (the sector system whose
-    `applies_to.industries` matches), else the generic fallback system; current versions only."""
+def industry_version(enterprise: Enterprise, family: str) -> QuestionnaireVersion | None:
+    """A family's system for the enterprise's industry, e.g. clean production's (the sector system whose
+    `applies_to.industries` matches), else the family's fallback system; current versions only."""
     facts = EnterpriseFacts.from_enterprise(enterprise)
     candidates = QuestionnaireVersion.objects.filter(
-        method="clean_production", status=QuestionnaireVersion.Status.CURRENT
+        framework__startswith=family, status=QuestionnaireVersion.Status.CURRENT
     ).defer("definition")
     fallback = None
     for version in candidates.order_by("framework", "-version"):
@@ -98,14 +96,15 @@ def _current_version(framework: str, version: str | None = None) -> Questionnair
 
 
 def framework_versions(enterprise: Enterprise, frameworks: Iterable[str]) -> list[QuestionnaireVersion]:
-    """Versions for the chosen frameworks: a family name of FRAMEWORK_FAMILIES (current version; the
-    clean-production system by industry) or an exact `framework` / `framework@version`."""
+    """Versions for the chosen frameworks: a family's code (questionnaires/families.yaml: its current
+    version, or the system for the enterprise's industry) or an exact `framework` / `framework@version`."""
     chosen: list[QuestionnaireVersion] = []
+    by_industry = {family.code for family in families() if family.by_industry}
     for name in frameworks:
         framework, _sep, version = str(name).partition("@")
         row = (
-            clean_production_version(enterprise)
-            if framework == CLEAN_PRODUCTION
+            industry_version(enterprise, framework)
+            if framework in by_industry
             else _current_version(framework, version or None)
         )
         if row is None:
@@ -150,7 +149,7 @@ def assessment_create(
             _("评估年度应在 %(first)s 至 %(last)s 之间。") % {"first": FIRST_YEAR, "last": this_year},
             field="year",
         )
-    frameworks = list(frameworks) if frameworks is not None else list(FRAMEWORK_FAMILIES)
+    frameworks = list(frameworks) if frameworks is not None else [f.code for f in selectable_families()]
     if not frameworks:
         raise DomainError(_("请至少选择一个评估框架。"), field="frameworks")
     if Assessment.objects.filter(enterprise=enterprise, year=year).exists():

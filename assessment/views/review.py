@@ -30,6 +30,7 @@ from assessment.permissions import get_assessment_for_user, require_official
 from assessment.selectors import review as selectors
 from assessment.selectors.assessments import question_index
 from assessment.services import review as services
+from questionnaires import frameworks
 from questionnaires.question_types import display_value
 from questionnaires.text import pick
 
@@ -54,7 +55,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
                 (
                     selectors.short_title(r.framework),
                     r,
-                    labels.get(r.framework, {}).get(selectors.normal_level(r.level), r.level),
+                    labels.get(r.framework, {}).get(frameworks.normal_level(r.level), r.level),
                 )
                 for r in assessment.framework_results.all()
                 if not r.validated

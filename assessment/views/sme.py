@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -40,27 +41,19 @@ from assessment.selectors import assessments as selectors
 from assessment.selectors.enterprises import enterprise_members
 from assessment.services import assessments as services
 from assessment.views import sme_context as present
+from questionnaires.frameworks import selectable_families, short_title
 from questionnaires.logic import is_answered
 from questionnaires.question_types import is_derived, takes_value
 from questionnaires.text import pick
 
 
 def _framework_choices() -> list[tuple[str, str]]:
-    return [
-        ("green_factory", _("绿色工厂（GB/T 36132-2025）")),
-        ("clean_production", _("清洁生产（按行业选择指标体系）")),
-        ("sme_digital", _("中小企业数字化水平（2024）")),
-    ]
+    """The families an enterprise may choose, in page order (questionnaires/families.yaml)."""
+    return [(family.code, pick(family.choice)) for family in selectable_families()]
 
 
 def short_framework_title(framework: str) -> str:
-    if framework.startswith("green_factory"):
-        return _("绿色工厂")
-    if framework.startswith("clean_production"):
-        return _("清洁生产")
-    if framework.startswith("sme_digital"):
-        return _("数字化水平")
-    return framework
+    return short_title(framework, get_language() or "zh-hans")
 
 
 def _result_summary(result: dict[str, Any] | None) -> list[dict[str, Any]]:
