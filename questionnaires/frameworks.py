@@ -23,11 +23,12 @@ from typing import Any
 
 import yaml
 
+from questionnaires.text import Text, pick
+
 FAMILIES_FILE = Path(__file__).resolve().parent / "families.yaml"
 NO_LEVEL = "none"  # the one code pages, filters and analytics use for "no level reached"
 NO_LEVEL_LABEL = {"zh": "未达到等级", "en": "No level reached"}
 
-Text = Mapping[str, str]
 Level = tuple[str, Text]
 
 
@@ -92,19 +93,12 @@ def selectable_families() -> list[Family]:
     return [f for f in families() if f.selectable]
 
 
-def text_in(text: Any, lang: str) -> str:
-    if isinstance(text, Mapping):
-        zh = not lang.startswith("en")
-        return str(text.get("zh" if zh else "en") or text.get("zh") or text.get("en") or "")
-    return "" if text is None else str(text)
-
-
 def short_title(framework: str, lang: str, fallback: Any = None) -> str:
     """The family's short title in `lang`; else `fallback` (a {zh, en} title) or the slug."""
     family = family_of(framework)
     if family:
-        return text_in(family.short_title, lang)
-    return text_in(fallback, lang) or framework
+        return pick(family.short_title, lang)
+    return pick(fallback, lang) or framework
 
 
 # --- scoring methods ---------------------------------------------------------------------------------------

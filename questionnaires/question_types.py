@@ -268,7 +268,9 @@ class SingleChoice(QuestionType):
     choice = True
     per_product = True
 
-    def problems(self, question, value, *, options=None):
+    def problems(
+        self, question: Mapping[str, Any], value: Any, *, options: Mapping[str, Any] | None = None
+    ) -> list[ValueProblem]:
         if not isinstance(value, str):
             return [
                 ValueProblem(
@@ -283,21 +285,23 @@ class SingleChoice(QuestionType):
             ]
         return []
 
-    def condition_value_problem(self, question, code, value):
+    def condition_value_problem(self, question: Mapping[str, Any], code: str, value: Any) -> str | None:
         return _option_condition_problem(question, code, value)
 
-    def form_field(self, question, lang):
+    def form_field(self, question: Mapping[str, Any], lang: str) -> forms.Field | None:
         return forms.ChoiceField(
             required=False, choices=_option_choices(question, lang), widget=forms.RadioSelect
         )
 
-    def parse_review(self, question, text):
+    def parse_review(self, question: Mapping[str, Any], text: str) -> Any:
         return text
 
-    def display(self, question, value, lang):
+    def display(self, question: Mapping[str, Any], value: Any, lang: str) -> str:
         return {code: label for code, label in _option_choices(question, lang)}.get(value, str(value))
 
-    def demo_value(self, question, rng, *, maturity, typical=None):
+    def demo_value(
+        self, question: Mapping[str, Any], rng: random.Random, *, maturity: float, typical: Any = None
+    ) -> Any:
         options = _rank_options(question)
         if not options:
             return None
@@ -325,7 +329,9 @@ class MultipleChoice(QuestionType):
     several = True
     client_value = "list"
 
-    def problems(self, question, value, *, options=None):
+    def problems(
+        self, question: Mapping[str, Any], value: Any, *, options: Mapping[str, Any] | None = None
+    ) -> list[ValueProblem]:
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             return [
                 ValueProblem(
@@ -353,10 +359,10 @@ class MultipleChoice(QuestionType):
             )
         return problems
 
-    def condition_value_problem(self, question, code, value):
+    def condition_value_problem(self, question: Mapping[str, Any], code: str, value: Any) -> str | None:
         return _option_condition_problem(question, code, value)
 
-    def form_field(self, question, lang):
+    def form_field(self, question: Mapping[str, Any], lang: str) -> forms.Field | None:
         options = question.get("options") or []
         return forms.MultipleChoiceField(
             required=False,
@@ -366,16 +372,18 @@ class MultipleChoice(QuestionType):
             ),
         )
 
-    def parse_review(self, question, text):
+    def parse_review(self, question: Mapping[str, Any], text: str) -> Any:
         return [code.strip() for code in text.replace("，", ",").split(",") if code.strip()]
 
-    def display(self, question, value, lang):
+    def display(self, question: Mapping[str, Any], value: Any, lang: str) -> str:
         if not isinstance(value, list):
             return super().display(question, value, lang)
         labels = dict(_option_choices(question, lang))
         return _list_separator(lang).join(labels.get(v, str(v)) for v in value)
 
-    def demo_value(self, question, rng, *, maturity, typical=None):
+    def demo_value(
+        self, question: Mapping[str, Any], rng: random.Random, *, maturity: float, typical: Any = None
+    ) -> Any:
         plain = [o["code"] for o in question.get("options") or [] if not o.get("exclusive")]
         exclusive = [o["code"] for o in question.get("options") or [] if o.get("exclusive")]
         count = min(len(plain), max(0, round(maturity * len(plain) + rng.gauss(0, 1))))
@@ -419,7 +427,9 @@ class Number(QuestionType):
     per_product = True
     client_value = "number"
 
-    def problems(self, question, value, *, options=None):
+    def problems(
+        self, question: Mapping[str, Any], value: Any, *, options: Mapping[str, Any] | None = None
+    ) -> list[ValueProblem]:
         if not is_number(value):
             text = shown(value)
             return [ValueProblem("wrong_type", f"应为数值，收到 {text}", f"expected a number, got {text}")]
@@ -433,7 +443,7 @@ class Number(QuestionType):
             ]
         return []
 
-    def form_field(self, question, lang):
+    def form_field(self, question: Mapping[str, Any], lang: str) -> forms.Field | None:
         low, high = number_range(question)
         attrs: dict[str, Any] = {"step": _step(question), "inputmode": "decimal"}
         if low is not None:
@@ -451,28 +461,30 @@ class Number(QuestionType):
             validators=[_within_number_limit],
         )
 
-    def initial(self, question, value):
+    def initial(self, question: Mapping[str, Any], value: Any) -> Any:
         return None if isinstance(value, dict) else number_text(value)
 
-    def stored(self, question, cleaned):
+    def stored(self, question: Mapping[str, Any], cleaned: Any) -> Any:
         number = Decimal(cleaned)
         if question.get("decimals") == 0 or (number == number.to_integral_value() and not self.derived):
             return int(number)
         return float(number)
 
-    def addon(self, question, lang):
+    def addon(self, question: Mapping[str, Any], lang: str) -> str:
         return pick(question.get("unit"), lang) if question.get("unit") else ""
 
-    def parse_review(self, question, text):
+    def parse_review(self, question: Mapping[str, Any], text: str) -> Any:
         return _read_number(text)
 
-    def display(self, question, value, lang):
+    def display(self, question: Mapping[str, Any], value: Any, lang: str) -> str:
         if isinstance(value, int | float) and not isinstance(value, bool):
             unit = pick(question.get("unit"), lang) or self.addon(question, lang)
             return f"{display_number(float(value), question.get('decimals'))} {unit}".strip()
         return super().display(question, value, lang)
 
-    def demo_value(self, question, rng, *, maturity, typical=None):
+    def demo_value(
+        self, question: Mapping[str, Any], rng: random.Random, *, maturity: float, typical: Any = None
+    ) -> Any:
         low = float(question.get("min", 0))
         high = float(question.get("max", 100 if self.code == "percentage" else max(low, 0) + 1000))
         if typical is not None:
@@ -490,7 +502,7 @@ class Number(QuestionType):
 class Percentage(Number):
     code = "percentage"
 
-    def addon(self, question, lang):
+    def addon(self, question: Mapping[str, Any], lang: str) -> str:
         return super().addon(question, lang) or "%"
 
 
@@ -502,17 +514,19 @@ class Computed(Number):
     derived = True
     per_product = False
 
-    def form_field(self, question, lang):
+    def form_field(self, question: Mapping[str, Any], lang: str) -> forms.Field | None:
         return forms.DecimalField(
             required=False,
             max_digits=MAX_DIGITS,
             widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
         )
 
-    def addon(self, question, lang):
+    def addon(self, question: Mapping[str, Any], lang: str) -> str:
         return ""
 
-    def demo_value(self, question, rng, *, maturity, typical=None):
+    def demo_value(
+        self, question: Mapping[str, Any], rng: random.Random, *, maturity: float, typical: Any = None
+    ) -> Any:
         return None
 
 
@@ -527,7 +541,9 @@ class Level(QuestionType):
     scale = True
     client_value = "number"
 
-    def problems(self, question, value, *, options=None):
+    def problems(
+        self, question: Mapping[str, Any], value: Any, *, options: Mapping[str, Any] | None = None
+    ) -> list[ValueProblem]:
         if not isinstance(value, int) or isinstance(value, bool):
             return [
                 ValueProblem(
@@ -542,13 +558,13 @@ class Level(QuestionType):
             ]
         return []
 
-    def coerce(self, value):
+    def coerce(self, value: Any) -> Any:
         return int(value) if isinstance(value, float) and value.is_integer() else value
 
-    def condition_value_problem(self, question, code, value):
+    def condition_value_problem(self, question: Mapping[str, Any], code: str, value: Any) -> str | None:
         return None if value in LEVELS else f"compares level question {code} with {value!r}"
 
-    def form_field(self, question, lang):
+    def form_field(self, question: Mapping[str, Any], lang: str) -> forms.Field | None:
         return forms.TypedChoiceField(
             required=False,
             coerce=int,
@@ -560,13 +576,13 @@ class Level(QuestionType):
             widget=forms.RadioSelect,
         )
 
-    def parse_review(self, question, text):
+    def parse_review(self, question: Mapping[str, Any], text: str) -> Any:
         try:
             return int(text)
         except ValueError:
             raise ReviewInputError(_("请输入数字。")) from None
 
-    def display(self, question, value, lang):
+    def display(self, question: Mapping[str, Any], value: Any, lang: str) -> str:
         if not isinstance(value, int | float) or isinstance(value, bool):
             return super().display(question, value, lang)
         levels = {item.get("level"): pick(item.get("text"), lang) for item in question.get("levels", [])}
@@ -574,7 +590,9 @@ class Level(QuestionType):
         prefix = f"{int(value)}级" if _zh(lang) else f"Level {int(value)}"
         return f"{prefix}：{text}" if text and _zh(lang) else (f"{prefix}: {text}" if text else prefix)
 
-    def demo_value(self, question, rng, *, maturity, typical=None):
+    def demo_value(
+        self, question: Mapping[str, Any], rng: random.Random, *, maturity: float, typical: Any = None
+    ) -> Any:
         return min(max(round(1 + maturity * 3 + rng.gauss(0, 0.7)), 1), 4)
 
 
@@ -584,12 +602,14 @@ class YesNo(QuestionType):
     boolean = True
     client_value = "boolean"
 
-    def condition_value_problem(self, question, code, value):
+    def condition_value_problem(self, question: Mapping[str, Any], code: str, value: Any) -> str | None:
         if isinstance(value, bool):
             return None
         return f"compares yes/no question {code} with {value!r}; use true/false"
 
-    def problems(self, question, value, *, options=None):
+    def problems(
+        self, question: Mapping[str, Any], value: Any, *, options: Mapping[str, Any] | None = None
+    ) -> list[ValueProblem]:
         if not isinstance(value, bool):
             return [
                 ValueProblem(
@@ -600,7 +620,7 @@ class YesNo(QuestionType):
             ]
         return []
 
-    def form_field(self, question, lang):
+    def form_field(self, question: Mapping[str, Any], lang: str) -> forms.Field | None:
         return forms.TypedChoiceField(
             required=False,
             coerce=lambda value: value == "true",
@@ -609,10 +629,10 @@ class YesNo(QuestionType):
             widget=forms.RadioSelect,
         )
 
-    def initial(self, question, value):
+    def initial(self, question: Mapping[str, Any], value: Any) -> Any:
         return "true" if value is True else "false" if value is False else None
 
-    def parse_review(self, question, text):
+    def parse_review(self, question: Mapping[str, Any], text: str) -> Any:
         lowered = text.lower()
         if lowered in YES_WORDS:
             return True
@@ -620,10 +640,12 @@ class YesNo(QuestionType):
             return False
         raise ReviewInputError(_("请填写“是”或“否”。"))
 
-    def display(self, question, value, lang):
+    def display(self, question: Mapping[str, Any], value: Any, lang: str) -> str:
         return ("是" if value else "否") if _zh(lang) else ("Yes" if value else "No")
 
-    def demo_value(self, question, rng, *, maturity, typical=None):
+    def demo_value(
+        self, question: Mapping[str, Any], rng: random.Random, *, maturity: float, typical: Any = None
+    ) -> Any:
         return rng.random() < 0.25 + 0.7 * maturity
 
 
@@ -631,21 +653,25 @@ class YesNo(QuestionType):
 class Text(QuestionType):
     code = "text"
 
-    def problems(self, question, value, *, options=None):
+    def problems(
+        self, question: Mapping[str, Any], value: Any, *, options: Mapping[str, Any] | None = None
+    ) -> list[ValueProblem]:
         if not isinstance(value, str):
             return [ValueProblem("wrong_type", "应为文本", f"expected text, got {value!r}")]
         return []
 
-    def form_field(self, question, lang):
+    def form_field(self, question: Mapping[str, Any], lang: str) -> forms.Field | None:
         return forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def stored(self, question, cleaned):
+    def stored(self, question: Mapping[str, Any], cleaned: Any) -> Any:
         return str(cleaned).strip() or None
 
-    def parse_review(self, question, text):
+    def parse_review(self, question: Mapping[str, Any], text: str) -> Any:
         return text
 
-    def demo_value(self, question, rng, *, maturity, typical=None):
+    def demo_value(
+        self, question: Mapping[str, Any], rng: random.Random, *, maturity: float, typical: Any = None
+    ) -> Any:
         return str(typical or "见附件")
 
 
@@ -656,7 +682,9 @@ class File(QuestionType):
     code = "file"
     by_evidence = True
 
-    def problems(self, question, value, *, options=None):
+    def problems(
+        self, question: Mapping[str, Any], value: Any, *, options: Mapping[str, Any] | None = None
+    ) -> list[ValueProblem]:
         return [
             ValueProblem(
                 "wrong_type",
@@ -706,7 +734,9 @@ class Products(QuestionType):
     code = "products"
     client_value = "lines"
 
-    def problems(self, question, value, *, options=None):
+    def problems(
+        self, question: Mapping[str, Any], value: Any, *, options: Mapping[str, Any] | None = None
+    ) -> list[ValueProblem]:
         if not isinstance(value, list) or not all(
             isinstance(item, dict)
             and isinstance(item.get("name"), str)
@@ -739,13 +769,15 @@ class Products(QuestionType):
             ]
         return []
 
-    def form_field(self, question, lang):
+    def form_field(self, question: Mapping[str, Any], lang: str) -> forms.Field | None:
         return ProductsField(
             required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), help_text=PRODUCTS_HELP
         )
 
-    def initial(self, question, value):
+    def initial(self, question: Mapping[str, Any], value: Any) -> Any:
         return products_text(value)
 
-    def demo_value(self, question, rng, *, maturity, typical=None):
+    def demo_value(
+        self, question: Mapping[str, Any], rng: random.Random, *, maturity: float, typical: Any = None
+    ) -> Any:
         return [{"name": typical or "产品", "share": 100}]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
@@ -234,7 +234,7 @@ class _FileChecker:
         self.problems.append(Problem(self.file, code, problem, "warning"))
 
     # --- generic helpers -------------------------------------------------------------------
-    def keys(self, obj: Any, where: str, allowed: set[str], required: Iterable[str] = ()) -> bool:
+    def keys(self, obj: Any, where: str, allowed: Set[str], required: Iterable[str] = ()) -> bool:
         if not isinstance(obj, dict):
             self.error(where, f"must be a mapping, not {type(obj).__name__}")
             return False
@@ -444,7 +444,7 @@ class _FileChecker:
                     self.error(where, f"{key!r} is only for {spoken_types(lambda t: t.numeric)} questions")
         self.check_range(q, where, qtype)
         if kind and kind.choice:
-            self.check_options(q.get("options"), where, qtype, several=kind.several)
+            self.check_options(q.get("options"), where, str(qtype), several=kind.several)
         elif "options" in q:
             self.error(where, f"options are only for {spoken_types(lambda t: t.choice)} questions")
         if kind and kind.scale:
@@ -643,7 +643,7 @@ class _FileChecker:
                 (code, pre.get("question"), type_codes(lambda t: t.boolean), "prerequisite question")
             )
 
-    typed_refs: list[tuple[str, Any, set[str], str]]
+    typed_refs: list[tuple[str, Any, frozenset[str], str]]
 
     def check_dimensions(self, dimensions: Any) -> None:
         if not isinstance(dimensions, list) or not dimensions:
@@ -920,9 +920,10 @@ class _FileChecker:
 
     # --- settings ---------------------------------------------------------------------------
     def check_settings(self, settings: Any) -> None:
-        if settings is None or self.method is None:
+        method = get_method(self.method)
+        if settings is None or method is None:
             return
-        if not self.keys(settings, "settings", get_method(self.method).settings_keys | PROVENANCE_KEYS):
+        if not self.keys(settings, "settings", method.settings_keys | PROVENANCE_KEYS):
             return
         self.provenance(settings, "settings")
         if self.method == "green_factory_2025":
@@ -957,7 +958,7 @@ class _FileChecker:
             if "products_question" in settings:
                 self.refer("settings", settings["products_question"], "products_question")
                 self.typed_refs.append(
-                    ("settings", settings["products_question"], {"products"}, "products_question")
+                    ("settings", settings["products_question"], frozenset({"products"}), "products_question")
                 )
         elif self.method == "sme_digital_2024":
             self.check_digital_levels(settings.get("levels"))
@@ -1079,8 +1080,8 @@ def _resolve_references(
         kind = get_type(question.get("type"))
         values = [cond[op] for op in ("equals", "not_equals") if op in cond]
         values += cond["in"] if isinstance(cond.get("in"), list) else []
-        for value in values if kind else []:
-            problem = kind.condition_value_problem(question, cond["question"], value)
+        for value in values:
+            problem = kind.condition_value_problem(question, cond["question"], value) if kind else None
             if problem:
                 checker.error(where, f"{key} {problem}")
     # Options rules: option points within the weight, and full marks reachable (points methods).

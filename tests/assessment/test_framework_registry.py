@@ -25,7 +25,7 @@ from questionnaires.definition import clear_definition_cache
 from questionnaires.loader import content_hash
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.schema import check_definition, errors
-from tests.assessment.journey_fixtures import *  # noqa: F403
+from tests.builders import demo_answers
 
 WATER = frameworks.Family(
     code="water_saving",
@@ -174,7 +174,7 @@ def test_a_registered_test_family_goes_from_start_to_the_officials_queue(
     from assessment.selectors.assessments import assessment_definitions, question_index
 
     known = question_index(assessment_definitions(assessment))
-    values = {code: value for code, value in complete_answers().items() if code in known}  # noqa: F405
+    values = {code: value for code, value in demo_answers().items() if code in known}
     values |= {"ws.q.plan": True, "ws.q.metering": 4}
     assert not answers_save_many(assessment=assessment, user=sme_manager, values=values)
     assessment_submit(assessment=assessment, user=sme_manager)
