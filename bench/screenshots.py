@@ -120,6 +120,22 @@ def _open_latest_results(page: Page) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def _open_method(page: Page) -> None:
+    """The SME digital equipment page with a computed rate's 计算方法 (formula in words) opened."""
+    _open_draft_section("dig24.foundation")(page)
+    rate = page.locator("[id='q-dig24.q.equipment_digital_rate']")
+    rate.locator("details.method summary").click()
+    rate.scroll_into_view_if_needed()
+
+
+def _confirm_submit(page: Page) -> None:
+    """The check page's confirmation before submitting (when the draft can be submitted)."""
+    _open_draft_page("review")(page)
+    if page.locator("#submit-button").is_enabled():
+        page.click("#submit-button")
+        page.locator("#submit-confirm").wait_for(state="visible")
+
+
 PHONE = (390, 844)
 JOURNEY_SHOTS: list[Shot] = [
     Shot(
@@ -153,6 +169,8 @@ JOURNEY_SHOTS: list[Shot] = [
         full_page=False,
     ),
     Shot("journey_results_phone", "/", user="sme_manager", prepare=_open_latest_results, viewport=PHONE),
+    Shot("journey_fill_method", "/", user="sme_manager", prepare=_open_method, full_page=False),
+    Shot("journey_confirm_submit", "/", user="sme_manager", prepare=_confirm_submit, full_page=False),
     Shot("journey_home", "/", user="sme_manager"),
     Shot("journey_home_phone", "/", user="sme_manager", viewport=PHONE),
 ]
