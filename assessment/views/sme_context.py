@@ -115,7 +115,10 @@ def computed_display(
 
         def name(ref: str) -> str:
             label = pick((questions.get(ref) or {}).get("text")) or ref
-            return f"{label}（{_format(evaluation.resolved.get(ref)) or '—'}）"
+            return _("%(name)s（%(value)s）") % {
+                "name": label,
+                "value": _format(evaluation.resolved.get(ref)) or "—",
+            }
 
         derivation = [formula_words(question["formula"], name, _formula_words())]
     overridden = is_answered(evaluation.answers.get(code))
