@@ -129,8 +129,13 @@ def _open_method(page: Page) -> None:
 
 
 def _confirm_submit(page: Page) -> None:
-    """The check page's confirmation before submitting (when the draft can be submitted)."""
+    """The check page's confirmation before submitting: the carried-over answers are confirmed first
+    (this changes the demo draft), then the submit button opens the confirmation (nothing submitted)."""
     _open_draft_page("review")(page)
+    confirm_all = page.locator("form[action$='/confirm/'] button")
+    if confirm_all.count():
+        confirm_all.first.click()
+        page.wait_for_load_state("networkidle")
     if page.locator("#submit-button").is_enabled():
         page.click("#submit-button")
         page.locator("#submit-confirm").wait_for(state="visible")
