@@ -101,6 +101,8 @@ class QuestionType:
     derived: ClassVar[bool] = False  # computed by the app: never required, a person may only override it
     by_evidence: ClassVar[bool] = False  # answered by uploaded evidence, not by a value
     per_product: ClassVar[bool] = False  # may be answered once per product (clean production)
+    # A reviewer sets a validated value with the enterprise's widget (else types it: numbers, text).
+    review_widget: ClassVar[bool] = False
     # How fill.js reads the field's current value for conditions: text | number | boolean | list | lines.
     client_value: ClassVar[str] = "text"
 
@@ -137,6 +139,15 @@ class QuestionType:
         return ""
 
     # --- reviewers ----------------------------------------------------------------------------------------
+    def review_field(self, question: Mapping[str, Any], lang: str) -> forms.Field | None:
+        """The field a reviewer sets a validated value with: the enterprise's widget with a "does not count"
+        choice (None: the reviewer types the value, read by `parse_review`)."""
+        field = self.form_field(question, lang) if self.review_widget else None
+        if isinstance(field, forms.ChoiceField) and not self.several:
+            offered: Any = field.choices  # normalised to a list of pairs by Django
+            field.choices = [("", _("不计分")), *offered]
+        return field
+
     def parse_review(self, question: Mapping[str, Any], text: str) -> Any:
         """A reviewer's typed, non-blank text as the stored value (checked by `problems` afterwards)."""
         try:
@@ -258,6 +269,18 @@ def _option_condition_problem(question: Mapping[str, Any], code: str, value: Any
     return None if str(value) in codes else f"tests option {value!r}, which {code} does not have"
 
 
+def option_code(question: Mapping[str, Any], text: str) -> str:
+    """A typed option: its code, or the code of the option whose text (either language) it is."""
+    options = [o for o in question.get("options") or [] if isinstance(o, Mapping)]
+    if any(o.get("code") == text for o in options):
+        return text
+    for option in options:
+        label = option.get("text")
+        if isinstance(label, Mapping) and text in (label.get("zh"), label.get("en")):
+            return str(option["code"])
+    return text
+
+
 def _option_choices(question: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
     return [(o["code"], pick(o.get("text"), lang)) for o in question.get("options") or []]
 
@@ -267,6 +290,7 @@ class SingleChoice(QuestionType):
     code = "single"
     choice = True
     per_product = True
+    review_widget = True
 
     def problems(
         self, question: Mapping[str, Any], value: Any, *, options: Mapping[str, Any] | None = None
@@ -294,7 +318,7 @@ class SingleChoice(QuestionType):
         )
 
     def parse_review(self, question: Mapping[str, Any], text: str) -> Any:
-        return text
+        return option_code(question, text)
 
     def display(self, question: Mapping[str, Any], value: Any, lang: str) -> str:
         return {code: label for code, label in _option_choices(question, lang)}.get(value, str(value))
@@ -327,6 +351,7 @@ class MultipleChoice(QuestionType):
     code = "multiple"
     choice = True
     several = True
+    review_widget = True
     client_value = "list"
 
     def problems(
@@ -373,7 +398,9 @@ class MultipleChoice(QuestionType):
         )
 
     def parse_review(self, question: Mapping[str, Any], text: str) -> Any:
-        return [code.strip() for code in text.replace("，", ",").split(",") if code.strip()]
+        for separator in ("，", "；", ";", "、"):
+            text = text.replace(separator, ",")
+        return [option_code(question, item.strip()) for item in text.split(",") if item.strip()]
 
     def display(self, question: Mapping[str, Any], value: Any, lang: str) -> str:
         if not isinstance(value, list):
@@ -390,15 +417,6 @@ class MultipleChoice(QuestionType):
         if count == 0 and exclusive:
             return [exclusive[0]]
         return rng.sample(plain, max(count, 1)) if plain else None
-
-
-def number_range(question: Mapping[str, Any]) -> tuple[float | None, float | None]:
-    """The allowed (min, max) of a numeric question; a percentage is within 0–100 unless narrowed."""
-    low, high = question.get("min"), question.get("max")
-    if question.get("type") == "percentage":
-        low = 0 if low is None else low
-        high = 100 if high is None else high
-    return low, high
 
 
 def _within_number_limit(value: Decimal | None) -> None:
@@ -427,13 +445,17 @@ class Number(QuestionType):
     per_product = True
     client_value = "number"
 
+    def bounds(self, question: Mapping[str, Any]) -> tuple[float | None, float | None]:
+        """The allowed (min, max) of the value."""
+        return question.get("min"), question.get("max")
+
     def problems(
         self, question: Mapping[str, Any], value: Any, *, options: Mapping[str, Any] | None = None
     ) -> list[ValueProblem]:
         if not is_number(value):
             text = shown(value)
             return [ValueProblem("wrong_type", f"应为数值，收到 {text}", f"expected a number, got {text}")]
-        low, high = number_range(question)
+        low, high = self.bounds(question)
         if (low is not None and value < low) or (high is not None and value > high):
             bounds = f"[{'' if low is None else low}, {'' if high is None else high}]"
             return [
@@ -444,7 +466,7 @@ class Number(QuestionType):
         return []
 
     def form_field(self, question: Mapping[str, Any], lang: str) -> forms.Field | None:
-        low, high = number_range(question)
+        low, high = self.bounds(question)
         attrs: dict[str, Any] = {"step": _step(question), "inputmode": "decimal"}
         if low is not None:
             attrs["min"] = low
@@ -502,6 +524,11 @@ class Number(QuestionType):
 class Percentage(Number):
     code = "percentage"
 
+    def bounds(self, question: Mapping[str, Any]) -> tuple[float | None, float | None]:
+        """Within 0–100 unless the question narrows it."""
+        low, high = question.get("min"), question.get("max")
+        return (0 if low is None else low), (100 if high is None else high)
+
     def addon(self, question: Mapping[str, Any], lang: str) -> str:
         return super().addon(question, lang) or "%"
 
@@ -539,6 +566,7 @@ class Level(QuestionType):
 
     code = "level"
     scale = True
+    review_widget = True
     client_value = "number"
 
     def problems(
@@ -600,6 +628,7 @@ class Level(QuestionType):
 class YesNo(QuestionType):
     code = "yesno"
     boolean = True
+    review_widget = True
     client_value = "boolean"
 
     def condition_value_problem(self, question: Mapping[str, Any], code: str, value: Any) -> str | None:

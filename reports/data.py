@@ -27,7 +27,7 @@ from assessment.selectors import reports as report_selectors
 from assessment.selectors.factors import default_factors
 from questionnaires.frameworks import short_title
 from questionnaires.logic import is_asked
-from questionnaires.question_types import display_value
+from questionnaires.question_types import display_value, is_by_evidence, is_derived
 from questionnaires.text import pick, report_language
 from reports.types import (
     ActionRow,
@@ -472,12 +472,12 @@ def answer_rows(
         section = pick(definition.get("title"), lang)
         for question in definition.get("questions", []):
             code = question["code"]
-            if code in seen or question.get("type") == "file" or not is_asked(question, answers):
+            if code in seen or is_by_evidence(question) or not is_asked(question, answers):
                 continue
             seen.add(code)
             value = answers.get(code)
             text = format_answer(question, value if value is not None else resolved.get(code), lang)
-            if question.get("type") == "computed" and code in resolved:
+            if is_derived(question) and code in resolved:
                 text += label(_TEXT["override" if code in answers else "computed"], lang)
             bank = next((pair for prefix, pair in banks.items() if code.startswith(prefix)), None)
             row = AnswerRow(

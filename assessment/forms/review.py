@@ -6,10 +6,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from assessment.forms.answers import json_value
 from assessment.services.review import ACCEPT, RETURN
 from questionnaires.question_types import QuestionType, ReviewInputError, question_type
+
+_TYPED = object()  # no widget value: the reviewer typed the value
 
 
 class ReviewCommentForm(forms.Form):
@@ -39,7 +43,7 @@ class ValidateAnswerForm(forms.Form):
         label=_("核定值"),
         required=False,
         max_length=2000,
-        help_text=_("留空表示该答案不计分；多选题填写选项编码，用逗号分隔。"),
+        help_text=_("留空表示该答案不计分。"),
     )
     reason = forms.CharField(label=_("核定理由"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -53,11 +57,33 @@ class ValidateAnswerForm(forms.Form):
         cleaned = super().clean()
         code = cleaned.get("code")
         if code:
+            question = self.questions.get(code)
             try:
-                cleaned["parsed_value"] = parse_value(self.questions.get(code), cleaned.get("value", ""))
+                chosen = self._chosen(question)
+                cleaned["parsed_value"] = (
+                    parse_value(question, cleaned.get("value", "")) if chosen is _TYPED else chosen
+                )
             except forms.ValidationError as error:
                 self.add_error("value", error)
         return cleaned
+
+    def _chosen(self, question: Mapping[str, Any] | None) -> Any:
+        """The value set with the question's widget (options, levels, yes/no) as stored, or _TYPED when the
+        question has no widget or the posted value is not a widget's (typed text is parsed instead)."""
+        qtype = question_type(question)
+        field = qtype.review_field(question, get_language() or "zh-hans") if qtype and question else None
+        if field is None or question is None:
+            return _TYPED
+        getlist = getattr(self.data, "getlist", None)
+        raw = (
+            (getlist("value") if getlist else self.data.get("value"))
+            if qtype.several
+            else self.data.get("value")
+        )
+        try:
+            return json_value(question, field.clean(raw))
+        except forms.ValidationError:
+            return _TYPED
 
 
 class WithdrawValidationForm(forms.Form):

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment.exceptions import DomainError
+from assessment.forms.answers import initial_value
 from assessment.forms.review import (
     DecisionForm,
     ReviewCommentForm,
@@ -31,7 +34,7 @@ from assessment.selectors import review as selectors
 from assessment.selectors.assessments import question_index
 from assessment.services import review as services
 from questionnaires import frameworks
-from questionnaires.question_types import display_value
+from questionnaires.question_types import display_value, is_by_evidence, question_type
 from questionnaires.text import pick
 
 
@@ -102,6 +105,8 @@ def _question_rows(page: selectors.ReviewPage) -> list[dict[str, Any]]:
                     "code": code,
                     "text": pick(question.get("text")),
                     "type": question.get("type"),
+                    "by_evidence": is_by_evidence(question),
+                    "value_field": _value_field(question, validated, answer),
                     "answer": display_answer(question, answer.value if answer else None),
                     "raw": answer.value if answer else None,
                     "override_reason": answer.override_reason if answer else "",
@@ -109,7 +114,6 @@ def _question_rows(page: selectors.ReviewPage) -> list[dict[str, Any]]:
                     "validated_display": display_answer(question, validated.value) if validated else "",
                     "comments": comments.get(code, []),
                     "evidence": evidence.get(code, []),
-                    "options": [(o["code"], pick(o.get("text"))) for o in question.get("options") or []],
                 }
             )
         if rows:
@@ -118,6 +122,24 @@ def _question_rows(page: selectors.ReviewPage) -> list[dict[str, Any]]:
                 title = f"{pick(section.framework_title)} · {title}"
             groups.append({"key": section.key, "title": title, "rows": rows})
     return groups
+
+
+def _value_field(question: Mapping[str, Any], validated: Any, answer: Any) -> BoundField | None:
+    """The enterprise form's field for a validated value (options, levels, yes/no), set to the validated
+    value, else to the enterprise's answer to start from; None for a question whose value is typed."""
+    qtype = question_type(question)
+    field = qtype.review_field(question, get_language() or "zh-hans") if qtype else None
+    if field is None:
+        return None
+    field.label = _("核定值")
+    form = forms.Form(
+        auto_id=f"v-{question['code']}-%s",
+        initial={
+            "value": initial_value(question, (validated or answer).value) if validated or answer else None
+        },
+    )
+    form.fields["value"] = field
+    return form["value"]
 
 
 def _framework_rows(page: selectors.ReviewPage) -> list[dict[str, Any]]:
