@@ -29,6 +29,8 @@ from assessment.models import (
     Invitation,
     Membership,
     OfficialProfile,
+    Price,
+    PriceSet,
     ReviewComment,
     ScoreAggregate,
     User,
@@ -37,6 +39,7 @@ from assessment.models import (
 from assessment.selectors.factors import factor_set_in_use
 from assessment.services.analytics import analytics_refresh
 from assessment.services.factors import factor_set_copy, factor_set_make_default
+from assessment.services.prices import price_set_make_default
 from assessment.uscc import validate_uscc
 
 
@@ -297,6 +300,81 @@ class FactorSetAdmin(admin.ModelAdmin):
             return
         factor_set_make_default(factor_set=queryset.get(), actor=request.user)
         self.message_user(request, _("已设为默认。"))
+
+
+# Price sets: dated reference prices for the action economics (reports read the default set; the
+# enterprise's own bills take precedence). Prices are not stored with assessments, so sets stay editable.
+PRICE_FIELDS = [
+    "key",
+    "carrier",
+    "label_zh",
+    "label_en",
+    "low",
+    "high",
+    "unit",
+    "ref",
+    "section",
+    "provisional",
+]
+
+
+class PriceInline(admin.TabularInline):
+    model = Price
+    extra = 0
+    fields = [*PRICE_FIELDS, "basis_zh", "basis_en"]
+
+
+class PriceForm(forms.ModelForm):
+    class Meta:
+        model = Price
+        fields = ["price_set", *PRICE_FIELDS, "basis_zh", "basis_en"]
+
+    def clean(self):
+        from assessment.economics.model import CARRIER_UNITS
+
+        data = super().clean()
+        carrier, unit = data.get("carrier"), data.get("unit")
+        if carrier not in CARRIER_UNITS:
+            raise ValidationError(_("未知的能源或水类别：%(carrier)s"), params={"carrier": carrier})
+        if unit != f"元/{CARRIER_UNITS[carrier]}":
+            raise ValidationError(_("单位应为 %(unit)s"), params={"unit": f"元/{CARRIER_UNITS[carrier]}"})
+        low, high = data.get("low"), data.get("high")
+        if low is not None and high is not None and not 0 <= low <= high:
+            raise ValidationError(_("低值不能为负，也不能大于高值"))
+        if not data.get("ref") and not data.get("provisional"):
+            raise ValidationError(_("请填写参考文献，或标为待确认并说明依据"))
+        return data
+
+
+PriceInline.form = PriceForm
+
+
+@admin.register(PriceSet)
+class PriceSetAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "as_of", "is_default", "created_at"]
+    list_filter = ["is_default"]
+    search_fields = ["name", "notes"]
+    readonly_fields = ["is_default"]
+    inlines = [PriceInline]
+    actions = ["make_default"]
+
+    @admin.action(description=_("设为默认价格集"))
+    def make_default(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("请只选择一个价格集。"), level=messages.ERROR)
+            return
+        price_set_make_default(price_set=queryset.get(), actor=request.user)
+        self.message_user(request, _("已设为默认。"))
+
+
+@admin.register(Price)
+class PriceAdmin(admin.ModelAdmin):
+    form = PriceForm
+    list_display = ["key", "label_zh", "low", "high", "unit", "price_set", "provisional"]
+    list_filter = ["provisional", "carrier", "price_set"]
+    search_fields = ["key", "label_zh", "label_en", "ref", "basis_zh"]
+    list_select_related = ["price_set"]
+    fields = ["price_set", *PRICE_FIELDS, "basis_zh", "basis_en"]
 
 
 @admin.register(Factor)

@@ -102,6 +102,16 @@ INPUTS: dict[str, InputSpec] = {
         _t("建（构）筑物及露天堆场占地面积", "Building and yard footprint"), _t("平方米", "m²")
     ),
     "energy.floor_area_m2": InputSpec(_t("总建筑面积", "Total floor area"), _t("平方米", "m²")),
+    # Bills and equipment sizes: not used by the calculator, only by the action plan (assessment/economics).
+    "energy.electricity_cost_10k": InputSpec(_t("全年电费", "Electricity bill"), _t("万元", "10k yuan")),
+    "energy.coal_cost_10k": InputSpec(_t("全年购煤费用", "Coal bill"), _t("万元", "10k yuan")),
+    "energy.natural_gas_cost_10k": InputSpec(
+        _t("全年天然气费用", "Natural gas bill"), _t("万元", "10k yuan")
+    ),
+    "energy.water_cost_10k": InputSpec(_t("全年水费", "Water bill"), _t("万元", "10k yuan")),
+    "energy.roof_area_m2": InputSpec(_t("可安装光伏的屋顶面积", "Usable roof area"), _t("平方米", "m²")),
+    "energy.motor_power_kw": InputSpec(_t("电机总装机功率", "Installed motor power"), _t("千瓦", "kW")),
+    "energy.boiler_capacity_t_h": InputSpec(_t("锅炉总容量", "Boiler capacity"), _t("蒸吨/小时", "t/h")),
     "energy.confirmed_warnings": InputSpec(_t("已确认的提示", "Confirmed warnings"), _t("", ""), "list"),
 }
 

@@ -162,6 +162,53 @@ class Factor(models.Model):
         return f"{self.key}={self.value} {self.unit}"
 
 
+class PriceSet(models.Model):
+    """A dated set of reference prices of energy carriers and water (editable by administrators).
+
+    Used by the action economics when the enterprise has not entered its own bills; the report names the
+    set and its date. Loaded from assessment/data/prices-<year>.yaml by `manage.py load_prices`.
+    """
+
+    name = models.CharField(_("名称"), max_length=200)
+    region = models.CharField(_("地区代码"), max_length=6, blank=True)
+    as_of = models.DateField(_("价格日期"))
+    is_default = models.BooleanField(_("默认"), default=False)
+    notes = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("价格集")
+        verbose_name_plural = _("价格集")
+        ordering = ["-as_of", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.as_of})"
+
+
+class Price(models.Model):
+    price_set = models.ForeignKey(PriceSet, on_delete=models.CASCADE, related_name="prices")
+    key = models.CharField(_("键"), max_length=64)
+    carrier = models.CharField(_("能源或水"), max_length=32)
+    label_zh = models.CharField(_("中文名称"), max_length=200)
+    label_en = models.CharField(_("英文名称"), max_length=200)
+    low = models.DecimalField(_("低值"), max_digits=14, decimal_places=4)
+    high = models.DecimalField(_("高值"), max_digits=14, decimal_places=4)
+    unit = models.CharField(_("单位"), max_length=32)
+    ref = models.CharField(_("参考文献"), max_length=64, blank=True)
+    section = models.CharField(_("章节"), max_length=200, blank=True)
+    provisional = models.BooleanField(_("待确认"), default=False)
+    basis_zh = models.TextField(_("依据（中文）"), blank=True)
+    basis_en = models.TextField(_("依据（英文）"), blank=True)
+
+    class Meta:
+        verbose_name = _("价格")
+        verbose_name_plural = _("价格")
+        constraints = [models.UniqueConstraint(fields=["price_set", "key"], name="unique_price_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.low}–{self.high} {self.unit}"
+
+
 class Assessment(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")

@@ -26,6 +26,7 @@ from assessment.scoring.types import FrameworkResult
 from assessment.selectors import reports as report_selectors
 from assessment.selectors.factors import default_factors
 from questionnaires.frameworks import short_title
+from assessment.selectors.prices import current_prices
 from questionnaires.logic import is_asked
 from questionnaires.question_types import display_value, is_by_evidence, is_derived
 from questionnaires.text import pick, report_language
@@ -34,6 +35,7 @@ from reports.types import (
     AnswerRow,
     BenchmarkRow,
     DimensionRow,
+    EconomicsSection,
     EnergyRow,
     EnterpriseInfo,
     EvidenceRow,
@@ -542,8 +544,10 @@ def compose_report(
     peer_stats: Mapping[str, Any] | None = None,
     generated: date | None = None,
     catalog: Catalog | None = None,
+    prices: Mapping[str, Any] | None = None,
 ) -> ReportData:
-    """Compute and assemble a report from plain data (no database access)."""
+    """Compute and assemble a report from plain data (no database access). `prices` is a price
+    snapshot (assessment/economics/prices.py); the shipped reference file when not given."""
     lang = report_language(lang)
     catalog = catalog or load_catalog()
     questions = _questions(definitions)
@@ -591,6 +595,17 @@ def compose_report(
         )
         if step.get("description"):
             maturity += (" — " if not _zh(lang) else "——") + pick(step.get("description"), lang)
+    economics = _economics(
+        subject=subject,
+        definitions=definitions,
+        answers=answers,
+        factors=factors or default_factors(),
+        prices=prices,
+        recommendations=recommendations,
+        catalog=catalog,
+        questions=questions,
+        lang=lang,
+    )
     benchmarks = benchmark_rows(peer_stats, subject, definitions, lang) if peer_stats else []
     benchmark_note = label(_TEXT["no_peers_note"] if peer_stats is not None else _TEXT["unsaved_peers"], lang)
     return ReportData(
@@ -618,6 +633,44 @@ def compose_report(
         evidence=evidence or [],
         glossary=[(label(term, lang), label(meaning, lang)) for term, meaning in GLOSSARY],
         catalog=f"{catalog.version} ({catalog.content_hash[:12]})",
+        economics=economics,
+    )
+
+
+def _economics(
+    *,
+    subject: Subject,
+    definitions: list[dict[str, Any]],
+    answers: Mapping[str, Any],
+    factors: Mapping[str, Any],
+    prices: Mapping[str, Any] | None,
+    recommendations: Recommendations,
+    catalog: Catalog,
+    questions: Mapping[str, Any],
+    lang: str,
+) -> EconomicsSection | None:
+    """The action plan's figures, in the recommendations' order (None without recommendations)."""
+    from assessment.economics.plan import plan_for_answers
+    from assessment.economics.prices import default_prices
+    from reports.economics import economics_section
+
+    if not recommendations.items:
+        return None
+    plan = plan_for_answers(
+        definitions=definitions,
+        answers=answers,
+        enterprise=subject.facts,
+        factors=factors,
+        prices=prices or default_prices(),
+        recommendations=recommendations,
+    )
+    titles = {d["framework"]: d.get("title") for d in definitions}
+    return economics_section(
+        plan,
+        lang=lang,
+        catalog=catalog,
+        question_texts={code: q.get("text") for code, q in questions.items()},
+        framework_names={fw: short_framework(fw, title, lang) for fw, title in titles.items()},
     )
 
 
@@ -656,6 +709,7 @@ def build_report_data(
         peer_stats=None,
         generated=generated,
         catalog=catalog,
+        prices=current_prices(),
     )
     scores = {section.framework: round(section.score, 2) for section in draft.frameworks}
     stats = report_selectors.peer_statistics(assessment=assessment, scores=scores)

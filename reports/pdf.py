@@ -666,6 +666,10 @@ class _Renderer(PdfRenderer):
                         [8 * mm, 52 * mm, 16 * mm, 40 * mm, 60 * mm],
                     )
                 )
+        if d.economics is not None:
+            from reports.pdf_economics import economics_story
+
+            story += economics_story(self, d.economics)
         if d.catalog:
             story.append(self.p(f"{self.t('catalog')}: {d.catalog}", self.s.small))
         return story

@@ -7,6 +7,7 @@ to bytes without touching the database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -139,6 +140,18 @@ class EvidenceRow:
 
 
 @dataclass
+class EconomicsSection:
+    """What each recommended action costs, saves and pays back (assessment/economics), for the report."""
+
+    rule: str  # the ranking rule, stated where the list is
+    rows: list[Any]  # assessment.economics.present.PlanRow, in the ranking order
+    low_cost: list[Any] = field(default_factory=list)  # rows with figures, no-cost and low-cost first
+    largest_co2: list[Any] = field(default_factory=list)  # rows with figures, largest CO₂ reduction first
+    prices: list[str] = field(default_factory=list)  # which prices were used (own bills or reference set)
+    mac: dict[str, Any] | None = None  # abatement cost curve geometry (assessment.economics.present)
+
+
+@dataclass
 class ReportData:
     lang: str  # "zh-hans" | "en"
     title: str
@@ -159,6 +172,7 @@ class ReportData:
     glossary: list[tuple[str, str]] = field(default_factory=list)
     catalog: str = ""  # actions catalog version and hash prefix
     source_note: str = ""  # e.g. "provisional figures are marked ※"
+    economics: EconomicsSection | None = None  # the action plan's money, energy and CO₂ figures
 
     @property
     def is_english(self) -> bool:

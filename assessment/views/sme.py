@@ -743,22 +743,78 @@ def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessment_results", pk=assessment.pk)
 
 
-def _recommendations(
-    page: selectors.AssessmentPage, evaluation: selectors.Evaluation
-) -> list[dict[str, Any]]:
+def _ranked(page: selectors.AssessmentPage, evaluation: selectors.Evaluation):
     from assessment.recommendations import recommend
     from assessment.scoring import EnterpriseFacts
 
-    if evaluation.result is None:
-        return []
-    items = recommend(
+    return recommend(
         definitions=page.definitions,
         answers=evaluation.answers,
         enterprise=EnterpriseFacts.from_enterprise(page.assessment.enterprise),
         before=evaluation.result,
         calculator=evaluation.outputs,
-    ).top(5)
-    return [item.to_dict() for item in items]
+    )
+
+
+def _recommendations(
+    page: selectors.AssessmentPage, evaluation: selectors.Evaluation, ranked: Any = None
+) -> list[dict[str, Any]]:
+    if evaluation.result is None:
+        return []
+    ranked = ranked or _ranked(page, evaluation)
+    return [item.to_dict() for item in ranked.top(5)]
+
+
+def _action_plan(
+    request: HttpRequest, page: selectors.AssessmentPage, evaluation: selectors.Evaluation, ranked: Any
+) -> dict[str, Any] | None:
+    """The recommended actions with what each costs, saves and pays back, and the abatement curve (the
+    same order and figures as the PDF report)."""
+    from assessment.actions import load_catalog
+    from assessment.economics import present as econ_present
+    from assessment.economics.plan import plan_for_answers
+    from assessment.scoring import EnterpriseFacts
+    from assessment.selectors.prices import current_prices
+
+    if evaluation.result is None:
+        return None
+    lang = get_language() or "zh-hans"
+    plan = plan_for_answers(
+        definitions=page.definitions,
+        answers=evaluation.answers,
+        enterprise=EnterpriseFacts.from_enterprise(page.assessment.enterprise),
+        factors=page.factors,
+        prices=current_prices(),
+        recommendations=ranked,
+    )
+    view = request.GET.get("view", "ranked")
+    if view not in econ_present.VIEW_LABELS:
+        view = "ranked"
+    catalog = load_catalog()
+    texts = {q["code"]: q.get("text") for d in page.definitions for q in d.get("questions", [])}
+    names = {
+        d["framework"]: pick(d.get("title"))
+        for d in page.definitions
+        if d.get("kind", "framework") == "framework"
+    }
+    titles = econ_present.item_titles(plan, lang)
+    return {
+        "rule": econ_present.ranking_rule(lang),
+        "view": view,
+        "views": [(key, pick(label)) for key, label in econ_present.VIEW_LABELS.items()],
+        "rows": econ_present.plan_rows(
+            plan,
+            lang=lang,
+            view=view,
+            question_texts=texts,
+            framework_names=names,
+            cost_labels={key: value["label"] for key, value in catalog.effort_classes.items()},
+            price_labels=econ_present.price_labels(plan),
+        ),
+        "prices": econ_present.price_notes(plan, lang),
+        "mac": econ_present.mac_geometry(plan, lang=lang, titles=titles),
+        "estimated": len(plan.estimated),
+    }
 
 
 @login_required
@@ -774,9 +830,13 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
         evaluation = page.evaluate()
         result = evaluation.result.to_dict() if evaluation.result else None
     recommendations = result.get("recommendations") if result and "recommendations" in result else None
-    if recommendations is None and result is not None:
+    action_plan = None
+    if result is not None:
         evaluation = evaluation or page.evaluate()
-        recommendations = _recommendations(page, evaluation)
+        ranked = _ranked(page, evaluation) if evaluation.result is not None else None
+        if recommendations is None:
+            recommendations = _recommendations(page, evaluation, ranked)
+        action_plan = _action_plan(request, page, evaluation, ranked)
     previous = selectors.previous_assessment(assessment)
     changes = present.dimension_changes(result or {}, previous.result if previous else None)
     frameworks = []
@@ -822,6 +882,7 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
             for r in recommendations or []
         ],
         "previous": previous,
+        "action_plan": action_plan,
         "report_url": _report_url(assessment),
         "problems": [
             {"code": p["code"], "message": pick(p["message"])}

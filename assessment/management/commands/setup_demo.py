@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from assessment.demo import DEFAULT_ENTERPRISES, DEMO_LOGINS, DEMO_PASSWORD
 
 # Loaders written by other areas; run when present.
-OPTIONAL_LOADERS = ("load_questionnaires", "load_factors")
+OPTIONAL_LOADERS = ("load_questionnaires", "load_factors", "load_prices")
 
 
 class Command(BaseCommand):

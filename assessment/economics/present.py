@@ -1,0 +1,329 @@
+"""The action plan in words and shapes, for the results page and the PDF (pure; one language at a time).
+
+`plan_rows` turns an `ActionPlan` into display rows (formatted ranges, assumptions and sources in plain
+words, the answers that would make an estimate possible); `price_notes` says which prices were used;
+`mac_geometry` lays out the abatement cost curve in a box (SVG on the page, reportlab in the PDF draw the
+same rectangles). No internal codes or file names reach the text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from assessment.economics.engine import CARRIER_LABELS, RANKING_RULE, ActionPlan, PlanItem, Span, fmt
+from assessment.economics.model import EconomicsModel, load_economics
+from assessment.energy import INPUTS
+
+Text = dict[str, str]
+
+VIEW_LABELS: dict[str, Text] = {
+    "ranked": {"zh": "按推荐顺序", "en": "Recommended order"},
+    "low_cost": {"zh": "无费、低费优先", "en": "No-cost and low-cost first"},
+    "co2": {"zh": "减排量最大优先", "en": "Largest CO₂ reduction first"},
+}
+STATUS_TEXT: dict[str, Text] = {
+    "missing_data": {"zh": "缺少数据", "en": "Data missing"},
+    "not_applicable": {"zh": "不适用", "en": "Not applicable"},
+    "not_quantified": {"zh": "未估算金额", "en": "No money figures"},
+}
+
+
+def _lang(lang: str) -> str:
+    return "en" if lang.startswith("en") else "zh"
+
+
+def _pick(text: Any, lang: str) -> str:
+    if isinstance(text, dict):
+        return str(text.get(_lang(lang)) or text.get("zh") or "")
+    return str(text or "")
+
+
+def span_text(span: Span | None, places: int = 1) -> str:
+    """ "12.7–65.5", or one number when the range is a point; "—" without a figure."""
+    if span is None:
+        return "—"
+    low, high = span.low, span.high
+    if math.isinf(high):
+        return f"≥ {fmt(low, places)}"
+    if abs(high - low) < 0.5 * 10**-places:
+        return fmt(span.mid, places)
+    return f"{fmt(low, places)}–{fmt(high, places)}"
+
+
+@dataclass
+class PlanRow:
+    rank: int
+    code: str
+    title: str
+    cost_class: str
+    estimated: bool
+    status: str  # plain words for an action without figures
+    investment: str = "—"
+    saving: str = "—"
+    payback: str = "—"
+    energy: str = "—"
+    carriers: list[str] = field(default_factory=list)
+    co2: str = "—"
+    abatement: str = "—"
+    gains: list[tuple[str, float]] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    refine: list[str] = field(default_factory=list)
+    note: str = ""
+    negative_saving: bool = False
+
+
+def _question_text(code: str, texts: Mapping[str, Any], lang: str) -> str:
+    if code in texts:
+        return _pick(texts[code], lang)
+    if code in INPUTS:
+        return _pick(INPUTS[code].label, lang)
+    if code == "enterprise.size_class":
+        return "企业规模" if _lang(lang) == "zh" else "Enterprise size"
+    return code
+
+
+def cite_text(
+    cite: Mapping[str, Any], economics: EconomicsModel, lang: str, price_labels: Mapping[str, Any]
+) -> str:
+    """One source in plain words: a document (title, number, section) or a planning assumption's basis."""
+    zh = _lang(lang) == "zh"
+    parts = []
+    if cite.get("ref"):
+        ref = economics.references.get(cite["ref"], {})
+        title = ref.get("title", "")
+        number = ref.get("number", "")
+        doc = f"《{title}》" if zh else title
+        if number:
+            doc += f"（{number}）" if zh else f" ({number})"
+        if cite.get("section"):
+            doc += f"，{cite['section']}" if zh else f", {cite['section']}"
+        parts.append(doc)
+    if cite.get("provisional"):
+        basis = _pick(cite.get("basis"), lang)
+        prefix = ""
+        if cite.get("price"):
+            label = _pick(price_labels.get(cite["price"]), lang)
+            prefix = f"{label}：" if zh else f"{label}: "
+        parts.append(
+            f"{prefix}{'规划假设' if zh else 'planning assumption'}——{basis}"
+            if zh
+            else f"{prefix}planning assumption — {basis}"
+        )
+    return "；".join(parts) if zh else "; ".join(parts)
+
+
+def plan_rows(
+    plan: ActionPlan,
+    *,
+    lang: str,
+    view: str = "ranked",
+    question_texts: Mapping[str, Any] | None = None,
+    framework_names: Mapping[str, str] | None = None,
+    cost_labels: Mapping[str, Any] | None = None,
+    economics: EconomicsModel | None = None,
+    price_labels: Mapping[str, Any] | None = None,
+) -> list[PlanRow]:
+    economics = economics or load_economics()
+    texts = question_texts or {}
+    names = framework_names or {}
+    labels = cost_labels or {}
+    prices = price_labels or {}
+    zh = _lang(lang) == "zh"
+    rows = []
+    for item in plan.view(view):
+        econ = item.economics
+        row = PlanRow(
+            rank=item.rank,
+            code=item.code,
+            title=_pick(item.title, lang),
+            cost_class=_pick(labels.get(item.cost_class), lang) or item.cost_class,
+            estimated=econ.estimated,
+            status=_pick(STATUS_TEXT.get(econ.status), lang),
+            gains=[(names.get(fw, fw), delta) for fw, delta in item.score_gain.items()],
+            note=_pick(econ.note, lang),
+            missing=[_question_text(code, texts, lang) for code in econ.missing],
+            refine=[_question_text(code, texts, lang) for code in econ.refine],
+        )
+        if econ.estimated:
+            row.investment = span_text(econ.investment_wan, 1)
+            row.saving = span_text(econ.annual_saving_wan, 1)
+            row.negative_saving = bool(econ.annual_saving_wan and econ.annual_saving_wan.mid < 0)
+            row.payback = (
+                span_text(econ.payback_years, 1) if econ.payback_years else ("不回收" if zh else "none")
+            )
+            row.energy = span_text(econ.energy_saved_tce, 1)
+            row.co2 = span_text(econ.co2_avoided_t, 1)
+            if econ.mac_yuan_per_t is not None:
+                row.abatement = fmt(econ.mac_yuan_per_t, 0)
+            for change in econ.carriers:
+                name = _pick(CARRIER_LABELS.get(change.carrier), lang)
+                verb = (
+                    ("节约" if change.quantity.mid >= 0 else "增加")
+                    if zh
+                    else ("saved" if change.quantity.mid >= 0 else "added")
+                )
+                quantity = Span(abs(change.quantity.low), abs(change.quantity.mid), abs(change.quantity.high))
+                if change.quantity.mid < 0:
+                    quantity = Span(quantity.high, quantity.mid, quantity.low)
+                places = 0 if change.unit in ("kWh", "m³") else 1
+                row.carriers.append(
+                    f"{name}{verb} {span_text(quantity, places)} {change.unit}"
+                    if zh
+                    else f"{name} {verb}: {span_text(quantity, places)} {change.unit}"
+                )
+            row.assumptions = [_pick(line, lang) for line in econ.assumptions]
+            row.sources = list(dict.fromkeys(cite_text(c, economics, lang, prices) for c in econ.sources))
+        rows.append(row)
+    return rows
+
+
+def price_labels(plan: ActionPlan) -> dict[str, Any]:
+    return {price.key: price.label for price in plan.baseline.prices.values() if price.key}
+
+
+def price_notes(plan: ActionPlan, lang: str) -> list[str]:
+    """Which prices the figures used: the enterprise's own (bill ÷ quantity) or the dated reference set."""
+    zh = _lang(lang) == "zh"
+    own, reference = [], []
+    for carrier, origin in plan.prices_origin().items():
+        price = plan.baseline.prices[carrier]
+        name = (
+            _pick(CARRIER_LABELS.get(carrier), lang)
+            if carrier in CARRIER_LABELS
+            else ("光伏余电上网" if zh else "PV surplus sold")
+        )
+        text = f"{name} {span_text(Span(price.low, price.mid, price.high), 3)} {price.unit}"
+        (own if origin == "own" else reference).append(text)
+    notes = []
+    if own:
+        notes.append(
+            ("本企业账单价格（账单 ÷ 用量）：" if zh else "Your own prices (bill ÷ quantity): ")
+            + ("；".join(own) if zh else "; ".join(own))
+        )
+    if reference:
+        name = str(plan.prices.get("name") or "")
+        as_of = str(plan.prices.get("as_of") or "")
+        head = f"参考价格（{name}，{as_of}）：" if zh else f"Reference prices ({name}, {as_of}): "
+        notes.append(head + ("；".join(reference) if zh else "; ".join(reference)))
+        notes.append(
+            "填写全年电费、煤费、气费或水费后，将改用本企业的实际价格。"
+            if zh
+            else "Enter your annual electricity, coal, gas or water bills to use your own prices instead."
+        )
+    return notes
+
+
+def ranking_rule(lang: str) -> str:
+    return _pick(RANKING_RULE, lang)
+
+
+def mac_geometry(
+    plan: ActionPlan,
+    *,
+    lang: str,
+    titles: Mapping[str, str] | None = None,
+    width: float = 640,
+    height: float = 300,
+) -> dict[str, Any] | None:
+    """The abatement cost curve laid out in a width × height box (y grows downwards, as in SVG).
+
+    Bars: x from cumulative t CO₂, width = t CO₂ of the action, height = 元/t (below the zero line when
+    the action saves money). Returns None when no action avoids CO₂.
+    """
+    points = list(plan.mac)
+    if not points:
+        return None
+    zh = _lang(lang) == "zh"
+    left, right, top, bottom = 64.0, 16.0, 16.0, 44.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+    total = points[-1].end or 1.0
+    low = min(0.0, min(p.cost_per_t for p in points))
+    high = max(0.0, max(p.cost_per_t for p in points))
+    if high == low:
+        high = low + 1
+    step = _nice_step((high - low) / 4)
+    low, high = math.floor(low / step) * step, math.ceil(high / step) * step
+
+    def y(value: float) -> float:
+        return top + (high - value) / (high - low) * plot_h
+
+    zero = y(0.0)
+    bars = []
+    names = titles or {}
+    for index, point in enumerate(points, start=1):
+        x0 = left + point.start / total * plot_w
+        w = max(point.co2_t / total * plot_w, 1.0)
+        yv = y(point.cost_per_t)
+        bars.append(
+            {
+                "number": index,
+                "code": point.code,
+                "title": names.get(point.code, point.code),
+                "x": round(x0, 2),
+                "y": round(min(yv, zero), 2),
+                "w": round(w, 2),
+                "h": round(max(abs(zero - yv), 1.0), 2),
+                "label_x": round(x0 + w / 2, 2),
+                "label_y": round(min(yv, zero) - 3 if point.cost_per_t >= 0 else max(yv, zero) + 11, 2),
+                "saves": point.cost_per_t < 0,
+                "co2": fmt(point.co2_t, 1),
+                "cost": fmt(point.cost_per_t, 0),
+            }
+        )
+    ticks_y = []
+    value = low
+    while value <= high + 1e-9:
+        ticks_y.append({"y": round(y(value), 2), "label": fmt(value, 0)})
+        value += step
+    x_step = _nice_step(total / 4)
+    ticks_x = []
+    value = 0.0
+    while value <= total + 1e-9:
+        ticks_x.append({"x": round(left + value / total * plot_w, 2), "label": fmt(value, 0)})
+        value += x_step
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "right": width - right,
+        "top": top,
+        "bottom": top + plot_h,
+        "zero": round(zero, 2),
+        "bars": bars,
+        "ticks_y": ticks_y,
+        "ticks_x": ticks_x,
+        "x_label": "累计年减排量（吨二氧化碳）" if zh else "Cumulative CO₂ avoided (t a year)",
+        "y_label": "减排成本（元/吨二氧化碳）" if zh else "Abatement cost (yuan per t CO₂)",
+        "title": "边际减排成本曲线" if zh else "Marginal abatement cost curve",
+        "description": (
+            "每个柱代表一项措施：宽度为年减排量，高度为每吨二氧化碳的减排成本（投资按6%折现年化，减去年节约额）；零线以下的措施在减排的同时节约成本。措施按成本从低到高依次叠加，不重复计算。"
+            if zh
+            else "Each bar is one action: its width is the CO₂ avoided a year, its height the cost per tonne "
+            "(investment annualised at 6 %, less the yearly saving); bars below zero save money while cutting "
+            "CO₂. Actions are stacked cheapest first and never double counted."
+        ),
+        "total": fmt(total, 0),
+    }
+
+
+def _nice_step(raw: float) -> float:
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * power:
+            return factor * power
+    return 10 * power
+
+
+def item_titles(plan: ActionPlan, lang: str) -> dict[str, str]:
+    return {item.code: _pick(item.title, lang) for item in plan.items}
+
+
+def plan_item(plan: ActionPlan, code: str) -> PlanItem | None:
+    return next((item for item in plan.items if item.code == code), None)
