@@ -298,6 +298,8 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     "assessment_officialprofile": {},
     "assessment_factorset": {"delete": 403},  # in use by an assessment: read-only
     "assessment_factor": {"delete": 403},
+    "assessment_priceset": {},  # reference prices: not stored with assessments, editable
+    "assessment_price": {},
     "assessment_assessment": {},  # the draft: editable
     "assessment_frameworkresult": {"delete": 403},  # the submitted assessment's: locked
     "assessment_answer": {},  # the draft's answer
@@ -424,6 +426,10 @@ def world(
         rows_done=1,
     )
     export_job.file.save("x.xlsx", ContentFile(b"PK"), save=True)
+    from assessment.economics.prices import default_prices
+    from assessment.services.prices import price_set_load
+
+    price_set = price_set_load(data=default_prices()).price_set
     objects: dict[str, Any] = {
         "submitted": submitted,
         "draft": draft,
@@ -438,6 +444,8 @@ def world(
         "assessment_officialprofile": OfficialProfile.objects.get(user=city_official),
         "assessment_factorset": FactorSet.objects.get(pk=submitted.factor_set_id),
         "assessment_factor": Factor.objects.filter(factor_set_id=submitted.factor_set_id).first(),
+        "assessment_priceset": price_set,
+        "assessment_price": price_set.prices.first(),
         "assessment_assessment": draft,
         "assessment_frameworkresult": FrameworkResult.objects.filter(assessment=submitted).first(),
         "assessment_answer": Answer.objects.filter(assessment=draft).first(),
