@@ -364,16 +364,22 @@ def _model(code: str, spec: Any, problems: list[str], references: dict[str, Any]
 
 
 def parse_economics(
-    data: Any, *, content_hash: str = "", catalog_codes: set[str] | None = None
+    data: Any,
+    *,
+    content_hash: str = "",
+    catalog_codes: set[str] | None = None,
+    references: dict[str, dict[str, Any]] | None = None,
 ) -> EconomicsModel:
-    """Validate a parsed economics file; raise EconomicsError listing every problem."""
+    """Validate a parsed economics file; raise EconomicsError listing every problem. Citations name
+    entries of the references registry (questionnaires/references.yaml)."""
+    from questionnaires.references import load_references
+
     problems: list[str] = []
     if not isinstance(data, dict) or data.get("kind") != "action_economics" or data.get("schema") != 1:
         raise EconomicsError("not an action_economics file of schema 1")
-    references = data.get("references") or {}
-    for ref_id, entry in references.items():
-        if not isinstance(entry, dict) or not entry.get("title") or not entry.get("issuer"):
-            problems.append(f"references.{ref_id}: title and issuer required")
+    if "references" in data:
+        problems.append("references: cite entries of questionnaires/references.yaml, do not define them here")
+    references = references if references is not None else load_references()
     defaults = {
         key: _param(key, spec, f"defaults.{key}", problems, references)
         for key, spec in (data.get("defaults") or {}).items()

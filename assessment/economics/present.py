@@ -16,6 +16,8 @@ from typing import Any
 from assessment.economics.engine import CARRIER_LABELS, RANKING_RULE, ActionPlan, PlanItem, Span, fmt
 from assessment.economics.model import EconomicsModel, load_economics
 from assessment.energy import INPUTS
+from questionnaires.references import Citation
+from questionnaires.references import cite_text as registry_cite_text
 
 Text = dict[str, str]
 
@@ -93,16 +95,9 @@ def cite_text(
     """One source in plain words: a document (title, number, section) or a planning assumption's basis."""
     zh = _lang(lang) == "zh"
     parts = []
-    if cite.get("ref"):
-        ref = economics.references.get(cite["ref"], {})
-        title = ref.get("title", "")
-        number = ref.get("number", "")
-        doc = f"《{title}》" if zh else title
-        if number:
-            doc += f"（{number}）" if zh else f" ({number})"
-        if cite.get("section"):
-            doc += f"，{cite['section']}" if zh else f", {cite['section']}"
-        parts.append(doc)
+    if cite.get("ref") in economics.references:
+        citation = Citation(cite["ref"], str(cite.get("section") or ""))
+        parts.append(registry_cite_text(citation, economics.references, "zh" if zh else "en"))
     if cite.get("provisional"):
         basis = _pick(cite.get("basis"), lang)
         prefix = ""
