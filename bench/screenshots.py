@@ -141,6 +141,18 @@ def _confirm_submit(page: Page) -> None:
         page.locator("#submit-confirm").wait_for(state="visible")
 
 
+def _open_action_plan(view: str) -> Callable[[Page], None]:
+    """The latest results' action plan (issue 15): figures per action, a view, the abatement curve."""
+
+    def prepare(page: Page) -> None:
+        _open_latest_results(page)
+        page.goto(page.url.split("?")[0].split("#")[0] + f"?view={view}#action-plan")
+        page.wait_for_load_state("networkidle")
+        page.locator("#action-plan").scroll_into_view_if_needed()
+
+    return prepare
+
+
 PHONE = (390, 844)
 JOURNEY_SHOTS: list[Shot] = [
     Shot(
@@ -176,6 +188,22 @@ JOURNEY_SHOTS: list[Shot] = [
     Shot("journey_results_phone", "/", user="sme_manager", prepare=_open_latest_results, viewport=PHONE),
     Shot("journey_fill_method", "/", user="sme_manager", prepare=_open_method, full_page=False),
     Shot("journey_confirm_submit", "/", user="sme_manager", prepare=_confirm_submit, full_page=False),
+    Shot(
+        "action_plan",
+        "/",
+        user="sme_manager",
+        prepare=_open_action_plan("ranked"),
+        viewport=(1280, 1400),
+        full_page=False,
+    ),
+    Shot(
+        "action_plan_co2",
+        "/",
+        user="sme_manager",
+        prepare=_open_action_plan("co2"),
+        viewport=(1280, 1400),
+        full_page=False,
+    ),
     Shot("journey_home", "/", user="sme_manager"),
     Shot("journey_home_phone", "/", user="sme_manager", viewport=PHONE),
 ]

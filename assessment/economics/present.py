@@ -52,6 +52,8 @@ def span_text(span: Span | None, places: int = 1) -> str:
         return f"≥ {fmt(low, places)}"
     if abs(high - low) < 0.5 * 10**-places:
         return fmt(span.mid, places)
+    if low < 0 or high < 0:  # "-18.9 ~ -3.8" reads better than "-18.9–-3.8"
+        return f"{fmt(low, places)} ~ {fmt(high, places)}"
     return f"{fmt(low, places)}–{fmt(high, places)}"
 
 

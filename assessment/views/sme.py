@@ -793,7 +793,7 @@ def _action_plan(
     catalog = load_catalog()
     texts = {q["code"]: q.get("text") for d in page.definitions for q in d.get("questions", [])}
     names = {
-        d["framework"]: pick(d.get("title"))
+        d["framework"]: short_framework_title(d["framework"])
         for d in page.definitions
         if d.get("kind", "framework") == "framework"
     }

@@ -570,3 +570,21 @@ def _command_output(name, *args):
     out = StringIO()
     call_command(name, *args, stdout=out)
     return out.getvalue()
+
+
+def test_the_command_gives_a_stored_assessment_the_figures_of_its_report(submitted):
+    from reports.data import build_report_data
+
+    data = json.loads(_run("--assessment", str(submitted.pk), "--json"))
+    assert data["assessment"] == submitted.pk
+    report = build_report_data(submitted)
+    assert [a["code"] for a in data["actions"]] == [row.code for row in report.actions]
+    assert [a["code"] for a in data["actions"]] == [row.code for row in report.economics.rows]
+    with_figures = {a["code"]: a for a in data["actions"] if a["status"] == "estimated"}
+    for row in report.economics.rows:
+        if row.estimated:
+            low, high = with_figures[row.code]["investment_wan"]
+            assert row.investment in {
+                f"{low:,.1f}".rstrip("0").rstrip(".") + "–" + f"{high:,.1f}".rstrip("0").rstrip("."),
+                f"{low:,.1f}".rstrip("0").rstrip("."),
+            }

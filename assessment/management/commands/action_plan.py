@@ -57,7 +57,7 @@ def _stored(assessment_id: int) -> tuple[Any, ActionPlan]:
         definitions=inputs.definitions,
         answers=inputs.answers,
         enterprise=EnterpriseFacts.from_enterprise(assessment.enterprise),
-        factors=inputs.factors or default_factors(),
+        factors=inputs.factor_snapshot or default_factors(),
         prices=_prices(),
     )
     return assessment.pk, plan
