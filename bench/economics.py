@@ -39,12 +39,14 @@ from reports.management.commands.render_report import read_answers_file  # noqa:
 BUDGET_MS = 50.0
 
 
-def median_ms(action: Callable[[], object], repeat: int) -> float:
+def median_ms(
+    action: Callable[[], object], repeat: int, clock: Callable[[], float] = time.perf_counter
+) -> float:
     samples = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         action()
-        samples.append((time.perf_counter() - start) * 1000)
+        samples.append((clock() - start) * 1000)
     return statistics.median(samples)
 
 
@@ -87,19 +89,25 @@ def main() -> None:
             lambda: Baseline.from_answers(answers, factors=factors, prices=prices, size_class="small"), repeat
         ),
     }
+    # CPU time of this process: what the code costs, whatever else the machine is running.
+    cpu_ms = median_ms(plan, repeat, time.process_time)
     for name, value in figures.items():
         print(f"{name}: median {value:.2f} ms")
+    print(f"plan, CPU time of this process: median {cpu_ms:.2f} ms (load average {os.getloadavg()[0]:.1f})")
     plan_ms = next(iter(figures.values()))
-    print(
-        json.dumps(
-            {
-                "plan_median_ms": round(plan_ms, 2),
-                "budget_ms": BUDGET_MS,
-                "within_budget": plan_ms <= BUDGET_MS,
-            }
-        )
-    )
-    if plan_ms > BUDGET_MS:
+    # The budget is checked on wall time, unless the machine is oversubscribed (load above the number of
+    # cores): then the wall time measures the neighbours, and the process's CPU time is checked instead.
+    overloaded = os.getloadavg()[0] > (os.cpu_count() or 1)
+    checked = cpu_ms if overloaded else plan_ms
+    summary = {
+        "plan_median_ms": round(plan_ms, 2),
+        "plan_cpu_median_ms": round(cpu_ms, 2),
+        "checked": "cpu" if overloaded else "wall",
+        "budget_ms": BUDGET_MS,
+        "within_budget": checked <= BUDGET_MS,
+    }
+    print(json.dumps(summary))
+    if checked > BUDGET_MS:
         sys.exit(1)
 
 

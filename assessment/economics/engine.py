@@ -81,6 +81,11 @@ def fmt(value: float, places: int = 2) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def unit_en(unit: str) -> str:
+    """A unit for English text: 元 → yuan, 万元 → 10k yuan."""
+    return unit.replace("万元", "10k yuan").replace("元", "yuan")
+
+
 def _range_text(low: float, high: float, unit: str, places: int = 2) -> str:
     if abs(high - low) < 1e-12:
         return f"{fmt(low, places)} {unit}".strip()
@@ -296,7 +301,7 @@ def _envelope(formula: Formula, ranges: Mapping[str, tuple[float, float]]) -> tu
     """(low, central, high) of the outputs of a formula monotonic in each parameter.
 
     For each output the parameters are moved to the end that lowers (raises) it, found from the change
-    of the output between each parameter's low and high end around the central point. Per-carrier tce
+    of the output when the parameter moves from the middle to its high end. Per-carrier tce
     and CO₂ are proportional to the carrier's quantity and take its ends.
     """
     keys = list(ranges)
@@ -315,9 +320,9 @@ def _envelope(formula: Formula, ranges: Mapping[str, tuple[float, float]]) -> tu
     for key, (low, high) in ranges.items():
         if high == low:
             continue
-        down, up = run({**mid, key: low}), run({**mid, key: high})
+        up = run({**mid, key: high})  # monotonic: the side of the middle gives the direction
         for output in outputs:
-            slopes[output][key] = _diff(up[output], down[output])
+            slopes[output][key] = _diff(up[output], central[output])
     lows: dict[str, float] = {}
     highs: dict[str, float] = {}
     for output in outputs:
@@ -377,13 +382,14 @@ def _param_line(param: Param, value_text: str | None = None) -> Text:
         )
     unit = "" if param.unit in ("1", "") else param.unit
     if param.unit == "1":
-        text = _range_text(param.low * 100, param.high * 100, "%", 1)
+        text = text_en = _range_text(param.low * 100, param.high * 100, "%", 1)
     else:
         text = value_text or _range_text(param.low, param.high, unit)
+        text_en = value_text or _range_text(param.low, param.high, unit_en(unit))
     zh_tail = "（规划假设）" if param.provisional else ""
     en_tail = " (planning assumption)" if param.provisional else ""
     return _t(
-        f"{label.get('zh', param.key)}：{text}{zh_tail}", f"{label.get('en', param.key)}: {text}{en_tail}"
+        f"{label.get('zh', param.key)}：{text}{zh_tail}", f"{label.get('en', param.key)}: {text_en}{en_tail}"
     )
 
 
@@ -392,12 +398,13 @@ def _price_line(price: Price, carrier: str) -> Text:
     if carrier == "electricity_export":
         name = _t("余电上网电价", "Price of PV surplus sold to the grid")
     text = _range_text(price.low, price.high, price.unit, 3)
+    text_en = _range_text(price.low, price.high, unit_en(price.unit), 3)
     if price.origin == "own":
         return _t(
             f"{name['zh']}价格：{text}（本企业账单 ÷ 用量）",
-            f"Price of {name['en']}: {text} (your bill ÷ quantity)",
+            f"Price of {name['en']}: {text_en} (your bill ÷ quantity)",
         )
-    return _t(f"{name['zh']}价格：{text}（参考价格）", f"Price of {name['en']}: {text} (reference price)")
+    return _t(f"{name['zh']}价格：{text}（参考价格）", f"Price of {name['en']}: {text_en} (reference price)")
 
 
 class _Estimator:
@@ -792,20 +799,37 @@ def _finish(formula: Formula, estimator: _Estimator, base: Baseline) -> Formula:
     life_key = estimator.use(model.life)
     estimator.ranges["discount_rate"] = (rate.low, rate.high)
 
+    keys: list[tuple[str, str, str, float, float]] = []  # (saved key, tce key, co2 key, tce/unit, co2/unit)
+
     def full(v: Mapping[str, float]) -> dict[str, float]:
         out = formula(v)
-        carriers = [key.split(":", 1)[1] for key in out if key.startswith("saved:")]
-        out["tce"] = sum(out[f"saved:{c}"] * base.tce_per_unit.get(c, 0.0) for c in carriers)
-        out["co2"] = sum(out[f"saved:{c}"] * base.co2_per_unit.get(c, 0.0) for c in carriers)
+        if not keys:
+            for key in out:
+                if key.startswith("saved:"):
+                    c = key[6:]
+                    keys.append(
+                        (
+                            key,
+                            "tce:" + c,
+                            "co2:" + c,
+                            base.tce_per_unit.get(c, 0.0),
+                            base.co2_per_unit.get(c, 0.0),
+                        )
+                    )
+        tce = co2 = 0.0
+        for saved, tce_key, co2_key, per_tce, per_co2 in keys:
+            quantity = out[saved]
+            out[tce_key] = quantity * per_tce
+            out[co2_key] = quantity * per_co2
+            tce += quantity * per_tce
+            co2 += quantity * per_co2
         if "green_kwh" in out:
-            out["co2"] += out["green_kwh"] * base.co2_per_unit.get("electricity", 0.0)
-        for c in carriers:
-            out[f"tce:{c}"] = out[f"saved:{c}"] * base.tce_per_unit.get(c, 0.0)
-            out[f"co2:{c}"] = out[f"saved:{c}"] * base.co2_per_unit.get(c, 0.0)
+            co2 += out["green_kwh"] * base.co2_per_unit.get("electricity", 0.0)
+        out["tce"], out["co2"] = tce, co2
         out["net"] = out["gross"] - out["opex"]
         out["payback"] = out["investment"] / out["net"] if out["net"] > 0 else math.inf
         annual_cost = out["investment"] * _crf(v["discount_rate"], v[life_key]) - out["net"]
-        out["mac"] = annual_cost / out["co2"] if out["co2"] > 1e-9 else math.nan
+        out["mac"] = annual_cost / co2 if co2 > 1e-9 else math.nan
         return out
 
     return full
@@ -840,8 +864,10 @@ def estimate(
     *,
     economics: EconomicsModel | None = None,
     code: str = "",
+    central_only: bool = False,
 ) -> ActionEconomics:
-    """The figures of one action on its own for this baseline (or why there are none)."""
+    """The figures of one action on its own for this baseline (or why there are none). With
+    `central_only` every range is its central value (one evaluation: what the abatement curve needs)."""
     if model is None:
         return ActionEconomics(
             code,
@@ -857,7 +883,11 @@ def estimate(
         formula = _finish(estimator.build(), estimator, baseline)
     except _Missing as missing:
         return ActionEconomics(model.code, missing.status, missing=missing.questions, note=missing.note)
-    lows, central, highs = _envelope(formula, estimator.ranges)
+    if central_only:
+        central = formula({key: (low + high) / 2 for key, (low, high) in estimator.ranges.items()})
+        lows = highs = central
+    else:
+        lows, central, highs = _envelope(formula, estimator.ranges)
 
     def span(key: str, scale: float = 1.0) -> Span:
         return Span(lows[key] * scale, central[key] * scale, highs[key] * scale)
@@ -965,12 +995,14 @@ def combine(
     economics: EconomicsModel | None = None,
     codes: Sequence[str] | None = None,
     scenarios: Sequence[str] = SCENARIOS,
+    central_only: bool = False,
 ) -> CombinedPlan:
     """Apply actions one after another: each is estimated on the quantities the previous ones left.
 
     Three passes (low, central, high) keep every scenario consistent on its own: in each, no action
     saves more of a carrier than is left of it, so the plan's total saving of a carrier never exceeds
-    what the enterprise uses. The steps' figures are those of the central pass.
+    what the enterprise uses. The steps' figures are those of the central pass (`central_only`: central
+    values only, one evaluation per step).
     """
     economics = economics or load_economics()
     codes = list(codes) if codes is not None else [m.code if m else "" for m in models]
@@ -980,7 +1012,9 @@ def combine(
     for scenario in scenarios:
         state = baseline
         for model, code in zip(models, codes, strict=True):
-            result = estimate(model, state, economics=economics, code=code)
+            result = estimate(
+                model, state, economics=economics, code=code, central_only=central_only and scenario == "mid"
+            )
             if scenario == "mid":
                 steps.append(PlanStep(code, result))
             if not result.estimated:
@@ -1033,7 +1067,7 @@ def mac_curve(
         ):
             pairs.append((model, result))
     ranked = [m for m, result in sorted(pairs, key=lambda pair: (pair[1].mac_yuan_per_t, pair[0].code))]
-    plan = combine(ranked, baseline, economics=economics, scenarios=("mid",))
+    plan = combine(ranked, baseline, economics=economics, scenarios=("mid",), central_only=True)
     points: list[MacPoint] = []
     cumulative = 0.0
     for step in sorted(

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assessment.economics.engine import CARRIER_LABELS, RANKING_RULE, ActionPlan, PlanItem, Span, fmt
+from assessment.economics.engine import CARRIER_LABELS, RANKING_RULE, ActionPlan, PlanItem, Span, fmt, unit_en
 from assessment.economics.model import EconomicsModel, load_economics
 from assessment.energy import INPUTS
 from questionnaires.references import Citation
@@ -194,7 +194,8 @@ def price_notes(plan: ActionPlan, lang: str) -> list[str]:
             if carrier in CARRIER_LABELS
             else ("光伏余电上网" if zh else "PV surplus sold")
         )
-        text = f"{name} {span_text(Span(price.low, price.mid, price.high), 3)} {price.unit}"
+        unit = price.unit if zh else unit_en(price.unit)
+        text = f"{name} {span_text(Span(price.low, price.mid, price.high), 3)} {unit}"
         (own if origin == "own" else reference).append(text)
     notes = []
     if own:
