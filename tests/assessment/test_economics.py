@@ -31,7 +31,6 @@ from assessment.economics import (
 from assessment.economics.model import MODEL_DIR, parse_economics
 from assessment.economics.prices import PRICES_FILE, PriceFileError, parse_price_file, resolve_prices
 from assessment.selectors.factors import default_factors
-from tests.assessment.journey_fixtures import *  # noqa: F403
 
 GRID = 0.5229 / 1000  # t CO₂ per kWh: Heilongjiang 2023 (ef.grid.heilongjiang.2023)
 ELEC_TCE = 0.1229 / 1000  # tce per kWh (coef.electricity)
