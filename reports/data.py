@@ -25,8 +25,8 @@ from assessment.scoring import EnterpriseFacts, score_assessment
 from assessment.scoring.types import FrameworkResult
 from assessment.selectors import reports as report_selectors
 from assessment.selectors.factors import default_factors
-from questionnaires.frameworks import short_title
 from assessment.selectors.prices import current_prices
+from questionnaires.frameworks import short_title
 from questionnaires.logic import is_asked
 from questionnaires.question_types import display_value, is_by_evidence, is_derived
 from questionnaires.text import pick, report_language
