@@ -228,10 +228,11 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from assessment.forms.answers import field_for, products_text  # noqa: E402
+from assessment.forms.answers import field_for  # noqa: E402
 from assessment.models import Answer, Assessment, Membership, User  # noqa: E402
 from assessment.selectors.assessments import assessment_definitions, build_sections, question_index  # noqa: E402
 from assessment.services.assessments import assessment_create  # noqa: E402
+from questionnaires.question_types import products_text  # noqa: E402
 from tests.factories import EnterpriseFactory  # noqa: E402
 
 assert settings.DATABASES["default"]["NAME"] == WORK_DB, "refusing to run against the base DB"
