@@ -134,7 +134,17 @@ INDICATORS: dict[str, IndicatorSpec] = {
         _t("单位产品综合能耗", "Energy use per unit of product"), _t("千克标准煤/产品单位", "kgce/unit"), 4
     ),
     "calc.co2_scope1_t": IndicatorSpec(_t("范围一二氧化碳排放", "Scope 1 CO₂"), _t("吨二氧化碳", "t CO₂"), 2),
-    "calc.co2_scope2_t": IndicatorSpec(_t("范围二二氧化碳排放", "Scope 2 CO₂"), _t("吨二氧化碳", "t CO₂"), 2),
+    # Scope 2 two ways (GHG Protocol Scope 2 Guidance, dual reporting); calc.co2_scope2_t is the figure the
+    # carbon indicators use: the location-based one (docs/energy.md, "Scope 2").
+    "calc.co2_scope2_t": IndicatorSpec(
+        _t("范围二二氧化碳排放（基于位置）", "Scope 2 CO₂ (location-based)"), _t("吨二氧化碳", "t CO₂"), 2
+    ),
+    "calc.co2_scope2_location_t": IndicatorSpec(
+        _t("范围二排放：基于位置法", "Scope 2: location-based"), _t("吨二氧化碳", "t CO₂"), 2
+    ),
+    "calc.co2_scope2_market_t": IndicatorSpec(
+        _t("范围二排放：基于市场法", "Scope 2: market-based"), _t("吨二氧化碳", "t CO₂"), 2
+    ),
     "calc.co2_total_t": IndicatorSpec(_t("二氧化碳排放总量", "Total CO₂"), _t("吨二氧化碳", "t CO₂"), 2),
     "calc.carbon_per_output": IndicatorSpec(
         _t("单位产值碳排放量", "CO₂ per output value"), _t("吨二氧化碳/万元", "t CO₂/10k yuan"), 4
@@ -603,7 +613,10 @@ class _Calculation:
         energy = self._total_energy()
         out["calc.total_energy_tce"] = energy
         scope1 = self._scope1()
-        scope2 = self._scope2()
+        location = self._scope2("calc.co2_scope2_location_t", market=False)
+        out["calc.co2_scope2_location_t"] = location
+        out["calc.co2_scope2_market_t"] = self._scope2("calc.co2_scope2_market_t", market=True)
+        scope2 = self._scope2("calc.co2_scope2_t", market=False)
         out["calc.co2_scope1_t"] = scope1
         out["calc.co2_scope2_t"] = scope2
         total_co2 = self._sum_indicator("calc.co2_total_t", [scope1, scope2])
@@ -709,36 +722,80 @@ class _Calculation:
         lines.append(_sum_line(parts, total, _t("吨二氧化碳", "t CO₂"), _t("范围一排放", "Scope 1")))
         return _indicator(code, total, lines, keys)
 
-    def _scope2(self) -> Indicator:
-        code = "calc.co2_scope2_t"
+    def _residual_key(self) -> str | None:
+        """The factor for electricity not covered by contractual instruments (market-based scope 2): the
+        MEE/NBS national factor excluding market-traded non-fossil power, of the grid factor's data year
+        or else the latest year the set holds."""
+        pattern = re.compile(r"^ef\.grid\.national_residual\.(\d{4})$")
+        years = {int(m.group(1)): key for key in self.table if (m := pattern.match(key))}
+        if not years:
+            return None
+        year = (self.table.get(self.grid_key or "") or {}).get("year")
+        return years.get(int(year)) if year and int(year) in years else years[max(years)]
+
+    def _scope2(self, code: str, *, market: bool) -> Indicator:
+        """Scope 2 from purchased electricity, steam and heat (GHG Protocol Scope 2 Guidance).
+
+        Location-based: all grid electricity (green power included: the average factor already contains
+        non-fossil power) × the selected average grid factor. Market-based: green power bought through
+        green-power trading or certificates at zero, the rest at the factor that excludes market-traded
+        non-fossil power, so green power is never deducted and averaged in the same figure.
+        """
         if not self._any_energy():
             return _indicator(code, None, note=_t("未填写能源消耗数据", "No energy consumption entered"))
         parts: list[Decimal] = []
         lines: list[Text] = []
         keys: set[str] = set()
         grid, green = self._qty("energy.grid_electricity_kwh"), self._qty("energy.green_power_kwh")
-        if grid > 0:
-            assert self.grid_key is not None
-            factor = self._factor(self.grid_key)
-            keys.add(self.grid_key)
+        if grid > 0 and market:
+            residual = self._residual_key()
+            if residual is None:
+                return _indicator(
+                    code,
+                    None,
+                    note=_t(
+                        "系数集中没有“不含市场化交易非化石能源电量”的电网因子，无法按市场法计算",
+                        "The factor set has no grid factor excluding market-traded non-fossil power: "
+                        "no market-based figure",
+                    ),
+                )
+            factor = self._factor(residual)
+            keys.add(residual)
             co2 = (grid - green) / THOUSAND * factor
             parts.append(co2)
             if green > 0:
-                quantity_zh = f"（{_fmt(grid)} − 绿色电力 {_fmt(green)}）千瓦时"
-                quantity_en = f"({_fmt(grid)} − green power {_fmt(green)}) kWh"
-            else:
-                quantity_zh, quantity_en = f"{_fmt(grid)} 千瓦时", f"{_fmt(grid)} kWh"
+                lines.append(
+                    _t(
+                        f"绿色电力（绿电交易或绿证）{_fmt(green)} 千瓦时 × 0 = 0 吨二氧化碳",
+                        f"Green power (green-power trading or certificates) {_fmt(green)} kWh × 0 = 0 t CO₂",
+                    )
+                )
             lines.append(
                 _t(
-                    f"外购电量 {quantity_zh} ÷ 1000 × {_fmt(factor, 8)} tCO2/MWh = {_fmt(co2)} 吨二氧化碳",
-                    f"Grid electricity {quantity_en} ÷ 1000 × {_fmt(factor, 8)} tCO2/MWh = {_fmt(co2)} t CO₂",
+                    f"其余外购电量（{_fmt(grid)} − {_fmt(green)}）千瓦时 ÷ 1000 × {_fmt(factor, 8)} tCO2/MWh"
+                    f"（不含市场化交易非化石能源电量的因子）= {_fmt(co2)} 吨二氧化碳",
+                    f"Other grid electricity ({_fmt(grid)} − {_fmt(green)}) kWh ÷ 1000 × {_fmt(factor, 8)} "
+                    f"tCO2/MWh (factor excluding market-traded non-fossil power) = {_fmt(co2)} t CO₂",
+                )
+            )
+        elif grid > 0:
+            assert self.grid_key is not None
+            factor = self._factor(self.grid_key)
+            keys.add(self.grid_key)
+            co2 = grid / THOUSAND * factor
+            parts.append(co2)
+            lines.append(
+                _t(
+                    f"外购电量 {_fmt(grid)} 千瓦时 ÷ 1000 × {_fmt(factor, 8)} tCO2/MWh = {_fmt(co2)} 吨二氧化碳",
+                    f"Grid electricity {_fmt(grid)} kWh ÷ 1000 × {_fmt(factor, 8)} tCO2/MWh = {_fmt(co2)} t CO₂",
                 )
             )
             if green > 0:
                 lines.append(
                     _t(
-                        "绿色电力（绿电交易或绿证）按零排放计算",
-                        "Green power (green-power trading or certificates) counts as zero emission",
+                        "基于位置法：绿色电力不扣减，平均电网因子已包含非化石能源电量",
+                        "Location-based: green power is not deducted; the average grid factor already "
+                        "contains non-fossil power",
                     )
                 )
         steam = self._qty("energy.steam_t")

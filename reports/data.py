@@ -146,9 +146,12 @@ GLOSSARY: list[tuple[tuple[str, str], tuple[str, str]]] = [
     (
         ("范围一 / 范围二排放", "Scope 1 / scope 2 emissions"),
         (
-            "范围一：厂内化石燃料燃烧的直接排放；范围二：外购电力和热力的间接排放。",
+            "范围一：厂内化石燃料燃烧的直接排放；范围二：外购电力和热力的间接排放。范围二按基于位置法（全部外购电量×平均电网因子）"
+            "和基于市场法（绿电交易或绿证按零排放，其余按不含市场化交易非化石能源电量的因子）并列报告；碳排放指标采用基于位置法。",
             "Scope 1: direct emissions from fuels burned on site; scope 2: indirect emissions of purchased "
-            "electricity and heat.",
+            "electricity and heat, reported location-based (all grid electricity × average grid factor) and "
+            "market-based (traded green power and certificates at zero, the rest at the factor excluding "
+            "market-traded non-fossil power) side by side; the carbon indicators use the location-based one.",
         ),
     ),
     (
@@ -434,7 +437,8 @@ def energy_rows(balance: Any, lang: str) -> tuple[list[EnergyRow], list[str]]:
         return [], [label(_TEXT["energy_errors"], lang) + messages]
     rows = []
     for indicator in balance.indicators.values():
-        if indicator.value is None:
+        # calc.co2_scope2_t repeats the location-based figure, listed beside the market-based one.
+        if indicator.value is None or indicator.code == "calc.co2_scope2_t":
             continue
         value = f"{float(indicator.value):,.{indicator.decimals}f}"
         rows.append(

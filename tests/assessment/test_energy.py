@@ -141,13 +141,33 @@ def test_it_computes_fuel_emissions_with_their_factors(factors):
     assert value(balance, "calc.co2_scope2_t") == Decimal("0.00")
 
 
-def test_it_deducts_green_power_from_scope_2_and_counts_it_as_renewable(factors):
+def test_it_reports_scope_2_location_and_market_based_without_counting_green_power_twice(factors):
+    # The worked example of docs/energy.md ("Scope 2"): 1,000 MWh bought, 200 MWh of it green power.
     inputs = {"energy.grid_electricity_kwh": 1_000_000, "energy.green_power_kwh": 200_000}
     balance = energy_balance(inputs=inputs, factors=factors)
-    # (1,000,000 − 200,000) kWh ÷ 1000 × 0.5229 = 418.32 t; green power is zero-emission
-    assert value(balance, "calc.co2_scope2_t") == Decimal("418.32")
+    # Location-based: all 1,000 MWh × Heilongjiang 2023 average 0.5229 = 522.90 t (no deduction).
+    assert value(balance, "calc.co2_scope2_location_t") == Decimal("522.90")
+    # Market-based: 200 MWh green power × 0 + 800 MWh × 0.6096 (national, excluding market-traded
+    # non-fossil power, 2023) = 487.68 t.
+    assert value(balance, "calc.co2_scope2_market_t") == Decimal("487.68")
+    assert set(balance.indicators["calc.co2_scope2_market_t"].factor_keys) == {
+        "ef.grid.national_residual.2023"
+    }
+    # The carbon indicators use the location-based figure, as their definitions say.
+    assert value(balance, "calc.co2_scope2_t") == Decimal("522.90")
+    assert value(balance, "calc.co2_total_t") == Decimal("522.90")
+    # Never the old mix: green power deducted and the average applied to the rest (418.32 t).
+    assert Decimal("418.32") not in {value(balance, c) for c in balance.indicators}
     # renewable 200,000 × 0.1229 ÷ 1000 = 24.58 tce of 122.9 tce total = 20 %
     assert value(balance, "calc.renewable_share") == Decimal("20.00")
+    as_dict = balance.to_dict()["indicators"]
+    assert as_dict["calc.co2_scope2_location_t"]["value"] and as_dict["calc.co2_scope2_market_t"]["value"]
+
+
+def test_without_green_power_the_market_based_figure_uses_the_residual_factor(factors):
+    balance = energy_balance(inputs={"energy.grid_electricity_kwh": 1_000_000}, factors=factors)
+    assert value(balance, "calc.co2_scope2_location_t") == Decimal("522.90")
+    assert value(balance, "calc.co2_scope2_market_t") == Decimal("609.60")  # 1,000 MWh × 0.6096
 
 
 def test_it_adds_purchased_steam_and_heat_to_scope_2(factors):
