@@ -31,6 +31,7 @@ from assessment.models import (
     OfficialProfile,
     Price,
     PriceSet,
+    RatingScheme,
     ReviewComment,
     ScoreAggregate,
     User,
@@ -259,6 +260,15 @@ class FactorInline(admin.TabularInline):
         return super().has_delete_permission(request, obj) and not (
             obj is not None and factor_set_in_use(obj)
         )
+
+
+@admin.register(RatingScheme)
+class RatingSchemeAdmin(admin.ModelAdmin):
+    """A province's rating scheme (none shipped): its tiers are shown beside the score, with its name."""
+
+    list_display = ["name_zh", "issuer_zh", "document", "year", "framework", "framework_version", "active"]
+    list_filter = ["active", "framework"]
+    search_fields = ["name_zh", "name_en", "issuer_zh", "document"]
 
 
 @admin.register(FactorSet)

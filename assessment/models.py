@@ -141,6 +141,83 @@ class FactorSet(models.Model):
         return f"{self.name} ({self.year})"
 
 
+class RatingScheme(models.Model):
+    """A provincial rating scheme an administrator configures for a framework version (none shipped).
+
+    GB/T 36132-2025 defines no grade; when a scheme is active for a version, its tiers are shown beside the
+    score, always with the scheme's name (assessment/presentation.py). Scores never change with it.
+    """
+
+    name_zh = models.CharField(_("方案名称（中文）"), max_length=200)
+    name_en = models.CharField(_("方案名称（英文）"), max_length=200)
+    issuer_zh = models.CharField(_("发布机构（中文）"), max_length=200)
+    issuer_en = models.CharField(_("发布机构（英文）"), max_length=200)
+    document = models.CharField(_("文件名称或文号"), max_length=300)
+    year = models.PositiveIntegerField(_("发布年份"))
+    framework = models.SlugField(_("框架"), max_length=64, default="green_factory")
+    framework_version = models.CharField(_("适用的框架版本"), max_length=32, default="2025")
+    # [{"code": "t1", "min": 60, "label": {"zh": "...", "en": "..."}}, ...] by rising minimum score.
+    tiers = models.JSONField(_("等级"), default=list)
+    active = models.BooleanField(_("启用"), default=False)
+
+    class Meta:
+        verbose_name = _("评级方案")
+        verbose_name_plural = _("评级方案")
+        ordering = ["framework", "framework_version", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "framework_version"],
+                condition=models.Q(active=True),
+                name="one_active_rating_scheme_per_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_zh} ({self.framework}@{self.framework_version})"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        problems = tier_problems(self.tiers)
+        if problems:
+            raise ValidationError({"tiers": problems})
+
+    def as_dict(self) -> dict:
+        return {
+            "name": {"zh": self.name_zh, "en": self.name_en},
+            "issuer": {"zh": self.issuer_zh, "en": self.issuer_en},
+            "document": self.document,
+            "year": self.year,
+            "framework": self.framework,
+            "framework_version": self.framework_version,
+            "tiers": list(self.tiers),
+        }
+
+
+def tier_problems(tiers: object) -> list[str]:
+    """What is wrong with a rating scheme's tiers (translated messages; empty when valid)."""
+    if not isinstance(tiers, list) or not tiers:
+        return [str(_("请至少填写一个等级（code、min 最低分和中英文名称 label）。"))]
+    problems = []
+    last = None
+    for tier in tiers:
+        label = tier.get("label") if isinstance(tier, dict) else None
+        if not (
+            isinstance(tier, dict)
+            and isinstance(tier.get("code"), str)
+            and isinstance(tier.get("min"), int | float)
+            and isinstance(label, dict)
+            and all(isinstance(label.get(k), str) and label[k].strip() for k in ("zh", "en"))
+        ):
+            problems.append(str(_("每个等级需要 code、min（最低分）和中英文名称 label。")))
+            break
+        if last is not None and tier["min"] <= last:
+            problems.append(str(_("等级须按最低分从低到高排列。")))
+            break
+        last = tier["min"]
+    return problems
+
+
 class Factor(models.Model):
     factor_set = models.ForeignKey(FactorSet, on_delete=models.CASCADE, related_name="factors")
     key = models.CharField(_("键"), max_length=64)

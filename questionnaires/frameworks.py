@@ -130,7 +130,9 @@ class ScoringMethod:
 
 
 def _tiers(settings: Mapping[str, Any]) -> list[Level]:
-    tiers = (settings.get("rating_tiers") or {"tiers": GREEN_FACTORY_2025_TIERS}).get("tiers") or []
+    # No default tiers: GB/T 36132-2025 defines no grade (docs/scoring.md); a configured province's
+    # scheme is applied where results are shown (assessment/presentation.py).
+    tiers = (settings.get("rating_tiers") or {}).get("tiers") or []
     return [(t["code"], t["label"]) for t in sorted(tiers, key=lambda t: -float(t["min"]))]
 
 
@@ -160,12 +162,6 @@ def _digital_levels(settings: Mapping[str, Any]) -> list[Level]:
     ]
 
 
-# Hebei tiers (provisional), used when a green factory 2025 file names none (docs/scoring.md).
-GREEN_FACTORY_2025_TIERS: list[dict[str, Any]] = [
-    {"code": "3star", "min": 60, "label": {"zh": "三星级", "en": "Three stars"}},
-    {"code": "4star", "min": 75, "label": {"zh": "四星级", "en": "Four stars"}},
-    {"code": "5star", "min": 90, "label": {"zh": "五星级", "en": "Five stars"}},
-]
 GREEN_FACTORY_2018_MET = {"zh": "符合评价要求", "en": "Meets the requirements"}
 GREEN_FACTORY_2018_NOT_MET = {"zh": "未符合评价要求", "en": "Does not meet the requirements"}
 CLEAN_PRODUCTION_LABELS = {

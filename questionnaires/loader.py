@@ -182,9 +182,10 @@ def is_frozen(version: QuestionnaireVersion) -> bool:
     return version.assessments.filter(answers__isnull=False).exists()
 
 
-# Keys that say where a figure comes from, not what is asked or how it is scored: correcting a
-# citation or a provenance note does not change the meaning of stored answers.
-PROVENANCE_ONLY_KEYS = frozenset({"source", "refs", "provisional_note"})
+# Keys that say where a figure comes from or what a level is called, not what is asked or how points are
+# scored: correcting a citation or a provenance note, or removing another province's rating tiers (a
+# label, see docs/scoring.md), does not change the meaning of stored answers or their scores.
+PROVENANCE_ONLY_KEYS = frozenset({"source", "refs", "provisional_note", "rating_tiers"})
 
 
 def _without_provenance(value: Any) -> Any:
@@ -197,8 +198,8 @@ def _without_provenance(value: Any) -> Any:
 
 def _only_status_changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     """True if a frozen version may take the new content: only its status (current -> legacy when a
-    new version arrives: lifecycle) or its citations and provenance notes changed; answers keep their
-    meaning and scores are unchanged."""
+    new version arrives: lifecycle), its citations and provenance notes, or its rating-tier labels
+    changed; answers keep their meaning and scores are unchanged."""
     old_rest = {k: v for k, v in old.items() if k != "status"}
     new_rest = {k: v for k, v in new.items() if k != "status"}
     return old_rest == new_rest or _without_provenance(old_rest) == _without_provenance(new_rest)

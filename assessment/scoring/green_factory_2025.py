@@ -1,7 +1,10 @@
-"""Green factory, GB/T 36132-2025: linear benchmark/leading scoring, veto items, rating tiers.
+"""Green factory, GB/T 36132-2025: linear benchmark/leading scoring, veto items, optional rating tiers.
 
-Sources: DOMAIN §2 and reference/standards.md §1.3–1.4. The linear rule and the dimension weights are
-third-party implementations [C]; rating tiers are provincial (default the Hebei stars [B], provisional).
+Sources: GB/T 36132-2025 (five first-level dimensions, benchmark and leading values); the linear rule
+and the dimension weights follow third-party implementations of the filing form (provisional, see
+docs/frameworks/green-factory.md). The standard defines no grade: no tiers are shipped. Tiers come only
+from `settings.rating_tiers` of a definition (none in the shipped files); a province's scheme configured
+by an administrator is applied where results are shown (assessment/presentation.py).
 """
 
 from __future__ import annotations
@@ -9,25 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from questionnaires.frameworks import GREEN_FACTORY_2025_TIERS
-
 from .compiled import CompiledDefinition
 from .pipeline import check_veto, missing_questions, score_points
 from .rules import Context
 from .types import EnterpriseFacts, FrameworkResult, round2
 
-DEFAULT_TIERS: dict[str, Any] = {
-    "source": "Hebei 《绿色工厂星级评价导则》 as described in reference/standards.md §1.2.3 [B]",
-    "provisional": True,
-    "tiers": GREEN_FACTORY_2025_TIERS,  # listed in the method registry, whose catalogue gives them
-}
-# 企业绿码: A+ / A / B = top 5% / 35% / 60% of the cohort (reference/standards.md §1.4 [A-mirror]).
+# 企业绿码: A+ / A / B = top 5% / 35% / 60% of the cohort (MIIT green factory dynamic management).
 DEFAULT_GREEN_CODE: dict[str, float] = {"A+": 5, "A": 35, "B": 60}
 
 
 def rating_tier(score: float, settings: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The highest tier whose minimum the (2-decimal) score reaches, or None."""
-    config = settings.get("rating_tiers") or DEFAULT_TIERS
+    """The highest tier whose minimum the (2-decimal) score reaches, or None (also when no tiers are set)."""
+    config = settings.get("rating_tiers") or {}
     rounded = round2(score)
     reached = [tier for tier in config.get("tiers", []) if rounded >= float(tier["min"])]
     if not reached:

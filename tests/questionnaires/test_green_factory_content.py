@@ -222,14 +222,10 @@ def test_it_gives_the_energy_carbon_platform_full_points_at_eight_of_twelve_func
     assert len({o["points"] for o in functions}) == 1
 
 
-def test_it_rates_2025_with_the_hebei_star_tiers_and_the_green_code_percentiles() -> None:
+def test_2025_ships_no_rating_tiers_and_keeps_the_green_code_percentiles() -> None:
+    # GB/T 36132-2025 defines no grade; another province's stars are not a grade here (issue 14).
     settings = gf25()["settings"]
-    assert settings["rating_tiers"]["provisional"] is True
-    assert [(t["label"]["zh"], t["min"]) for t in settings["rating_tiers"]["tiers"]] == [
-        ("三星级", 60),
-        ("四星级", 75),
-        ("五星级", 90),
-    ]
+    assert "rating_tiers" not in settings
     assert {k: settings["green_code"][k] for k in ("A+", "A", "B")} == {"A+": 5, "A": 35, "B": 60}
 
 
