@@ -42,6 +42,7 @@ from assessment.models import (
     FrameworkResult,
     Membership,
     OfficialProfile,
+    RatingScheme,
     ReviewComment,
     ScoreAggregate,
     ValidatedAnswer,
@@ -300,6 +301,7 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     "assessment_factor": {"delete": 403},
     "assessment_priceset": {},  # reference prices: not stored with assessments, editable
     "assessment_price": {},
+    "assessment_ratingscheme": {},  # a province's rating scheme: administrators configure it
     "assessment_assessment": {},  # the draft: editable
     "assessment_frameworkresult": {"delete": 403},  # the submitted assessment's: locked
     "assessment_answer": {},  # the draft's answer
@@ -446,6 +448,15 @@ def world(
         "assessment_factor": Factor.objects.filter(factor_set_id=submitted.factor_set_id).first(),
         "assessment_priceset": price_set,
         "assessment_price": price_set.prices.first(),
+        "assessment_ratingscheme": RatingScheme.objects.create(
+            name_zh="测试方案",
+            name_en="Test scheme",
+            issuer_zh="测试机构",
+            issuer_en="Test body",
+            document="测试文件",
+            year=2026,
+            tiers=[{"code": "t1", "min": 60, "label": {"zh": "一档", "en": "Tier 1"}}],
+        ),
         "assessment_assessment": draft,
         "assessment_frameworkresult": FrameworkResult.objects.filter(assessment=submitted).first(),
         "assessment_answer": Answer.objects.filter(assessment=draft).first(),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0006_scoreaggregate_cover_idx'),
+        ('assessment', '0007_price_sets'),
     ]
 
     operations = [
