@@ -1,6 +1,6 @@
 """Reference data for enterprise profiles: Heilongjiang's cities, manufacturing divisions, size classes.
 
-Pure module (no database). Sources: /work/shared/reference/reference-data.md §4-6 and DOMAIN.md §6.
+Pure module (no database). Sources: docs/provenance.md §6.2–6.4 and docs/provenance.md §6.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class Named:
 
 
 # GB/T 2260 codes of Heilongjiang's 13 prefecture-level divisions. The same list appears in >= 5
-# independent code files ([C×5], reference-data.md §5); the MCA list itself was not read, hence provisional.
+# independent code files ([C×5], docs/provenance.md §6.3); the MCA list itself was not read, hence provisional.
 CITIES_SOURCE = {"standard": "GB/T 2260 (MCA 行政区划代码)", "tag": "C×5", "provisional": True}
 CITIES: tuple[Named, ...] = (
     Named("230100", "哈尔滨市", "Harbin"),
@@ -50,7 +50,7 @@ CITIES: tuple[Named, ...] = (
 )
 
 # GB/T 4754-2017 (with amendment No. 1 of 2019), section C (manufacturing), divisions 13-43.
-# Chinese names: [C×3], reference-data.md §6. English names follow the NBS English edition's wording
+# Chinese names: [C×3], docs/provenance.md §6.4. English names follow the NBS English edition's wording
 # as recalled ([U]); they label the UI only and carry no figure.
 INDUSTRIES_SOURCE = {"standard": "GB/T 4754-2017 (2019 amendment)", "tag": "C×3", "provisional": True}
 INDUSTRY_DIVISIONS: tuple[Named, ...] = (

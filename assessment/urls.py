@@ -1,9 +1,10 @@
 from django.urls import path
 
-from assessment.views import accounts, common, enterprise, review, sme
+from assessment.views import accounts, common, enterprise, method, review, sme
 
 urlpatterns = [
     path("", common.home, name="home"),
+    path("method/", method.method_page, name="method"),
     # Foundation: sign-up, invitations, the enterprise profile and its members.
     path("signup/", accounts.signup, name="signup"),
     path("invitations/<uuid:token>/", accounts.invitation_accept_view, name="invitation_accept"),

@@ -7,7 +7,7 @@ own check character), check character (18).
 Check character (GB 32100-2015 §4.6, algorithm of GB/T 17710, MOD 31): the 31-character set
 ``0123456789ABCDEFGHJKLMNPQRTUWXY`` (no I, O, S, V, Z) gives each character its index as value;
 weights W_i = 3^(i-1) mod 31 for positions 1-17; check = (31 - Σ C_i·W_i mod 31) mod 31.
-Source: /work/shared/reference/reference-data.md §3 ([B] pages describing the standard, [C×many]
+Source: docs/provenance.md §6.1 ([B] pages describing the standard, [C×many]
 implementations); the standard's own example 91350100M000100Y43 verifies.
 
 The inner organisation-code check (GB 11714, MOD 11) is implemented differently by different

@@ -206,6 +206,7 @@ JOURNEY_SHOTS: list[Shot] = [
     ),
     Shot("journey_home", "/", user="sme_manager"),
     Shot("journey_home_phone", "/", user="sme_manager", viewport=PHONE),
+    Shot("method", "/method/"),  # what is official, indicative, the tool's own; provisional values
 ]
 
 

@@ -20,15 +20,18 @@ from assessment import reference
 from assessment.actions import Catalog, load_catalog
 from assessment.energy import calculator_outputs, energy_balance, energy_inputs_from_answers
 from assessment.models import Assessment
+from assessment.presentation import indicator_level_text, level_text
 from assessment.recommendations import Recommendations, Trigger, recommend
 from assessment.scoring import EnterpriseFacts, score_assessment
 from assessment.scoring.types import FrameworkResult
+from assessment.selectors import rating as rating_selectors
 from assessment.selectors import reports as report_selectors
 from assessment.selectors.factors import default_factors
 from assessment.selectors.prices import current_prices
 from questionnaires.frameworks import short_title
 from questionnaires.logic import is_asked
 from questionnaires.question_types import display_value, is_by_evidence, is_derived
+from questionnaires.references import bibliography, citations_for, load_references
 from questionnaires.text import pick, report_language
 from reports.types import (
     ActionRow,
@@ -91,7 +94,11 @@ _TEXT = {
         "※ Some coefficients are not yet checked against the standard text (provisional).",
     ),
     "energy_errors": ("能源数据存在错误，未能计算：", "The energy data have errors, nothing was computed: "),
-    "stars": ("星级", "Stars"),
+    "maturity_note": (
+        "综合成熟度、绿色化指数和数字化指数是本工具对各框架得分的汇总，不是官方评价结果；计算方法见网站“方法说明”页。",
+        "The maturity step and the green and digital indices are this tool's own summary of the framework "
+        "scores, not an official result; the method is on the website's Method page.",
+    ),
     "green_code": ("企业绿码", "Green code"),
     "scenarios": ("应用场景等级", "Scenario levels"),
     "y": ("综合评价指数", "Evaluation index"),
@@ -286,9 +293,6 @@ def _questions(definitions: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def _details(result: FrameworkResult, lang: str) -> list[tuple[str, str]]:
     details = result.details or {}
     rows: list[tuple[str, str]] = []
-    tier = details.get("tier")
-    if isinstance(tier, Mapping) and tier.get("label"):
-        rows.append((label(_TEXT["stars"], lang), pick(tier.get("label"), lang)))
     y = details.get("y")
     if isinstance(y, Mapping) and y:
         rows.append(
@@ -312,7 +316,11 @@ def _details(result: FrameworkResult, lang: str) -> list[tuple[str, str]]:
 
 
 def framework_section(
-    result: FrameworkResult, definition: Mapping[str, Any], questions: Mapping[str, Any], lang: str
+    result: FrameworkResult,
+    definition: Mapping[str, Any],
+    questions: Mapping[str, Any],
+    lang: str,
+    scheme: Mapping[str, Any] | None = None,
 ) -> FrameworkSection:
     indicators = []
     for indicator in result.indicators:
@@ -335,17 +343,18 @@ def framework_section(
                 status=indicator.status,
                 gap=pick(indicator.gap, lang) if indicator.gap else "",
                 limiting=indicator.limiting,
-                cp_level=indicator.cp_level or "",
+                cp_level=indicator_level_text(indicator.cp_level, lang) if indicator.cp_level else "",
             )
         )
-    level = result.level or {}
+    wording = level_text(result, definition, scheme=scheme, lang=lang)
     return FrameworkSection(
         framework=result.framework,
         title=pick(definition.get("title"), lang),
         version=result.version,
         score=result.score,
-        level=pick(level.get("label"), lang) if level else "",
-        level_provisional=bool(level.get("provisional")),
+        level=wording.text,
+        level_provisional=wording.provisional and wording.kind != "indicative",
+        level_note=wording.note,
         veto_passed=bool(result.veto.get("passed", True)),
         veto_failed=[
             pick(item.get("title"), lang) or item.get("code", "") for item in result.veto.get("failed", [])
@@ -549,9 +558,16 @@ def compose_report(
     generated: date | None = None,
     catalog: Catalog | None = None,
     prices: Mapping[str, Any] | None = None,
+    annex: bool = False,
+    rating_schemes: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
 ) -> ReportData:
     """Compute and assemble a report from plain data (no database access). `prices` is a price
-    snapshot (assessment/economics/prices.py); the shipped reference file when not given."""
+    snapshot (assessment/economics/prices.py); the shipped reference file when not given.
+
+    `annex`: add the full answers, the evidence list and the glossary after the references (the
+    manager's report leaves them out). `rating_schemes`: the configured rating schemes by
+    (framework, version) (assessment.selectors.rating.rating_schemes); none by default.
+    """
     lang = report_language(lang)
     catalog = catalog or load_catalog()
     questions = _questions(definitions)
@@ -586,7 +602,13 @@ def compose_report(
                 resolved.setdefault(indicator.questions[0], indicator.answer)
     resolved.update({code: value for code, value in outputs.items() if code not in resolved})
     by_framework = {d["framework"]: d for d in definitions}
-    sections = [framework_section(r, by_framework[r.framework], questions, lang) for r in results.frameworks]
+    schemes = rating_schemes or {}
+    sections = [
+        framework_section(
+            r, by_framework[r.framework], questions, lang, schemes.get((r.framework, str(r.version)))
+        )
+        for r in results.frameworks
+    ]
     energy, energy_notes = energy_rows(balance, lang)
     overall = (results.profile or {}).get("overall") or {}
     maturity = ""
@@ -599,6 +621,7 @@ def compose_report(
         )
         if step.get("description"):
             maturity += (" — " if not _zh(lang) else "——") + pick(step.get("description"), lang)
+        maturity += (" " if not _zh(lang) else "") + label(_TEXT["maturity_note"], lang)
     economics = _economics(
         subject=subject,
         definitions=definitions,
@@ -611,6 +634,8 @@ def compose_report(
         lang=lang,
     )
     benchmarks = benchmark_rows(peer_stats, subject, definitions, lang) if peer_stats else []
+    actions = action_rows(recommendations, catalog, definitions, questions, lang)
+    cited = report_references(definitions, recommendations, balance if energy else None)
     benchmark_note = label(_TEXT["no_peers_note"] if peer_stats is not None else _TEXT["unsaved_peers"], lang)
     return ReportData(
         lang=lang,
@@ -629,15 +654,17 @@ def compose_report(
         maturity=maturity,
         energy=energy,
         energy_notes=energy_notes,
-        actions=action_rows(recommendations, catalog, definitions, questions, lang),
+        actions=actions,
         horizons=[(key, pick(catalog.horizons[key]["label"], lang)) for key in ("short", "medium", "long")],
         benchmarks=benchmarks,
         benchmark_note=benchmark_note,
         answers=answer_rows(definitions, answers, resolved, lang),
         evidence=evidence or [],
         glossary=[(label(term, lang), label(meaning, lang)) for term, meaning in GLOSSARY],
-        catalog=f"{catalog.version} ({catalog.content_hash[:12]})",
+        catalog=catalog.version,
         economics=economics,
+        references=bibliography(cited, load_references(), lang),
+        annex=annex,
     )
 
 
@@ -678,14 +705,45 @@ def _economics(
     )
 
 
+GRID_REFERENCES = {
+    "2023": "mee-grid-factor-2023",
+    "2022": "mee-grid-factor-2022",
+    "2021": "mee-grid-factor-2021",
+}
+
+
+def report_references(
+    definitions: list[dict[str, Any]], recommendations: Recommendations, balance: Any
+) -> list[str]:
+    """The ids of the documents the report cites, in order: the frameworks' documents, the documents of
+    the energy and carbon figures, then those the recommended actions cite (references.yaml)."""
+    registry = load_references()
+    ids: list[str] = []
+    for definition in definitions:
+        ids += [c.ref for c in citations_for({"refs": definition.get("refs") or []}, registry)]
+    if balance is not None:
+        ids += ["gbt2589-2020", "gbt32150-2015", "ghg-protocol-scope2"]
+        key = balance.grid_factor_key or ""
+        if key.endswith("carbon_market"):
+            ids.append("mee-carbon-market-factor")
+        else:
+            ids.append(GRID_REFERENCES.get(key.rsplit(".", 1)[-1], "mee-grid-factor-2023"))
+    for item in recommendations.items:
+        ids += [source.ref for source in item.action.sources]
+    return list(dict.fromkeys(i for i in ids if i in registry))
+
+
 def _size_text(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
 
 
 def build_report_data(
-    assessment: Assessment | int, *, lang: str = "zh-hans", generated: date | None = None
+    assessment: Assessment | int, *, lang: str = "zh-hans", generated: date | None = None, annex: bool = False
 ) -> ReportData:
-    """The report data of a stored assessment; every database read of the report happens here."""
+    """The report data of a stored assessment; every database read of the report happens here.
+
+    `annex`: add the full answers, the evidence list and the glossary (the manager's report leaves them out).
+    """
     if not isinstance(assessment, Assessment):
         assessment = report_selectors.report_assessment(assessment)
     inputs = report_selectors.report_inputs(assessment)
@@ -714,6 +772,8 @@ def build_report_data(
         generated=generated,
         catalog=catalog,
         prices=current_prices(),
+        annex=annex,
+        rating_schemes=rating_selectors.rating_schemes(),
     )
     scores = {section.framework: round(section.score, 2) for section in draft.frameworks}
     stats = report_selectors.peer_statistics(assessment=assessment, scores=scores)

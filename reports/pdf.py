@@ -56,7 +56,7 @@ DANGER = colors.HexColor("#C62828")
 SERIES = [colors.HexColor(c) for c in ("#2E7D32", "#00897B", "#F9A825", "#6A1B9A", "#1565C0")]
 
 PAGE_W, PAGE_H = A4
-DETAILED_ACTIONS = 15  # the top-ranked actions get a full card; the others a row of a table
+DETAILED_ACTIONS = 5  # the top-ranked actions get a full card; the others a row of a table
 MARGIN = 18 * mm
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -152,9 +152,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "points": ("分", "pts"),
     "benchmark": ("五、同行对标", "5. Peer benchmark"),
     "benchmark_intro": (
-        "百分位表示本企业得分高于同组已提交企业的比例；同组不足5家时不计算。",
+        "百分位表示本企业得分高于同组已提交企业的比例；同组不足5家时不计算。百分位是本工具的汇总，不是官方排名，"
+        "方法见网站“方法说明”页。",
         "The percentile is the share of peers in the group that this enterprise scores above; it is "
-        "not computed for groups with fewer than 5 peers.",
+        "not computed for groups with fewer than 5 peers. It is this tool's own summary, not an official "
+        "ranking; the method is on the website's Method page.",
     ),
     "scope": ("对标范围", "Peer group"),
     "peers": ("同组企业数", "Peers"),
@@ -177,6 +179,17 @@ LABELS: dict[str, tuple[str, str]] = {
         "※ Provisional: from a source not yet confirmed; may change.",
     ),
     "catalog": ("措施库版本", "Action catalogue"),
+    "references": ("参考文献", "References"),
+    "references_intro": (
+        "本报告引用的标准、政策文件和文章（评价框架、能源与碳排放计算和改进措施的依据）。",
+        "The standards, policy documents and articles this report cites (for the frameworks, the energy "
+        "and carbon figures and the actions).",
+    ),
+    "number": ("序号", "No."),
+    "annex_note": (
+        "以下附录按申报顺序列出全部题目和回答。",
+        "The appendices list every question and answer in the order of the forms.",
+    ),
 }
 
 
@@ -536,6 +549,8 @@ class _Renderer(PdfRenderer):
         head = Table([[badge, self.key_values(facts, (32 * mm, 100 * mm))]], colWidths=[44 * mm, 136 * mm])
         head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
         story += [head, Spacer(1, 3 * mm)]
+        if section.level_note:
+            story += [self.p(section.level_note, self.s.small), Spacer(1, 2 * mm)]
         rows = [
             [
                 d.title,
@@ -632,40 +647,25 @@ class _Renderer(PdfRenderer):
         return story
 
     def plan(self) -> list[Any]:
+        """The action plan: full cards for the top-ranked actions, then one table of the others by horizon."""
         d = self.data
         story: list[Any] = [PageBreak(), self.p(self.t("plan"), self.s.h1), self.p(self.t("plan_intro"))]
         if not d.actions:
             return [*story, self.p(self.t("plan_none"))]
-        for key, label in d.horizons:
-            group = [a for a in d.actions if a.horizon_key == key]
-            if not group:
-                continue
+        for action in d.actions[:DETAILED_ACTIONS]:
+            story.append(self.action_block(action))
+            story.append(Spacer(1, 2.5 * mm))
+        order = {key: index for index, (key, _label) in enumerate(d.horizons)}
+        rest = sorted(d.actions[DETAILED_ACTIONS:], key=lambda a: (order.get(a.horizon_key, 9), a.rank))
+        if rest:
+            story.append(self.p(self.t("more_actions"), self.s.h3))
             story.append(
-                self.p(f"{label}（{len(group)}）" if not self.en else f"{label} ({len(group)})", self.s.h2)
-            )
-            for action in group:
-                if action.rank <= DETAILED_ACTIONS:
-                    story.append(self.action_block(action))
-                    story.append(Spacer(1, 2.5 * mm))
-            rest = [a for a in group if a.rank > DETAILED_ACTIONS]
-            if rest:
-                story.append(self.p(self.t("more_actions"), self.s.h3))
-                story.append(
-                    self.table(
-                        ["#", self.t("action"), self.t("effort"), self.t("gain"), self.t("why_recommended")],
-                        [
-                            [
-                                str(a.rank),
-                                a.title,
-                                a.effort,
-                                self._gain_text(a) or "—",
-                                a.triggers[0] if a.triggers else "",
-                            ]
-                            for a in rest
-                        ],
-                        [8 * mm, 52 * mm, 16 * mm, 40 * mm, 60 * mm],
-                    )
+                self.table(
+                    ["#", self.t("action"), self.t("horizon"), self.t("effort"), self.t("gain")],
+                    [[str(a.rank), a.title, a.horizon, a.effort, self._gain_text(a) or "—"] for a in rest],
+                    [8 * mm, 70 * mm, 32 * mm, 16 * mm, 48 * mm],
                 )
+            )
         if d.economics is not None:
             from reports.pdf_economics import economics_story
 
@@ -785,19 +785,22 @@ class _Renderer(PdfRenderer):
             if rows:
                 story.append(
                     self.table(
-                        [self.t("code"), self.t("question"), self.t("answer")],
+                        [self.t("number"), self.t("question"), self.t("answer")],
                         list(rows),
-                        [40 * mm, 84 * mm, 50 * mm],
+                        [14 * mm, 104 * mm, 56 * mm],
                     )
                 )
                 rows.clear()
 
+        number = 0
         for answer in d.answers:
             if answer.section != section:
                 flush()
                 section = answer.section
+                number = 0
                 story.append(self.p(section, self.s.h3))
-            rows.append([self.p(answer.code, self.s.small), answer.question, answer.answer])
+            number += 1
+            rows.append([str(number), answer.question, answer.answer])
         flush()
         story += [Spacer(1, 4 * mm), self.p(self.t("appendix_evidence"), self.s.h1)]
         if d.evidence:
@@ -823,11 +826,23 @@ class _Renderer(PdfRenderer):
             story.append(self.p(d.source_note, self.s.small))
         return story
 
+    def references(self) -> list[Any]:
+        """参考文献: exactly the documents this report cites (ReportData.references)."""
+        d = self.data
+        story: list[Any] = [CondPageBreak(60 * mm), self.p(self.t("references"), self.s.h1)]
+        story.append(self.p(self.t("references_intro"), self.s.small))
+        story.append(Spacer(1, 2 * mm))
+        for number, entry in enumerate(d.references, start=1):
+            story.append(self.p(f"[{number}] {entry}", self.s.small))
+        story += [Spacer(1, 3 * mm), self.p(self.t("provisional"), self.s.small)]
+        return story
+
     def story(self) -> list[Any]:
         story = self.cover() + self.summary() + [PageBreak(), self.p(self.t("results"), self.s.h1)]
         for number, section in enumerate(self.data.frameworks, start=1):
             story += self.framework(section, number)
-        return story + self.energy() + self.plan() + self.benchmark() + self.appendix()
+        story += self.energy() + self.plan() + self.benchmark() + self.references()
+        return story + (self.appendix() if self.data.annex else [])
 
 
 def _numbered_canvas(

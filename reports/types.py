@@ -61,9 +61,10 @@ class FrameworkSection:
     veto_failed: list[str]
     dimensions: list[DimensionRow]
     indicators: list[IndicatorRow]
-    details: list[tuple[str, str]] = field(default_factory=list)  # method-specific facts (Y_I, stars, ...)
+    details: list[tuple[str, str]] = field(default_factory=list)  # method-specific facts (Y_I, ...)
     missing_count: int = 0
     provisional: bool = False
+    level_note: str = ""  # one sentence: indicative position, no grade, or the configured scheme
 
     @property
     def limiting(self) -> list[IndicatorRow]:
@@ -170,7 +171,9 @@ class ReportData:
     answers: list[AnswerRow] = field(default_factory=list)
     evidence: list[EvidenceRow] = field(default_factory=list)
     glossary: list[tuple[str, str]] = field(default_factory=list)
-    catalog: str = ""  # actions catalog version and hash prefix
+    catalog: str = ""  # actions catalog version
+    references: list[str] = field(default_factory=list)  # 参考文献: the documents this report cites
+    annex: bool = False  # add the full answers, evidence and glossary (render_report --annex)
     source_note: str = ""  # e.g. "provisional figures are marked ※"
     economics: EconomicsSection | None = None  # the action plan's money, energy and CO₂ figures
 

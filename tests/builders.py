@@ -25,7 +25,7 @@ from questionnaires.models import QuestionnaireVersion
 
 DEMO_ANSWERS_FILE = Path(__file__).resolve().parents[1] / "reports" / "demo_answers.json"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-# sme_digital 2024: the DOMAIN §4 worked example (53.275 points), with supporting figures chosen to land in
+# sme_digital 2024: the worked example of docs/provenance.md §4.3 (53.275 points), with supporting figures chosen to land in
 # the bands it names (tests/questionnaires/test_sme_digital_content.py checks its point components).
 SME_WORKED_EXAMPLE: dict[str, Any] = {
     "dig24.q.network": ["control_network", "application_network"],

@@ -1,6 +1,6 @@
 """Clean production (清洁生产评价指标体系): cumulative membership, Y_Ⅰ/Y_Ⅱ/Y_Ⅲ, limiting indicators.
 
-Source: DOMAIN §3 and reference/standards.md §2.4 (formulas "5-1" to "5-3" and "表4" as implemented by
+Source: docs/provenance.md §3 and docs/provenance.md §3.3 (formulas "5-1" to "5-3" and "表4" as implemented by
 third-party code [C]; the official 通则 wording is unconfirmed, so the default level rule is provisional):
 
     Y_gk(x_ij) = 100 if indicator j of category i meets level g_k else 0   (cumulative: Ⅰ ⇒ Ⅱ ⇒ Ⅲ)
@@ -28,7 +28,7 @@ DEFAULT_LEVEL_RULE: dict[str, Any] = {
     "I": {"min_y": 85},
     "II": {"min_y": 85},
     "III": {"min_y": 100},
-    "source": "DOMAIN §3; reference/standards.md §2.4 (表4 as implemented) [C]",
+    "source": "docs/provenance.md §3; docs/provenance.md §3.3 (表4 as implemented) [C]",
     "provisional": True,
 }
 LABELS = CLEAN_PRODUCTION_LABELS  # the level catalogue lives in the method registry

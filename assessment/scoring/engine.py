@@ -35,7 +35,7 @@ GREEN_METHODS = tuple(sorted(method_codes(lambda m: m.group == "green")))
 DIGITAL_METHODS = tuple(sorted(method_codes(lambda m: m.group == "digital")))
 
 # The five-step green–digital maturity overview (docs/scoring.md): the tool's own presentation of the
-# frameworks' 0–100 scores, banded like the SME digital levels (20/40/60/80, DOMAIN §4); not a standard.
+# frameworks' 0–100 scores, banded like the SME digital levels (20/40/60/80, docs/provenance.md §4); not a standard.
 MATURITY_STEPS: list[dict[str, Any]] = [
     {
         "step": 1,

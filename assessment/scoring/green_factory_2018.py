@@ -1,7 +1,7 @@
 """Green factory, GB/T 36132-2018 (legacy): 必选 requirements must all be met, 可选 add points,
 category weights, veto basic requirements.
 
-Sources: DOMAIN §2 and reference/standards.md §1.2 ([B]; only 基础设施 20 % is confirmed, other weights
+Sources: docs/provenance.md §2 and docs/provenance.md §2.2 ([B]; only 基础设施 20 % is confirmed, other weights
 [U] and provisional in the data). No national pass score [B]: `settings.pass_score` is optional.
 """
 

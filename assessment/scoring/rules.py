@@ -19,7 +19,7 @@ from .types import ScoringInputError, Text
 
 CP_LEVELS = ("I", "II", "III")
 CP_NUMERALS = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "none": "—"}
-# Cumulative membership (DOMAIN §3): meeting Ⅰ also meets Ⅱ and Ⅲ.
+# Cumulative membership (docs/provenance.md §3): meeting Ⅰ also meets Ⅱ and Ⅲ.
 MEMBERSHIP = {"I": (1.0, 1.0, 1.0), "II": (0.0, 1.0, 1.0), "III": (0.0, 0.0, 1.0), "none": (0.0, 0.0, 0.0)}
 _RANK = {"I": 3, "II": 2, "III": 1, "none": 0}
 _EPS = 1e-9

@@ -1,6 +1,6 @@
 """SME digital level, MIIT 中小企业数字化水平评测指标 (2024): points, scenarios, overall level.
 
-Sources: DOMAIN §4 and reference/standards.md §3.2. Points per question, bands and multi-select sums
+Sources: docs/provenance.md §4 and docs/provenance.md §4.1. Points per question, bands and multi-select sums
 come from the definition file ([C] reconstructed capture). The overall level needs both a score and a
 number of scenarios (数字化经营) at a scenario level, part of them constrained (约束性): the rule is data
 in `settings.levels` ([C], provisional unless the data says otherwise).

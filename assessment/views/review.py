@@ -30,10 +30,13 @@ from assessment.forms.review import (
 )
 from assessment.models import Assessment
 from assessment.permissions import get_assessment_for_user, require_official
+from assessment.presentation import level_text
 from assessment.selectors import review as selectors
 from assessment.selectors.assessments import question_index
+from assessment.selectors.rating import rating_schemes
 from assessment.services import review as services
 from questionnaires import frameworks
+from questionnaires.definition import iter_indicators
 from questionnaires.question_types import display_value, is_by_evidence, question_type
 from questionnaires.text import pick
 
@@ -147,9 +150,19 @@ def _framework_rows(page: selectors.ReviewPage) -> list[dict[str, Any]]:
     assessment = page.assessment
     validated = {f["framework"]: f for f in (assessment.validated_result or {}).get("frameworks") or []}
     titles = _titles(page)
+    definitions = {d["framework"]: d for d in page.page.definitions}
+    schemes = rating_schemes()
     rows = []
     for item in (assessment.result or {}).get("frameworks") or []:
         other = validated.get(item["framework"])
+        definition = definitions.get(item["framework"], {})
+        scheme = schemes.get((item["framework"], str(item.get("version"))))
+        # Indicators whose weight, benchmark or rule is provisional: marked for officials.
+        provisional = {
+            ind["code"]
+            for ind in iter_indicators(definition)
+            if ind.get("provisional") or (ind.get("rule") or {}).get("provisional")
+        }
         other_dims = {d["code"]: d for d in (other or {}).get("dimensions") or []}
         other_indicators = {i["code"]: i for i in (other or {}).get("indicators") or []}
         rows.append(
@@ -158,11 +171,13 @@ def _framework_rows(page: selectors.ReviewPage) -> list[dict[str, Any]]:
                 "title": titles.get(item["framework"], item["framework"]),
                 "version": item["version"],
                 "score": item["score"],
-                "level": pick((item.get("level") or {}).get("label") or selectors.NONE_LEVEL),
+                "level": level_text(item, definition, scheme=scheme, lang=get_language() or "zh-hans").text,
                 "veto_failed": [pick(v.get("title")) for v in (item.get("veto") or {}).get("failed") or []],
                 "validated": other,
-                "validated_level": pick(
-                    ((other or {}).get("level") or {}).get("label") or selectors.NONE_LEVEL
+                "validated_level": (
+                    level_text(other, definition, scheme=scheme, lang=get_language() or "zh-hans").text
+                    if other
+                    else ""
                 ),
                 "dimensions": [
                     {
@@ -182,6 +197,7 @@ def _framework_rows(page: selectors.ReviewPage) -> list[dict[str, Any]]:
                         "available": i["available"],
                         "status": i["status"],
                         "limiting": i.get("limiting"),
+                        "provisional": i["code"] in provisional or i.get("parent") in provisional,
                         "validated": other_indicators.get(i["code"]),
                     }
                     for i in item.get("indicators") or []

@@ -37,10 +37,13 @@ from assessment.permissions import (
     json_login_required,
     membership_of,
 )
+from assessment.presentation import level_text
 from assessment.selectors import assessments as selectors
 from assessment.selectors.enterprises import enterprise_members
+from assessment.selectors.rating import rating_schemes
 from assessment.services import assessments as services
 from assessment.views import sme_context as present
+from questionnaires.definition import provisional_items
 from questionnaires.frameworks import selectable_families, short_title
 from questionnaires.logic import is_answered
 from questionnaires.question_types import is_derived, takes_value
@@ -252,6 +255,8 @@ def _fill_context(
         "section": section,
         "section_title": pick(section.title),
         "framework_title": pick(section.framework_title) if section.framework_title else "",
+        # One notice per page when its questions rest on provisional figures (not a badge per question).
+        "provisional_notice": any(q.get("provisional") for q in section.questions),
         "form": form,
         "rows": rows,
         "navigation": navigation,
@@ -840,18 +845,29 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
     previous = selectors.previous_assessment(assessment)
     changes = present.dimension_changes(result or {}, previous.result if previous else None)
     frameworks = []
+    schemes = rating_schemes()
     for item in (result or {}).get("frameworks") or []:
         strengths, weakest = present.strengths_and_weaknesses(item.get("indicators") or [])
+        definition = next((d for d in page.definitions if d["framework"] == item["framework"]), {})
+        wording = level_text(
+            item,
+            definition,
+            scheme=schemes.get((item["framework"], str(item.get("version")))),
+            lang=get_language() or "zh-hans",
+        )
         frameworks.append(
             {
                 "data": item,
+                "level_note": wording.note,
+                "level_kind": wording.kind,
+                "has_provisional": bool(provisional_items(definition)),
                 "title": pick(
                     next(
                         (d.get("title") for d in page.definitions if d["framework"] == item["framework"]), {}
                     )
                 )
                 or item["framework"],
-                "level": pick((item.get("level") or {}).get("label")),
+                "level": wording.text,
                 "radar": present.radar_chart(item.get("dimensions") or []),
                 "dimensions": [
                     {**d, "title_text": pick(d.get("title")), "change": changes.get(d["code"])}

@@ -21,6 +21,7 @@ from assessment.selectors.assessments import AssessmentPage, Evaluation, Section
 from assessment.views.review import display_answer
 from questionnaires.logic import condition_references, formula_references, formula_words, is_answered
 from questionnaires.question_types import is_by_evidence, is_derived, question_type
+from questionnaires.references import citations_for, cite_text, load_references
 from questionnaires.text import pick
 
 
@@ -84,6 +85,13 @@ class QuestionRow:
     @property
     def provisional_note(self) -> str:
         return pick(self.question.get("provisional_note"))
+
+    @property
+    def citations(self) -> list[str]:
+        """The documents the question cites, as bibliographic text (never the internal source note)."""
+        registry = load_references()
+        lang = get_language() or "zh-hans"
+        return [cite_text(c, registry, lang) for c in citations_for(self.question, registry)]
 
 
 def _format(value: Any, decimals: int | None = None) -> str:

@@ -301,7 +301,7 @@ def gf18_all_yes() -> dict[str, Any]:
 
 
 def clean_production() -> dict[str, Any]:
-    """DOMAIN §3 worked example: w = (A 0.3, B 0.7); A: ω 0.5 / 0.5; B: ω 0.6 / 0.4.
+    """docs/provenance.md §3 worked example: w = (A 0.3, B 0.7); A: ω 0.5 / 0.5; B: ω 0.6 / 0.4.
     a1: energy per unit, lower, thresholds Ⅰ 1.0 / Ⅱ 1.5 / Ⅲ 2.0, per product. a2: qualitative options.
     b1: water reuse, higher, Ⅰ 90 / Ⅱ 80 / Ⅲ 70, limiting. b2: qualitative options."""
     levels = [
@@ -324,7 +324,7 @@ def clean_production() -> dict[str, Any]:
                 "I": {"min_y": 85},
                 "II": {"min_y": 85},
                 "III": {"min_y": 100},
-                "source": "DOMAIN §3 [C]",
+                "source": "docs/provenance.md §3 [C]",
                 "provisional": True,
             },
             "products_question": "cpt.q.products",
@@ -402,7 +402,7 @@ def sme_digital() -> dict[str, Any]:
     """Dimensions 50/30/20. Base: network (multiple 4 × 2, cap 8), digitalisation rate (computed, bands 6),
     systems (single 0–10), security (multiple 4 × 1.25), cloud (yes/no 21). Management: planning (single
     0–7.5), talent (level points 0/7.5/15/22.5). Effect: energy (single 0/3.5/7), quality (single 0/6.5/13).
-    16 scenarios, the first 10 constrained; levels per DOMAIN §4."""
+    16 scenarios, the first 10 constrained; levels per docs/provenance.md §4."""
     return {
         "schema": 1,
         "kind": "framework",

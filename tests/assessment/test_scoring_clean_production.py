@@ -34,7 +34,7 @@ def score(answers, definition=None):
 
 
 def test_it_reproduces_the_domain_worked_example():
-    # DOMAIN §3: A Ⅰ, Ⅱ; B Ⅰ, Ⅲ → Y_Ⅰ 57, Y_Ⅱ 72, Y_Ⅲ 100 → Ⅲ.
+    # docs/provenance.md §3: A Ⅰ, Ⅱ; B Ⅰ, Ⅲ → Y_Ⅰ 57, Y_Ⅱ 72, Y_Ⅲ 100 → Ⅲ.
     result = score(cp_worked_example_answers())
     assert result.details["y"] == {"I": 57.0, "II": 72.0, "III": 100.0}
     assert result.level["code"] == "III"

@@ -17,7 +17,7 @@ def indicator(result, code):
 
 
 def test_it_reproduces_the_domain_worked_example_4_24():
-    # DOMAIN §2: lower-is-better, weight 8, leading 2.2, benchmark 3.9, actual 3.0 → 8 × 0.9 / 1.7 = 4.24.
+    # docs/provenance.md §2: lower-is-better, weight 8, leading 2.2, benchmark 3.9, actual 3.0 → 8 × 0.9 / 1.7 = 4.24.
     result = score({"gft.q.intensity": 3.0})
     item = indicator(result, "gft.energy.intensity")
     assert round(item.earned, 2) == 4.24

@@ -42,7 +42,7 @@ def test_it_reproduces_the_domain_sme_digital_example_53_275():
     assert result.score == pytest.approx(53.275)
     assert result.to_dict()["score"] == 53.28  # two decimals, half up
     assert [round(d.score, 6) for d in result.dimensions] == [25.15, 13.125, 15.0]
-    # No scenario rated: the score alone gives no level (DOMAIN §4: 二级 only with the scenario conditions).
+    # No scenario rated: the score alone gives no level (docs/provenance.md §4: 二级 only with the scenario conditions).
     assert result.level["code"] == "none"
 
 

@@ -1,6 +1,6 @@
 """The clean-production content: structural and provenance facts of the generic and the paper systems.
 
-Most tests read the YAML directly, so they state what DOMAIN.md §3 and the reference notes require,
+Most tests read the YAML directly, so they state what docs/provenance.md §3 and the reference notes require,
 independently of the engine. The last ones score sample plants through the real engine and energy
 calculator, so the content is known to work end to end.
 """
@@ -21,7 +21,7 @@ GENERIC = "clean_production_generic-2025.yaml"
 PAPER = "clean_production_paper-2025.yaml"
 SYSTEMS = [GENERIC, PAPER]
 
-# DOMAIN §3: the six first-level categories, in the order of the sector systems.
+# docs/provenance.md §3: the six first-level categories, in the order of the sector systems.
 GENERIC_CATEGORIES = [
     "生产工艺及装备",
     "资源能源消耗",
@@ -30,7 +30,7 @@ GENERIC_CATEGORIES = [
     "产品特征",
     "清洁生产管理",
 ]
-# reference-data.md §7: the category names of the 2015 pulp and paper system.
+# docs/provenance.md §3.5: the category names of the 2015 pulp and paper system.
 PAPER_CATEGORIES = [
     "生产工艺及设备要求",
     "资源和能源消耗指标",
@@ -164,7 +164,7 @@ def test_it_applies_the_paper_system_to_division_c22() -> None:
 def test_it_uses_the_level_rule_of_domain_section_3(name: str) -> None:
     rule = load(name)["settings"]["level_rule"]
     assert (rule["I"], rule["II"], rule["III"]) == ({"min_y": 85}, {"min_y": 85}, {"min_y": 100})
-    assert "DOMAIN.md §3" in rule["source"] and rule["provisional"] is True
+    assert "docs/provenance.md §3" in rule["source"] and rule["provisional"] is True
 
 
 @pytest.mark.parametrize("name", SYSTEMS)

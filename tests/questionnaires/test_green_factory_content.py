@@ -1,7 +1,7 @@
 """The green factory content: the structural facts of GB/T 36132-2025 and -2018 as encoded in the YAML.
 
 These read the definition files directly, so they state what the standard (and its provenance in
-/work/shared/DOMAIN.md §2) says, independently of the engine that validates and scores them.
+docs/provenance.md §2) says, independently of the engine that validates and scores them.
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ def test_it_marks_the_third_party_2025_weights_provisional() -> None:
 
 
 def test_it_encodes_the_18_metrics_of_the_2025_filing_form() -> None:
-    # One code per row of the filing form (standards.md §1.3); alternatives and bands are children.
+    # One code per row of the filing form (docs/provenance.md §2.3); alternatives and bands are children.
     metrics = {
         "gf25.energy.intensity",
         "gf25.energy.carbon",

@@ -107,7 +107,7 @@ def test_export_list_shows_every_shipped_definition(loaded: dict, checked: tuple
 def test_export_of_green_factory_2025_has_at_least_18_indicators(loaded: dict) -> None:
     require("green_factory-2025.yaml", loaded)
     definition = export("green_factory", "2025")
-    assert metric_count(definition) >= 18  # the 18 rows of the filing form (standards.md §1.3)
+    assert metric_count(definition) >= 18  # the 18 rows of the filing form (docs/provenance.md §2.3)
     assert len(list(iter_dimensions(definition))) == 5
     assert definition["prerequisites"], "veto (basic requirement) items"
     linear = [i for i in iter_indicators(definition, leaves_only=True) if i["rule"]["type"] == "linear"]
@@ -118,7 +118,7 @@ def test_export_of_green_factory_2018_has_at_least_25_indicators(loaded: dict) -
     require("green_factory-2018.yaml", loaded)
     definition = export("green_factory", "2018")
     second_level = [i for d in iter_dimensions(definition) for i in d["indicators"]]
-    assert len(second_level) >= 25  # 25 second-level indicators (standards.md §1.2)
+    assert len(second_level) >= 25  # 25 second-level indicators (docs/provenance.md §2.2)
     assert definition["status"] == "legacy"
 
 

@@ -1,5 +1,5 @@
-"""The content of sme_digital-2024.yaml: the published points, scenarios and level rule, and the DOMAIN
-§4 worked example scored by the engine. What holds for every framework (weights add up, full marks
+"""The content of sme_digital-2024.yaml: the published points, scenarios and level rule, and the worked
+example of docs/provenance.md §4.3 scored by the engine. What holds for every framework (weights add up, full marks
 reachable, sources cited) is in test_definition_properties.py.
 """
 
@@ -24,7 +24,7 @@ DEFINITION_FILE = (
     Path(__file__).resolve().parents[2] / "questionnaires" / "definitions" / "sme_digital-2024.yaml"
 )
 
-# DOMAIN.md §4 / standards.md §3.2: the manufacturing table's points.
+# docs/provenance.md §4 / docs/provenance.md §4.1: the manufacturing table's points.
 EXPECTED_DIMENSIONS = {"dig24.foundation": 50, "dig24.management": 30, "dig24.outcomes": 20}
 EXPECTED_INDICATORS = {
     "dig24.foundation.systems": 20,

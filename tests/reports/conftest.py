@@ -53,7 +53,8 @@ def demo_subject(demo: dict[str, Any], **changes: Any) -> Subject:
 
 @pytest.fixture(scope="session")
 def demo_report(demo, demo_definitions):
-    """The demo report data in Chinese with hostile user text in the name and a free-text answer."""
+    """The demo report data in Chinese with hostile user text in the name and a free-text answer, with the
+    answer annex (render_report --annex), where the free-text answer is printed."""
     answers = demo["answers"] | {"energy.main_product_name": HOSTILE_PRODUCT}
     return compose_report(
         subject=demo_subject(demo, name=HOSTILE_NAME),
@@ -61,6 +62,7 @@ def demo_report(demo, demo_definitions):
         answers=answers,
         lang="zh-hans",
         generated=date(2026, 3, 1),
+        annex=True,
     )
 
 

@@ -143,13 +143,24 @@ class Command(BaseCommand):
         )
         parser.add_argument("-o", "--output", required=True, help="PDF file to write")
         parser.add_argument("--lang", choices=LANGUAGES, default="zh-hans")
+        parser.add_argument(
+            "--annex",
+            action="store_true",
+            help="add the full answer annex (questions by number and text), evidence list and glossary",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         lang = options["lang"]
         try:
             if options["answers"]:
                 subject, definitions, answers = read_answers_file(options["answers"])
-                data = compose_report(subject=subject, definitions=definitions, answers=answers, lang=lang)
+                data = compose_report(
+                    subject=subject,
+                    definitions=definitions,
+                    answers=answers,
+                    lang=lang,
+                    annex=options["annex"],
+                )
             else:
                 if options["demo"]:
                     assessment = demo_assessment()
@@ -168,7 +179,7 @@ class Command(BaseCommand):
                         raise CommandError(
                             f"no assessment with ID {options['assessment']}", returncode=INVALID
                         ) from None
-                data = build_report_data(assessment, lang=lang)
+                data = build_report_data(assessment, lang=lang, annex=options["annex"])
         except ScoringInputError as exc:
             raise CommandError(f"the answers cannot be scored: {exc}", returncode=INVALID) from exc
         pdf = render_pdf(data)
