@@ -105,6 +105,7 @@ APP_CASES: list[Case] = [
     Case("password_reset_complete", expected=expect("A200 M200 C200 O200 X200 Y200 P200 S200")),
     Case("home", expected=expect(LOGIN_PAGES)),
     Case("signup", expected=expect("A200 M302 C302 O302 X302 Y302 P302 S302")),
+    Case("method", expected=expect("A200 M200 C200 O200 X200 Y200 P200 S200")),  # public method page
     Case("invitation_accept", expected=expect("A200 M200 C200 O200 X200 Y200 P200 S200")),
     # The enterprise profile and members: managers only, of their own enterprise.
     Case("enterprise_edit", expected=expect("A302 M200 C403 O200 X403 Y403 P403 S403")),

@@ -74,6 +74,7 @@ def demo_report_en(demo, demo_definitions):
         answers=demo["answers"],
         lang="en",
         generated=date(2026, 3, 1),
+        annex=True,
     )
 
 
