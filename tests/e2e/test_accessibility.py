@@ -86,6 +86,7 @@ PERSONAS: dict[str, Persona] = {
             Visit("/signup/"),
             Visit("/signup/", prepare=_submit_signup_with_mistakes),
             Visit("/invitations/{invitation}/"),
+            Visit("/method/"),
         ),
     ),
     "sme_manager": Persona(
