@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class User(AbstractUser):
@@ -353,6 +354,9 @@ class FrameworkResult(models.Model):
     # can average indicators in the database without reading the full result JSON.
     indicator_scores = models.JSONField(_("指标得分率"), default=dict)
     validated = models.BooleanField(_("审核后"), default=False)
+    # The row officials' analytics count: the validated one where a reviewer validated answers, else the
+    # self-assessed one (assessment.services.results.framework_results_mark keeps it so).
+    in_analytics = models.BooleanField(_("计入统计"), default=True, db_default=True)
 
     class Meta:
         verbose_name = _("框架结果")
@@ -367,9 +371,9 @@ class FrameworkResult(models.Model):
             # Officials' analytics: counts, levels and mean scores by index-only scans (PostgreSQL), without
             # reading the rows' JSON score maps.
             models.Index(
-                fields=["validated", "assessment"],
+                fields=["in_analytics", "assessment"],
                 include=["framework", "version", "score", "level", "veto_failed", "id"],
-                name="frameworkresult_summary_idx",
+                name="frameworkresult_counted_idx",
             ),
         ]
 
@@ -471,7 +475,30 @@ class ValidatedAnswer(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Every state change, as a row: who did what, when, to which object, and why."""
+    """Every state change, as a row: who did what, when, to which object, and why. `action` is a stable
+    code for programs; people read `label` (ACTION_LABELS, translated)."""
+
+    ACTION_LABELS = {
+        "assessment.create": pgettext_lazy("audit", "创建评估"),
+        "assessment.submit": pgettext_lazy("audit", "提交评估"),
+        "evidence.add": pgettext_lazy("audit", "上传佐证材料"),
+        "evidence.remove": pgettext_lazy("audit", "删除佐证材料"),
+        "review.comment": pgettext_lazy("audit", "添加审核意见"),
+        "review.validate_answer": pgettext_lazy("audit", "核定答案"),
+        "review.validation_withdraw": pgettext_lazy("audit", "撤回核定"),
+        "review.accept": pgettext_lazy("audit", "审核通过"),
+        "review.return": pgettext_lazy("audit", "退回修改"),
+        "enterprise.signup": pgettext_lazy("audit", "企业注册"),
+        "enterprise.update": pgettext_lazy("audit", "修改企业信息"),
+        "invitation.create": pgettext_lazy("audit", "发出成员邀请"),
+        "invitation.accept": pgettext_lazy("audit", "接受成员邀请"),
+        "invitation.revoke": pgettext_lazy("audit", "撤回成员邀请"),
+        "membership.remove": pgettext_lazy("audit", "移除成员"),
+        "official.create": pgettext_lazy("audit", "创建主管部门账号"),
+        "factor_set.loaded": pgettext_lazy("audit", "载入排放因子集"),
+        "factor_set.copied": pgettext_lazy("audit", "复制排放因子集"),
+        "factor_set.made_default": pgettext_lazy("audit", "设为默认排放因子集"),
+    }
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -494,6 +521,12 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+
+    @property
+    def label(self) -> str:
+        """The action in words, in the active language (an action without a label: its code)."""
+        label = self.ACTION_LABELS.get(self.action)
+        return str(label) if label is not None else self.action
 
 
 # --- pre-aggregated analytics ----------------------------------------------------------------------------
@@ -528,7 +561,8 @@ class AnalyticsEntry(models.Model):
 class ScoreAggregate(models.Model):
     """Sums and counts of one group of submissions (GROUP_KEY) for one figure of the officials' analytics:
     kind "assessment" (count, total_score), "level" (framework results by level: score, veto failures),
-    "dimension" and "indicator" (percent earned per code). Analytics adds these rows up instead of reading
+    "band" (framework results by 10-point score band, code: the band's lower bound), "dimension" and
+    "indicator" (percent earned per code). Analytics adds these rows up instead of reading
     every assessment; sums of the non-null values and their number reproduce the live averages exactly."""
 
     class Kind(models.TextChoices):
@@ -536,6 +570,7 @@ class ScoreAggregate(models.Model):
         LEVEL = "level", "level"
         DIMENSION = "dimension", "dimension"
         INDICATOR = "indicator", "indicator"
+        BAND = "band", "band"
 
     year = models.PositiveIntegerField()
     city_code = models.CharField(max_length=6)

@@ -310,6 +310,33 @@ _by_hash: dict[str, dict] = {}
 _hash_of: dict[tuple[str, str | None], str] = {}
 
 
+def short_titles(titles: list[str], length: int) -> list[str]:
+    """Labels of at most `length` characters for chart axes that still tell the titles apart: when a
+    title is too long, the words every title shares at the start are dropped ("Digital foundation /
+    management / outcomes" -> "Foundation", "Management", "Outcomes"), then each label is cut with an
+    ellipsis; titles that would still read the same keep the words that differ."""
+
+    def cut(text: str) -> str:
+        return text if len(text) <= length else text[: length - 1] + "…"
+
+    def without_shared_words(group: list[str]) -> list[str]:
+        words = [title.split() for title in group]
+        shared = 0
+        while all(len(w) > shared + 1 for w in words) and len({w[shared] for w in words}) == 1:
+            shared += 1
+        rest = [" ".join(w[shared:]) for w in words]
+        return [text[:1].upper() + text[1:] for text in rest] if shared else list(group)
+
+    if len(titles) > 1 and any(len(title) > length for title in titles):
+        titles = without_shared_words(titles)
+    labels = [cut(title) for title in titles]
+    for label in {label for label in labels if labels.count(label) > 1}:
+        group = [index for index, other in enumerate(labels) if other == label]
+        for index, text in zip(group, without_shared_words([titles[i] for i in group]), strict=True):
+            labels[index] = cut(text)
+    return labels
+
+
 def definition_for_version(version: QuestionnaireVersion) -> dict:
     """The definition of a version row already fetched, shared per content hash (no query)."""
     with _lock:

@@ -1,8 +1,11 @@
 """Officials' analytics of a filtered set of submissions, aggregated in the database.
 
+Each framework of an assessment counts once, by its FrameworkResult row marked in_analytics: the
+validated result where a reviewer validated answers, else the self-assessed one. Returned submissions
+are left out unless the filters ask for them (SubmissionFilters.for_analytics).
+
 Every figure is a GROUP BY, from one of two sources giving the same grouped rows:
-- live (build_analytics): the FrameworkResult rows (self-assessed, validated=False) of the assessments
-  given; dimension and indicator averages unnest the rows' JSON score maps in SQL (PostgreSQL
+- live (build_analytics): the counted FrameworkResult rows of the assessments given; dimension and indicator averages unnest the rows' JSON score maps in SQL (PostgreSQL
   jsonb_each, SQLite json_each). Its cost grows with the number of assessments (~0.8 s province-wide
   for 20,000 a year on PostgreSQL);
 - pre-aggregated (aggregated_analytics): ScoreAggregate, sums and counts per group of submissions with
@@ -29,8 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.fields import IntegerField
+from django.db.models import Case, Count, QuerySet, Sum, Value, When
+from django.db.models.fields import CharField, IntegerField
 from django.db.models.functions import Cast
 from django.utils.translation import get_language
 
@@ -61,6 +64,29 @@ class LevelCount:
 
 
 @dataclass
+class BandCount:
+    low: int  # the band's lower bound: 0, 10, … 90 (90 holds 90–100)
+    count: int
+    share: float  # % of the framework's assessments
+
+    @property
+    def label(self) -> str:
+        return f"{self.low}–{self.low + 10 if self.low == 90 else self.low + 9}"
+
+
+BANDS = tuple(range(0, 100, 10))
+
+
+def _band_case() -> Case:
+    """The 10-point band of FrameworkResult.score as its lower bound ("0" … "90"), as BAND_SQL."""
+    return Case(
+        *[When(score__gte=low, then=Value(str(low))) for low in range(90, 0, -10)],
+        default=Value("0"),
+        output_field=CharField(),
+    )
+
+
+@dataclass
 class HeatRow:
     code: str
     label: str
@@ -86,6 +112,7 @@ class FrameworkStats:
     mean_score: float | None
     veto_failed: int
     levels: list[LevelCount] = field(default_factory=list)
+    bands: list[BandCount] = field(default_factory=list)  # the score distribution, 0–9 … 90–100
     dimensions: list[tuple[str, str]] = field(default_factory=list)  # (code, title)
     by_city: list[HeatRow] = field(default_factory=list)
     by_industry: list[HeatRow] = field(default_factory=list)
@@ -99,6 +126,12 @@ class FrameworkStats:
     @property
     def veto_share(self) -> float | None:
         return round(100 * self.veto_failed / self.count, 1) if self.count else None
+
+    @property
+    def has_levels(self) -> bool:
+        """Some result reached a level: without one (or with no levels defined) a level chart says
+        nothing and the score distribution stands alone."""
+        return any(level.count for level in self.levels if level.code != "none")
 
 
 @dataclass
@@ -126,23 +159,40 @@ def _definition(framework: str, version: str) -> dict[str, Any]:
         return {"framework": framework, "version": version, "title": {"zh": framework, "en": framework}}
 
 
+def _split(rows: list[tuple]) -> list[tuple]:
+    """Rows (framework, version, level, band, results, veto failures, sum of scores) grouped by level and
+    band as the level rows (band None) and the band rows (level None) the aggregates store."""
+    sums: dict[tuple, list] = {}
+    for framework, version, level, band, n, veto, score in rows:
+        for key in ((framework, version, level, None), (framework, version, None, band)):
+            numbers = sums.setdefault(key, [0, 0, 0.0])
+            numbers[0] += n
+            numbers[1] += veto or 0
+            numbers[2] += score or 0.0
+    return [(*key, *numbers) for key, numbers in sums.items()]
+
+
 class _LiveSource:
-    """Grouped rows of the live tables: the FrameworkResult rows (self-assessed) of `assessments`."""
+    """Grouped rows of the live tables: the counted FrameworkResult rows of `assessments`."""
 
     def __init__(self, assessments: QuerySet[Assessment], trend_assessments: QuerySet[Assessment]) -> None:
         self.assessments = assessments
         self.trend_assessments = trend_assessments
-        self.results = FrameworkResult.objects.filter(validated=False, assessment__in=assessments)
+        self.results = FrameworkResult.objects.filter(in_analytics=True, assessment__in=assessments)
 
     def status_counts(self) -> dict[str, int]:
         return dict(self.assessments.values_list("status").annotate(n=Count("id")).order_by())
 
     def level_rows(self) -> list[tuple]:
-        """(framework, version, level, results, veto failures, sum of scores)."""
-        return list(
-            self.results.values_list("framework", "version", "level")
-            .annotate(n=Count("id"), veto=Sum(Cast("veto_failed", IntegerField())), score=Sum("score"))
-            .order_by()
+        """(framework, version, level, None, results, veto failures, sum of scores) by level and
+        (framework, version, None, band, …) by score band, from one GROUP BY of both."""
+        return _split(
+            list(
+                self.results.annotate(band=_band_case())
+                .values_list("framework", "version", "level", "band")
+                .annotate(n=Count("id"), veto=Sum(Cast("veto_failed", IntegerField())), score=Sum("score"))
+                .order_by()
+            )
         )
 
     def unnest(self, *, kind: str, group: str, framework: str | None) -> list[tuple]:
@@ -166,7 +216,7 @@ class _LiveSource:
     def trend_rows(self) -> list[tuple]:
         """(year, framework, version, results, sum of scores, scores counted), by year."""
         return list(
-            FrameworkResult.objects.filter(validated=False, assessment__in=self.trend_assessments)
+            FrameworkResult.objects.filter(in_analytics=True, assessment__in=self.trend_assessments)
             .values_list("assessment__year", "framework", "version")
             .annotate(n=Count("id"), total=Sum("score"), counted=Count("score"))
             .order_by("assessment__year")
@@ -194,12 +244,14 @@ class _AggregateSource:
         return dict(self.rows.filter(kind=kind).values_list("status").annotate(n=Sum("count")).order_by())
 
     def level_rows(self) -> list[tuple]:
-        return list(
-            self.rows.filter(kind=ScoreAggregate.Kind.LEVEL)
-            .values_list("framework", "version", "code")
+        level, band = ScoreAggregate.Kind.LEVEL, ScoreAggregate.Kind.BAND
+        return [
+            (framework, version, code if kind == level else None, code if kind == band else None, *numbers)
+            for kind, framework, version, code, *numbers in self.rows.filter(kind__in=(level, band))
+            .values_list("kind", "framework", "version", "code")
             .annotate(n=Sum("count"), veto=Sum("flagged"), score=Sum("total"))
             .order_by()
-        )
+        ]
 
     def unnest(self, *, kind: str, group: str, framework: str | None) -> list[tuple]:
         rows = self.rows.filter(kind=kind)
@@ -254,7 +306,7 @@ class _DifferenceSource:
         return counts
 
     def level_rows(self) -> list[tuple]:
-        return _subtract(self.plus.level_rows(), self.minus.level_rows(), 3)
+        return _subtract(self.plus.level_rows(), self.minus.level_rows(), 4)
 
     def unnest(self, *, kind: str, group: str, framework: str | None) -> list[tuple]:
         return _subtract(
@@ -351,8 +403,13 @@ def _compose(
     total = sum(count for _code, _label, count in by_status)
 
     grouped: dict[tuple[str, str], dict[str, Any]] = {}
-    for framework, version, level_code, n, veto, score in source.level_rows():
-        entry = grouped.setdefault((framework, version), {"n": 0, "veto": 0, "score": 0.0, "levels": {}})
+    for framework, version, level_code, band, n, veto, score in source.level_rows():
+        entry = grouped.setdefault(
+            (framework, version), {"n": 0, "veto": 0, "score": 0.0, "levels": {}, "bands": {}}
+        )
+        if level_code is None:  # a band row: the same results again, by score
+            entry["bands"][int(band)] = entry["bands"].get(int(band), 0) + n
+            continue
         entry["n"] += n
         entry["veto"] += veto or 0
         entry["score"] += score or 0.0
@@ -381,6 +438,14 @@ def _compose(
                 mean_score=round(entry["score"] / count, 2) if count else None,
                 veto_failed=entry["veto"],
                 levels=levels,
+                bands=[
+                    BandCount(
+                        low,
+                        entry["bands"].get(low, 0),
+                        round(100 * entry["bands"].get(low, 0) / count, 1) if count else 0.0,
+                    )
+                    for low in BANDS
+                ],
                 dimensions=[(d["code"], pick(d.get("title"), lang)) for d in iter_dimensions(definition)],
             )
         )
@@ -507,9 +572,9 @@ GROUP_FILTERS = {
 
 
 def aggregate_scope(*, user: User, filters: SubmissionFilters) -> dict[str, Any] | None:
-    """ScoreAggregate lookups selecting the user's jurisdiction under the filters, or None when the
-    aggregates cannot answer: a filter that is not part of the group key (level, text search), or a user
-    who is not an official."""
+    """ScoreAggregate lookups selecting the user's jurisdiction under the filters (as for_analytics()
+    gives them), or None when the aggregates cannot answer: a filter that is not part of the group key
+    (level, text search), or a user who is not an official."""
     profile = official_profile_of(user)
     if profile is None or filters.level or filters.q:
         return None
@@ -520,6 +585,8 @@ def aggregate_scope(*, user: User, filters: SubmissionFilters) -> dict[str, Any]
     }
     if profile.city_code:
         scope["city_code"] = profile.city_code
+    if filters.exclude_returned and not filters.status:
+        scope["status__in"] = (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
     if filters.framework:
         scope["frameworks__contains"] = f",{filters.framework},"
     return scope
@@ -532,8 +599,9 @@ def official_analytics(
     through the cache: added up from the pre-aggregated groups when every filter is a group column; with
     a level filter, from the live rows of the matching assessments when they are the fewer, else from the
     aggregates less the live rows of the assessments the level leaves out; with a text search, from the
-    live rows. The same figures whichever way."""
+    live rows. The same figures whichever way. Returned submissions only when the filters ask."""
     lang = lang or get_language() or "zh-hans"
+    filters = filters.for_analytics()
     scope = aggregate_scope(user=user, filters=filters)
     if scope is not None:
         trend_scope = _without_year(scope)

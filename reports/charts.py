@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from reports.analytics import Analytics, LevelCount
+from reports.analytics import Analytics, BandCount, LevelCount
 
 LEVEL_COLOURS = ("#1B5E20", "#2E7D32", "#66BB6A", "#A5D6A7", "#C8E6C9")
 NONE_COLOUR = "#BDBDBD"
@@ -120,6 +120,38 @@ def level_bar(levels: list[LevelCount]) -> SafeString:
     lines = (len(levels) + 2) // 3
     body = mark_safe("".join(parts) + "".join(legend))
     return _svg(width, 34 + lines * 16, _("等级分布"), body, "chart-levels")
+
+
+def band_bars(bands: list[BandCount]) -> SafeString:
+    """Columns: the framework's results by 10-point score band (0–9 … 90–100), count above each."""
+    top = max([band.count for band in bands] + [1])
+    width, height, base, column = 600, 170, 140, 60
+    body = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="44" height="{}" fill="{}"><title>{}: {} ({}%)</title></rect>'
+        '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>'
+        '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>',
+        (
+            (
+                index * column + 8,
+                round(base - 110 * band.count / top, 1),
+                round(110 * band.count / top, 1),
+                SERIES[0],
+                band.label,
+                band.count,
+                band.share,
+                index * column + 30,
+                round(base - 110 * band.count / top - 4, 1),
+                band.count,
+                index * column + 30,
+                base + 16,
+                band.label,
+            )
+            for index, band in enumerate(bands)
+        ),
+    )
+    axis = format_html('<line x1="0" x2="{}" y1="{}" y2="{}" stroke="#9E9E9E"/>', width, base, base)
+    return _svg(width, height, _("得分分布（每10分一档）"), mark_safe(axis + body), "chart-bands")
 
 
 def trend_lines(data: Analytics) -> SafeString:

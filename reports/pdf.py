@@ -38,6 +38,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from questionnaires.definition import short_titles
 from reports.fonts import report_font
 from reports.pdf_charts import horizontal_bars
 from reports.types import ActionRow, FrameworkSection, ReportData
@@ -388,7 +389,7 @@ class _Renderer(PdfRenderer):
         chart = SpiderChart()
         chart.x, chart.y, chart.width, chart.height = 14 * mm, 10 * mm, size - 28 * mm, size - 22 * mm
         chart.data = [[d.percent or 0 for d in dims], [100 for _ in dims]]
-        chart.labels = [self._short(d.title, 16 if self.en else 8) for d in dims]
+        chart.labels = short_titles([d.title for d in dims], 16 if self.en else 8)
         chart.strands[0].fillColor = colors.Color(0.18, 0.49, 0.2, alpha=0.35)
         chart.strands[0].strokeColor = SECONDARY
         chart.strands[0].strokeWidth = 1.5
@@ -409,7 +410,7 @@ class _Renderer(PdfRenderer):
             return Drawing(width, height)
         return horizontal_bars(
             [d.percent or 0 for d in dims],
-            [self._short(d.title, 20 if self.en else 9) for d in dims],
+            short_titles([d.title for d in dims], 20 if self.en else 9),
             font=self.font,
             width=width,
             height=height,

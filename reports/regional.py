@@ -14,6 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
+from questionnaires.definition import short_titles
 from reports.pdf import SERIES, PdfRenderer, fmt, render_document
 from reports.pdf_charts import horizontal_bars
 from reports.regional_data import RegionalData
@@ -44,11 +45,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "assessments": ("评估数量", "Assessments"),
     "summary": ("一、总体情况", "1. Overview"),
     "intro": (
-        "本报告汇总辖区内企业在绿智评提交的自评估结果（不含审核后核定值），用于了解整体水平、"
-        "发现共性短板和确定政策着力点。得分率为获得分值占可得分值的百分比。",
-        "This report summarises the self-assessments submitted on GreenMaturity in the region (self-assessed "
-        "scores, not validated values), to show the overall level, common weaknesses and where policy should "
-        "aim. A score share is the percent of available points earned.",
+        "本报告汇总辖区内企业在绿智评提交的评估结果（经审核核定的，采用核定后得分；已退回修改的评估不计入），"
+        "用于了解整体水平、发现共性短板和确定政策着力点。得分率为获得分值占可得分值的百分比。",
+        "This report summarises the assessments submitted on GreenMaturity in the region (the validated "
+        "score where a reviewer validated answers; assessments returned for revision are left out), to show "
+        "the overall level, common weaknesses and where policy should aim. A score rate is the percent of "
+        "available points earned.",
     ),
     "status": ("状态", "Status"),
     "count": ("数量", "Count"),
@@ -59,8 +61,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "levels": ("等级分布", "Distribution of levels"),
     "level": ("等级", "Level"),
     "share": ("占比", "Share"),
-    "by_city": ("各地市维度平均得分率（%）", "Mean dimension score share by city (%)"),
-    "by_industry": ("各行业维度平均得分率（%）", "Mean dimension score share by industry (%)"),
+    "rate": ("平均得分率", "Mean score rate"),
+    "bands": ("得分分布（每10分一档）", "Score distribution (10-point bands)"),
+    "band": ("得分", "Score"),
+    "no_levels": (
+        "没有评估结果达到该框架的等级，因此只列出得分分布。",
+        "No result reached a level of this framework, so only the score distribution is shown.",
+    ),
+    "by_city": ("各地市维度平均得分率（%）", "Mean dimension score rate by city (%)"),
+    "by_industry": ("各行业维度平均得分率（%）", "Mean dimension score rate by industry (%)"),
     "group": ("分组", "Group"),
     "weakest": ("最薄弱的指标", "Weakest indicators"),
     "indicator": ("指标", "Indicator"),
@@ -142,14 +151,29 @@ class _RegionalRenderer(PdfRenderer):
                 self.s.h2,
             )
         ]
-        story.append(self.p(self.t("levels"), self.s.h3))
-        story.append(self.level_chart(stats.levels))
+        if stats.has_levels:
+            story.append(self.p(self.t("levels"), self.s.h3))
+            story.append(self.level_chart(stats.levels))
+            story.append(
+                self.table(
+                    [self.t("level"), self.t("count"), self.t("share")],
+                    [[level.label, str(level.count), f"{fmt(level.share, 1)}%"] for level in stats.levels],
+                    [100 * mm, 30 * mm, 30 * mm],
+                    align_right=[1, 2],
+                )
+            )
+        story.append(self.p(self.t("bands"), self.s.h3))
+        if not stats.has_levels:
+            story.append(self.p(self.t("no_levels")))
         story.append(
             self.table(
-                [self.t("level"), self.t("count"), self.t("share")],
-                [[level.label, str(level.count), f"{fmt(level.share, 1)}%"] for level in stats.levels],
-                [100 * mm, 30 * mm, 30 * mm],
-                align_right=[1, 2],
+                [self.t("band"), *[band.label for band in stats.bands]],
+                [
+                    [self.t("count"), *[str(band.count) for band in stats.bands]],
+                    [self.t("share"), *[f"{fmt(band.share, 0)}%" for band in stats.bands]],
+                ],
+                [24 * mm, *[15 * mm] * len(stats.bands)],
+                align_right=list(range(1, len(stats.bands) + 1)),
             )
         )
         groups = [("by_city", stats.by_city)] if not self.region_data.city_code else []
@@ -173,7 +197,7 @@ class _RegionalRenderer(PdfRenderer):
                     [
                         self.t("group"),
                         "n",
-                        *[self._short(title, 14 if self.en else 8) for _code, title in dims],
+                        *short_titles([title for _code, title in dims], 14 if self.en else 8),
                     ],
                     [[row.label, str(row.count), *[fmt(value, 0) for value in row.cells]] for row in rows],
                     [first, 12 * mm, *[rest] * len(dims)],
@@ -185,7 +209,7 @@ class _RegionalRenderer(PdfRenderer):
             story.append(self.p(self.t("weakest"), self.s.h3))
             story.append(
                 self.table(
-                    [self.t("indicator"), self.t("dimension"), self.t("share")],
+                    [self.t("indicator"), self.t("dimension"), self.t("rate")],
                     [[item.title, item.dimension, f"{fmt(item.mean, 1)}%"] for item in stats.weakest],
                     [96 * mm, 52 * mm, 26 * mm],
                     align_right=[2],

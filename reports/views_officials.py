@@ -40,6 +40,8 @@ def analytics(request: HttpRequest) -> HttpResponse:
         status_chart=charts.status_bars(data.by_status),
         trend_chart=charts.trend_lines(data),
         level_charts={stats.key: charts.level_bar(stats.levels) for stats in data.frameworks},
+        band_charts={stats.key: charts.band_bars(stats.bands) for stats in data.frameworks},
+        returned_toggle=True,
     )
     return render(request, "reports/analytics.html", context)
 

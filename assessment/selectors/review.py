@@ -63,6 +63,15 @@ class SubmissionFilters:
     year: int | None = None
     q: str = ""
     sort: str = DEFAULT_SORT
+    # Analytics leave returned submissions out unless asked (`returned=1`) or the status filter is
+    # "returned"; the queue and exports list them whatever this says. exclude_returned is set by
+    # for_analytics(), never from a request.
+    include_returned: bool = False
+    exclude_returned: bool = False
+
+    def for_analytics(self) -> SubmissionFilters:
+        """These filters as the analytics apply them: returned submissions left out unless asked for."""
+        return replace(self, exclude_returned=not self.include_returned and not self.status)
 
     def without(self, *names: str) -> SubmissionFilters:
         return replace(self, **{name: SubmissionFilters.__dataclass_fields__[name].default for name in names})
@@ -74,6 +83,8 @@ class SubmissionFilters:
             value = getattr(self, name)
             if value not in ("", None) and not (name == "sort" and value == DEFAULT_SORT):
                 items.append((name, str(value)))
+        if self.include_returned:
+            items.append(("returned", "1"))
         return items
 
 
@@ -120,6 +131,7 @@ def filters_from(params: Mapping[str, Any], *, user: User | None = None) -> Subm
         year=year,
         q=get("q")[:MAX_QUERY],
         sort=sort,
+        include_returned=get("returned") == "1",
     )
 
 
@@ -139,10 +151,13 @@ def apply_filters(queryset: QuerySet[Assessment], filters: SubmissionFilters) ->
         queryset = queryset.filter(enterprise__size_class=filters.size)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
+    elif filters.exclude_returned:
+        queryset = queryset.exclude(status=Assessment.Status.RETURNED)
     if filters.year:
         queryset = queryset.filter(year=filters.year)
     if filters.framework or filters.level:
-        results = FrameworkResult.objects.filter(assessment=OuterRef("pk"), validated=False)
+        # The result analytics count: validated where a reviewer validated answers, else self-assessed.
+        results = FrameworkResult.objects.filter(assessment=OuterRef("pk"), in_analytics=True)
         if filters.framework:
             results = results.filter(framework=filters.framework)
         if filters.level:
@@ -313,7 +328,12 @@ def filter_choices(*, user: User, filters: SubmissionFilters) -> dict[str, Any]:
         .order_by("framework", "-version")
     )
     english = is_english()
-    titles = {v.framework: (v.title_en if english else v.title_zh) for v in versions}
+    # A framework filter matches every version of it: labelled by the current version's title (a legacy
+    # version's title says "legacy"), the newest one where no version is current.
+    titles: dict[str, str] = {}
+    for v in sorted(versions, key=lambda v: v.status != QuestionnaireVersion.Status.CURRENT):
+        titles.setdefault(v.framework, v.title_en if english else v.title_zh)
+    titles = dict(sorted(titles.items()))
     levels: dict[str, str] = {}
     level_labels: dict[str, dict[str, str]] = {}
     for version in versions:

@@ -10,8 +10,10 @@ those of the live rows. Every write of what analytics reads calls it: submission
 review decisions (status), enterprise profile edits (city, industry, size class) and the admin site;
 bulk loads and restores call analytics_rebuild (also `manage.py rebuild_analytics`).
 
-Validated results (FrameworkResult.validated=True) are not part of the self-assessed analytics, so a
-reviewer's validation changes nothing here.
+Each framework counts once per assessment, by its FrameworkResult row marked in_analytics: the validated
+row where a reviewer validated answers, else the self-assessed one (results.framework_results_mark, run
+here first), so a validation or its withdrawal refreshes the assessment's groups too. Returned
+submissions are part of the groups (status is a group column); analytics leaves them out by default.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from assessment.models import (
     ScoreAggregate,
 )
 from assessment.selectors.review import REVIEW_STATUSES
+from assessment.services.results import framework_results_mark
 
 AGGREGATE_COLUMNS = (
     *GROUP_KEY,
@@ -47,6 +50,11 @@ AGGREGATE_COLUMNS = (
 )
 
 GroupKey = tuple[Any, ...]
+
+# The 10-point band of a framework result's score fr.score, as its lower bound ("0" … "90"; 100 is in "90").
+BAND_SQL = (
+    "CASE " + " ".join(f"WHEN fr.score >= {low} THEN '{low}'" for low in range(90, 0, -10)) + " ELSE '0' END"
+)
 
 
 def _tables() -> dict[str, str]:
@@ -63,12 +71,12 @@ def _frameworks_sql(t: dict[str, str]) -> str:
     """ ",slug,slug," of an assessment's self-assessed framework results ("" without any)."""
     if connection.vendor == "postgresql":
         joined = "string_agg(x.framework, ',' ORDER BY x.framework)"
-        source = f"{t['fr']} AS x WHERE x.assessment_id = a.id AND NOT x.validated"
+        source = f"{t['fr']} AS x WHERE x.assessment_id = a.id AND x.in_analytics"
     else:
         # SQLite before 3.44 has no ORDER BY inside aggregates; the order only affects which assessments
         # share a group, never a figure (the framework filter matches ",slug," anywhere).
         joined = "group_concat(x.framework, ',')"
-        source = f"(SELECT framework FROM {t['fr']} WHERE assessment_id = a.id AND validated = FALSE ORDER BY framework) AS x"
+        source = f"(SELECT framework FROM {t['fr']} WHERE assessment_id = a.id AND in_analytics = TRUE ORDER BY framework) AS x"
     return f"COALESCE((SELECT ',' || {joined} || ',' FROM {source}), '')"
 
 
@@ -88,7 +96,7 @@ def _aggregate_select(where: str) -> str:
     """INSERT … SELECT of every aggregate row of the entries matching `where` (an SQL condition on m)."""
     t = _tables()
     key = ", ".join(f"m.{column}" for column in GROUP_KEY)
-    members = f"{t['entry']} AS m JOIN {t['fr']} AS fr ON fr.assessment_id = m.assessment_id AND fr.validated = FALSE"
+    members = f"{t['entry']} AS m JOIN {t['fr']} AS fr ON fr.assessment_id = m.assessment_id AND fr.in_analytics = TRUE"
     parts = [
         f"SELECT {key}, 'assessment', '', '', '', COUNT(*), COALESCE(SUM(a.total_score), 0), "
         f"COUNT(a.total_score), 0 FROM {t['entry']} AS m JOIN {t['a']} AS a ON a.id = m.assessment_id "
@@ -96,6 +104,8 @@ def _aggregate_select(where: str) -> str:
         f"SELECT {key}, 'level', fr.framework, fr.version, fr.level, COUNT(*), COALESCE(SUM(fr.score), 0), "
         f"COUNT(fr.score), SUM(CASE WHEN fr.veto_failed THEN 1 ELSE 0 END) FROM {members} "
         f"WHERE {where} GROUP BY {key}, fr.framework, fr.version, fr.level",
+        f"SELECT {key}, 'band', fr.framework, fr.version, {BAND_SQL}, COUNT(*), COALESCE(SUM(fr.score), 0), "
+        f"COUNT(fr.score), 0 FROM {members} WHERE {where} GROUP BY {key}, fr.framework, fr.version, {BAND_SQL}",
     ]
     for kind, column, nested in (
         ("dimension", "dimension_scores", True),
@@ -178,6 +188,7 @@ def analytics_refresh(*, assessment_ids: Iterable[int]) -> int:
     with transaction.atomic():
         # Row locks: two refreshes of one assessment (e.g. an enterprise edit during a submission) in turn.
         list(Assessment.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+        framework_results_mark(assessment_ids=ids)
         before = _entry_groups(ids)
         AnalyticsEntry.objects.filter(assessment_id__in=ids).delete()
         placeholders = ", ".join(["%s"] * len(ids))
@@ -191,7 +202,7 @@ def analytics_refresh(*, assessment_ids: Iterable[int]) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {ScoreAggregate._meta.db_table} WHERE {condition}", params)
             member_condition, member_params = _group_condition(groups, "m")
-            cursor.execute(_aggregate_select(member_condition), member_params * 4)
+            cursor.execute(_aggregate_select(member_condition), member_params * 5)
     return len(groups)
 
 
@@ -212,6 +223,7 @@ def analytics_rebuild() -> int:
         return 0
     t = _tables()
     with transaction.atomic(), connection.cursor() as cursor:
+        framework_results_mark()
         if connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {t['agg']}, {t['entry']}")
         else:

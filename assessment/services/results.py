@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import Exists, OuterRef
+
 from assessment.models import Assessment, FrameworkResult
 
 
@@ -60,3 +62,20 @@ def framework_results_replace(*, assessment: Assessment, result: Mapping[str, An
     FrameworkResult.objects.bulk_create(
         framework_result_rows(assessment=assessment, result=result, validated=validated)
     )
+    framework_results_mark(assessment_ids=[assessment.pk])
+
+
+def framework_results_mark(*, assessment_ids: list[int] | None = None) -> int:
+    """Set FrameworkResult.in_analytics on the rows of the assessments (None: every row): the validated
+    row of a framework where there is one, else the self-assessed row. Only rows whose mark changes are
+    written (three UPDATEs); returns their number."""
+    rows = FrameworkResult.objects.all()
+    if assessment_ids is not None:
+        rows = rows.filter(assessment_id__in=assessment_ids)
+    validated = FrameworkResult.objects.filter(
+        assessment=OuterRef("assessment"), framework=OuterRef("framework"), validated=True
+    )
+    changed = rows.filter(validated=True, in_analytics=False).update(in_analytics=True)
+    changed += rows.filter(Exists(validated), validated=False, in_analytics=True).update(in_analytics=False)
+    changed += rows.filter(~Exists(validated), validated=False, in_analytics=False).update(in_analytics=True)
+    return changed

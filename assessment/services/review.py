@@ -158,6 +158,7 @@ def _store_validated(locked: Assessment) -> dict[str, Any] | None:
     locked.validated_result = result
     locked.save(update_fields=["validated_result", "updated_at"])
     framework_results_replace(assessment=locked, result=result or {}, validated=True)
+    analytics_refresh(assessment_ids=[locked.pk])  # analytics count the validated score where there is one
     return result
 
 

@@ -226,6 +226,9 @@ def _render_detail(
     page = selectors.review_page(assessment)
     returned_event, changes = selectors.changes_since_return(page)
     questions = question_index(page.page.definitions)
+    for event in page.events:  # the audit trail names questions by their text, not their code
+        code = (event.detail or {}).get("question") if isinstance(event.detail, Mapping) else None
+        event.question_title = pick((questions.get(code) or {}).get("text")) or code or ""
     context = {
         "returned_event": returned_event,
         "changes_since_return": [

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from assessment.forms.answers import REASON_SUFFIX, AnswerForm
 from assessment.models import Answer, Evidence, ReviewComment
 from assessment.selectors.assessments import AssessmentPage, Evaluation, Section
+from questionnaires.definition import short_titles
 from assessment.views.review import display_answer
 from questionnaires.logic import condition_references, formula_references, formula_words, is_answered
 from questionnaires.question_types import is_by_evidence, is_derived, question_type
@@ -332,11 +333,13 @@ def radar_chart(dimensions: list[Mapping[str, Any]], *, size: int = 240) -> dict
     spokes = [point(i, 1.0) for i in range(count)]
     values = [point(i, max(0.0, min(1.0, float(d["percent"]) / 100))) for i, d in enumerate(axes)]
     labels = []
-    for i, d in enumerate(axes):
+    titles = [pick(d.get("title")) for d in axes]
+    english = (get_language() or "").startswith("en")
+    for i, (d, short) in enumerate(zip(axes, short_titles(titles, 14 if english else 9), strict=True)):
         x, y = point(i, 1.18)
         anchor = "middle" if abs(x - centre) < 8 else ("start" if x > centre else "end")
         labels.append(
-            {"x": x, "y": y, "anchor": anchor, "text": pick(d.get("title")), "percent": d["percent"]}
+            {"x": x, "y": y, "anchor": anchor, "text": titles[i], "short": short, "percent": d["percent"]}
         )
     margin = 90  # room for the axis labels around the chart
     return {

@@ -3,7 +3,7 @@ aggregates answer and after every kind of write; the page reads them in a fixed 
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from decimal import Decimal
 
 import pytest
@@ -47,6 +47,10 @@ FILTERS = [
     SubmissionFilters(year=2025, framework="clean_production_generic"),
     SubmissionFilters(year=2025, framework="green_factory", city="230200"),
     SubmissionFilters(year=2030),
+    # Returned submissions: left out unless asked for (or the status filter is "returned").
+    SubmissionFilters(include_returned=True),
+    SubmissionFilters(year=2024, include_returned=True),
+    SubmissionFilters(status="returned"),
 ]
 
 
@@ -105,6 +109,7 @@ def _fill(assessment: Assessment, user) -> None:
 
 
 def _live(user, filters: SubmissionFilters, detail: str | None = None):
+    filters = filters.for_analytics()
     return build_analytics(
         assessments=submissions(user, filters),
         trend_assessments=submissions(user, filters.without("year")),
@@ -113,7 +118,7 @@ def _live(user, filters: SubmissionFilters, detail: str | None = None):
 
 
 def _aggregated(user, filters: SubmissionFilters, detail: str | None = None):
-    scope = aggregate_scope(user=user, filters=filters)
+    scope = aggregate_scope(user=user, filters=filters.for_analytics())
     assert scope is not None
     trend = {lookup: value for lookup, value in scope.items() if lookup != "year"}
     return aggregated_analytics(scope=scope, trend_scope=trend, detail=detail)
@@ -146,8 +151,9 @@ def test_the_aggregates_give_the_live_figures_for_every_group_filter(
 
 
 def test_the_data_covers_what_the_comparison_needs(data, province_official):
-    everything = _live(province_official, SubmissionFilters())
+    everything = _live(province_official, SubmissionFilters(include_returned=True))
     assert everything.total == 6 and everything.years == [2024, 2025]
+    assert _live(province_official, SubmissionFilters()).total == 5  # the returned one left out
     assert {s.framework for s in everything.frameworks} == {
         "clean_production_generic",
         "green_factory",
@@ -190,11 +196,14 @@ def test_the_aggregates_follow_every_write(data, versions, sme_manager, city_off
     assessment_submit(assessment=dairy, user=sme_manager)
     assert_current(province_official, city_official)
     before = _rows()
-    # A reviewer's validation changes the validated score only: nothing the self-assessed analytics read.
+    # A reviewer's validation: analytics count the validated score from then on.
     review_validate_answer(
         assessment=dairy, reviewer=city_official, code="dig24.q.devices_digital", value=120, reason="有台账"
     )
-    assert _rows() == before
+    assert _rows() != before
+    counted = FrameworkResult.objects.get(assessment=dairy, framework="sme_digital", in_analytics=True)
+    assert counted.validated
+    assert_current(province_official, city_official)
     review_decide(assessment=dairy, reviewer=city_official, decision=ACCEPT, note="")
     assert_current(province_official, city_official)
     # The enterprise moves to another city and becomes small: its assessments change groups.
@@ -306,7 +315,9 @@ def test_rebuild_analytics_in_the_background_is_a_task(data, settings, capsys):
 def _levels() -> list[tuple[str, str]]:
     """(framework, level filter) pairs present in the data, each also without its framework."""
     pairs = set()
-    for framework, level in FrameworkResult.objects.filter(validated=False).values_list("framework", "level"):
+    for framework, level in FrameworkResult.objects.filter(in_analytics=True).values_list(
+        "framework", "level"
+    ):
         code = "none" if level in ("", "none") else level
         pairs |= {(framework, code), ("", code)}
     return sorted(pairs)
@@ -318,8 +329,9 @@ def test_level_filters_give_the_live_figures_from_the_aggregates_less_the_assess
     differences = 0
     for framework, level in _levels():
         for user in (province_official, city_official):
-            for year in (None, 2025):
+            for year, returned in ((None, False), (2025, False), (None, True)):
                 filters = SubmissionFilters(framework=framework, level=level, year=year)
+                filters = replace(filters, include_returned=returned).for_analytics()
                 left_out = _left_out(user, filters)
                 broader = aggregate_scope(user=user, filters=filters.without("level"))
                 total = sum(
