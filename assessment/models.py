@@ -13,7 +13,6 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class User(AbstractUser):
@@ -479,25 +478,25 @@ class AuditEvent(models.Model):
     code for programs; people read `label` (ACTION_LABELS, translated)."""
 
     ACTION_LABELS = {
-        "assessment.create": pgettext_lazy("audit", "创建评估"),
-        "assessment.submit": pgettext_lazy("audit", "提交评估"),
-        "evidence.add": pgettext_lazy("audit", "上传佐证材料"),
-        "evidence.remove": pgettext_lazy("audit", "删除佐证材料"),
-        "review.comment": pgettext_lazy("audit", "添加审核意见"),
-        "review.validate_answer": pgettext_lazy("audit", "核定答案"),
-        "review.validation_withdraw": pgettext_lazy("audit", "撤回核定"),
-        "review.accept": pgettext_lazy("audit", "审核通过"),
-        "review.return": pgettext_lazy("audit", "退回修改"),
-        "enterprise.signup": pgettext_lazy("audit", "企业注册"),
-        "enterprise.update": pgettext_lazy("audit", "修改企业信息"),
-        "invitation.create": pgettext_lazy("audit", "发出成员邀请"),
-        "invitation.accept": pgettext_lazy("audit", "接受成员邀请"),
-        "invitation.revoke": pgettext_lazy("audit", "撤回成员邀请"),
-        "membership.remove": pgettext_lazy("audit", "移除成员"),
-        "official.create": pgettext_lazy("audit", "创建主管部门账号"),
-        "factor_set.loaded": pgettext_lazy("audit", "载入排放因子集"),
-        "factor_set.copied": pgettext_lazy("audit", "复制排放因子集"),
-        "factor_set.made_default": pgettext_lazy("audit", "设为默认排放因子集"),
+        "assessment.create": _("创建了评估"),
+        "assessment.submit": _("提交了评估"),
+        "evidence.add": _("上传了佐证材料"),
+        "evidence.remove": _("删除了佐证材料"),
+        "review.comment": _("添加了审核意见"),
+        "review.validate_answer": _("核定了答案"),
+        "review.validation_withdraw": _("撤回了核定"),
+        "review.accept": _("决定：审核通过"),
+        "review.return": _("决定：退回修改"),
+        "enterprise.signup": _("注册了企业"),
+        "enterprise.update": _("修改了企业信息"),
+        "invitation.create": _("发出了成员邀请"),
+        "invitation.accept": _("接受了成员邀请"),
+        "invitation.revoke": _("撤回了成员邀请"),
+        "membership.remove": _("移除了成员"),
+        "official.create": _("创建了主管部门账号"),
+        "factor_set.loaded": _("载入了排放因子集"),
+        "factor_set.copied": _("复制了排放因子集"),
+        "factor_set.made_default": _("将排放因子集设为默认"),
     }
 
     actor = models.ForeignKey(
@@ -531,8 +530,9 @@ class AuditEvent(models.Model):
 
 # --- pre-aggregated analytics ----------------------------------------------------------------------------
 # The officials' analytics group submissions by the filter columns below. The key of an assessment's group:
-# year, city, industry division, size class, status and the self-assessed frameworks it has results for
-# (",slug,slug," so the framework filter is a substring match). Kept by assessment.services.analytics.
+# year, city, industry division, size class, status and the counted framework results with their levels
+# (",slug:level,slug:level,", "none" for no level reached, so the framework and level filters are substring
+# matches). Kept by assessment.services.analytics.
 GROUP_KEY = ("year", "city_code", "industry_division", "size_class", "status", "frameworks")
 
 

@@ -5,16 +5,17 @@ validated result where a reviewer validated answers, else the self-assessed one.
 are left out unless the filters ask for them (SubmissionFilters.for_analytics).
 
 Every figure is a GROUP BY, from one of two sources giving the same grouped rows:
-- live (build_analytics): the counted FrameworkResult rows of the assessments given; dimension and indicator averages unnest the rows' JSON score maps in SQL (PostgreSQL
-  jsonb_each, SQLite json_each). Its cost grows with the number of assessments (~0.8 s province-wide
-  for 20,000 a year on PostgreSQL);
+- live (build_analytics): the counted FrameworkResult rows of the assessments given; dimension and
+  indicator averages unnest the rows' JSON score maps in SQL (PostgreSQL jsonb_each, SQLite json_each).
+  Its cost grows with the number of assessments (~0.8 s province-wide for 20,000 a year on PostgreSQL);
 - pre-aggregated (aggregated_analytics): ScoreAggregate, sums and counts per group of submissions with
-  the same year, city, industry division, size class, status and frameworks, kept current by
-  assessment.services.analytics; the groups matching the filters are added up.
+  the same year, city, industry division, size class, status and framework results with their levels,
+  kept current by assessment.services.analytics; the groups matching the filters are added up.
 official_analytics (the page and the regional PDF) uses the aggregates when every filter is a group
-column; with a level filter, the live rows of the matching assessments when they are the fewer, else the
-aggregates less the live rows of the assessments the level leaves out; with a text search, the live rows. Python only labels and arranges the
-grouped rows, whose number does not grow with the number of assessments: 7 queries.
+column (all but the text search); with a text search, the live rows of the matching assessments when
+they are the fewer, else the aggregates less the live rows of the assessments the search leaves out.
+Python only labels and arranges the grouped rows, whose number does not grow with the number of
+assessments: 7 queries.
 
 Both go through Django's cache, keyed by the jurisdiction and filters, the detail framework, the
 language and a fingerprint of the data read (framework results, assessments, enterprises, aggregates):
@@ -292,8 +293,8 @@ def _subtract(plus: list[tuple], minus: list[tuple], keys: int) -> list[tuple]:
 
 
 class _DifferenceSource:
-    """The rows of `plus` (aggregates of a group filter) less those of `minus` (the live rows of the few
-    assessments in it that another filter leaves out): a broad level filter without unnesting its JSON."""
+    """The rows of `plus` (aggregates of the group filters) less those of `minus` (the live rows of the
+    assessments in them that a text search leaves out): a broad search unnests the fewer rows."""
 
     def __init__(self, plus: _AggregateSource, minus: _LiveSource) -> None:
         self.plus = plus
@@ -543,9 +544,11 @@ def cached_analytics(
     trend_assessments: QuerySet[Assessment] | None = None,
     lang: str | None = None,
     detail: str | None = None,
+    compute: Callable[[], Analytics] | None = None,
 ) -> Analytics:
     """build_analytics through the cache (see the module's docstring): one query when the same
-    jurisdiction, filters, framework and language were computed since the data last changed."""
+    jurisdiction, filters, framework and language were computed since the data last changed; `compute`:
+    another way to the same figures."""
     lang = lang or get_language() or "zh-hans"
     parts = [
         assessments.values("id").query.sql_with_params(),
@@ -555,8 +558,11 @@ def cached_analytics(
     ]
     return _through_cache(
         parts,
-        lambda: build_analytics(
-            assessments=assessments, trend_assessments=trend_assessments, lang=lang, detail=detail
+        compute
+        or (
+            lambda: build_analytics(
+                assessments=assessments, trend_assessments=trend_assessments, lang=lang, detail=detail
+            )
         ),
     )
 
@@ -573,10 +579,10 @@ GROUP_FILTERS = {
 
 def aggregate_scope(*, user: User, filters: SubmissionFilters) -> dict[str, Any] | None:
     """ScoreAggregate lookups selecting the user's jurisdiction under the filters (as for_analytics()
-    gives them), or None when the aggregates cannot answer: a filter that is not part of the group key
-    (level, text search), or a user who is not an official."""
+    gives them), or None when the aggregates cannot answer: a text search (not part of the group key),
+    or a user who is not an official."""
     profile = official_profile_of(user)
-    if profile is None or filters.level or filters.q:
+    if profile is None or filters.q or any(mark in filters.level for mark in ",:"):
         return None
     if profile.city_code and filters.city not in ("", profile.city_code):
         return None  # another city than the official's: nothing (the live path says so in no time)
@@ -587,8 +593,13 @@ def aggregate_scope(*, user: User, filters: SubmissionFilters) -> dict[str, Any]
         scope["city_code"] = profile.city_code
     if filters.exclude_returned and not filters.status:
         scope["status__in"] = (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
-    if filters.framework:
-        scope["frameworks__contains"] = f",{filters.framework},"
+    # The group's ",slug:level,slug:level," (assessment.services.analytics).
+    if filters.framework and filters.level:
+        scope["frameworks__contains"] = f",{filters.framework}:{filters.level},"
+    elif filters.framework:
+        scope["frameworks__contains"] = f",{filters.framework}:"
+    elif filters.level:
+        scope["frameworks__contains"] = f":{filters.level},"
     return scope
 
 
@@ -596,10 +607,11 @@ def official_analytics(
     *, user: User, filters: SubmissionFilters, lang: str | None = None, detail: str | None = None
 ) -> Analytics:
     """Analytics of the official's jurisdiction under the filters (trends: the same without the year),
-    through the cache: added up from the pre-aggregated groups when every filter is a group column; with
-    a level filter, from the live rows of the matching assessments when they are the fewer, else from the
-    aggregates less the live rows of the assessments the level leaves out; with a text search, from the
-    live rows. The same figures whichever way. Returned submissions only when the filters ask."""
+    through the cache: added up from the pre-aggregated groups when every filter is a group column
+    (all but the text search); with a text search, from the live rows of the matching assessments when
+    they are at most half of those without it, else from the aggregates less the live rows of the
+    assessments the search leaves out (never more than half are unnested). The same figures whichever
+    way. Returned submissions only when the filters ask."""
     lang = lang or get_language() or "zh-hans"
     filters = filters.for_analytics()
     scope = aggregate_scope(user=user, filters=filters)
@@ -609,11 +621,16 @@ def official_analytics(
             ["aggregate", sorted(scope.items()), lang, detail],
             lambda: aggregated_analytics(scope=scope, trend_scope=trend_scope, lang=lang, detail=detail),
         )
-    broader = aggregate_scope(user=user, filters=filters.without("level"))
-    if filters.level and broader is not None:
-        return _through_cache(
-            ["level", sorted(broader.items()), filters.level, lang, detail],
-            lambda: _level_analytics(user=user, filters=filters, scope=broader, lang=lang, detail=detail),
+    broader = aggregate_scope(user=user, filters=filters.without("q"))
+    if filters.q and broader is not None:
+        return cached_analytics(
+            assessments=submissions(user, filters),
+            trend_assessments=submissions(user, filters.without("year")),
+            lang=lang,
+            detail=detail,
+            compute=lambda: _search_analytics(
+                user=user, filters=filters, scope=broader, lang=lang, detail=detail
+            ),
         )
     return cached_analytics(
         assessments=submissions(user, filters),
@@ -627,33 +644,25 @@ def _without_year(scope: Mapping[str, Any]) -> dict[str, Any]:
     return {lookup: value for lookup, value in scope.items() if lookup != "year"}
 
 
-def _left_out(user: User, filters: SubmissionFilters) -> list[int]:
-    """Ids of the assessments the level filter removes from the same filters without it."""
-    matching = submissions(user, filters).values("pk")
-    return list(
-        submissions(user, filters.without("level")).exclude(pk__in=matching).values_list("pk", flat=True)
-    )
+def left_out(user: User, filters: SubmissionFilters) -> QuerySet[Assessment]:
+    """The assessments the text search removes from the same filters without it (a subquery)."""
+    return submissions(user, filters.without("q")).exclude(pk__in=submissions(user, filters).values("pk"))
 
 
-def _level_analytics(
+def _search_analytics(
     *, user: User, filters: SubmissionFilters, scope: Mapping[str, Any], lang: str, detail: str | None
 ) -> Analytics:
-    """A level filter (`scope`: the aggregate lookups of the other filters)."""
-    left_out = _left_out(user, filters)
-    if not left_out:
-        return aggregated_analytics(scope=scope, trend_scope=_without_year(scope), lang=lang, detail=detail)
+    """A text search (`scope`: the aggregate lookups of the other filters)."""
+    matching = submissions(user, filters).count()
     kind = ScoreAggregate.Kind.ASSESSMENT
     total = ScoreAggregate.objects.filter(**scope, kind=kind).aggregate(n=Sum("count"))["n"] or 0
-    if 2 * len(left_out) >= total:  # the level keeps at most half: unnest those
+    if 2 * matching <= total:  # the search keeps at most half: unnest those
         return build_analytics(
             assessments=submissions(user, filters),
             trend_assessments=submissions(user, filters.without("year")),
             lang=lang,
             detail=detail,
         )
-    trend_left_out = _left_out(user, filters.without("year"))
-    minus = _LiveSource(
-        Assessment.objects.filter(pk__in=left_out), Assessment.objects.filter(pk__in=trend_left_out)
-    )
+    minus = _LiveSource(left_out(user, filters), left_out(user, filters.without("year")))
     source = _DifferenceSource(_AggregateSource(scope, _without_year(scope)), minus)
     return _compose(source, lang=lang, detail=detail)

@@ -115,7 +115,7 @@ def filters_from(params: Mapping[str, Any], *, user: User | None = None) -> Subm
     status = get("status") if get("status") in REVIEW_STATUSES else ""
     framework = get("framework")
     framework = framework if framework and framework in _framework_slugs() else ""
-    level = get("level")[:32]
+    level = frameworks.normal_level(get("level")[:32]) if get("level") else ""
     year_text = get("year")
     year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
     sort = get("sort") or DEFAULT_SORT

@@ -36,6 +36,7 @@ from assessment.models import (
 )
 from assessment.selectors.review import REVIEW_STATUSES
 from assessment.services.results import framework_results_mark
+from questionnaires import frameworks
 
 AGGREGATE_COLUMNS = (
     *GROUP_KEY,
@@ -67,16 +68,25 @@ def _tables() -> dict[str, str]:
     }
 
 
+def _level_sql() -> str:
+    """A counted result's level x.level as the level filter reads it: NO_LEVEL for every "no level
+    reached" code of the registered methods (questionnaires.frameworks.normal_level)."""
+    codes = ", ".join(repr(code) for code in sorted(frameworks.no_level_codes()))
+    return f"CASE WHEN x.level IN ({codes}) THEN '{frameworks.NO_LEVEL}' ELSE x.level END"
+
+
 def _frameworks_sql(t: dict[str, str]) -> str:
-    """ ",slug,slug," of an assessment's self-assessed framework results ("" without any)."""
+    """ ",slug:level,slug:level," of an assessment's counted framework results ("" without any), so the
+    framework filter (",slug:") and the level filter (":level," or ",slug:level,") are group columns."""
+    item = f"x.framework || ':' || {_level_sql()}"
     if connection.vendor == "postgresql":
-        joined = "string_agg(x.framework, ',' ORDER BY x.framework)"
+        joined = f"string_agg({item}, ',' ORDER BY x.framework)"
         source = f"{t['fr']} AS x WHERE x.assessment_id = a.id AND x.in_analytics"
     else:
         # SQLite before 3.44 has no ORDER BY inside aggregates; the order only affects which assessments
         # share a group, never a figure (the framework filter matches ",slug," anywhere).
-        joined = "group_concat(x.framework, ',')"
-        source = f"(SELECT framework FROM {t['fr']} WHERE assessment_id = a.id AND in_analytics = TRUE ORDER BY framework) AS x"
+        joined = f"group_concat({item}, ',')"
+        source = f"(SELECT framework, level FROM {t['fr']} WHERE assessment_id = a.id AND in_analytics = TRUE ORDER BY framework) AS x"
     return f"COALESCE((SELECT ',' || {joined} || ',' FROM {source}), '')"
 
 

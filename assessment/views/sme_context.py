@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from assessment.forms.answers import REASON_SUFFIX, AnswerForm
 from assessment.models import Answer, Evidence, ReviewComment
 from assessment.selectors.assessments import AssessmentPage, Evaluation, Section
-from questionnaires.definition import short_titles
 from assessment.views.review import display_answer
+from questionnaires.definition import short_titles
 from questionnaires.logic import condition_references, formula_references, formula_words, is_answered
 from questionnaires.question_types import is_by_evidence, is_derived, question_type
 from questionnaires.references import citations_for, cite_text, load_references

@@ -38,6 +38,7 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+    translation.activate("zh-hans")  # the English requests leave their language active in this thread
 
 
 @pytest.fixture
@@ -198,13 +199,13 @@ def test_the_audit_trail_is_in_words_in_both_languages(client, data, city_offici
     client.force_login(city_official)
     html = client.get(reverse("review_detail", args=[harbin.pk])).content.decode()
     trail = html.split("审计记录")[1]
-    assert "退回修改" in trail and "添加审核意见" in trail
+    assert "决定：退回修改" in trail and "添加了审核意见" in trail
     assert "review.return" not in html and "review.comment" not in html
     assert "数字化生产设备" in trail  # the question by its text
     assert "dig24.q.devices_digital" not in trail
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get(reverse("review_detail", args=[harbin.pk])).content.decode()
-    assert "Returned for revision" in html and "Review comment added" in html
+    assert "Decision: returned for revision" in html and "Review comment added" in html
     assert "review.return" not in html
 
 
