@@ -183,6 +183,27 @@ def main() -> None:
             province,
             f"/reports/analytics/?year={latest}&q=%E4%B9%B3%E4%B8%9A",
         ),
+        # Every other filter of the page (issue 18: each within budget at 20,000 enterprises).
+        *[
+            (
+                "province",
+                f"analytics, {latest}, {label}",
+                province,
+                f"/reports/analytics/?year={latest}&{query}",
+            )
+            for label, query in (
+                ("level L2 (about half)", "level=L2"),
+                ("level L1", "level=L1"),
+                ("SME digital L3", "framework=sme_digital&level=L3"),
+                ("clean production II", "framework=clean_production_generic&level=II"),
+                ("status accepted", "status=accepted"),
+                ("returned included", "returned=1"),
+                ("size medium", "size=medium"),
+                ("city Daqing", "city=230600"),
+                ("text 有限 (every enterprise)", "q=%E6%9C%89%E9%99%90"),
+                ("text 机械 (thousands)", "q=%E6%9C%BA%E6%A2%B0"),
+            )
+        ],
         ("province", f"regional PDF, {latest}", province, f"/reports/regional.pdf?year={latest}"),
         ("province", "queue, no filter", province, "/review/"),
         ("province", "queue, submitted, by score", province, "/review/?status=submitted&sort=-score"),
@@ -194,6 +215,10 @@ def main() -> None:
             "/review/?framework=green_factory&level=star3&page=5",
         ),
         ("city 230100", "queue, no filter", city, "/review/"),
+        ("province", "queue, level L2 (about half)", province, "/review/?level=L2"),
+        ("province", "queue, text 有限 (every enterprise)", province, "/review/?q=%E6%9C%89%E9%99%90"),
+        ("province", "queue, text 机械, page 3", province, "/review/?q=%E6%9C%BA%E6%A2%B0&page=3"),
+        ("province", "queue, Daqing, C14, small", province, "/review/?city=230600&industry=C14&size=small"),
     ]
     results = []
     with override_settings(ALLOWED_HOSTS=["*"]):
