@@ -26,8 +26,9 @@ from assessment.services.review import (
 from assessment.views.sme_context import radar_chart
 from questionnaires.definition import short_titles
 from reports.analytics import BANDS, build_analytics, official_analytics
-from reports.regional import build_regional_data, render_regional_pdf
-from tests.assessment.review_fixtures import make_submitted, shipped_versions_fixture  # noqa: F401
+from reports.regional import render_regional_pdf
+from reports.regional_data import build_regional_data
+from tests.builders import make_submitted
 from tests.factories import EnterpriseFactory
 
 ROOT = Path(__file__).resolve().parents[2]
