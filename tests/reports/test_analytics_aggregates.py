@@ -16,11 +16,11 @@ from django.urls import reverse
 from assessment.models import AnalyticsEntry, Assessment, Enterprise, FrameworkResult, ScoreAggregate
 from assessment.selectors.assessments import assessment_definitions, question_index
 from assessment.selectors.review import SubmissionFilters, submissions
-from questionnaires.frameworks import normal_level
 from assessment.services.analytics import analytics_deferred, analytics_rebuild, analytics_refresh
 from assessment.services.assessments import answers_save_many, assessment_create, assessment_submit
 from assessment.services.enterprises import EnterpriseProfile, enterprise_update
 from assessment.services.review import ACCEPT, RETURN, review_decide, review_validate_answer
+from questionnaires.frameworks import normal_level
 from questionnaires.models import QuestionnaireVersion
 from reports.analytics import (
     FIRST,
