@@ -497,6 +497,8 @@ class AuditEvent(models.Model):
         "factor_set.loaded": _("载入了排放因子集"),
         "factor_set.copied": _("复制了排放因子集"),
         "factor_set.made_default": _("将排放因子集设为默认"),
+        "price_set.loaded": _("载入了价格集"),
+        "price_set.made_default": _("将价格集设为默认"),
     }
 
     actor = models.ForeignKey(
