@@ -14,7 +14,7 @@ from tests.builders import make_submitted
 from tests.factories import EnterpriseFactory
 
 MIGRATION = importlib.import_module("assessment.migrations.0005_analytics_aggregates")
-LATER = importlib.import_module("assessment.migrations.0008_analytics_validated_bands")
+LATER = importlib.import_module("assessment.migrations.0009_analytics_validated_bands")
 # RunPython hands the function a schema editor; the fill uses only its connection (SQLite refuses a
 # real schema editor inside a test's transaction).
 SCHEMA_EDITOR = SimpleNamespace(connection=connection)
@@ -52,7 +52,7 @@ def test_migration_0005_fills_the_aggregates_the_service_rebuilds(
     AnalyticsEntry.objects.all().delete()
     MIGRATION.fill_aggregates(apps, SCHEMA_EDITOR)
     # 0005's copy of the SQL predates the group key with levels, the validated results and the score
-    # bands: 0008 rebuilds once, so an upgrade through both ends with what the service rebuilds.
+    # bands: 0009 rebuilds once, so an upgrade through both ends with what the service rebuilds.
     LATER.mark_and_rebuild(apps, SCHEMA_EDITOR)
     assert _rows() == expected
 

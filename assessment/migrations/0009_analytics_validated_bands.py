@@ -16,7 +16,7 @@ def mark_and_rebuild(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessment", "0007_price_sets"),
+        ("assessment", "0008_rating_scheme"),
     ]
 
     operations = [
