@@ -19,7 +19,7 @@ from django.utils import translation
 from assessment.models import Assessment, FrameworkResult
 from assessment.scoring import level_rank, score_framework
 from assessment.services.assessments import answers_save_many, assessment_create, assessment_submit
-from assessment.views.sme import _framework_choices, short_framework_title
+from assessment.views.sme.home import _framework_choices, short_framework_title
 from questionnaires import frameworks
 from questionnaires.definition import clear_definition_cache
 from questionnaires.loader import content_hash
