@@ -56,6 +56,8 @@ CARRIER_LABELS: dict[str, Text] = {
     "steam": {"zh": "外购蒸汽", "en": "steam bought"},
     "heat": {"zh": "外购热力", "en": "heat bought"},
     "water": {"zh": "取水", "en": "water intake"},
+    # Not a carrier used: the price of PV surplus sold to the grid (prices.resolve_prices).
+    "electricity_export": {"zh": "光伏余电上网", "en": "PV surplus sold"},
 }
 
 

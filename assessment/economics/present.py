@@ -189,11 +189,7 @@ def price_notes(plan: ActionPlan, lang: str) -> list[str]:
     own, reference = [], []
     for carrier, origin in plan.prices_origin().items():
         price = plan.baseline.prices[carrier]
-        name = (
-            _pick(CARRIER_LABELS.get(carrier), lang)
-            if carrier in CARRIER_LABELS
-            else ("光伏余电上网" if zh else "PV surplus sold")
-        )
+        name = _pick(CARRIER_LABELS[carrier], lang)
         unit = price.unit if zh else unit_en(price.unit)
         text = f"{name} {span_text(Span(price.low, price.mid, price.high), 3)} {unit}"
         (own if origin == "own" else reference).append(text)
