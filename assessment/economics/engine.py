@@ -397,8 +397,6 @@ def _param_line(param: Param, value_text: str | None = None) -> Text:
 
 def _price_line(price: Price, carrier: str) -> Text:
     name = CARRIER_LABELS.get(carrier, {"zh": carrier, "en": carrier})
-    if carrier == "electricity_export":
-        name = _t("余电上网电价", "Price of PV surplus sold to the grid")
     text = _range_text(price.low, price.high, price.unit, 3)
     text_en = _range_text(price.low, price.high, unit_en(price.unit), 3)
     if price.origin == "own":
@@ -785,6 +783,13 @@ class _Estimator:
                 "electricity use is unchanged, only the premium counts",
             )
         )
+        self.lines.append(
+            _t(
+                "绿色电力只减少基于市场的范围二排放；按所在地区电网平均因子核算（本表口径）不减少排放，计为0",
+                "Green power lowers market-based scope 2 only; location-based, as in this table, it avoids "
+                "nothing and counts 0",
+            )
+        )
         premium = self.use(model.params["premium"])
         self.extra_outputs.append("green_kwh")
 
@@ -825,8 +830,8 @@ def _finish(formula: Formula, estimator: _Estimator, base: Baseline) -> Formula:
             out[co2_key] = quantity * per_co2
             tce += quantity * per_tce
             co2 += quantity * per_co2
-        if "green_kwh" in out:
-            co2 += out["green_kwh"] * base.co2_per_unit.get("electricity", 0.0)
+        # Green power bought lowers market-based scope 2 only: the location-based figure used here applies
+        # the average grid factor to all purchased electricity (GHG Protocol Scope 2 Guidance), so 0.
         out["tce"], out["co2"] = tce, co2
         out["net"] = out["gross"] - out["opex"]
         out["payback"] = out["investment"] / out["net"] if out["net"] > 0 else math.inf
