@@ -69,7 +69,9 @@ def test_the_deployed_site_takes_a_submission_through_review_and_export(producti
         page.wait_for_load_state()
         assert page.locator(".is-invalid").count() == 0, page.url
     assert page.url.endswith("/review/")
-    page.locator("#submit-button").click()
+    page.locator("#submit-button").click()  # a confirmation first: frameworks, answers missing, figures
+    page.locator("#submit-confirm").wait_for(state="visible")
+    page.locator("#confirm-submit").click()
     page.wait_for_url(re.compile(r"/results/$"))
     assert page.locator("svg.radar").count() == 3
     with page.expect_download() as download:
