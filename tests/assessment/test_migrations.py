@@ -1,14 +1,16 @@
-"""Migrations are self-contained: 0005 fills the analytics aggregates with its own copy of the SQL."""
+"""Migrations are self-contained: 0005 fills the analytics aggregates and 0009 marks the counted results
+and rebuilds them, each with its own copy of the SQL (nothing imported from the app)."""
 
 from __future__ import annotations
 
 import importlib
 from types import SimpleNamespace
 
+import pytest
 from django.apps import apps
 from django.db import connection
 
-from assessment.models import AnalyticsEntry, Assessment, ScoreAggregate
+from assessment.models import AnalyticsEntry, Assessment, FrameworkResult, ScoreAggregate
 from assessment.services.analytics import analytics_rebuild
 from tests.builders import make_submitted
 from tests.factories import EnterpriseFactory
@@ -20,24 +22,18 @@ LATER = importlib.import_module("assessment.migrations.0009_analytics_validated_
 SCHEMA_EDITOR = SimpleNamespace(connection=connection)
 
 
-def _rows() -> tuple[list[tuple], list[tuple]]:
+def _rows() -> tuple[list[tuple], list[tuple], list[tuple]]:
     entries = sorted(AnalyticsEntry.objects.values_list())
     aggregates = sorted(
         ScoreAggregate.objects.values_list(*[f.name for f in ScoreAggregate._meta.fields][1:])
     )
-    return entries, aggregates
+    marks = sorted(FrameworkResult.objects.values_list("pk", "in_analytics"))
+    return entries, aggregates, marks
 
 
-def test_it_imports_nothing_of_the_app():
-    source = open(MIGRATION.__file__, encoding="utf-8").read()
-    assert "from assessment" not in source and "import assessment" not in source
-
-
-def test_migration_0005_fills_the_aggregates_the_service_rebuilds(
-    shipped_versions, enterprise, other_enterprise
-):
+def _submissions(shipped_versions, enterprise, other_enterprise) -> None:
     make_submitted(shipped_versions, enterprise=enterprise)
-    make_submitted(
+    accepted = make_submitted(
         shipped_versions, enterprise=other_enterprise, year=2024, status=Assessment.Status.ACCEPTED
     )
     make_submitted(
@@ -45,6 +41,37 @@ def test_migration_0005_fills_the_aggregates_the_service_rebuilds(
         enterprise=EnterpriseFactory(city_code="230100", industry_division="C14"),
         changes={"gf25.q.renewable_share": 0},
     )
+    # A reviewer's validated results for the accepted one: lower scores, no level reached (each method's
+    # own spelling), so the counted rows, the level group key and the bands all differ from the self-assessed.
+    FrameworkResult.objects.bulk_create(
+        [
+            FrameworkResult(
+                assessment=accepted,
+                framework=row.framework,
+                version=row.version,
+                score=max((row.score or 0) - 25, 0),
+                level="" if row.framework.startswith("green") else "below_III",
+                veto_failed=True,
+                dimension_scores=row.dimension_scores,
+                indicator_scores=row.indicator_scores,
+                validated=True,
+            )
+            for row in accepted.framework_results.filter(validated=False)
+        ]
+    )
+
+
+@pytest.mark.parametrize("migration", [MIGRATION, LATER], ids=["0005", "0009"])
+def test_it_imports_nothing_of_the_app(migration):
+    source = open(migration.__file__, encoding="utf-8").read()
+    for app in ("assessment", "questionnaires", "reports", "config"):
+        assert f"from {app}" not in source and f"import {app}" not in source
+
+
+def test_migration_0005_fills_the_aggregates_the_service_rebuilds(
+    shipped_versions, enterprise, other_enterprise
+):
+    _submissions(shipped_versions, enterprise, other_enterprise)
     analytics_rebuild()
     expected = _rows()
     assert expected[0] and expected[1]
@@ -57,6 +84,24 @@ def test_migration_0005_fills_the_aggregates_the_service_rebuilds(
     assert _rows() == expected
 
 
-def test_migration_0005_does_nothing_without_submissions(db):
-    MIGRATION.fill_aggregates(apps, SCHEMA_EDITOR)
+def test_migration_0009_marks_the_counted_results_and_rebuilds_as_the_service_does(
+    shipped_versions, enterprise, other_enterprise
+):
+    _submissions(shipped_versions, enterprise, other_enterprise)
+    analytics_rebuild()
+    expected = _rows()
+    assert any(in_analytics is False for _pk, in_analytics in expected[2])
+    assert any(row[6] == "band" for row in expected[1])
+    # As the field arrives: every row counted (db_default), nothing aggregated.
+    FrameworkResult.objects.update(in_analytics=True)
+    ScoreAggregate.objects.all().delete()
+    AnalyticsEntry.objects.all().delete()
+    LATER.mark_and_rebuild(apps, SCHEMA_EDITOR)
+    assert _rows() == expected
+
+
+@pytest.mark.parametrize("fill", [MIGRATION.fill_aggregates, LATER.mark_and_rebuild], ids=["0005", "0009"])
+def test_the_migrations_do_nothing_without_submissions(db, fill):
+    fill(apps, SCHEMA_EDITOR)
     assert not ScoreAggregate.objects.exists()
+    assert not AnalyticsEntry.objects.exists()
