@@ -58,6 +58,8 @@ SERIES = [colors.HexColor(c) for c in ("#2E7D32", "#00897B", "#F9A825", "#6A1B9A
 
 PAGE_W, PAGE_H = A4
 DETAILED_ACTIONS = 5  # the top-ranked actions get a full card; the others a row of a table
+GAP_ROWS = 5  # the main gaps per framework in the manager's report; every indicator is in the annex
+STRENGTH_NAMES = 3
 MARGIN = 18 * mm
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -112,6 +114,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "limiting": ("限定性指标", "Limiting indicators"),
     "strengths": ("优势指标", "Strengths"),
     "gaps": ("主要差距", "Main gaps"),
+    "limiting_rest": (
+        "其余 {count} 项限定性指标无差距：{names}。",
+        "No gap on the other {count} limiting indicators: {names}.",
+    ),
+    "indicators_in_annex": (
+        "全部指标的回答与得分见附录二。",
+        "Every indicator's answer and points: Appendix 2.",
+    ),
+    "indicators_on_request": (
+        "全部指标的回答与得分见含附录的完整报告（下载报告时选择“含附录”）。",
+        "Every indicator's answer and points are in the full report with appendices (download it with "
+        "appendices).",
+    ),
     "indicator": ("指标", "Indicator"),
     "answer": ("回答", "Answer"),
     "earned": ("得分/满分", "Points"),
@@ -164,14 +179,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "percentile_chart": ("百分位一览", "Percentiles at a glance"),
     "percentile": ("百分位", "Percentile"),
     "appendix_answers": ("附录一 全部回答", "Appendix 1. All answers"),
-    "appendix_evidence": ("附录二 佐证材料清单", "Appendix 2. Evidence"),
+    "appendix_indicators": ("附录二 各指标得分明细", "Appendix 2. Every indicator's points"),
+    "appendix_economics": (
+        "附录三 措施估算的假设与依据",
+        "Appendix 3. Assumptions behind the action figures",
+    ),
+    "appendix_evidence": ("附录四 佐证材料清单", "Appendix 4. Evidence"),
     "question": ("题目", "Question"),
     "code": ("编码", "Code"),
     "file": ("文件", "File"),
     "file_size": ("大小", "Size"),
     "uploaded": ("上传时间", "Uploaded"),
     "no_evidence": ("未上传佐证材料。", "No evidence files were uploaded."),
-    "glossary": ("附录三 术语表", "Appendix 3. Glossary"),
+    "glossary": ("附录五 术语表", "Appendix 5. Glossary"),
     "term": ("术语", "Term"),
     "meaning": ("含义", "Meaning"),
     "page": ("第 {page} 页，共 {total} 页", "Page {page} of {total}"),
@@ -243,6 +263,7 @@ class _Styles:
             keepWithNext=1,
             **{**base, "textColor": ACCENT},
         )
+        self.h3_loose = ParagraphStyle("h3_loose", parent=self.h3, keepWithNext=0)
         self.cover_title = ParagraphStyle(
             "cover_title", fontSize=24, leading=34, alignment=TA_CENTER, **{**base, "textColor": PRIMARY}
         )
@@ -277,6 +298,10 @@ class PdfRenderer:
     def story(self) -> list[Any]:
         """The flowables of the whole report, starting on the cover page."""
         raise NotImplementedError
+
+    @property
+    def _colon(self) -> str:
+        return ": " if self.en else "："
 
     @staticmethod
     def _short(text: str, length: int) -> str:
@@ -536,7 +561,10 @@ class _Renderer(PdfRenderer):
         return "；".join(parts) if not self.en else "; ".join(parts)
 
     def framework(self, section: FrameworkSection, number: int) -> list[Any]:
-        story: list[Any] = [CondPageBreak(90 * mm), self.p(f"2.{number} {section.title}", self.s.h2)]
+        """One framework's result, compact: score and level, the dimensions beside their radar, the veto
+        items, the limiting indicators with a gap, the main gaps and (in one line) the strengths. The
+        full indicator list is in the annex."""
+        story: list[Any] = [CondPageBreak(70 * mm), self.p(f"2.{number} {section.title}", self.s.h2)]
         level = section.level + (" ※" if section.level_provisional and section.level else "")
         facts = [
             (self.t("score"), f"{fmt(section.score, 2)} / 100"),
@@ -549,9 +577,9 @@ class _Renderer(PdfRenderer):
         badge = self.score_badge(section.score, level or self.t("no_level"))
         head = Table([[badge, self.key_values(facts, (32 * mm, 100 * mm))]], colWidths=[44 * mm, 136 * mm])
         head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-        story += [head, Spacer(1, 3 * mm)]
+        story += [head, Spacer(1, 2 * mm)]
         if section.level_note:
-            story += [self.p(section.level_note, self.s.small), Spacer(1, 2 * mm)]
+            story += [self.p(section.level_note, self.s.small), Spacer(1, 1 * mm)]
         rows = [
             [
                 d.title,
@@ -561,54 +589,43 @@ class _Renderer(PdfRenderer):
             ]
             for d in section.dimensions
         ]
-        story.append(
-            self.table(
-                [self.t("dimension"), self.t("score"), self.t("max"), self.t("percent")],
-                rows,
-                [96 * mm, 26 * mm, 26 * mm, 26 * mm],
-                align_right=[1, 2, 3],
-            )
+        dimensions = self.table(
+            [self.t("dimension"), self.t("score"), self.t("max"), self.t("percent")],
+            rows,
+            [58 * mm, 16 * mm, 16 * mm, 18 * mm],
+            align_right=[1, 2, 3],
         )
-        charts = Table(
-            [
-                [self.p(self.t("radar"), self.s.h3), self.p(self.t("bars"), self.s.h3)],
-                [self.radar(section), self.bars(section, 92 * mm, 74 * mm)],
-            ],
-            colWidths=[86 * mm, 94 * mm],
-        )
-        charts.setStyle(
-            TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
-        )
-        story += [Spacer(1, 2 * mm), KeepTogether([charts])]
-        story += [self.p(self.t("veto_items"), self.s.h3)]
+        side = Table([[dimensions, self.radar(section, 62 * mm)]], colWidths=[116 * mm, 64 * mm])
+        side.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        story += [KeepTogether([side])]
         if section.veto_failed:
+            story.append(self.p(self.t("veto_items"), self.s.h3))
             story += [
                 self.markup(f"<font color='#C62828'>■</font> {esc(item)}") for item in section.veto_failed
             ]
             story.append(self.p(self.t("veto_note"), self.s.small))
         else:
-            story.append(self.p(self.t("veto_all_passed")))
-        if section.limiting:
+            story.append(
+                self.markup(
+                    f"<b>{esc(self.t('veto_items'))}</b>{self._colon}{esc(self.t('veto_all_passed'))}"
+                )
+            )
+        limiting = section.limiting
+        below = [i for i in limiting if i.gap]
+        if below:
             story.append(self.p(self.t("limiting"), self.s.h3))
             story.append(
                 self.table(
                     [self.t("indicator"), self.t("answer"), self.t("level"), self.t("gap")],
-                    [[i.title, i.answer, i.cp_level or "—", i.gap or "—"] for i in section.limiting],
+                    [[i.title, i.answer, i.cp_level or "—", i.gap] for i in below],
                     [50 * mm, 34 * mm, 16 * mm, 74 * mm],
                 )
             )
-        strengths = section.strengths()
-        if strengths:
-            story.append(self.p(self.t("strengths"), self.s.h3))
-            story.append(
-                self.table(
-                    [self.t("indicator"), self.t("answer"), self.t("earned")],
-                    [[i.title, i.answer, f"{fmt(i.earned)} / {fmt(i.available)}"] for i in strengths],
-                    [80 * mm, 64 * mm, 30 * mm],
-                    align_right=[2],
-                )
-            )
-        gaps = section.gaps()
+        if limiting and len(below) < len(limiting):
+            rest = [i.title for i in limiting if not i.gap]
+            names = (", " if self.en else "、").join(rest)
+            story.append(self.p(self.t("limiting_rest").format(count=len(rest), names=names), self.s.small))
+        gaps = section.gaps(GAP_ROWS)
         if gaps:
             story.append(self.p(self.t("gaps"), self.s.h3))
             story.append(
@@ -622,11 +639,25 @@ class _Renderer(PdfRenderer):
                     align_right=[2],
                 )
             )
+        strengths = section.strengths(STRENGTH_NAMES)
+        if strengths:
+            sep = "; " if self.en else "、"
+            wrap = " ({}/{})" if self.en else "（{}/{}）"
+            listed = sep.join(i.title + wrap.format(fmt(i.earned), fmt(i.available)) for i in strengths)
+            story.append(Spacer(1, 2 * mm))
+            story.append(
+                self.markup(f"<b>{esc(self.t('strengths'))}</b>{self._colon}{esc(listed)}", self.s.cell)
+            )
+        story.append(
+            self.p(
+                self.t("indicators_in_annex" if self.data.annex else "indicators_on_request"), self.s.small
+            )
+        )
         return story
 
     def energy(self) -> list[Any]:
         d = self.data
-        story: list[Any] = [PageBreak(), self.p(self.t("energy"), self.s.h1)]
+        story: list[Any] = [CondPageBreak(80 * mm), self.p(self.t("energy"), self.s.h1)]
         if not d.energy:
             return [*story, self.p(self.t("energy_none"))]
         story.append(self.p(self.t("energy_intro")))
@@ -650,7 +681,11 @@ class _Renderer(PdfRenderer):
     def plan(self) -> list[Any]:
         """The action plan: full cards for the top-ranked actions, then one table of the others by horizon."""
         d = self.data
-        story: list[Any] = [PageBreak(), self.p(self.t("plan"), self.s.h1), self.p(self.t("plan_intro"))]
+        story: list[Any] = [
+            CondPageBreak(90 * mm),
+            self.p(self.t("plan"), self.s.h1),
+            self.p(self.t("plan_intro")),
+        ]
         if not d.actions:
             return [*story, self.p(self.t("plan_none"))]
         for action in d.actions[:DETAILED_ACTIONS]:
@@ -659,7 +694,9 @@ class _Renderer(PdfRenderer):
         order = {key: index for index, (key, _label) in enumerate(d.horizons)}
         rest = sorted(d.actions[DETAILED_ACTIONS:], key=lambda a: (order.get(a.horizon_key, 9), a.rank))
         if rest:
-            story.append(self.p(self.t("more_actions"), self.s.h3))
+            # A heading kept with the whole table would push it to the next page; this one goes with
+            # the table's first rows only.
+            story += [CondPageBreak(40 * mm), self.p(self.t("more_actions"), self.s.h3_loose)]
             story.append(
                 self.table(
                     ["#", self.t("action"), self.t("horizon"), self.t("effort"), self.t("gain")],
@@ -803,6 +840,12 @@ class _Renderer(PdfRenderer):
             number += 1
             rows.append([str(number), answer.question, answer.answer])
         flush()
+        story += self.indicator_annex()
+        if d.economics is not None:
+            from reports.pdf_economics import economics_annex_story
+
+            story += [Spacer(1, 4 * mm), self.p(self.t("appendix_economics"), self.s.h1)]
+            story += economics_annex_story(self, d.economics)
         story += [Spacer(1, 4 * mm), self.p(self.t("appendix_evidence"), self.s.h1)]
         if d.evidence:
             story.append(
@@ -825,6 +868,26 @@ class _Renderer(PdfRenderer):
         story += [Spacer(1, 3 * mm), self.p(self.t("provisional"), self.s.small)]
         if d.source_note:
             story.append(self.p(d.source_note, self.s.small))
+        return story
+
+    def indicator_annex(self) -> list[Any]:
+        """Every indicator of every framework: answer, points and, for clean production, its level."""
+        story: list[Any] = [Spacer(1, 4 * mm), self.p(self.t("appendix_indicators"), self.s.h1)]
+        for section in self.data.frameworks:
+            story.append(self.p(section.title, self.s.h3))
+            with_level = any(i.cp_level for i in section.indicators)
+            rows = []
+            for i in section.indicators:
+                points = f"{fmt(i.earned)} / {fmt(i.available)}" if i.status != "not_applicable" else "—"
+                row = [i.title, i.answer, points]
+                rows.append([*row, i.cp_level or "—"] if with_level else row)
+            if with_level:
+                header = [self.t("indicator"), self.t("answer"), self.t("earned"), self.t("level")]
+                widths = [70 * mm, 66 * mm, 22 * mm, 16 * mm]
+            else:
+                header = [self.t("indicator"), self.t("answer"), self.t("earned")]
+                widths = [80 * mm, 72 * mm, 22 * mm]
+            story.append(self.table(header, rows, widths, align_right=[2]))
         return story
 
     def references(self) -> list[Any]:

@@ -35,6 +35,18 @@ LABELS = {
     "low_cost": ("无费、低费优先", "No-cost and low-cost first"),
     "largest_co2": ("减排量最大优先", "Largest CO₂ reduction first"),
     "no_figures": ("未估算金额的措施", "Actions without money figures"),
+    "others_in_annex": (
+        "另有 {count} 项措施因缺少所需数据未估算金额；所需数据、两种排序及各项措施的假设与依据见附录三。",
+        "{count} more actions have no money figures for lack of data; what they need, the two other orderings "
+        "and each action's assumptions and sources are in Appendix 3.",
+    ),
+    "others_on_request": (
+        "另有 {count} 项措施因缺少所需数据未估算金额；所需数据、两种排序（无费低费优先、减排量最大优先）及各项措施的"
+        "假设与依据见含附录的完整报告。",
+        "{count} more actions have no money figures for lack of data; what they need, the two other orderings "
+        "(low-cost first, largest CO₂ first) and each action's assumptions and sources are in the full report "
+        "with appendices.",
+    ),
     "missing": ("需要填写：", "Needed: "),
     "assumptions": ("各项措施的假设与依据", "Assumptions and sources of each action"),
     "refine": ("填写后可更准确：", "Would refine the estimate: "),
@@ -55,7 +67,7 @@ def _t(renderer: Any, key: str) -> str:
 
 
 def economics_story(renderer: Any, section: EconomicsSection) -> list[Any]:
-    """The figures table, the two views, the curve and the assumptions, as flowables."""
+    """The figures table and the curve, as flowables; the details are in economics_annex_story."""
     t = lambda key: _t(renderer, key)  # noqa: E731
     s = renderer.s
     story: list[Any] = [
@@ -81,6 +93,31 @@ def economics_story(renderer: Any, section: EconomicsSection) -> list[Any]:
     for note in section.prices:
         story.append(renderer.p(note, s.small))
     story.append(renderer.p(t("combined"), s.small))
+    if section.mac:
+        story.append(
+            KeepTogether(
+                [
+                    renderer.p(section.mac["title"], s.h3),
+                    mac_drawing(section.mac, renderer.font),
+                    renderer.p(_legend(section.mac, renderer.en), s.small),
+                    renderer.p(section.mac["description"], s.small),
+                ]
+            )
+        )
+    others = [row for row in section.rows if not row.estimated]
+    if others:
+        key = "others_in_annex" if renderer.data.annex else "others_on_request"
+        story.append(renderer.p(t(key).format(count=len(others)), s.small))
+    return story
+
+
+def economics_annex_story(renderer: Any, section: EconomicsSection) -> list[Any]:
+    """The details behind the report's figures table, for the annex: the actions without money figures
+    and what they need, the low-cost and largest-CO₂ orderings, and each action's assumptions and sources."""
+    t = lambda key: _t(renderer, key)  # noqa: E731
+    s = renderer.s
+    story: list[Any] = []
+    estimated = [row for row in section.rows if row.estimated]
     others = [row for row in section.rows if not row.estimated]
     if others:
         story.append(renderer.p(t("no_figures"), s.h3))
@@ -120,17 +157,6 @@ def economics_story(renderer: Any, section: EconomicsSection) -> list[Any]:
                 [[str(r.rank), r.title, r.co2, r.abatement, r.investment] for r in section.largest_co2[:8]],
                 [8 * mm, 80 * mm, 30 * mm, 30 * mm, 26 * mm],
                 align_right=(2, 3, 4),
-            )
-        )
-    if section.mac:
-        story.append(
-            KeepTogether(
-                [
-                    renderer.p(section.mac["title"], s.h3),
-                    mac_drawing(section.mac, renderer.font),
-                    renderer.p(_legend(section.mac, renderer.en), s.small),
-                    renderer.p(section.mac["description"], s.small),
-                ]
             )
         )
     if estimated:

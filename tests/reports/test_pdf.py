@@ -22,8 +22,10 @@ CHINESE_HEADINGS = [
     "五、同行对标",
     "参考文献",
     "附录一 全部回答",
-    "附录二 佐证材料清单",
-    "附录三 术语表",
+    "附录二 各指标得分明细",
+    "附录三 措施估算的假设与依据",
+    "附录四 佐证材料清单",
+    "附录五 术语表",
     "优先改进措施（前五项）",
 ]
 
@@ -100,7 +102,7 @@ def test_it_renders_the_english_report(demo_report_en):
         "1. Executive summary",
         "2. Results by framework",
         "4. Prioritised action plan",
-        "Appendix 3. Glossary",
+        "Appendix 5. Glossary",
     ):
         assert compact(heading) in flat, heading
     assert compact(f"Page 2 of {len(reader.pages)}") in flat
