@@ -123,9 +123,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "Every indicator's answer and points: Appendix 2.",
     ),
     "indicators_on_request": (
-        "全部指标的回答与得分见含附录的完整报告（下载报告时选择“含附录”）。",
-        "Every indicator's answer and points are in the full report with appendices (download it with "
-        "appendices).",
+        "全部指标的回答与得分见含附录的完整报告（在结果页下载）。",
+        "Every indicator's answer and points are in the full report with appendices (downloaded from "
+        "the results page).",
     ),
     "indicator": ("指标", "Indicator"),
     "answer": ("回答", "Answer"),

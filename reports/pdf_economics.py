@@ -42,10 +42,10 @@ LABELS = {
     ),
     "others_on_request": (
         "另有 {count} 项措施因缺少所需数据未估算金额；所需数据、两种排序（无费低费优先、减排量最大优先）及各项措施的"
-        "假设与依据见含附录的完整报告。",
+        "假设与依据见含附录的完整报告（在结果页下载）。",
         "{count} more actions have no money figures for lack of data; what they need, the two other orderings "
         "(low-cost first, largest CO₂ first) and each action's assumptions and sources are in the full report "
-        "with appendices.",
+        "with appendices (downloaded from the results page).",
     ),
     "missing": ("需要填写：", "Needed: "),
     "assumptions": ("各项措施的假设与依据", "Assumptions and sources of each action"),

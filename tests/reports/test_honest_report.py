@@ -173,6 +173,7 @@ def test_the_results_page_shows_no_internals_and_names_a_configured_scheme(clien
     visible = re.sub(r"<[^>]+>", " ", html)  # the text a person reads
     assert internals(visible) == []
     assert "不评定等级" in visible and reverse("method") in html
+    assert reverse("assessment_report_pdf", args=[filled_draft.pk]) + "?annex=1" in html  # the full report
     RatingScheme.objects.create(
         name_zh=SCHEME["name"]["zh"],
         name_en=SCHEME["name"]["en"],
