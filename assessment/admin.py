@@ -32,7 +32,9 @@ from assessment.models import (
     Price,
     PriceSet,
     RatingScheme,
+    Rescore,
     ReviewComment,
+    RevisionNotice,
     ScoreAggregate,
     User,
     ValidatedAnswer,
@@ -567,6 +569,24 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_fields = ["action", "actor__username", "enterprise__name", "reason"]
     list_select_related = ["actor", "enterprise", "assessment"]
     date_hierarchy = "created_at"
+
+
+class RevisionRecordAdmin(ReadOnlyAdmin):
+    """Rows written when a corrected definition became a new revision (assessment.services.revisions)."""
+
+    list_filter = ["framework", "to_revision"]
+    search_fields = ["assessment__enterprise__name", "framework"]
+    list_select_related = ["assessment__enterprise"]
+
+
+@admin.register(RevisionNotice)
+class RevisionNoticeAdmin(RevisionRecordAdmin):
+    list_display = ["assessment", "framework", "version", "to_revision", "created_at", "dismissed_at"]
+
+
+@admin.register(Rescore)
+class RescoreAdmin(RevisionRecordAdmin):
+    list_display = ["assessment", "framework", "version", "to_revision", "created_at", "adopted_at"]
 
 
 class DerivedAdmin(ReadOnlyAdmin):

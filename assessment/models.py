@@ -404,6 +404,85 @@ class Answer(models.Model):
         return f"{self.question_code}={self.value!r}"
 
 
+class RevisionNotice(models.Model):
+    """What changed for an assessment moved to a new revision of a framework version (a corrected
+    definition), told to its members until one of them dismisses it or the assessment is submitted.
+    `changes`: questionnaires.revisions.RevisionChange dicts; `flagged`: answers to removed questions
+    (kept, not scored) and answers the new revision does not accept (kept, to correct), each with the
+    question's text and the reason in both languages; scores: the live scores before and after."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="revision_notices")
+    framework = models.SlugField(_("框架"), max_length=64)
+    version = models.CharField(_("版本"), max_length=32)
+    from_revision = models.PositiveSmallIntegerField(_("原修订号"))
+    to_revision = models.PositiveSmallIntegerField(_("新修订号"))
+    changes = models.JSONField(_("修改内容"), default=list)
+    flagged = models.JSONField(_("需注意的答案"), default=list)
+    score_before = models.FloatField(_("原得分"), null=True, blank=True)
+    score_after = models.FloatField(_("新得分"), null=True, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    dismissed_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("修订通知")
+        verbose_name_plural = _("修订通知")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.assessment_id} {self.framework}@{self.version} r{self.from_revision}->r{self.to_revision}"
+        )
+
+
+class Rescore(models.Model):
+    """An official's re-score of a submitted or accepted assessment on a newer revision of one framework
+    version, kept beside the result it was scored on. The counted result (analytics, results page, report)
+    stays the original until an official adopts the re-score: then the two swap (`original` keeps the
+    result that was counted). `result`/`validated_result`: the framework's result item on the new revision
+    (the validated one where a reviewer validated answers); `problems`: why it could not be scored."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="rescores")
+    framework = models.SlugField(_("框架"), max_length=64)
+    version = models.CharField(_("版本"), max_length=32)
+    from_revision = models.PositiveSmallIntegerField(_("原修订号"))
+    to_revision = models.PositiveSmallIntegerField(_("新修订号"))
+    original = models.JSONField(_("原结果"), null=True, blank=True)
+    result = models.JSONField(_("重新计分结果"), null=True, blank=True)
+    validated_result = models.JSONField(_("审核后重新计分结果"), null=True, blank=True)
+    problems = models.JSONField(_("无法计分的原因"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    adopted_at = models.DateTimeField(_("采用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("按新修订重新计分")
+        verbose_name_plural = _("按新修订重新计分")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "framework", "version", "to_revision"], name="unique_rescore"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.assessment_id} {self.framework}@{self.version} r{self.from_revision}->r{self.to_revision}"
+        )
+
+    @property
+    def score(self) -> float | None:
+        counted = self.validated_result or self.result
+        return counted.get("score") if counted else None
+
+
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
     # Random stored name: the original name is kept in a field, never used on disk.
     return f"evidence/{instance.assessment_id}/{uuid.uuid4().hex}"
@@ -499,6 +578,10 @@ class AuditEvent(models.Model):
         "factor_set.made_default": _("将排放因子集设为默认"),
         "price_set.loaded": _("载入了价格集"),
         "price_set.made_default": _("将价格集设为默认"),
+        "revision.moved": _("评估已转到问卷的新修订"),
+        "revision.notice_dismissed": _("已阅问卷修订通知"),
+        "revision.rescore": _("按问卷新修订重新计分"),
+        "revision.adopt": _("采用按新修订重新计分的结果"),
     }
 
     actor = models.ForeignKey(

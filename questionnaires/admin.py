@@ -18,6 +18,8 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
     list_display = (
         "framework",
         "version",
+        "revision",
+        "superseded_at",
         "status",
         "method",
         "title_zh",
@@ -32,6 +34,8 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
     fields = (
         "framework",
         "version",
+        "revision",
+        "superseded_at",
         "status",
         "method",
         "title_zh",

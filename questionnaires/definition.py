@@ -343,11 +343,23 @@ def definition_for_version(version: QuestionnaireVersion) -> dict:
         return _by_hash.setdefault(version.content_hash, version.definition)
 
 
+def definition_of(version: QuestionnaireVersion) -> dict:
+    """The definition of this very row (a revision an assessment points at), shared per content hash:
+    no query when cached, else one (the row may have been fetched without its JSON)."""
+    with _lock:
+        cached = _by_hash.get(version.content_hash)
+    if cached is not None:
+        return cached
+    definition = version.definition
+    with _lock:
+        return _by_hash.setdefault(version.content_hash, definition)
+
+
 def get_definition(framework: str, version: str | None = None) -> dict:
     """The loaded definition of framework@version (version None: the current one, else the newest).
 
-    Reads the database once per (framework, version) per process; definitions are cached by content
-    hash. After `load_questionnaires` changes an unfrozen version, other processes keep the old one
+    Always the latest revision of the version. Reads the database once per (framework, version) per
+    process; definitions are cached by content hash. After `load_questionnaires` changes an unfrozen version, other processes keep the old one
     until restarted (the command clears this process's cache).
     """
     key = (framework, version)
@@ -357,11 +369,12 @@ def get_definition(framework: str, version: str | None = None) -> dict:
             return _by_hash[content_hash]
     from questionnaires.models import QuestionnaireVersion
 
-    rows = QuestionnaireVersion.objects.filter(framework=framework).exclude(status="bank")
+    # The latest revision: an earlier one is read through the row an assessment points at (definition_of).
+    rows = QuestionnaireVersion.objects.live().filter(framework=framework).exclude(status="bank")
     if version is None:
         row = rows.filter(status="current").order_by("-version").first() or rows.order_by("-version").first()
     else:
-        row = QuestionnaireVersion.objects.filter(framework=framework, version=version).first()
+        row = QuestionnaireVersion.objects.live().filter(framework=framework, version=version).first()
     if row is None:
         raise DefinitionNotFound(f"{framework}@{version or 'current'} is not loaded")
     definition = definition_for_version(row)

@@ -3,7 +3,8 @@
 - `read_definition_files` parses every file of the definitions directory (YAML or JSON).
 - `validate_definition_files` runs the schema check over all of them (questionnaires.schema).
 - `resolve_definitions` copies the bank questions a framework references into its `questions`.
-- `load_definitions` stores the resolved JSON idempotently; a version with answers is frozen.
+- `load_definitions` stores the resolved JSON idempotently; a changed version with answers gets a new
+  revision (the answered row is kept, superseded) and `revision_created` is sent for the apps using it.
 Nothing here imports the assessment app: answers are reached through the reverse relations.
 """
 
@@ -20,16 +21,18 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from questionnaires.definition import (
     clear_definition_cache,
-    definition_diff,
     framework_references,
     question_dependencies,
 )
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.question_types import is_derived
+from questionnaires.revisions import RevisionChange, revision_changes
 from questionnaires.schema import Problem, bank_key, check_definitions, errors
+from questionnaires.signals import revision_created
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 SUFFIXES = {".yaml", ".yml", ".json"}
@@ -206,69 +209,107 @@ def _only_status_changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool
 
 
 @dataclass
+class Revised:
+    """A version that got a new revision: its label, the new revision number, what changed (in words)
+    and what the apps listening to `revision_created` did (e.g. drafts moved), one line each."""
+
+    label: str
+    revision: int
+    changes: list[RevisionChange]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
 class LoadReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    revised: list[Revised] = field(default_factory=list)
     not_in_files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
-def load_definitions(*, directory: Path | None = None) -> LoadReport:
+class _DryRun(Exception):
+    """Raised at the end of a dry run to roll everything back."""
+
+
+def _new_revision(row: QuestionnaireVersion, fields: dict[str, Any], label: str) -> Revised:
+    """Supersede the answered `row` by revision n+1 holding `fields`, and tell the listening apps."""
+    changes = revision_changes(row.definition, fields["definition"])
+    row.superseded_at = timezone.now()
+    row.save(update_fields=["superseded_at"])
+    latest = max(
+        QuestionnaireVersion.objects.filter(framework=row.framework, version=row.version).values_list(
+            "revision", flat=True
+        )
+    )
+    new = QuestionnaireVersion.objects.create(
+        framework=row.framework, version=row.version, revision=latest + 1, **fields
+    )
+    revised = Revised(label=label, revision=new.revision, changes=changes)
+    for _receiver, note in revision_created.send(
+        sender=QuestionnaireVersion, previous=row, revision=new, changes=changes
+    ):
+        if note:
+            revised.notes.append(str(note))
+    return revised
+
+
+def load_definitions(*, directory: Path | None = None, dry_run: bool = False) -> LoadReport:
     """Validate all files and store every resolved definition, all or nothing.
 
-    Idempotent: an unchanged file (same content hash) writes nothing. A changed file for a frozen
-    version is refused, unless only its status (current/legacy) or its citations (source, refs,
-    provisional_note) changed, (QuestionnaireError naming the version and what changed) and nothing is stored.
+    Idempotent: an unchanged file (same content hash) writes nothing. A changed file updates its version
+    in place while no assessment has answers on it, or when only its status (current/legacy) or its
+    citations (source, refs, provisional_note) changed; otherwise it becomes a new revision of the
+    version (`Revised` in the report: what changed, in words) and `revision_created` is sent, inside the
+    same transaction. With `dry_run` everything is rolled back and the report says what would happen.
     """
     files, problems = validate_definition_files(directory)
     if errors(problems):
         raise QuestionnaireError([str(p) for p in errors(problems)])
     report = LoadReport(warnings=[str(p) for p in problems])
-    refused: list[str] = []
-    with transaction.atomic():
-        existing = {
-            (v.framework, v.version): v
-            for v in QuestionnaireVersion.objects.select_for_update().defer("definition")
-        }
-        for name, definition in resolve_definitions(files):
-            key = (definition["framework"], definition["version"])
-            label = f"{key[0]}@{key[1]}"
-            fields = {
-                "title_zh": definition["title"]["zh"][:200],
-                "title_en": definition["title"]["en"][:200],
-                "method": definition.get("method", ""),
-                "status": "bank" if definition["kind"] == "bank" else definition["status"],
-                "definition": definition,
-                "content_hash": content_hash(definition),
-                "source_file": name,
-            }
-            row = existing.pop(key, None)
-            if row is None:
-                QuestionnaireVersion.objects.create(framework=key[0], version=key[1], **fields)
-                report.created.append(label)
-            elif row.content_hash == fields["content_hash"]:
-                if row.source_file != name:
-                    row.source_file = name
-                    row.save(update_fields=["source_file"])
-                report.unchanged.append(label)
-            elif is_frozen(row) and not _only_status_changed(row.definition, definition):
-                changes = definition_diff(row.definition, definition)
-                shown = "; ".join(changes[:10]) + (
-                    f"; and {len(changes) - 10} more" if len(changes) > 10 else ""
-                )
-                refused.append(
-                    f"{label} is frozen: assessments have answers on it, so {name} may not change it "
-                    f"({shown or 'content changed'}). Put the changes into a new version (a new file with "
-                    f"a new version) and restore this file."
-                )
-            else:
-                for attr, value in fields.items():
-                    setattr(row, attr, value)
-                row.save()
-                report.updated.append(label)
-        report.not_in_files = sorted(f"{fw}@{ver}" for fw, ver in existing)
-        if refused:
-            raise QuestionnaireError([*refused, "Nothing was loaded."])
-        transaction.on_commit(clear_definition_cache)
+    try:
+        with transaction.atomic():
+            _store(files, report)
+            if dry_run:
+                raise _DryRun
+            transaction.on_commit(clear_definition_cache)
+    except _DryRun:
+        clear_definition_cache()
     return report
+
+
+def _store(files: Mapping[str, Any], report: LoadReport) -> None:
+    existing = {
+        (v.framework, v.version): v
+        for v in QuestionnaireVersion.objects.live().select_for_update().defer("definition")
+    }
+    for name, definition in resolve_definitions(files):
+        key = (definition["framework"], definition["version"])
+        label = f"{key[0]}@{key[1]}"
+        fields = {
+            "title_zh": definition["title"]["zh"][:200],
+            "title_en": definition["title"]["en"][:200],
+            "method": definition.get("method", ""),
+            "status": "bank" if definition["kind"] == "bank" else definition["status"],
+            "definition": definition,
+            "content_hash": content_hash(definition),
+            "source_file": name,
+        }
+        row = existing.pop(key, None)
+        if row is None:
+            QuestionnaireVersion.objects.create(framework=key[0], version=key[1], **fields)
+            report.created.append(label)
+        elif row.content_hash == fields["content_hash"]:
+            if row.source_file != name:
+                row.source_file = name
+                row.save(update_fields=["source_file"])
+            report.unchanged.append(label)
+        elif is_frozen(row) and not _only_status_changed(row.definition, definition):
+            report.revised.append(_new_revision(row, fields, label))
+        else:
+            for attr, value in fields.items():
+                setattr(row, attr, value)
+            row.save()
+            report.updated.append(label)
+    report.not_in_files = sorted(f"{fw}@{ver}" for fw, ver in existing)

@@ -233,7 +233,7 @@ class _Versions:
     """The current framework versions per industry (the clean-production system chosen by industry)."""
 
     def __init__(self) -> None:
-        rows = list(QuestionnaireVersion.objects.exclude(status="bank").defer("definition"))
+        rows = list(QuestionnaireVersion.objects.live().exclude(status="bank").defer("definition"))
         self.current = {r.framework: r for r in rows if r.status == QuestionnaireVersion.Status.CURRENT}
         self.cp = [r for r in self.current.values() if r.method == "clean_production"]
         self.cache: dict[str, list[QuestionnaireVersion]] = {}

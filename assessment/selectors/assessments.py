@@ -28,7 +28,7 @@ from assessment.models import (
 from assessment.scoring import AssessmentResult, EnterpriseFacts, ScoringInputError, score_assessment
 from assessment.selectors.factors import default_factors, factor_snapshot
 from questionnaires import frameworks
-from questionnaires.definition import general_questions, get_definition, questions_of_dimension
+from questionnaires.definition import definition_of, general_questions, get_definition, questions_of_dimension
 from questionnaires.logic import (
     effective_answers,
     is_answered,
@@ -57,17 +57,24 @@ def assessment_versions(assessment: Assessment) -> list[QuestionnaireVersion]:
     return sorted(versions, key=lambda v: (framework_order(v.framework), v.framework, v.version))
 
 
+def tag_revisions(result: dict[str, Any] | None, versions: Iterable[QuestionnaireVersion]) -> None:
+    """Mark each framework item of a result JSON with the revision of its version it is scored on."""
+    revisions = {v.framework: v.revision for v in versions}
+    for item in (result or {}).get("frameworks") or []:
+        item["revision"] = revisions.get(item["framework"], 1)
+
+
 def framework_order(framework: str) -> int:
     """Pages and results list the families in their order (green factory, clean production, SME digital)."""
     return frameworks.framework_order(framework)
 
 
 def assessment_definitions(assessment: Assessment) -> list[dict[str, Any]]:
-    """The resolved definitions of an assessment's frameworks (one query, remembered on the instance:
-    the versions of an assessment do not change after creation; definitions cached per process)."""
+    """The resolved definitions of an assessment's frameworks: the revisions it points at (one query,
+    remembered on the instance; definitions cached per process by content hash)."""
     cached = getattr(assessment, "_journey_definitions", None)
     if cached is None:
-        cached = [get_definition(v.framework, v.version) for v in assessment_versions(assessment)]
+        cached = [definition_of(v) for v in assessment_versions(assessment)]
         assessment._journey_definitions = cached
     return cached
 

@@ -323,7 +323,8 @@ def filter_choices(*, user: User, filters: SubmissionFilters) -> dict[str, Any]:
         reference.CITIES if profile is None or not profile.city_code else [reference.city(profile.city_code)]
     )
     versions = list(
-        QuestionnaireVersion.objects.exclude(status="bank")
+        QuestionnaireVersion.objects.live()
+        .exclude(status="bank")
         .defer("definition")
         .order_by("framework", "-version")
     )

@@ -28,6 +28,7 @@ from assessment.models import (
     AuditEvent,
     Enterprise,
     Evidence,
+    RevisionNotice,
     User,
 )
 from assessment.recommendations import recommend
@@ -35,9 +36,13 @@ from assessment.scoring import EnterpriseFacts, validate_answers
 from assessment.selectors.assessments import (
     CONFIRMED_WARNINGS,
     EDITABLE_STATUSES,
+    AssessmentPage,
+    Evaluation,
     assessment_definitions,
     assessment_page,
+    assessment_versions,
     question_index,
+    tag_revisions,
 )
 from assessment.selectors.factors import current_factor_set
 from assessment.services.analytics import analytics_refresh
@@ -68,9 +73,11 @@ def industry_version(enterprise: Enterprise, family: str) -> QuestionnaireVersio
     """A family's system for the enterprise's industry, e.g. clean production's (the sector system whose
     `applies_to.industries` matches), else the family's fallback system; current versions only."""
     facts = EnterpriseFacts.from_enterprise(enterprise)
-    candidates = QuestionnaireVersion.objects.filter(
-        framework__startswith=family, status=QuestionnaireVersion.Status.CURRENT
-    ).defer("definition")
+    candidates = (
+        QuestionnaireVersion.objects.live()
+        .filter(framework__startswith=family, status=QuestionnaireVersion.Status.CURRENT)
+        .defer("definition")
+    )
     fallback = None
     for version in candidates.order_by("framework", "-version"):
         applies = get_definition(version.framework, version.version).get("applies_to") or {}
@@ -82,8 +89,10 @@ def industry_version(enterprise: Enterprise, family: str) -> QuestionnaireVersio
 
 
 def _current_version(framework: str, version: str | None = None) -> QuestionnaireVersion | None:
-    rows = QuestionnaireVersion.objects.filter(framework=framework).exclude(
-        status=QuestionnaireVersion.Status.BANK
+    rows = (
+        QuestionnaireVersion.objects.live()
+        .filter(framework=framework)
+        .exclude(status=QuestionnaireVersion.Status.BANK)
     )
     if version:
         return rows.filter(version=version).defer("definition").first()
@@ -648,6 +657,28 @@ def evidence_remove(*, evidence: Evidence, user: User | None) -> None:
 # --- submit ---------------------------------------------------------------------------------------------
 
 
+def stored_result(*, page: AssessmentPage, evaluation: Evaluation) -> dict[str, Any]:
+    """The result JSON stored with a submission: the scores (each framework tagged with the revision of
+    its version it was scored on), the energy balance and the recommended actions as of now (so the
+    results page shows what the report shows). `evaluation.result` must not be None."""
+    assert evaluation.result is not None
+    result = evaluation.result.to_dict()
+    tag_revisions(result, assessment_versions(page.assessment))
+    if evaluation.balance is not None:
+        result["energy"] = evaluation.balance.to_dict()
+    result["recommendations"] = [
+        item.to_dict()
+        for item in recommend(
+            definitions=page.definitions,
+            answers=evaluation.answers,
+            enterprise=EnterpriseFacts.from_enterprise(page.assessment.enterprise),
+            before=evaluation.result,
+            calculator=evaluation.outputs,
+        ).top(RECOMMENDATIONS_STORED)
+    ]
+    return result
+
+
 def assessment_submit(*, assessment: Assessment, user: User | None) -> Assessment:
     """Submit a draft (or a returned assessment): refuse with missing required answers, prefilled
     answers not yet confirmed, energy input errors or unconfirmed warnings; else lock the answers,
@@ -666,20 +697,7 @@ def assessment_submit(*, assessment: Assessment, user: User | None) -> Assessmen
                 _("还不能提交：请先补全必答题、确认沿用的上年答案和计算提示（见提交前检查）。"),
                 code="incomplete",
             )
-        result = evaluation.result.to_dict()
-        if evaluation.balance is not None:
-            result["energy"] = evaluation.balance.to_dict()
-        # The recommended actions as of submission, so the results page shows what the report shows.
-        result["recommendations"] = [
-            item.to_dict()
-            for item in recommend(
-                definitions=page.definitions,
-                answers=evaluation.answers,
-                enterprise=EnterpriseFacts.from_enterprise(locked.enterprise),
-                before=evaluation.result,
-                calculator=evaluation.outputs,
-            ).top(RECOMMENDATIONS_STORED)
-        ]
+        result = stored_result(page=page, evaluation=evaluation)
         profile = result.get("profile") or {}
         overall = profile.get("overall") or {}
         now = timezone.now()
@@ -703,6 +721,10 @@ def assessment_submit(*, assessment: Assessment, user: User | None) -> Assessmen
         )
         framework_results_replace(assessment=locked, result=result, validated=False)
         analytics_refresh(assessment_ids=[locked.pk])
+        # Notices of a corrected definition were for the draft: the submission has seen the new revision.
+        RevisionNotice.objects.filter(assessment=locked, dismissed_at__isnull=True).update(
+            dismissed_at=now, dismissed_by=user
+        )
         AuditEvent.objects.create(
             actor=user,
             action="assessment.submit",

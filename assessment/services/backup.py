@@ -254,7 +254,7 @@ def stored_score_mismatches() -> list[str]:
     rows. Returns one line per difference (empty: every stored score is reproduced). Returned
     assessments are left out: their answers may legitimately have changed since their submission."""
     from assessment.models import Assessment, FrameworkResult
-    from assessment.selectors.assessments import assessment_page
+    from assessment.selectors.assessments import assessment_page, assessment_versions, tag_revisions
 
     problems: list[str] = []
     stored = (
@@ -269,6 +269,7 @@ def stored_score_mismatches() -> list[str]:
             problems.append(f"assessment {assessment.pk}: cannot be re-scored ({evaluation.problems})")
             continue
         result = evaluation.result.to_dict()
+        tag_revisions(result, assessment_versions(assessment))
         if evaluation.balance is not None:
             result["energy"] = evaluation.balance.to_dict()
         # Scores, levels, dimensions, veto, profile and energy balance; not the recommended actions stored

@@ -30,7 +30,9 @@ from assessment.selectors.assessments import (
     answer_values,
     assessment_definitions,
     assessment_factors,
+    assessment_versions,
     evaluate,
+    tag_revisions,
 )
 from assessment.services.analytics import analytics_refresh
 from assessment.services.results import framework_results_replace
@@ -150,6 +152,7 @@ def validated_result_compute(assessment: Assessment) -> dict[str, Any] | None:
     if evaluation.balance is not None:
         result["energy"] = evaluation.balance.to_dict()
     result["validated_answers"] = sorted(corrections)
+    tag_revisions(result, assessment_versions(assessment))
     return result
 
 

@@ -9,9 +9,8 @@ from django.core.management import CommandError, call_command
 
 from assessment.models import Answer
 from assessment.scoring import EnterpriseFacts, score_framework
-from questionnaires.definition import indicators_reading, question_frameworks
+from questionnaires.definition import get_definition, indicators_reading, question_frameworks
 from questionnaires.loader import (
-    QuestionnaireError,
     content_hash,
     is_frozen,
     load_definitions,
@@ -102,34 +101,42 @@ def test_it_updates_a_changed_version_without_answers(db, definitions_dir: Path)
     assert alpha.definition["dimensions"][0]["title"]["en"] == "Energy use"
 
 
-def test_it_refuses_to_change_a_version_that_has_answers(db, definitions_dir: Path) -> None:
+def test_it_makes_a_new_revision_of_a_version_that_has_answers(db, definitions_dir: Path) -> None:
     load_definitions(directory=definitions_dir)
     alpha = QuestionnaireVersion.objects.get(framework="alpha")
     answered_assessment(alpha)
     assert is_frozen(alpha)
     edit(definitions_dir / "alpha-2025.yaml", "benchmark: 1.0", "benchmark: 1.2")
-    with pytest.raises(QuestionnaireError) as refused:
-        load_definitions(directory=definitions_dir)
-    message = str(refused.value)
-    assert "alpha@2025 is frozen" in message
-    assert "alpha.energy.intensity changed" in message and "new version" in message
+    report = load_definitions(directory=definitions_dir)
+    assert [(r.label, r.revision) for r in report.revised] == [("alpha@2025", 2)]
+    assert [c.text["en"] for c in report.revised[0].changes] == [
+        "The benchmark value of the indicator “Energy intensity” changed from 1 to 1.2."
+    ]
     alpha.refresh_from_db()
+    assert alpha.superseded_at is not None
     assert alpha.definition["dimensions"][0]["indicators"][0]["rule"]["benchmark"] == 1.0
+    second = QuestionnaireVersion.objects.live().get(framework="alpha")
+    assert second.revision == 2
+    assert second.definition["dimensions"][0]["indicators"][0]["rule"]["benchmark"] == 1.2
+    assert get_definition("alpha", "2025") == second.definition
 
 
-def test_it_loads_nothing_when_one_version_is_refused(db, definitions_dir: Path) -> None:
+def test_a_bank_change_revises_answered_frameworks_and_updates_the_others(db, definitions_dir: Path) -> None:
     load_definitions(directory=definitions_dir)
     answered_assessment(QuestionnaireVersion.objects.get(framework="alpha"))
-    # A bank change changes every framework that copies the question: alpha is frozen, beta is not.
+    # A bank change changes every framework that copies the question: alpha has answers, beta has none.
     edit(
         definitions_dir / "bank-shared-2025.yaml",
         "Is an energy management system in place?",
         "Is an energy management system certified?",
     )
-    hashes = dict(QuestionnaireVersion.objects.values_list("framework", "content_hash"))
-    with pytest.raises(QuestionnaireError, match="alpha@2025 is frozen.*shared.has_ems changed"):
-        load_definitions(directory=definitions_dir)
-    assert dict(QuestionnaireVersion.objects.values_list("framework", "content_hash")) == hashes
+    report = load_definitions(directory=definitions_dir)
+    assert [r.label for r in report.revised] == ["alpha@2025"]
+    assert set(report.updated) == {"beta@2025", "shared@2025"}
+    assert [c.text["en"] for c in report.revised[0].changes] == [
+        "The wording of the question “Is an energy management system certified?” changed."
+    ]
+    assert QuestionnaireVersion.objects.filter(framework="beta").count() == 1
 
 
 def test_it_does_not_freeze_a_version_whose_assessments_have_no_answers(db, definitions_dir: Path) -> None:
@@ -159,18 +166,20 @@ def test_it_accepts_a_new_version_next_to_a_frozen_one(db, definitions_dir: Path
     assert frozen.status == "legacy" and frozen.definition["status"] == "legacy"
     assert QuestionnaireVersion.objects.get(framework="beta", version="2026").status == "current"
     edit(old, "en: Scenario level}", "en: Level of the scenario}")
-    with pytest.raises(QuestionnaireError, match="beta@2025 is frozen"):
-        load_definitions(directory=definitions_dir)
+    report = load_definitions(directory=definitions_dir)
+    assert [(r.label, r.revision) for r in report.revised] == [("beta@2025", 2)]
+    assert QuestionnaireVersion.objects.live().get(framework="beta", version="2025").status == "legacy"
 
 
-def test_the_command_exits_non_zero_naming_the_frozen_version(db, definitions_dir: Path, capsys) -> None:
+def test_the_command_says_what_a_new_revision_changed(db, definitions_dir: Path, capsys) -> None:
     call_command("load_questionnaires", "--dir", str(definitions_dir))
     answered_assessment(QuestionnaireVersion.objects.get(framework="beta"))
     edit(definitions_dir / "beta-2025.yaml", "en: Scenario level}", "en: Level of the scenario}")
-    with pytest.raises(CommandError, match="not loaded"):
-        call_command("load_questionnaires", "--dir", str(definitions_dir))
-    err = capsys.readouterr().err
-    assert "beta@2025 is frozen" in err and "beta.q.scenario changed" in err
+    call_command("load_questionnaires", "--dir", str(definitions_dir))
+    out = capsys.readouterr().out
+    assert "new revision: beta@2025 revision 2" in out
+    assert "The wording of the question “Level of the scenario” changed." in out
+    assert "1 draft or returned assessment(s) moved to revision 2" in out
 
 
 def test_the_command_refuses_invalid_files(db, definitions_dir: Path, capsys) -> None:

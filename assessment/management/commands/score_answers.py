@@ -39,7 +39,8 @@ def _definition_from_db(framework: str, version: str) -> dict[str, Any] | None:
 
     try:
         row = (
-            QuestionnaireVersion.objects.filter(framework=framework, version=version)
+            QuestionnaireVersion.objects.live()
+            .filter(framework=framework, version=version)
             .exclude(status="bank")
             .first()
         )

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         framework = options["framework"]
         if not framework:
             raise CommandError("name a FRAMEWORK or use --list")
-        rows = QuestionnaireVersion.objects.filter(framework=framework)
+        rows = QuestionnaireVersion.objects.live().filter(framework=framework)
         version = options["definition_version"]
         if version:
             row = rows.filter(version=version).first()

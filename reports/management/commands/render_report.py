@@ -36,7 +36,8 @@ def _definition(framework: str, version: str) -> dict[str, Any]:
 
     try:
         row = (
-            QuestionnaireVersion.objects.filter(framework=framework, version=version)
+            QuestionnaireVersion.objects.live()
+            .filter(framework=framework, version=version)
             .exclude(status="bank")
             .first()
         )

@@ -1,0 +1,281 @@
+"""Content revisions on a live database, tested as an upgrade: the shipped definitions loaded as revision 1,
+assessments in every status, then a corrected green factory 2025 (a benchmark value changed, a question
+added, a number's allowed range narrowed) loaded as revision 2 from a copy of the definitions."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from assessment.exceptions import DomainError
+from assessment.models import Answer, Assessment, AuditEvent, FrameworkResult, Rescore, RevisionNotice
+from assessment.services.assessments import answers_save_many, assessment_submit
+from assessment.services.review import review_decide
+from assessment.services.revisions import cohort_rescore, rescore_adopt
+from questionnaires.definition import clear_definition_cache
+from questionnaires.loader import DEFINITIONS_DIR, load_definitions
+from questionnaires.models import QuestionnaireVersion
+from questionnaires.revisions import revision_changes
+from tests.builders import fill_draft
+from tests.factories import EnterpriseFactory, MembershipFactory
+
+GF = "green_factory-2025.yaml"
+CARBON_BENCHMARK = (
+    "          benchmark: 0.6\n          leading: 0.2",
+    "          benchmark: 0.9\n          leading: 0.2",
+)
+ADDED_QUESTION = """  - code: gf25.q.revision_check
+    type: yesno
+    text: {zh: 是否已核对上年能源台账？, en: "Have last year's energy records been checked?"}
+    help: {what: {zh: 核对台账, en: Checking the records}}
+    source: "test revision"
+"""
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def correct(directory: Path) -> None:
+    """Revision 2 of green factory 2025: a benchmark value, a new question."""
+    edit(directory / GF, *CARBON_BENCHMARK)
+    edit(directory / GF, "questions:\n", "questions:\n" + ADDED_QUESTION)
+
+
+@pytest.fixture
+def definitions(tmp_path: Path, db):
+    target = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS_DIR, target)
+    load_definitions(directory=target)
+    yield target
+    clear_definition_cache()
+
+
+def _member(name: str):
+    enterprise = EnterpriseFactory(name=name)
+    return enterprise, MembershipFactory(enterprise=enterprise).user
+
+
+@pytest.fixture
+def cohort(definitions, factor_set, province_official):
+    """One assessment per status, all on revision 1 of green factory 2025."""
+    found = {}
+    for status in ("draft", "returned", "submitted", "accepted"):
+        enterprise, user = _member(f"{status} 企业")
+        assessment = fill_draft(enterprise=enterprise, user=user)
+        if status != "draft":
+            assessment = assessment_submit(assessment=assessment, user=user)
+        if status == "returned":
+            review_decide(assessment=assessment, reviewer=province_official, decision="return", note="请核对")
+        if status == "accepted":
+            review_decide(assessment=assessment, reviewer=province_official, decision="accept", note="")
+        found[status] = Assessment.objects.get(pk=assessment.pk)
+    return found
+
+
+def gf_row(assessment: Assessment) -> QuestionnaireVersion:
+    return assessment.versions.get(framework="green_factory")
+
+
+def gf_item(result: dict) -> dict:
+    return next(item for item in result["frameworks"] if item["framework"] == "green_factory")
+
+
+def test_it_describes_a_changed_benchmark_and_an_added_question_in_words(definitions: Path) -> None:
+    before = QuestionnaireVersion.objects.get(framework="green_factory", version="2025").definition
+    correct(definitions)
+    load_definitions(directory=definitions)  # no answers yet: updated in place
+    after = QuestionnaireVersion.objects.get(framework="green_factory", version="2025").definition
+    texts = [change.text for change in revision_changes(before, after)]
+    assert {
+        "zh": "指标“单位产值碳排放量”的基准值由 0.6 改为 0.9。",
+        "en": "The benchmark value of the indicator “CO2 emissions per unit of output value” changed from 0.6 to 0.9.",
+    } in texts
+    assert {
+        "zh": "新增题目：“是否已核对上年能源台账？”。",
+        "en": "Question added: “Have last year's energy records been checked?”.",
+    } in texts
+    assert all("gf25." not in text["zh"] + text["en"] for text in texts)  # words, never codes
+
+
+def test_an_unchanged_reload_is_a_no_op_and_loading_is_idempotent(cohort, definitions: Path) -> None:
+    rows = list(QuestionnaireVersion.objects.values_list("pk", "content_hash", "revision"))
+    report = load_definitions(directory=definitions)
+    assert not report.revised and not report.updated and not report.created
+    assert list(QuestionnaireVersion.objects.values_list("pk", "content_hash", "revision")) == rows
+    correct(definitions)
+    load_definitions(directory=definitions)
+    once = list(QuestionnaireVersion.objects.order_by("pk").values_list("pk", "content_hash", "revision"))
+    notices = RevisionNotice.objects.count()
+    again = load_definitions(directory=definitions)
+    assert not again.revised and "green_factory@2025" in again.unchanged
+    assert (
+        list(QuestionnaireVersion.objects.order_by("pk").values_list("pk", "content_hash", "revision"))
+        == once
+    )
+    assert RevisionNotice.objects.count() == notices
+
+
+def test_a_dry_run_says_what_would_change_and_stores_nothing(cohort, definitions: Path, capsys) -> None:
+    correct(definitions)
+    call_command("load_questionnaires", "--dir", str(definitions), "--dry-run")
+    out = capsys.readouterr().out
+    assert "new revision: green_factory@2025 revision 2" in out
+    assert "changed from 0.6 to 0.9" in out and "2 draft or returned assessment(s) moved" in out
+    assert "nothing was stored" in out
+    assert QuestionnaireVersion.objects.filter(revision=2).count() == 0
+    assert not RevisionNotice.objects.exists()
+    assert gf_row(cohort["draft"]).revision == 1
+
+
+def test_drafts_and_returned_move_to_the_new_revision_and_are_told_what_changed(
+    cohort, definitions: Path
+) -> None:
+    draft, returned = cohort["draft"], cohort["returned"]
+    answers_before = dict(Answer.objects.filter(assessment=draft).values_list("question_code", "value"))
+    correct(definitions)
+    report = load_definitions(directory=definitions)
+    assert [(r.label, r.revision) for r in report.revised if r.label == "green_factory@2025"] == [
+        ("green_factory@2025", 2)
+    ]
+    first = QuestionnaireVersion.objects.get(framework="green_factory", version="2025", revision=1)
+    second = QuestionnaireVersion.objects.get(framework="green_factory", version="2025", revision=2)
+    assert first.superseded_at is not None and second.superseded_at is None
+    assert first.definition != second.definition  # the answered content is kept as it was
+    for assessment in (draft, returned):
+        assert gf_row(assessment) == second
+        notice = RevisionNotice.objects.get(assessment=assessment)
+        assert (notice.from_revision, notice.to_revision, notice.dismissed_at) == (1, 2, None)
+        assert any("0.6 改为 0.9" in change["text"]["zh"] for change in notice.changes)
+        assert notice.score_before is not None and notice.score_after is not None
+        event = AuditEvent.objects.get(assessment=assessment, action="revision.moved")
+        assert event.detail["to_revision"] == 2
+    # Answers carried over as they were.
+    assert (
+        dict(Answer.objects.filter(assessment=draft).values_list("question_code", "value")) == answers_before
+    )
+    # The returned assessment's stored result is re-scored on revision 2.
+    returned.refresh_from_db()
+    assert gf_item(returned.result)["revision"] == 2
+    assert (
+        FrameworkResult.objects.get(assessment=returned, framework="green_factory", validated=False).score
+        == (gf_item(returned.result)["score"])
+    )
+
+
+def test_submitting_dismisses_the_notice_and_stores_the_revision(cohort, definitions: Path) -> None:
+    correct(definitions)
+    load_definitions(directory=definitions)
+    returned = cohort["returned"]
+    user = returned.enterprise.memberships.get().user
+    answers_save_many(assessment=returned, user=user, values={"gf25.q.revision_check": True})
+    submitted = assessment_submit(assessment=Assessment.objects.get(pk=returned.pk), user=user)
+    assert gf_item(submitted.result)["revision"] == 2
+    assert RevisionNotice.objects.get(assessment=returned).dismissed_at is not None
+
+
+def test_submitted_and_accepted_keep_the_revision_they_were_scored_on(cohort, definitions: Path) -> None:
+    kept = {key: cohort[key] for key in ("submitted", "accepted")}
+    results = {key: a.result for key, a in kept.items()}
+    correct(definitions)
+    load_definitions(directory=definitions)
+    for key, assessment in kept.items():
+        assessment.refresh_from_db()
+        assert gf_row(assessment).revision == 1
+        assert assessment.result == results[key]
+        assert gf_item(assessment.result)["revision"] == 1
+        assert not RevisionNotice.objects.filter(assessment=assessment).exists()
+
+
+def test_an_answer_refused_by_the_new_revision_is_kept_and_flagged(cohort, definitions: Path) -> None:
+    draft = cohort["draft"]
+    numeric = {
+        a.question_code: a.value
+        for a in Answer.objects.filter(assessment=draft, question_code__startswith="gf25.")
+        if isinstance(a.value, int) and not isinstance(a.value, bool) and a.value > 1
+    }
+    code, value = sorted(numeric.items())[0]
+    text = (definitions / GF).read_text(encoding="utf-8")
+    start = text.index(f"  - code: {code}\n")
+    block_end = text.index("\n  - code: ", start + 1)
+    block = text[start:block_end]
+    narrowed = (
+        re.sub(r"\n    max: [^\n]+", f"\n    max: {value - 1}", block)
+        if "\n    max: " in block
+        else block + f"\n    max: {value - 1}"
+    )
+    (definitions / GF).write_text(text[:start] + narrowed + text[block_end:], encoding="utf-8")
+    load_definitions(directory=definitions)
+    notice = RevisionNotice.objects.get(assessment=draft)
+    flagged = {item["code"]: item for item in notice.flagged}
+    assert flagged[code]["kind"] == "invalid"
+    assert Answer.objects.get(assessment=draft, question_code=code).value == value
+    assert notice.score_after is None  # not scorable until corrected
+
+
+def test_officials_rescore_a_cohort_keeping_both_results(
+    cohort, definitions: Path, province_official
+) -> None:
+    submitted, accepted = cohort["submitted"], cohort["accepted"]
+    counted = {
+        a.pk: list(
+            FrameworkResult.objects.filter(assessment=a, in_analytics=True).values_list("framework", "score")
+        )
+        for a in (submitted, accepted)
+    }
+    correct(definitions)
+    load_definitions(directory=definitions)
+    report = cohort_rescore(framework="green_factory", version="2025", user=province_official)
+    assert {r.assessment_id for r in report.rescored} == {submitted.pk, accepted.pk}
+    for assessment in (submitted, accepted):
+        assessment.refresh_from_db()
+        rescore = Rescore.objects.get(assessment=assessment)
+        assert (rescore.from_revision, rescore.to_revision, rescore.adopted_at) == (1, 2, None)
+        assert rescore.result["revision"] == 2
+        # The demo's carbon intensity lies between the leading value and the benchmarks: the score moves.
+        assert rescore.result["score"] > rescore.original["result"]["score"]
+        assert rescore.original["result"]["score"] == gf_item(assessment.result)["score"]
+        # The counted result is unchanged: analytics count revision 1 until an official adopts.
+        assert (
+            list(
+                FrameworkResult.objects.filter(assessment=assessment, in_analytics=True).values_list(
+                    "framework", "score"
+                )
+            )
+            == counted[assessment.pk]
+        )
+        assert gf_row(assessment).revision == 1
+        assert AuditEvent.objects.filter(assessment=assessment, action="revision.rescore").count() == 1
+    # Running again replaces the re-scores, it does not add to them.
+    cohort_rescore(framework="green_factory", version="2025", user=province_official)
+    assert Rescore.objects.count() == 2
+
+    rescore = Rescore.objects.get(assessment=accepted)
+    original_score = gf_item(accepted.result)["score"]
+    adopted = rescore_adopt(rescore=rescore, user=province_official, reason="基准值更正")
+    assert gf_row(adopted).revision == 2
+    assert gf_item(adopted.result)["score"] == rescore.result["score"]
+    assert gf_item(adopted.result)["revision"] == 2
+    counted_row = FrameworkResult.objects.get(
+        assessment=accepted, framework="green_factory", in_analytics=True
+    )
+    assert counted_row.score == rescore.result["score"]
+    rescore.refresh_from_db()
+    assert rescore.original["result"]["score"] == original_score and rescore.adopted_at is not None
+    assert AuditEvent.objects.get(assessment=accepted, action="revision.adopt").reason == "基准值更正"
+    with pytest.raises(DomainError):
+        rescore_adopt(rescore=rescore, user=province_official)
+
+
+def test_only_provincial_officials_rescore(cohort, definitions: Path, city_official) -> None:
+    correct(definitions)
+    load_definitions(directory=definitions)
+    with pytest.raises(DomainError):
+        cohort_rescore(framework="green_factory", version="2025", user=city_official)
+    assert not Rescore.objects.exists()
