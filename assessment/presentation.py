@@ -142,3 +142,49 @@ def indicator_level_text(cp_level: str | None, lang: str = "zh-hans") -> str:
     if cp_level in ROMAN:
         return ROMAN[cp_level]
     return _pick(INDICATOR_BELOW, lang)
+
+
+def _score(value: Any) -> str:
+    return "—" if value is None else f"{float(value):.2f}"
+
+
+def revision_lines(state: Any, lang: str = "zh-hans") -> list[str]:
+    """What a result says about the revision of its framework version it was scored on (a corrected
+    definition makes revision 2, 3, ...; docs/definitions.md) and about officials' re-scores on a later
+    revision: which result counts is always said. `state`: assessment.selectors.revisions.RevisionState."""
+    zh = _lang(lang) == "zh"
+    lines = [f"按第{state.scored}版修订评分" if zh else f"Scored on revision {state.scored}"]
+    if state.latest > state.scored:
+        lines[0] += (
+            f"（该版本现行第{state.latest}版修订）。"
+            if zh
+            else f" (the version's current revision is {state.latest})."
+        )
+    else:
+        lines[0] += "。" if zh else "."
+    for rescore in state.rescores:
+        if rescore["adopted"]:
+            lines.append(
+                f"主管部门已采用按第{rescore['to_revision']}版修订重新计分的结果；按第{rescore['from_revision']}版修订的原得分 "
+                f"{_score(rescore['original_score'])} 保留备查。"
+                if zh
+                else f"Officials adopted the re-score on revision {rescore['to_revision']}; the original score on "
+                f"revision {rescore['from_revision']}, {_score(rescore['original_score'])}, is kept for reference."
+            )
+        elif not rescore["scorable"]:
+            lines.append(
+                f"主管部门尝试按第{rescore['to_revision']}版修订重新计分，但部分答案不符合新修订，未能计分；统计以上面的结果为准。"
+                if zh
+                else f"Officials tried to re-score this on revision {rescore['to_revision']}, but some answers do not "
+                "fit it; statistics count the result above."
+            )
+        else:
+            lines.append(
+                f"主管部门已按第{rescore['to_revision']}版修订重新计分：{_score(rescore['score'])}（仅供参考；"
+                f"统计和报告仍以上面按第{state.scored}版修订的结果为准）。"
+                if zh
+                else f"Officials re-scored this on revision {rescore['to_revision']}: {_score(rescore['score'])} "
+                f"(for reference; statistics and the report count the result above, scored on revision "
+                f"{state.scored})."
+            )
+    return lines

@@ -30,6 +30,11 @@ urlpatterns = [
     path("assessments/<int:pk>/review/", sme.assessment_review, name="assessment_review"),
     path("assessments/<int:pk>/submit/", sme.assessment_submit_view, name="assessment_submit"),
     path("assessments/<int:pk>/results/", sme.assessment_results, name="assessment_results"),
+    path(
+        "assessments/<int:pk>/revision-notices/<int:notice_pk>/dismiss/",
+        sme.revision_notice_dismiss,
+        name="revision_notice_dismiss",
+    ),
     # Officials: the review queue and the review of one assessment.
     path("review/", review.review_queue, name="review_queue"),
     path("review/<int:pk>/", review.review_detail, name="review_detail"),

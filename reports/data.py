@@ -20,7 +20,7 @@ from assessment import reference
 from assessment.actions import Catalog, load_catalog
 from assessment.energy import calculator_outputs, energy_balance, energy_inputs_from_answers
 from assessment.models import Assessment
-from assessment.presentation import indicator_level_text, level_text
+from assessment.presentation import indicator_level_text, level_text, revision_lines
 from assessment.recommendations import Recommendations, Trigger, recommend
 from assessment.scoring import EnterpriseFacts, score_assessment
 from assessment.scoring.types import FrameworkResult
@@ -28,6 +28,7 @@ from assessment.selectors import rating as rating_selectors
 from assessment.selectors import reports as report_selectors
 from assessment.selectors.factors import default_factors
 from assessment.selectors.prices import current_prices
+from assessment.selectors.revisions import revision_states
 from questionnaires.frameworks import short_title
 from questionnaires.logic import is_asked
 from questionnaires.question_types import display_value, is_by_evidence, is_derived
@@ -775,6 +776,10 @@ def build_report_data(
         annex=annex,
         rating_schemes=rating_selectors.rating_schemes(),
     )
+    revisions = revision_states(assessment)
+    for section in draft.frameworks:
+        if section.framework in revisions:
+            section.revision_lines = revision_lines(revisions[section.framework], lang)
     scores = {section.framework: round(section.score, 2) for section in draft.frameworks}
     stats = report_selectors.peer_statistics(assessment=assessment, scores=scores)
     draft.benchmarks = benchmark_rows(stats, subject, inputs.definitions, lang)

@@ -580,6 +580,8 @@ class _Renderer(PdfRenderer):
         story += [head, Spacer(1, 2 * mm)]
         if section.level_note:
             story += [self.p(section.level_note, self.s.small), Spacer(1, 1 * mm)]
+        for line in section.revision_lines:
+            story += [self.p(line, self.s.small), Spacer(1, 1 * mm)]
         rows = [
             [
                 d.title,

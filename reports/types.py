@@ -65,6 +65,8 @@ class FrameworkSection:
     missing_count: int = 0
     provisional: bool = False
     level_note: str = ""  # one sentence: indicative position, no grade, or the configured scheme
+    # The revision of the framework version it was scored on, and officials' re-scores (a corrected definition).
+    revision_lines: list[str] = field(default_factory=list)
 
     @property
     def limiting(self) -> list[IndicatorRow]:

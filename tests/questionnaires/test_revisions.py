@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from assessment.exceptions import DomainError
 from assessment.models import Answer, Assessment, AuditEvent, FrameworkResult, Rescore, RevisionNotice
@@ -279,3 +280,60 @@ def test_only_provincial_officials_rescore(cohort, definitions: Path, city_offic
     with pytest.raises(DomainError):
         cohort_rescore(framework="green_factory", version="2025", user=city_official)
     assert not Rescore.objects.exists()
+
+
+def test_pages_and_report_say_which_revision_a_result_was_scored_on(
+    cohort, definitions: Path, client, province_official
+) -> None:
+    from reports.data import build_report_data
+
+    correct(definitions)
+    load_definitions(directory=definitions)
+    submitted = cohort["submitted"]
+    client.force_login(submitted.enterprise.memberships.get().user)
+    page = client.get(reverse("assessment_results", args=[submitted.pk])).content.decode()
+    assert "按第1版修订评分（该版本现行第2版修订）。" in page
+    section = next(s for s in build_report_data(submitted.pk).frameworks if s.framework == "green_factory")
+    assert section.revision_lines == ["按第1版修订评分（该版本现行第2版修订）。"]
+    english = build_report_data(submitted.pk, lang="en")
+    section = next(s for s in english.frameworks if s.framework == "green_factory")
+    assert section.revision_lines == ["Scored on revision 1 (the version's current revision is 2)."]
+    # A re-score is shown beside the counted result, saying which one counts.
+    cohort_rescore(framework="green_factory", version="2025", user=province_official)
+    score = Rescore.objects.get(assessment=submitted).score
+    page = client.get(reverse("assessment_results", args=[submitted.pk])).content.decode()
+    assert (
+        f"主管部门已按第2版修订重新计分：{score:.2f}（仅供参考；统计和报告仍以上面按第1版修订的结果为准）。"
+        in page
+    )
+
+
+def test_the_notice_is_shown_to_members_until_dismissed(cohort, definitions: Path, client) -> None:
+    correct(definitions)
+    load_definitions(directory=definitions)
+    draft = cohort["draft"]
+    client.force_login(draft.enterprise.memberships.get().user)
+    home = client.get(reverse("home")).content.decode()
+    assert "data-revision-notice" in home and "基准值由 0.6 改为 0.9" in home
+    notice = RevisionNotice.objects.get(assessment=draft)
+    fill = client.get(reverse("assessment_detail", args=[draft.pk]), follow=True).content.decode()
+    assert f'data-revision-notice="{notice.pk}"' in fill
+    url = reverse("revision_notice_dismiss", args=[draft.pk, notice.pk])
+    assert client.get(url).status_code == 405
+    response = client.post(url, {"return_to": reverse("home")})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    notice.refresh_from_db()
+    assert notice.dismissed_at is not None
+    assert AuditEvent.objects.filter(assessment=draft, action="revision.notice_dismissed").count() == 1
+    assert "data-revision-notice" not in client.get(reverse("home")).content.decode()
+
+
+def test_a_notice_of_another_enterprise_cannot_be_dismissed(cohort, definitions: Path, client) -> None:
+    correct(definitions)
+    load_definitions(directory=definitions)
+    notice = RevisionNotice.objects.get(assessment=cohort["draft"])
+    client.force_login(cohort["returned"].enterprise.memberships.get().user)
+    response = client.post(reverse("revision_notice_dismiss", args=[cohort["draft"].pk, notice.pk]))
+    assert response.status_code == 404
+    notice.refresh_from_db()
+    assert notice.dismissed_at is None

@@ -17,6 +17,7 @@ from assessment.views.sme.fill import (
 from assessment.views.sme.home import (
     assessment_detail,
     assessment_start,
+    revision_notice_dismiss,
     short_framework_title,
     sme_assessments_context,
     sme_home_context,
@@ -37,6 +38,7 @@ __all__ = [
     "evidence_delete",
     "evidence_download",
     "evidence_upload",
+    "revision_notice_dismiss",
     "short_framework_title",
     "sme_assessments_context",
     "sme_home_context",

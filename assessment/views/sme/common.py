@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from assessment.models import Assessment
+from assessment.models import Assessment, RevisionNotice
 from assessment.selectors import assessments as selectors
 from questionnaires.text import pick
 
@@ -90,3 +90,43 @@ def issue_rows(page: selectors.AssessmentPage, codes: list[str]) -> list[dict[st
             }
         )
     return rows
+
+
+def revision_notices(
+    notices: list[RevisionNotice], page: selectors.AssessmentPage | None = None
+) -> list[dict[str, Any]]:
+    """The open notices of a corrected definition, as the page shows them: which framework, what changed
+    (in words), the live score before and after, the answers to check (with a link to their page when
+    `page` is given and the question is still asked)."""
+    from assessment.views.sme.home import short_framework_title
+
+    shown = []
+    for notice in notices:
+        flagged = []
+        for item in notice.flagged:
+            row = (
+                issue_rows(page, [item["code"]])[0] if page is not None and item["kind"] == "invalid" else {}
+            )
+            flagged.append(
+                {
+                    "question": pick(item.get("question")),
+                    "value": pick(item.get("value")),
+                    "reason": pick(item.get("reason")),
+                    "removed": item["kind"] == "removed",
+                    "url": row.get("url", ""),
+                }
+            )
+        shown.append(
+            {
+                "pk": notice.pk,
+                "assessment": notice.assessment_id,
+                "framework": short_framework_title(notice.framework),
+                "from_revision": notice.from_revision,
+                "to_revision": notice.to_revision,
+                "changes": [pick(change.get("text")) for change in notice.changes],
+                "score_before": notice.score_before,
+                "score_after": notice.score_after,
+                "flagged": flagged,
+            }
+        )
+    return shown

@@ -29,9 +29,10 @@ from assessment.permissions import (
     json_login_required,
 )
 from assessment.selectors import assessments as selectors
+from assessment.selectors.revisions import open_notices
 from assessment.services import assessments as services
 from assessment.views import sme_context as present
-from assessment.views.sme.common import return_notice, safe_next
+from assessment.views.sme.common import return_notice, revision_notices, safe_next
 from questionnaires.question_types import is_derived
 from questionnaires.text import pick
 
@@ -80,6 +81,7 @@ def _fill_context(
         present.attach_validated(rows, selectors.validated_answers(assessment))
     return {
         "return_notice": return_notice(page),
+        "revision_notices": revision_notices(open_notices([assessment.pk]).get(assessment.pk, []), page),
         "assessment": assessment,
         "section": section,
         "section_title": pick(section.title),

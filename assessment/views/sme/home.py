@@ -12,6 +12,7 @@ from django.http import (
     HttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,16 +20,19 @@ from django.views.decorators.http import require_POST
 
 from assessment.exceptions import DomainError
 from assessment.forms.answers import StartAssessmentForm
-from assessment.models import Assessment, Membership
+from assessment.models import Assessment, Membership, RevisionNotice
 from assessment.permissions import (
+    get_assessment_for_member,
     get_assessment_for_user,
     get_enterprise_for_member,
     membership_of,
 )
 from assessment.selectors import assessments as selectors
 from assessment.selectors.enterprises import enterprise_members
+from assessment.selectors.revisions import open_notices
 from assessment.services import assessments as services
-from assessment.views.sme.common import resume_target, return_notice
+from assessment.services import revisions as revision_services
+from assessment.views.sme.common import resume_target, return_notice, revision_notices, safe_next
 from questionnaires.frameworks import selectable_families, short_title
 from questionnaires.text import pick
 
@@ -60,8 +64,11 @@ def sme_assessments_context(
 ) -> dict[str, Any]:
     """Keys the SME home page's assessments block needs (added to the foundation's home context)."""
     assessments = selectors.enterprise_assessments(membership.enterprise)
+    notices = open_notices(a.pk for a in assessments)
     for assessment in assessments:
         assessment.summary = _result_summary(assessment.result)
+        # What a corrected definition changed for a draft moved to its new revision.
+        assessment.open_revision_notices = revision_notices(notices.get(assessment.pk, []))
         # The reviewer's note and commented questions, where the enterprise starts its day.
         assessment.return_notice = (
             return_notice(selectors.assessment_page(assessment))
@@ -128,3 +135,16 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not sections:
         raise Http404
     return redirect(resume_target(assessment, request.user, sections))
+
+
+@login_required
+@require_POST
+def revision_notice_dismiss(request: HttpRequest, pk: int, notice_pk: int) -> HttpResponse:
+    """A member has read what a corrected definition changed: the notice is no longer shown."""
+    assessment = get_assessment_for_member(request.user, pk)
+    try:
+        notice = RevisionNotice.objects.select_related("assessment").get(pk=notice_pk, assessment=assessment)
+    except RevisionNotice.DoesNotExist:
+        raise Http404 from None
+    revision_services.revision_notice_dismiss(notice=notice, user=request.user)
+    return redirect(safe_next(request, reverse("home")))

@@ -21,12 +21,13 @@ from assessment.permissions import (
     get_assessment_for_member,
     get_assessment_for_user,
 )
-from assessment.presentation import level_text
+from assessment.presentation import level_text, revision_lines
 from assessment.selectors import assessments as selectors
 from assessment.selectors.rating import rating_schemes
+from assessment.selectors.revisions import open_notices, revision_states
 from assessment.services import assessments as services
 from assessment.views import sme_context as present
-from assessment.views.sme.common import issue_rows, report_url, return_notice, section_url
+from assessment.views.sme.common import issue_rows, report_url, return_notice, revision_notices, section_url
 from assessment.views.sme.home import short_framework_title
 from questionnaires.definition import provisional_items
 from questionnaires.logic import is_answered
@@ -81,6 +82,7 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
         "overall": present.overall_progress(page.sections, evaluation),
         "general_comments": page.comments_by_question().get("", []),
         "return_notice": return_notice(page),
+        "revision_notices": revision_notices(open_notices([assessment.pk]).get(assessment.pk, []), page),
         "first_section": page.sections[0] if page.sections else None,
     }
     return render(request, "assessment/review.html", context)
@@ -200,6 +202,7 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
     changes = present.dimension_changes(result or {}, previous.result if previous else None)
     frameworks = []
     schemes = rating_schemes()
+    revisions = revision_states(assessment)
     for item in (result or {}).get("frameworks") or []:
         strengths, weakest = present.strengths_and_weaknesses(item.get("indicators") or [])
         definition = next((d for d in page.definitions if d["framework"] == item["framework"]), {})
@@ -214,6 +217,11 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
                 "data": item,
                 "level_note": wording.note,
                 "level_kind": wording.kind,
+                "revision_lines": (
+                    revision_lines(revisions[item["framework"]], get_language() or "zh-hans")
+                    if item["framework"] in revisions
+                    else []
+                ),
                 "has_provisional": bool(provisional_items(definition)),
                 "title": pick(
                     next(
