@@ -43,7 +43,9 @@ from assessment.models import (
     Membership,
     OfficialProfile,
     RatingScheme,
+    Rescore,
     ReviewComment,
+    RevisionNotice,
     ScoreAggregate,
     ValidatedAnswer,
 )
@@ -211,6 +213,12 @@ APP_CASES: list[Case] = [
         method="POST",
         expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403"),
     ),
+    Case(
+        "revision_notice_dismiss",
+        "revision_notice",
+        method="POST",
+        expected=expect("A302 M302 C302 O404 X404 Y404 P404 S403"),
+    ),
     Case("assessment_results", "draft", expected=expect("A302 M200 C200 O404 X404 Y404 P404 S200")),
     Case("assessment_results", "submitted", expected=expect("A302 M200 C200 O404 X404 Y200 P200 S200")),
     Case("assessment_report_pdf", "draft", expected=expect("A302 M200 C200 O404 X404 Y404 P404 S200")),
@@ -310,6 +318,8 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     "assessment_reviewcomment": {},
     "assessment_validatedanswer": {},
     "assessment_auditevent": {"add": 403, "delete": 403},  # append-only
+    "assessment_revisionnotice": {"add": 403, "delete": 403},  # written by load_questionnaires
+    "assessment_rescore": {"add": 403, "delete": 403},  # written by the re-score service
     "assessment_analyticsentry": {"add": 403, "delete": 403},  # derived by SQL: read-only
     "assessment_scoreaggregate": {"add": 403, "delete": 403},
     "questionnaires_questionnaireversion": {"add": 403, "delete": 403},  # loaded from files only
@@ -420,6 +430,9 @@ def world(
         reviewer=city_official,
     )
     invitation = InvitationFactory(enterprise=enterprise, invited_by=sme_manager)
+    revision_notice = RevisionNotice.objects.create(
+        assessment=draft, framework="sme_digital", version="2024", from_revision=1, to_revision=2
+    )
     export_job = ExportJob.objects.create(
         requested_by=city_official,
         scope_city="230100",
@@ -465,6 +478,11 @@ def world(
         "assessment_reviewcomment": ReviewComment.objects.get(),
         "assessment_validatedanswer": ValidatedAnswer.objects.get(),
         "assessment_auditevent": AuditEvent.objects.first(),
+        "assessment_revisionnotice": revision_notice,
+        "assessment_rescore": Rescore.objects.create(
+            assessment=submitted, framework="sme_digital", version="2024", from_revision=1, to_revision=2
+        ),
+        "revision_notice": revision_notice,
         "assessment_analyticsentry": AnalyticsEntry.objects.get(),
         "assessment_scoreaggregate": ScoreAggregate.objects.first(),
         "questionnaires_questionnaireversion": QuestionnaireVersion.objects.first(),
@@ -516,6 +534,9 @@ def build_url(case: Case, objects: dict[str, Any]) -> str:
     if name in ("evidence_download", "evidence_delete"):
         assessment = objects[target]
         return reverse(name, kwargs={"pk": assessment.pk, "evidence_pk": assessment.evidence.get().pk})
+    if name == "revision_notice_dismiss":
+        notice = objects[target]
+        return reverse(name, kwargs={"pk": notice.assessment_id, "notice_pk": notice.pk})
     if name == "admin:app_list":
         return reverse(name, kwargs={"app_label": "assessment"})
     if name == "admin:view_on_site":

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from assessment.exceptions import DomainError
@@ -337,3 +337,30 @@ def test_a_notice_of_another_enterprise_cannot_be_dismissed(cohort, definitions:
     assert response.status_code == 404
     notice.refresh_from_db()
     assert notice.dismissed_at is None
+
+
+def test_the_command_rescores_a_year_and_adopts_only_when_asked_with_a_reason(
+    cohort, definitions: Path, capsys
+) -> None:
+    correct(definitions)
+    load_definitions(directory=definitions)
+    submitted = cohort["submitted"]
+    before = FrameworkResult.objects.get(
+        assessment=submitted, framework="green_factory", in_analytics=True
+    ).score
+    call_command("rescore_cohort", "green_factory", "2025", "--year", "2026")  # no assessment of 2026
+    assert not Rescore.objects.exists()
+    call_command("rescore_cohort", "green_factory", "2025", "--year", str(submitted.year))
+    out = capsys.readouterr().out
+    assert "2 assessment(s) re-scored on revision 2" in out and "analytics unchanged" in out
+    assert (
+        FrameworkResult.objects.get(assessment=submitted, framework="green_factory", in_analytics=True).score
+        == before
+    )
+    with pytest.raises(CommandError, match="--reason"):
+        call_command("rescore_cohort", "green_factory", "2025", "--adopt")
+    call_command("rescore_cohort", "green_factory", "2025", "--adopt", "--reason", "基准值更正")
+    assert "2 re-score(s) adopted" in capsys.readouterr().out
+    after = FrameworkResult.objects.get(assessment=submitted, framework="green_factory", in_analytics=True)
+    assert after.score == Rescore.objects.get(assessment=submitted).score != before
+    assert AuditEvent.objects.filter(action="revision.adopt", actor=None).count() == 2
