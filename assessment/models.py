@@ -6,6 +6,7 @@ the invariants the database can enforce.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.conf import settings
@@ -582,6 +583,10 @@ class AuditEvent(models.Model):
         "revision.notice_dismissed": _("已阅问卷修订通知"),
         "revision.rescore": _("按问卷新修订重新计分"),
         "revision.adopt": _("采用按新修订重新计分的结果"),
+        "plan.action_add": _("在改进计划中加入了措施"),
+        "plan.action_update": _("修改了改进计划中的措施"),
+        "plan.action_remove": _("从改进计划中移除了措施"),
+        "plan.reorder": _("调整了改进计划的措施顺序"),
     }
 
     actor = models.ForeignKey(
@@ -611,6 +616,83 @@ class AuditEvent(models.Model):
         """The action in words, in the active language (an action without a label: its code)."""
         label = self.ACTION_LABELS.get(self.action)
         return str(label) if label is not None else self.action
+
+
+# --- the improvement plan ---------------------------------------------------------------------------------
+
+
+def validate_quarter(value: str) -> None:
+    """A target quarter as "2027Q2" (year 2000–2099, quarter 1–4)."""
+    from django.core.exceptions import ValidationError
+
+    if value and not QUARTER_PATTERN.fullmatch(value):
+        raise ValidationError(_("目标季度的格式应为年份加季度，例如 2027Q2。"), code="quarter")
+
+
+QUARTER_PATTERN = re.compile(r"20\d\dQ[1-4]")
+
+
+class Plan(models.Model):
+    """The improvement plan of one assessment: the actions the enterprise commits to (created with its
+    first action). `revision` counts its changes; docs/plan.md explains the concurrency rule."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="plan")
+    revision = models.PositiveIntegerField(_("修订号"), default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("改进计划")
+        verbose_name_plural = _("改进计划")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} plan r{self.revision}"
+
+
+class PlanAction(models.Model):
+    """One chosen action of a plan, by its catalog code (assessment/actions/actions-<version>.yaml)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("计划中")
+        IN_PROGRESS = "in_progress", _("实施中")
+        DONE = "done", _("已完成")
+        DROPPED = "dropped", _("已放弃")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    action_code = models.CharField(_("措施编码"), max_length=64)
+    owner = models.CharField(_("负责人"), max_length=100, blank=True)
+    quarter = models.CharField(_("目标季度"), max_length=6, blank=True, validators=[validate_quarter])
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    note = models.TextField(_("备注"), blank=True)
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+    # Counts this row's changes: an edit made on an older revision someone else changed since is refused.
+    revision = models.PositiveIntegerField(_("修订号"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("计划措施")
+        verbose_name_plural = _("计划措施")
+        ordering = ["plan", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "action_code"], name="unique_plan_action"),
+            models.CheckConstraint(
+                condition=models.Q(quarter="") | models.Q(quarter__regex=r"^20[0-9]{2}Q[1-4]$"),
+                name="plan_action_quarter_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_code} ({self.status})"
 
 
 # --- pre-aggregated analytics ----------------------------------------------------------------------------

@@ -147,6 +147,13 @@ def can_manage_enterprise(user: User, enterprise: Enterprise) -> bool:
     )
 
 
+def can_edit_plan(user: User, assessment: Assessment) -> bool:
+    """Members of the assessment's enterprise (manager and contributors) edit its improvement plan;
+    officials of its jurisdiction read it (get_assessment_for_user), whatever the assessment's status."""
+    membership = membership_of(user)
+    return membership is not None and membership.enterprise_id == assessment.enterprise_id
+
+
 def get_assessment_for_member(user: User, pk: int) -> Assessment:
     """The assessment `pk` of the user's own enterprise, for writing (one query on the usual path: the
     SME journey's autosave). Otherwise the same answers as get_assessment_for_user(write=True): 404 for

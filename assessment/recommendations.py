@@ -153,7 +153,7 @@ class Recommendations:
         }
 
 
-def _questions(definitions: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+def questions_by_code(definitions: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
     found: dict[str, Mapping[str, Any]] = {}
     for definition in definitions:
         for question in definition.get("questions", []):
@@ -309,7 +309,7 @@ def recommend(
     """
     catalog = catalog or load_catalog()
     facts = enterprise or EnterpriseFacts()
-    questions = _questions(definitions)
+    questions = questions_by_code(definitions)
     # Answers to questions of frameworks not in this assessment are not scored here.
     answers = {code: value for code, value in answers.items() if code in questions}
     titles = {
