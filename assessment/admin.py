@@ -29,6 +29,8 @@ from assessment.models import (
     Invitation,
     Membership,
     OfficialProfile,
+    Plan,
+    PlanAction,
     Price,
     PriceSet,
     RatingScheme,
@@ -587,6 +589,32 @@ class RevisionNoticeAdmin(RevisionRecordAdmin):
 @admin.register(Rescore)
 class RescoreAdmin(RevisionRecordAdmin):
     list_display = ["assessment", "framework", "version", "to_revision", "created_at", "adopted_at"]
+
+
+@admin.register(Plan)
+class PlanAdmin(ReadOnlyAdmin):
+    """Improvement plans change only through the plan page, so that every change is audited."""
+
+    list_display = ["assessment", "revision", "updated_by", "updated_at"]
+    search_fields = ["assessment__enterprise__name"]
+    list_select_related = ["assessment__enterprise", "updated_by"]
+
+
+@admin.register(PlanAction)
+class PlanActionAdmin(ReadOnlyAdmin):
+    list_display = [
+        "plan",
+        "position",
+        "action_code",
+        "owner",
+        "quarter",
+        "status",
+        "updated_by",
+        "updated_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["action_code", "owner", "plan__assessment__enterprise__name"]
+    list_select_related = ["plan__assessment__enterprise", "updated_by"]
 
 
 class DerivedAdmin(ReadOnlyAdmin):

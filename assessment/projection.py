@@ -3,8 +3,8 @@
 Pure functions over plain data (no ORM). The sequence rule (docs/plan.md):
 
 - Only actions still to count are applied: status planned, in progress or done; dropped ones are left out
-  (`active_codes`). They are applied in the order of their target quarter, then their position in the
-  plan (an action without a quarter comes last).
+  (`active_codes`). They are applied in the plan's order, which the members arrange (the page can put
+  it in the order of the target quarters: `quarter_order`).
 - Answers: each action's effects are evaluated on the answers the previous actions left
   (`recommendations.target_value`), so a target already reached by an earlier action adds nothing and
   two relative reductions of one figure compound (5 % then 3 % is 1 − 0.95 × 0.97, never 8 %). The
@@ -46,10 +46,17 @@ class PlannedAction:
 
 
 def active_codes(actions: Iterable[PlannedAction]) -> list[str]:
-    """The codes to apply, in order: dropped actions left out; by target quarter, then position."""
+    """The codes to apply, in the plan's order, dropped actions left out."""
     counted = [action for action in actions if action.status in COUNTED_STATUSES]
-    counted.sort(key=lambda a: (a.quarter == "", a.quarter, a.position, a.code))
+    counted.sort(key=lambda a: a.position)
     return [action.code for action in counted]
+
+
+def quarter_order(actions: Iterable[PlannedAction]) -> list[str]:
+    """Every code of the plan ordered by target quarter (earliest first, unscheduled last), the plan's
+    order kept within a quarter."""
+    ordered = sorted(actions, key=lambda a: (a.quarter == "", a.quarter, a.position))
+    return [action.code for action in ordered]
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ from assessment.models import (
     ValidatedAnswer,
 )
 from assessment.services.assessments import assessment_submit, evidence_add
+from assessment.services.plans import plan_action_add
 from questionnaires.models import QuestionnaireVersion
 from reports.models import ExportJob
 from tests.builders import fill_draft, pdf_upload
@@ -320,6 +321,8 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     "assessment_auditevent": {"add": 403, "delete": 403},  # append-only
     "assessment_revisionnotice": {"add": 403, "delete": 403},  # written by load_questionnaires
     "assessment_rescore": {"add": 403, "delete": 403},  # written by the re-score service
+    "assessment_plan": {"add": 403, "delete": 403},  # changed only on the plan page (audited)
+    "assessment_planaction": {"add": 403, "delete": 403},
     "assessment_analyticsentry": {"add": 403, "delete": 403},  # derived by SQL: read-only
     "assessment_scoreaggregate": {"add": 403, "delete": 403},
     "questionnaires_questionnaireversion": {"add": 403, "delete": 403},  # loaded from files only
@@ -446,6 +449,7 @@ def world(
     from assessment.services.prices import price_set_load
 
     price_set = price_set_load(data=default_prices()).price_set
+    plan_action = plan_action_add(assessment=submitted, user=sme_manager, code="act.energy.led_lighting")
     objects: dict[str, Any] = {
         "submitted": submitted,
         "draft": draft,
@@ -483,6 +487,8 @@ def world(
             assessment=submitted, framework="sme_digital", version="2024", from_revision=1, to_revision=2
         ),
         "revision_notice": revision_notice,
+        "assessment_plan": plan_action.plan,
+        "assessment_planaction": plan_action,
         "assessment_analyticsentry": AnalyticsEntry.objects.get(),
         "assessment_scoreaggregate": ScoreAggregate.objects.first(),
         "questionnaires_questionnaireversion": QuestionnaireVersion.objects.first(),

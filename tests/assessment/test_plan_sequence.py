@@ -14,7 +14,7 @@ import pytest
 from assessment.actions import load_catalog
 from assessment.economics import Baseline, default_prices, estimate, load_economics
 from assessment.exceptions import DomainError
-from assessment.projection import PlannedAction, active_codes, project_plan
+from assessment.projection import PlannedAction, active_codes, project_plan, quarter_order
 from assessment.recommendations import recommend
 from assessment.scoring import EnterpriseFacts
 from assessment.selectors.factors import default_factors
@@ -55,15 +55,21 @@ def scores(projection):
 # --- which actions, in what order ----------------------------------------------------------------------
 
 
-def test_dropped_actions_are_left_out_and_the_rest_go_by_quarter_then_position():
-    actions = [
-        PlannedAction("c", status="planned", quarter="", position=0),
-        PlannedAction("b", status="done", quarter="2027Q1", position=3),
-        PlannedAction("x", status="dropped", quarter="2026Q1", position=1),
-        PlannedAction("a", status="in_progress", quarter="2026Q4", position=2),
-        PlannedAction("d", status="planned", quarter="2027Q1", position=1),
-    ]
-    assert active_codes(actions) == ["a", "d", "b", "c"]
+ACTIONS = [
+    PlannedAction("c", status="planned", quarter="", position=0),
+    PlannedAction("b", status="done", quarter="2027Q1", position=4),
+    PlannedAction("x", status="dropped", quarter="2026Q1", position=1),
+    PlannedAction("a", status="in_progress", quarter="2026Q4", position=3),
+    PlannedAction("d", status="planned", quarter="2027Q1", position=2),
+]
+
+
+def test_dropped_actions_are_left_out_and_the_rest_keep_the_plan_s_order():
+    assert active_codes(ACTIONS) == ["c", "d", "a", "b"]
+
+
+def test_the_quarter_order_puts_unscheduled_actions_last_and_keeps_the_plan_s_order_within_a_quarter():
+    assert quarter_order(ACTIONS) == ["x", "a", "d", "b", "c"]
 
 
 def test_a_dropped_action_changes_nothing_in_the_projection(definitions):
