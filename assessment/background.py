@@ -27,4 +27,16 @@ def enqueue_on_commit(task_: Any, *args: Any, **kwargs: Any) -> None:
     transaction.on_commit(lambda: task_.enqueue(*args, **kwargs))
 
 
-__all__ = ["TaskResultStatus", "default_task_backend", "enqueue_on_commit", "task"]
+def enqueue_many_on_commit(task_: Any, arguments: list[tuple[Any, ...]]) -> None:
+    """Enqueue `task_` once per argument tuple after the current transaction commits, all in one
+    transaction of their own (with the database backend: one commit for the lot, not one per task)."""
+
+    def enqueue_all() -> None:
+        with transaction.atomic():
+            for args in arguments:
+                task_.enqueue(*args)
+
+    transaction.on_commit(enqueue_all)
+
+
+__all__ = ["TaskResultStatus", "default_task_backend", "enqueue_many_on_commit", "enqueue_on_commit", "task"]

@@ -47,8 +47,9 @@ class Enterprise(models.Model):
     )
     size_class = models.CharField(_("企业规模"), max_length=8, choices=SizeClass.choices, db_index=True)
     size_rule_version = models.CharField(_("划型标准版本"), max_length=64, blank=True)
-    contact_name = models.CharField(_("联系人"), max_length=100)
-    contact_phone = models.CharField(_("联系电话"), max_length=32)
+    # Blank only for enterprises an official imported from a list (the manager completes them).
+    contact_name = models.CharField(_("联系人"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
     contact_email = models.EmailField(_("联系邮箱"))
     main_products = models.TextField(_("主要产品"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -103,6 +104,39 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.enterprise}"
+
+
+class EnterpriseImport(models.Model):
+    """An official's uploaded list of enterprises, kept between the preview and the confirmation.
+
+    `rows` are the file's non-blank rows as read (cell text by column key, with the row number in the file);
+    they are validated again whenever the preview is shown and on confirmation, so what is created is what
+    the preview showed at that moment. Once confirmed, the rows are dropped and the counts kept."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enterprise_imports",
+        verbose_name=_("上传人"),
+    )
+    filename = models.CharField(_("文件名"), max_length=200)
+    rows = models.JSONField(_("数据行"), default=list, blank=True)
+    row_count = models.PositiveIntegerField(_("数据行数"), default=0)
+    ignored_columns = models.JSONField(_("未识别的列"), default=list, blank=True)
+    created_count = models.PositiveIntegerField(_("导入企业数"), default=0)
+    rejected_count = models.PositiveIntegerField(_("未导入行数"), default=0)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("企业批量导入")
+        verbose_name_plural = _("企业批量导入")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["uploaded_by", "-created_at"], name="enterpriseimport_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.row_count})"
 
 
 class OfficialProfile(models.Model):
@@ -574,6 +608,7 @@ class AuditEvent(models.Model):
         "invitation.revoke": _("撤回了成员邀请"),
         "membership.remove": _("移除了成员"),
         "official.create": _("创建了主管部门账号"),
+        "enterprise.import": _("批量导入了企业"),
         "factor_set.loaded": _("载入了排放因子集"),
         "factor_set.copied": _("复制了排放因子集"),
         "factor_set.made_default": _("将排放因子集设为默认"),

@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
 from django.utils.translation import gettext as _
 
-from assessment.models import Assessment, Enterprise, Membership, OfficialProfile
+from assessment.models import Assessment, Enterprise, EnterpriseImport, Membership, OfficialProfile
 
 if TYPE_CHECKING:
     from assessment.models import User
@@ -166,3 +166,13 @@ def get_assessment_for_member(user: User, pk: int) -> Assessment:
         except (Assessment.DoesNotExist, ValueError, TypeError):
             pass
     return get_assessment_for_user(user, pk, write=True)
+
+
+def get_enterprise_import_for_official(request: HttpRequest, pk: object) -> EnterpriseImport:
+    """An uploaded list of enterprises: officials only (else 403), and only the official who uploaded it
+    (else 404)."""
+    require_official(request)
+    try:
+        return EnterpriseImport.objects.get(pk=pk, uploaded_by=request.user)
+    except (EnterpriseImport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

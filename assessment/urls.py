@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessment.views import accounts, common, enterprise, method, review, sme
+from assessment.views import accounts, common, enterprise, enterprise_import, method, review, sme
 
 urlpatterns = [
     path("", common.home, name="home"),
@@ -42,4 +42,21 @@ urlpatterns = [
     path("review/<int:pk>/validate/", review.review_validate, name="review_validate"),
     path("review/<int:pk>/withdraw/", review.review_withdraw, name="review_withdraw"),
     path("review/<int:pk>/decide/", review.review_decide, name="review_decide"),
+    # Officials: the bulk import of enterprises from a list.
+    path("officials/enterprises/import/", enterprise_import.enterprise_import, name="enterprise_import"),
+    path(
+        "officials/enterprises/import/template.<str:fmt>",
+        enterprise_import.enterprise_import_template,
+        name="enterprise_import_template",
+    ),
+    path(
+        "officials/enterprises/import/<uuid:pk>/",
+        enterprise_import.enterprise_import_preview,
+        name="enterprise_import_preview",
+    ),
+    path(
+        "officials/enterprises/import/<uuid:pk>/confirm/",
+        enterprise_import.enterprise_import_confirm_view,
+        name="enterprise_import_confirm",
+    ),
 ]

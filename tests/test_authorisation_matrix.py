@@ -50,6 +50,7 @@ from assessment.models import (
     ValidatedAnswer,
 )
 from assessment.services.assessments import assessment_submit, evidence_add
+from assessment.services.enterprise_import import enterprise_import_upload
 from assessment.services.plans import plan_action_add
 from questionnaires.models import QuestionnaireVersion
 from reports.models import ExportJob
@@ -265,6 +266,22 @@ APP_CASES: list[Case] = [
     Case("officials_export", target="csv", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
     Case("officials_export", target="xlsx", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
     Case("officials_regional_pdf", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
+    # Bulk import of enterprises: officials only; an uploaded list (city_official's) is seen by its uploader.
+    Case("enterprise_import", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
+    Case("enterprise_import", method="POST", expected=expect("A302 M403 C403 O403 X400 Y400 P400 S403")),
+    Case("enterprise_import_template", "xlsx", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
+    Case("enterprise_import_template", "csv", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
+    Case(
+        "enterprise_import_preview",
+        "enterprise_import",
+        expected=expect("A302 M403 C403 O403 X404 Y200 P404 S403"),
+    ),
+    Case(
+        "enterprise_import_confirm",
+        "enterprise_import",
+        method="POST",
+        expected=expect("A302 M403 C403 O403 X404 Y302 P404 S403"),
+    ),
     # Background exports: the job (city_official's, done) is seen by its requester only.
     Case("officials_export_jobs", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
     Case(
@@ -445,6 +462,11 @@ def world(
         rows_done=1,
     )
     export_job.file.save("x.xlsx", ContentFile(b"PK"), save=True)
+    enterprise_import = enterprise_import_upload(
+        user=city_official,
+        filename="list.csv",
+        data="企业名称,统一社会信用代码,所在地市,行业大类,从业人员,营业收入,管理员邮箱\n甲,x,哈尔滨,C14,1,1,a@b.cn\n".encode(),
+    )
     from assessment.economics.prices import default_prices
     from assessment.services.prices import price_set_load
 
@@ -456,6 +478,7 @@ def world(
         "contributor_membership": Membership.objects.get(user=sme_contributor),
         "invitation": invitation,
         "export_job": export_job,
+        "enterprise_import": enterprise_import,
         "admin_user": admin_user,
         "assessment_user": sme_manager,
         "assessment_enterprise": enterprise,
@@ -529,7 +552,7 @@ def build_url(case: Case, objects: dict[str, Any]) -> str:
         return reverse(name, kwargs={"uidb64": "MQ", "token": "set-password"})
     if name == "invitation_accept":
         return reverse(name, kwargs={"token": objects["invitation"].token})
-    if name == "officials_export":
+    if name in ("officials_export", "enterprise_import_template"):
         return reverse(name, kwargs={"fmt": target})
     if name == "assessment_fill":
         from assessment.selectors.assessments import assessment_definitions, build_sections

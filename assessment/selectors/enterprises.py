@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from assessment import reference
-from assessment.models import Assessment, Enterprise, Invitation, Membership
+from assessment.models import Assessment, Enterprise, EnterpriseImport, Invitation, Membership
 
 
 def enterprise_members(enterprise: Enterprise) -> list[Membership]:
@@ -104,3 +104,8 @@ def jurisdiction_summary(*, city_code: str | None, top_industries: int = 8) -> J
         assessments_by_status=by_status,
         year=latest_year,
     )
+
+
+def recent_enterprise_imports(user, *, limit: int = 10) -> list[EnterpriseImport]:
+    """The official's latest uploaded lists, newest first, without their rows (one query)."""
+    return list(EnterpriseImport.objects.filter(uploaded_by=user).defer("rows")[:limit])

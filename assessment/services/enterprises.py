@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessment import reference
-from assessment.background import enqueue_on_commit
+from assessment.background import enqueue_many_on_commit
 from assessment.exceptions import DomainError
 from assessment.models import AuditEvent, Enterprise, Invitation, Membership, OfficialProfile
 from assessment.services.analytics import analytics_refresh_enterprise
@@ -55,21 +55,30 @@ class EnterpriseProfile:
 def _validated_profile_fields(
     profile: EnterpriseProfile, *, exclude_pk: int | None = None
 ) -> dict[str, object]:
-    """Model field values for a profile, with derived size class; DomainError at the first bad field."""
-    try:
-        uscc = validate_uscc(profile.uscc)
-    except ValidationError as error:
-        raise DomainError(error.messages[0], field="uscc", code=error.code or "uscc") from None
-    duplicates = Enterprise.objects.filter(uscc=uscc)
+    """Model field values for a profile, with derived size class; DomainError at the first bad field or
+    when another enterprise has its credit code."""
+    fields = profile_fields(profile)
+    duplicates = Enterprise.objects.filter(uscc=fields["uscc"])
     if exclude_pk is not None:
         duplicates = duplicates.exclude(pk=exclude_pk)
     if duplicates.exists():
         raise DomainError(
             _("统一社会信用代码为 %(uscc)s 的企业已经注册。如您是该企业员工，请联系企业管理员邀请您加入。")
-            % {"uscc": uscc},
+            % {"uscc": fields["uscc"]},
             field="uscc",
             code="uscc_duplicate",
         )
+    return fields
+
+
+def profile_fields(profile: EnterpriseProfile) -> dict[str, object]:
+    """Model field values for a profile, with derived size class, without looking for duplicates of its
+    credit code (the caller does: one enterprise, or a whole imported list at once); DomainError at the
+    first bad field."""
+    try:
+        uscc = validate_uscc(profile.uscc)
+    except ValidationError as error:
+        raise DomainError(error.messages[0], field="uscc", code=error.code or "uscc") from None
     if not reference.is_city_code(profile.city_code):
         raise DomainError(_("请选择黑龙江省的一个地市。"), field="city_code")
     if not reference.is_industry_division(profile.industry_division):
@@ -170,6 +179,15 @@ def _send_invitation_email(invitation: Invitation) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 
 
+def invitation_email_problem(membership: Membership | None, *, enterprise_pk: int | None) -> str | None:
+    """Why an address whose account has `membership` cannot be invited to the enterprise (None: it can)."""
+    if membership is None:
+        return None
+    if membership.enterprise_id == enterprise_pk:
+        return _("该邮箱的用户已经是本企业成员。")
+    return _("该邮箱的用户已属于另一家企业，无法再加入。")
+
+
 @transaction.atomic
 def invitation_create(*, enterprise: Enterprise, email: str, role: str, invited_by: User) -> Invitation:
     """Invite a colleague by e-mail; replaces a pending invitation to the same address. Mail sent on commit."""
@@ -177,34 +195,44 @@ def invitation_create(*, enterprise: Enterprise, email: str, role: str, invited_
     if role not in Membership.Role.values:
         raise DomainError(_("请选择角色。"), field="role")
     existing = Membership.objects.filter(user__email__iexact=email).select_related("enterprise").first()
-    if existing is not None:
-        message = (
-            _("该邮箱的用户已经是本企业成员。")
-            if existing.enterprise_id == enterprise.pk
-            else _("该邮箱的用户已属于另一家企业，无法再加入。")
-        )
-        raise DomainError(message, field="email", code="already_member")
+    problem = invitation_email_problem(existing, enterprise_pk=enterprise.pk)
+    if problem is not None:
+        raise DomainError(problem, field="email", code="already_member")
     now = timezone.now()
     Invitation.objects.filter(
         enterprise=enterprise, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=now)
-    invitation = Invitation.objects.create(
-        enterprise=enterprise,
-        email=email,
-        role=role,
-        invited_by=invited_by,
-        expires_at=now + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
-    )
-    AuditEvent.objects.create(
-        actor=invited_by,
-        action="invitation.create",
-        enterprise=enterprise,
-        detail={"email": email, "role": role, "invitation": invitation.pk},
-    )
-    enqueue_on_commit(
-        send_invitation_email, invitation.pk, translation.get_language() or settings.LANGUAGE_CODE
+    (invitation,) = invitations_issue(
+        addresses=[(enterprise, email)], role=role, invited_by=invited_by, now=now
     )
     return invitation
+
+
+def invitations_issue(
+    *, addresses: list[tuple[Enterprise, str]], role: str, invited_by: User, now: dt.datetime
+) -> list[Invitation]:
+    """Store invitations to checked addresses (each to its enterprise), record them and mail each once the
+    caller's transaction commits: invitation_create for one colleague, the officials' bulk import for the
+    managers of the new enterprises (a few queries however many)."""
+    expires_at = now + dt.timedelta(days=settings.INVITATION_VALID_DAYS)
+    invitations = Invitation.objects.bulk_create(
+        Invitation(
+            enterprise=enterprise, email=email, role=role, invited_by=invited_by, expires_at=expires_at
+        )
+        for enterprise, email in addresses
+    )
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=invited_by,
+            action="invitation.create",
+            enterprise=invitation.enterprise,
+            detail={"email": invitation.email, "role": role, "invitation": invitation.pk},
+        )
+        for invitation in invitations
+    )
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    enqueue_many_on_commit(send_invitation_email, [(invitation.pk, language) for invitation in invitations])
+    return invitations
 
 
 def invitation_problem(invitation: Invitation, *, now: dt.datetime | None = None) -> str | None:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import pytest
 from django.contrib.auth import authenticate
+from django.urls import reverse
 
 from assessment.uscc import is_valid_uscc
 from tests.factories import TEST_PASSWORD
@@ -32,3 +34,20 @@ def test_it_builds_enterprises_with_valid_codes_and_derived_sizes(enterprise, ot
 
 def test_it_lets_personas_log_in_with_the_shared_password(rf, sme_manager):
     assert authenticate(rf.get("/"), username="sme_manager", password=TEST_PASSWORD) == sme_manager
+
+
+@pytest.mark.parametrize(
+    ("persona", "offered"),
+    [
+        ("sme_manager", False),
+        ("sme_contributor", False),
+        ("city_official", True),
+        ("province_official", True),
+        ("admin_user", False),
+    ],
+)
+def test_it_offers_the_bulk_import_of_enterprises_to_officials_only(request, client, persona, offered):
+    client.force_login(request.getfixturevalue(persona))
+    page = client.get(reverse("home")).content.decode()
+    assert (reverse("enterprise_import") in page) is offered
+    assert client.get(reverse("enterprise_import")).status_code == (200 if offered else 403)

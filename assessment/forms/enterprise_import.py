@@ -1,0 +1,66 @@
+"""Forms of the officials' bulk import: the upload, and one row of the list checked by the sign-up form's
+fields and rules (assessment.forms.enterprises.EnterpriseProfileForm)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessment import reference
+from assessment.forms.enterprises import DomainErrorFormMixin, EnterpriseProfileForm
+from assessment.uscc import validate_uscc
+
+# Form field -> column key of the list (assessment.enterprise_list.COLUMNS).
+ROW_FIELD_COLUMNS = {
+    "name": "name",
+    "uscc": "uscc",
+    "city_code": "city",
+    "industry_division": "industry",
+    "employees": "employees",
+    "revenue": "revenue",
+    "contact_email": "manager_email",
+    "contact_name": "contact_name",
+    "contact_phone": "contact_phone",
+}
+
+
+class EnterpriseImportUploadForm(DomainErrorFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("企业名单文件"),
+        help_text=_("Excel（.xlsx）或 CSV（UTF-8 或 GBK 编码）；最大 5 MB、10,000 行。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
+    )
+
+
+class EnterpriseImportRowForm(EnterpriseProfileForm):
+    """One row of an official's list: the sign-up form's fields and messages, with the manager's e-mail as
+    the contact e-mail and contact name and phone optional. Duplicates of the credit code are looked up for
+    the whole list at once by the service, not row by row here."""
+
+    city_code = forms.ChoiceField(
+        label=_("所在地市"),
+        choices=reference.city_choices,
+        error_messages={
+            "invalid_choice": _(
+                "“%(value)s”不是黑龙江省的地市。请填写地市名称或代码，例如 哈尔滨市 或 230100。"
+            )
+        },
+    )
+    industry_division = forms.ChoiceField(
+        label=_("行业大类（GB/T 4754-2017）"),
+        choices=reference.industry_choices,
+        error_messages={
+            "invalid_choice": _(
+                "“%(value)s”不是制造业（C13–C43）的行业大类代码。请填写例如 C14 或“C14 食品制造业”。"
+            )
+        },
+    )
+    contact_email = forms.EmailField(label=_("管理员邮箱"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contact_name"].required = False
+        self.fields["contact_phone"].required = False
+
+    def clean_uscc(self) -> str:
+        return validate_uscc(self.cleaned_data["uscc"])

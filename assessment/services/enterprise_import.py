@@ -1,0 +1,332 @@
+"""Officials' bulk import of enterprises: upload a list, check every row, create the valid ones and invite
+their managers.
+
+The uploaded rows are kept server-side (EnterpriseImport) between the preview and the confirmation. They
+are checked again on every preview and on confirmation (`enterprise_import_check`); the confirmation
+creates exactly the rows the preview showed as valid, or nothing (the check's fingerprint must match).
+Each row is checked by the sign-up form's fields and the sign-up service's rules (size class derived the
+same way), plus what a list adds: the official's jurisdiction, duplicates within the file and against the
+enterprises already registered, and managers' addresses that cannot be invited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessment import reference
+from assessment.enterprise_list import COLUMN_KEYS, COLUMN_LABELS, is_example_name, read_enterprise_list
+from assessment.exceptions import DomainError
+from assessment.forms.enterprise_import import ROW_FIELD_COLUMNS, EnterpriseImportRowForm
+from assessment.models import AuditEvent, Enterprise, EnterpriseImport, Membership, OfficialProfile, User
+from assessment.services.enterprises import (
+    EnterpriseProfile,
+    invitation_email_problem,
+    invitations_issue,
+    profile_fields,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+# An upload not confirmed within this time is deleted when the next list is uploaded.
+PREVIEW_KEPT = dt.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem with one cell (or, with column "", the whole row): the row number in the file."""
+
+    row: int
+    column: str
+    message: str
+    value: str = ""
+
+    @property
+    def column_label(self) -> str:
+        return str(COLUMN_LABELS[self.column]) if self.column else ""
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """A valid row: the enterprise's profile and the address of its manager-to-be."""
+
+    row: int
+    profile: EnterpriseProfile
+    manager_email: str
+
+    @property
+    def city_name(self) -> str:
+        return reference.city_name(self.profile.city_code)
+
+    @property
+    def size_class_label(self) -> str:
+        return str(
+            Enterprise.SizeClass(reference.size_class(self.profile.employees, self.profile.revenue)).label
+        )
+
+
+@dataclass
+class ImportCheck:
+    rows_read: int
+    valid: list[ImportRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({error.row for error in self.errors})
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the valid rows and what would be created from them."""
+        payload = json.dumps(
+            [[item.row, item.profile.uscc, item.manager_email, item.profile.city_code] for item in self.valid]
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def _official(user: User) -> OfficialProfile:
+    try:
+        return user.official
+    except OfficialProfile.DoesNotExist:
+        raise DomainError(_("只有主管部门用户可以批量导入企业。"), code="not_official") from None
+
+
+@transaction.atomic
+def enterprise_import_upload(*, user: User, filename: str, data: bytes) -> EnterpriseImport:
+    """Read an uploaded list (DomainError, field "file", when the file cannot be read) and keep its rows
+    for the preview. Nothing about enterprises is written. Unconfirmed uploads older than PREVIEW_KEPT go."""
+    _official(user)
+    parsed = read_enterprise_list(data, filename=filename)
+    EnterpriseImport.objects.filter(
+        confirmed_at__isnull=True, created_at__lt=timezone.now() - PREVIEW_KEPT
+    ).delete()
+    return EnterpriseImport.objects.create(
+        uploaded_by=user,
+        filename=filename[-200:],
+        rows=parsed.rows,
+        row_count=len(parsed.rows),
+        ignored_columns=parsed.ignored_columns[:50],
+    )
+
+
+def _number_text(value: str) -> str:
+    """Thousands separators and spaces as spreadsheets write them, removed."""
+    return "".join(value.split()).replace(",", "").replace("，", "")
+
+
+def _form_data(cells: dict[str, object]) -> dict[str, str]:
+    from assessment.enterprise_list import resolve_city, resolve_industry
+
+    text = {key: str(cells.get(key) or "") for key in COLUMN_KEYS}
+    return {
+        "name": text["name"],
+        "uscc": text["uscc"],
+        "city_code": resolve_city(text["city"]) or text["city"],
+        "industry_division": resolve_industry(text["industry"]) or text["industry"],
+        "employees": _number_text(text["employees"]),
+        "revenue": _number_text(text["revenue"]),
+        "contact_email": text["manager_email"],
+        "contact_name": text["contact_name"],
+        "contact_phone": text["contact_phone"],
+    }
+
+
+def _taken(usccs: Iterable[str], emails: Iterable[str]) -> tuple[set[str], dict[str, str]]:
+    """Credit codes already registered, and addresses that cannot be invited with the reason (two queries)."""
+    usccs, emails = list(usccs), list(emails)
+    registered = (
+        set(Enterprise.objects.filter(uscc__in=usccs).values_list("uscc", flat=True)) if usccs else set()
+    )
+    unavailable: dict[str, str] = {}
+    if emails:
+        accounts = (
+            User.objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=emails)
+            .select_related("membership", "official")
+        )
+        for account in accounts:
+            membership = getattr(account, "membership", None)
+            if membership is not None:
+                unavailable[account.email_lower] = (
+                    invitation_email_problem(membership, enterprise_pk=None) or ""
+                )
+            elif getattr(account, "official", None) is not None:
+                unavailable[account.email_lower] = _("该邮箱属于主管部门账户，不能作为企业管理员。")
+    return registered, unavailable
+
+
+def enterprise_import_check(*, rows: list[dict[str, object]], official: OfficialProfile) -> ImportCheck:
+    """Every row checked (a few queries whatever the number of rows): the valid rows, and every problem
+    with its row number in the file, column and a translated message, in file order."""
+    check = ImportCheck(rows_read=len(rows))
+    candidates: list[tuple[int, dict[str, str], dict]] = []
+    errors: dict[int, list[RowError]] = {}
+    for cells in rows:
+        row = int(cells["row"])  # type: ignore[call-overload]
+        data = _form_data(cells)
+        form = EnterpriseImportRowForm(data)
+        if not form.is_valid():
+            errors[row] = [
+                RowError(
+                    row, ROW_FIELD_COLUMNS[name], str(messages[0]), _cell(cells, ROW_FIELD_COLUMNS[name])
+                )
+                for name, messages in form.errors.items()
+                if name in ROW_FIELD_COLUMNS
+            ]
+            if "uscc" in form.cleaned_data:  # still counts for duplicates within the file
+                candidates.append((row, {"uscc": form.cleaned_data["uscc"]}, {}))
+            continue
+        candidates.append((row, data, form.cleaned_data))
+    registered, unavailable = _taken(
+        {cleaned["uscc"] for _row, _data, cleaned in candidates if cleaned},
+        {cleaned["contact_email"].lower() for _row, _data, cleaned in candidates if cleaned},
+    )
+    first_with_code: dict[str, int] = {}
+    first_with_email: dict[str, int] = {}
+    for row, data, cleaned in candidates:
+        uscc = cleaned.get("uscc") or data["uscc"]
+        problems = errors.setdefault(row, [])
+        if uscc in first_with_code:
+            problems.append(
+                RowError(
+                    row,
+                    "uscc",
+                    _("与第 %(row)s 行的统一社会信用代码相同。") % {"row": first_with_code[uscc]},
+                    uscc,
+                )
+            )
+        first_with_code.setdefault(uscc, row)
+        if not cleaned:
+            continue
+        email = cleaned["contact_email"].lower()
+        problems.extend(_row_problems(row, cleaned, official=official, registered=registered))
+        if email in unavailable:
+            problems.append(RowError(row, "manager_email", unavailable[email], email))
+        elif email in first_with_email:
+            problems.append(
+                RowError(
+                    row,
+                    "manager_email",
+                    _("该邮箱已是第 %(row)s 行企业的管理员邮箱；一个账户只能属于一家企业。")
+                    % {"row": first_with_email[email]},
+                    email,
+                )
+            )
+        first_with_email.setdefault(email, row)
+        if not problems:
+            check.valid.append(ImportRow(row=row, profile=_profile(cleaned), manager_email=email))
+    order = {key: position for position, key in enumerate(("", *COLUMN_KEYS))}
+    check.errors = sorted(
+        (error for row_errors in errors.values() for error in row_errors),
+        key=lambda error: (error.row, order[error.column]),
+    )
+    check.valid.sort(key=lambda item: item.row)
+    return check
+
+
+def _cell(cells: dict[str, object], column: str) -> str:
+    return str(cells.get(column) or "")[:100]
+
+
+def _row_problems(
+    row: int, cleaned: dict, *, official: OfficialProfile, registered: set[str]
+) -> list[RowError]:
+    problems = []
+    if is_example_name(cleaned["name"]):
+        problems.append(
+            RowError(
+                row, "name", _("这是模板中的示例行，不会导入。请删除该行或改为真实企业。"), cleaned["name"]
+            )
+        )
+    if cleaned["uscc"] in registered:
+        problems.append(RowError(row, "uscc", _("系统中已有该统一社会信用代码的企业。"), cleaned["uscc"]))
+    if official.city_code and cleaned["city_code"] != official.city_code:
+        problems.append(
+            RowError(
+                row,
+                "city",
+                _("%(city)s 不在您的管辖范围（%(jurisdiction)s）内。")
+                % {
+                    "city": reference.city_name(cleaned["city_code"]),
+                    "jurisdiction": reference.city_name(official.city_code),
+                },
+                reference.city_name(cleaned["city_code"]),
+            )
+        )
+    return problems
+
+
+def _profile(cleaned: dict) -> EnterpriseProfile:
+    return EnterpriseProfile(
+        name=cleaned["name"],
+        uscc=cleaned["uscc"],
+        city_code=cleaned["city_code"],
+        industry_division=cleaned["industry_division"],
+        employees=cleaned["employees"],
+        revenue=cleaned["revenue"],
+        contact_name=cleaned.get("contact_name", ""),
+        contact_phone=cleaned.get("contact_phone", ""),
+        contact_email=cleaned["contact_email"].lower(),
+    )
+
+
+@transaction.atomic
+def enterprise_import_confirm(*, batch: EnterpriseImport, user: User, fingerprint: str) -> EnterpriseImport:
+    """Create the valid rows' enterprises in one transaction and invite each one's manager (e-mails sent by
+    the background tasks once it commits). Refused (DomainError, nothing written) if the list was imported
+    already, or if its check no longer gives the rows the preview showed (`fingerprint`)."""
+    official = _official(user)
+    batch = EnterpriseImport.objects.select_for_update().get(pk=batch.pk)
+    if batch.confirmed_at is not None:
+        raise DomainError(_("该名单已经导入，不能重复导入。"), code="import_done")
+    check = enterprise_import_check(rows=batch.rows, official=official)
+    changed = DomainError(
+        _(
+            "自您查看预览以来，名单的校验结果发生了变化（例如其中的企业已被注册）。请核对更新后的预览，再确认导入。"
+        ),
+        code="import_changed",
+    )
+    if check.fingerprint != fingerprint:
+        raise changed
+    if not check.valid:
+        raise DomainError(_("名单中没有可以导入的企业。"), code="import_empty")
+    enterprises = [Enterprise(**profile_fields(item.profile)) for item in check.valid]
+    try:
+        with transaction.atomic():
+            enterprises = Enterprise.objects.bulk_create(enterprises)
+    except IntegrityError:  # a sign-up or another import registered one of the codes meanwhile
+        raise changed from None
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=user,
+            action="enterprise.import",
+            enterprise=enterprise,
+            detail={"uscc": enterprise.uscc, "import": str(batch.pk), "row": item.row},
+        )
+        for enterprise, item in zip(enterprises, check.valid, strict=True)
+    )
+    now = timezone.now()
+    invitations_issue(
+        addresses=[
+            (enterprise, item.manager_email)
+            for enterprise, item in zip(enterprises, check.valid, strict=True)
+        ],
+        role=Membership.Role.MANAGER,
+        invited_by=user,
+        now=now,
+    )
+    batch.confirmed_at = now
+    batch.created_count = len(enterprises)
+    batch.rejected_count = check.rejected_rows
+    batch.rows = []
+    batch.save(update_fields=["confirmed_at", "created_count", "rejected_count", "rows"])
+    return batch
