@@ -22,6 +22,7 @@ from assessment.models import (
     Assessment,
     AuditEvent,
     Enterprise,
+    EnterpriseImport,
     Evidence,
     Factor,
     FactorSet,
@@ -615,6 +616,19 @@ class PlanActionAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     search_fields = ["action_code", "owner", "plan__assessment__enterprise__name"]
     list_select_related = ["plan__assessment__enterprise", "updated_by"]
+
+
+@admin.register(EnterpriseImport)
+class EnterpriseImportAdmin(ReadOnlyAdmin):
+    """Officials' uploaded lists: who, when, how many rows and enterprises (the rows themselves are not
+    shown; they are dropped once a list is imported)."""
+
+    list_display = ["created_at", "uploaded_by", "filename", "row_count", "created_count", "confirmed_at"]
+    list_filter = [("confirmed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["uploaded_by__username", "filename"]
+    list_select_related = ["uploaded_by"]
+    date_hierarchy = "created_at"
+    exclude = ["rows"]
 
 
 class DerivedAdmin(ReadOnlyAdmin):

@@ -187,14 +187,15 @@ def _read_frame(data: bytes, filename: str) -> pd.DataFrame:
     )
 
 
-def read_enterprise_list(data: bytes, *, filename: str) -> EnterpriseList:
+def read_enterprise_list(data: bytes, *, filename: str, size: int | None = None) -> EnterpriseList:
     """The rows of an uploaded list, or a DomainError (field "file") saying why the file cannot be read:
     too large, too many rows, not .xlsx/CSV, damaged, undecodable, no header row with the needed columns,
-    no data rows."""
-    if len(data) > settings.IMPORT_MAX_BYTES:
+    no data rows. `size`: the upload's size when `data` holds only its beginning (a file over the limit)."""
+    size = max(size or 0, len(data))
+    if size > settings.IMPORT_MAX_BYTES:
         raise _file_error(
             _("文件大小为 %(size)s MB，超过 %(limit)s MB 的上限。请分成几个文件上传。")
-            % {"size": _mb(len(data)), "limit": _mb(settings.IMPORT_MAX_BYTES)}
+            % {"size": _mb(size), "limit": _mb(settings.IMPORT_MAX_BYTES)}
         )
     if not data.strip():
         raise _file_error(_("文件是空的。"))

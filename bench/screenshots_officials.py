@@ -87,6 +87,59 @@ def _export_done(page: Page) -> None:
     page.wait_for_selector("#export-download", timeout=300_000)
 
 
+def _import_list() -> bytes:
+    """A list of twelve enterprises as an official would fill the template, three of its rows wrong: a
+    mistyped credit code, a city outside the province, a revenue in words."""
+    import io
+
+    from openpyxl import Workbook
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from assessment.uscc import make_uscc
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(
+        [
+            "企业名称",
+            "统一社会信用代码",
+            "所在地市",
+            "行业大类",
+            "从业人员（人）",
+            "上年营业收入（万元）",
+            "管理员邮箱",
+        ]
+    )
+    cities = [("230100", "哈尔滨市"), ("230200", "齐齐哈尔市"), ("230600", "大庆市"), ("231000", "牡丹江市")]
+    industries = [
+        "C13 农副食品加工业",
+        "C14 食品制造业",
+        "C26 化学原料和化学制品制造业",
+        "C34 通用设备制造业",
+    ]
+    for n in range(12):
+        code, city = cities[n % 4]
+        sheet.append(
+            [f"黑龙江新增示范制造有限公司{n + 1:02d}", make_uscc(region_code=code, org_body=f"8800{n:04d}"),
+             city, industries[n % 4], 40 + n * 45, 1200 + n * 2600, f"new.manager{n + 1:02d}@example.com"]
+        )  # fmt: skip
+    sheet["B5"] = str(sheet["B5"].value)[:-1] + ("1" if str(sheet["B5"].value)[-1] != "1" else "2")
+    sheet["C9"] = "沈阳市"
+    sheet["F11"] = "约3000"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _upload_import_list(page: Page) -> None:
+    page.set_input_files(
+        "#id_file",
+        {"name": "enterprises.xlsx", "mimeType": "application/octet-stream", "buffer": _import_list()},
+    )
+    page.locator("#main form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+
+
 SHOTS = [
     Shot("officials_queue", "/review/", user="province_official"),
     Shot("officials_queue_city", "/review/?status=submitted", user="city_official"),
@@ -127,6 +180,13 @@ SHOTS = [
     Shot("officials_export_confirm", "/", user="province_official", prepare=_confirm_export, full_page=False),
     Shot("officials_export_progress", "/", user="province_official", prepare=_export_in_progress),
     Shot("officials_export_done", "/", user="province_official", prepare=_export_done),
+    Shot("officials_import", "/officials/enterprises/import/", user="province_official"),
+    Shot(
+        "officials_import_preview",
+        "/officials/enterprises/import/",
+        user="province_official",
+        prepare=_upload_import_list,
+    ),
 ]
 
 

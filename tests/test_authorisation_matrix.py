@@ -340,6 +340,7 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     "assessment_rescore": {"add": 403, "delete": 403},  # written by the re-score service
     "assessment_plan": {"add": 403, "delete": 403},  # changed only on the plan page (audited)
     "assessment_planaction": {"add": 403, "delete": 403},
+    "assessment_enterpriseimport": {"add": 403, "delete": 403},  # officials' uploaded lists: read-only
     "assessment_analyticsentry": {"add": 403, "delete": 403},  # derived by SQL: read-only
     "assessment_scoreaggregate": {"add": 403, "delete": 403},
     "questionnaires_questionnaireversion": {"add": 403, "delete": 403},  # loaded from files only
@@ -512,6 +513,7 @@ def world(
         "revision_notice": revision_notice,
         "assessment_plan": plan_action.plan,
         "assessment_planaction": plan_action,
+        "assessment_enterpriseimport": enterprise_import,
         "assessment_analyticsentry": AnalyticsEntry.objects.get(),
         "assessment_scoreaggregate": ScoreAggregate.objects.first(),
         "questionnaires_questionnaireversion": QuestionnaireVersion.objects.first(),

@@ -68,6 +68,10 @@ class ImportRow:
         return reference.city_name(self.profile.city_code)
 
     @property
+    def industry_label(self) -> str:
+        return f"{self.profile.industry_division} {reference.industry_name(self.profile.industry_division)}"
+
+    @property
     def size_class_label(self) -> str:
         return str(
             Enterprise.SizeClass(reference.size_class(self.profile.employees, self.profile.revenue)).label
@@ -101,11 +105,14 @@ def _official(user: User) -> OfficialProfile:
 
 
 @transaction.atomic
-def enterprise_import_upload(*, user: User, filename: str, data: bytes) -> EnterpriseImport:
-    """Read an uploaded list (DomainError, field "file", when the file cannot be read) and keep its rows
-    for the preview. Nothing about enterprises is written. Unconfirmed uploads older than PREVIEW_KEPT go."""
+def enterprise_import_upload(
+    *, user: User, filename: str, data: bytes, size: int | None = None
+) -> EnterpriseImport:
+    """Read an uploaded list (DomainError, field "file", when the file cannot be read; `size` when `data`
+    is only the beginning of a file over the limit) and keep its rows for the preview. Nothing about
+    enterprises is written. Unconfirmed uploads older than PREVIEW_KEPT are deleted."""
     _official(user)
-    parsed = read_enterprise_list(data, filename=filename)
+    parsed = read_enterprise_list(data, filename=filename, size=size)
     EnterpriseImport.objects.filter(
         confirmed_at__isnull=True, created_at__lt=timezone.now() - PREVIEW_KEPT
     ).delete()

@@ -4,6 +4,7 @@ the official who uploaded it (404). Rules and writes: assessment.services.enterp
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -37,7 +38,11 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 batch = enterprise_import_upload(
-                    user=request.user, filename=upload.name, data=_read_limited(upload)
+                    user=request.user,
+                    filename=upload.name,
+                    # Beyond the limit, its first bytes are enough for the message.
+                    data=upload.read(settings.IMPORT_MAX_BYTES + 1),
+                    size=upload.size,
                 )
             except DomainError as error:
                 form.add_domain_error(error)
@@ -51,15 +56,6 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
         "imports": recent_enterprise_imports(request.user),
     }
     return render(request, "assessment/enterprise_import.html", context, status=status)
-
-
-def _read_limited(upload) -> bytes:
-    """The upload's bytes, or one byte more than the limit (enough for the service to say it is too large)."""
-    from django.conf import settings
-
-    if upload.size is not None and upload.size > settings.IMPORT_MAX_BYTES:
-        return upload.read(settings.IMPORT_MAX_BYTES + 1)
-    return upload.read()
 
 
 @login_required

@@ -375,9 +375,10 @@ def test_it_shows_file_problems_on_the_upload_page(client, province_official, se
     response = upload(client, b"PK\x03\x04broken", "list.xlsx")
     assert response.status_code == 400
     assert "损坏" in response.content.decode()
-    settings.IMPORT_MAX_BYTES = 100
-    response = upload(client, csv_bytes([a_row(1), a_row(2)]))
-    assert response.status_code == 400 and "MB 的上限" in response.content.decode()
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
+    response = upload(client, csv_bytes([a_row(n) for n in range(12_000)]))
+    assert response.status_code == 400
+    assert "文件大小为 1.2 MB，超过 1.0 MB 的上限" in response.content.decode()
     assert EnterpriseImport.objects.count() == 0
 
 

@@ -3,7 +3,7 @@ of every persona, in both languages.
 
 The pages are those of the demo data (`seed_demo` on a few enterprises): the SME manager's draft, its fill
 pages, check page and preview, the results of an accepted year, a returned assessment, members and
-invitations, the officials' queue, review, analytics and exports. To check a new page, add a `Visit` to
+invitations, the officials' queue, review, analytics, exports and bulk import of enterprises. To check a new page, add a `Visit` to
 its persona's list in PERSONAS; a path may name the demo's objects ({draft} and {accepted}: the demo SME's;
 {submitted} and {returned}: another enterprise's, seeded for personas with `enterprises=5`; {invitation}).
 
@@ -69,6 +69,44 @@ def _open_every_details(page) -> None:
     page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
 
 
+def _import_list(page, *, bad_rows: bool) -> bytes:
+    """A CSV list of three Harbin enterprises (codes differing by page language, so each language's run
+    imports its own), with two wrong cells when `bad_rows`."""
+    from assessment.uscc import make_uscc
+
+    offset = 0 if page.locator("html").get_attribute("lang") == "zh-hans" else 10
+    lines = ["企业名称,统一社会信用代码,所在地市,行业大类,从业人员,营业收入,管理员邮箱"]
+    for n in range(offset, offset + 3):
+        code = make_uscc(region_code="230100", org_body=f"7700{n:04d}")
+        lines.append(f"哈尔滨无障碍测试有限公司{n},{code},哈尔滨市,C14,{50 + n},{900 + n},axe{n}@example.com")
+    if bad_rows:
+        lines[1] = lines[1].replace("哈尔滨市", "大庆市")
+        lines[2] = lines[2].replace(",C14,", ",C99,")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _upload(page, data: bytes) -> None:
+    page.set_input_files("#id_file", {"name": "list.csv", "mimeType": "text/csv", "buffer": data})
+    page.click("#main form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def _upload_a_list_with_mistakes(page) -> None:
+    """The preview of a list with rows rejected: the counts, the table of problems, the rows to import."""
+    _upload(page, _import_list(page, bad_rows=True))
+
+
+def _upload_a_damaged_file(page) -> None:
+    _upload(page, b"PK\x03\x04 damaged")
+
+
+def _import_a_list(page) -> None:
+    """A list uploaded and confirmed: the preview page saying what was imported."""
+    _upload(page, _import_list(page, bad_rows=False))
+    page.click("#main form[action$='/confirm/'] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
 @dataclass(frozen=True)
 class Persona:
     username: str | None  # a demo login ("{returned_manager}": the demo's, see _seed); None: signed out
@@ -129,6 +167,10 @@ PERSONAS: dict[str, Persona] = {
             Visit("/reports/analytics/"),
             Visit("/reports/exports/"),
             Visit("/reports/exports/submissions.xlsx"),
+            Visit("/officials/enterprises/import/"),
+            Visit("/officials/enterprises/import/", prepare=_upload_a_damaged_file),
+            Visit("/officials/enterprises/import/", prepare=_upload_a_list_with_mistakes),
+            Visit("/officials/enterprises/import/", prepare=_import_a_list),
         ),
     ),
     "province_official": Persona(
