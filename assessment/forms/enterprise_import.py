@@ -4,6 +4,7 @@ fields and rules (assessment.forms.enterprises.EnterpriseProfileForm)."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -27,10 +28,17 @@ ROW_FIELD_COLUMNS = {
 
 class EnterpriseImportUploadForm(DomainErrorFormMixin, forms.Form):
     file = forms.FileField(
-        label=_("企业名单文件"),
-        help_text=_("Excel（.xlsx）或 CSV（UTF-8 或 GBK 编码）；最大 5 MB、10,000 行。"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
+        label=_("企业名单文件"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"})
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "Excel（.xlsx）或 CSV（UTF-8 或 GBK 编码）；最大 %(size)s MB、%(rows)s 行。"
+        ) % {
+            "size": f"{settings.IMPORT_MAX_BYTES / (1024 * 1024):g}",
+            "rows": f"{settings.IMPORT_MAX_ROWS:,}",
+        }
 
 
 class CodeField(forms.CharField):
