@@ -1,7 +1,7 @@
 """Officials' pages and exports on a large database; prints server times and export memory.
 
     DATABASE_URL=postgresql://... .venv/bin/python manage.py seed_demo --enterprises 20000
-    DATABASE_URL=postgresql://... .venv/bin/python bench/officials.py [--repeat 7]
+    DATABASE_URL=postgresql://... .venv/bin/python bench/officials.py [--repeat 7] [--serial] [--only TEXT]
 
 Server time is measured in-process with Django's test client (no network, no browser): the whole
 request through middleware, view, queries and template. The analytics page and the queue are fetched
@@ -44,23 +44,48 @@ PAGE_BUDGET_MS = 500
 EXPORT_BUDGET_S = 60
 
 
+def _backend_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (Linux /proc; 0 elsewhere). Parallel
+    workers a query starts are other processes: run with --serial to have all of a query's CPU here."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def _time_page(client: Client, url: str, repeat: int, cold: bool = False) -> dict[str, float]:
     """`cold`: the cache is emptied before each request (analytics computed, as after a data change);
-    otherwise the warm-up request fills it and the timed ones are served from it."""
+    otherwise the warm-up request fills it and the timed ones are served from it. Besides the wall clock,
+    the CPU of the request: this process's (Django, the driver) plus the database backend's, as a mean
+    over the timed requests (the kernel counts the backend's in 10 ms ticks)."""
     client.get(url)  # warm: definitions cached per process, as in a running server
     times = []
+    cpu = 0.0
     for _ in range(repeat):
         if cold:
             cache.clear()
+        before = time.process_time() + _backend_cpu()
         started = time.perf_counter()
         response = client.get(url)
         times.append((time.perf_counter() - started) * 1000)
+        cpu += time.process_time() + _backend_cpu() - before
         assert response.status_code == 200, (url, response.status_code)
     if cold:
         cache.clear()
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
-    return {"median": statistics.median(times), "max": max(times), "queries": len(queries)}
+    return {
+        "median": statistics.median(times),
+        "max": max(times),
+        "queries": len(queries),
+        "cpu": cpu / repeat * 1000,
+    }
 
 
 def _time_refresh(repeat: int) -> None:
@@ -134,10 +159,18 @@ def main() -> None:
     parser.add_argument("--export-child", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--no-export", action="store_true")
     parser.add_argument("--no-pages", action="store_true")
+    parser.add_argument("--only", default="", help="only the pages whose label contains this text")
+    parser.add_argument(
+        "--serial",
+        action="store_true",
+        help="no parallel query workers (PostgreSQL), so that the CPU column holds all of a query's CPU",
+    )
     args = parser.parse_args()
     if args.export_child is not None:
         _export_child(args.export_child)
         return
+    if args.serial:  # libpq passes it to every connection this process opens (none is open yet)
+        os.environ["PGOPTIONS"] = "-c max_parallel_workers_per_gather=0"
 
     total = Assessment.objects.filter(status__in=REVIEW_STATUSES).count()
     years = list(Assessment.objects.values_list("year", flat=True).distinct().order_by("-year"))
@@ -221,9 +254,11 @@ def main() -> None:
         ("province", "queue, Daqing, C14, small", province, "/review/?city=230600&industry=C14&size=small"),
     ]
     results = []
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with override_settings(ALLOWED_HOSTS=["*"]):
         if args.no_pages:
             pages = []
+        pages = [page for page in pages if args.only in page[1]]
         client = Client()
         for who, label, user, url in pages:
             client.force_login(user)
@@ -237,7 +272,7 @@ def main() -> None:
                 flag = "" if figures["median"] <= PAGE_BUDGET_MS else "  OVER BUDGET"
                 print(
                     f"{who:12} {label + suffix:40} median {figures['median']:7.1f} ms  "
-                    f"max {figures['max']:7.1f} ms  {figures['queries']:2d} queries{flag}"
+                    f"max {figures['max']:7.1f} ms  CPU {figures['cpu']:7.1f} ms  {figures['queries']:2d} queries{flag}"
                 )
         if pages:
             _time_refresh(args.repeat)
