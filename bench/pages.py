@@ -1,10 +1,19 @@
-"""Server time of the SME journey's largest fill page and of one autosave (median and p95).
+"""Server time of the SME journey's fill pages and of one autosave (median and p95, wall clock and CPU).
 
 Runs the whole Django stack in-process (middleware, session, views, templates, database) with the test
 client, against the database configured by DATABASE_URL, after `manage.py setup_demo` (or migrate,
-load_questionnaires, load_factors, seed_demo): it uses the demo SME manager's draft.
+load_questionnaires, load_factors, seed_demo): it uses the demo SME manager's draft, and a fresh
+enterprise's empty draft of every framework (created in a transaction that is rolled back at the end).
 
-    .venv/bin/python bench/pages.py [--runs 50]
+    .venv/bin/python bench/pages.py [--runs 50] [--profile 20]
+
+Pages: the largest fill page of the demo draft, and the page closest to 20 questions (the page the
+side-by-side comparison with django-survey-and-report GETs) on the demo draft and on the fresh draft.
+Besides wall-clock time, each request's CPU time of this process (time.process_time: the view, the
+templates and, with SQLite, the database engine) is reported: on a shared machine the wall clock
+mostly measures the wait for a core, CPU time much less so, and the number of Python function calls per
+request (cProfile's count, of 5 requests) not at all. `--profile N` prints a cProfile of N GETs
+of the ~20-question page of the fresh draft (the functions with the most own time).
 
 The autosave writes the same answer back each time and restores the original value at the end.
 """
@@ -12,7 +21,9 @@ The autosave writes the same answer back each time and restores the original val
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -21,17 +32,41 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("AXES_ENABLED", "false")
+# As deployed (DEBUG off) unless the caller says otherwise; plain HTTP in-process, as the side-by-side
+# bench (bench/peer_shapes.py) runs.
+for _name, _value in {
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-pages-" + "x" * 50,
+    "ALLOWED_HOSTS": "localhost,127.0.0.1,testserver",
+    "SECURE_SSL_REDIRECT": "false",
+    "SESSION_COOKIE_SECURE": "false",
+    "CSRF_COOKIE_SECURE": "false",
+    "LOG_LEVEL": "ERROR",
+}.items():
+    os.environ.setdefault(_name, _value)
 
-import django
+import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+
+# Without collectstatic's manifest, {% static %} joins STATIC_URL (as the test settings do).
+override_settings(
+    STORAGES={
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+).enable()
+
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from assessment.models import Answer, Assessment, User  # noqa: E402
+from assessment.models import Answer, Assessment, Enterprise, Membership, User  # noqa: E402
 from assessment.selectors.assessments import assessment_definitions, build_sections  # noqa: E402
+from assessment.services.assessments import assessment_create  # noqa: E402
 
 AUTOSAVE_CODE = "energy.grid_electricity_kwh"
 
@@ -42,9 +77,21 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
-def timed(call, runs: int) -> tuple[list[float], int]:
+def python_calls(call, runs: int = 5) -> int:
+    """Python function calls per call (cProfile's count): unlike any time, the same however busy the machine."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(runs):
+        call()
+    profiler.disable()
+    return round(pstats.Stats(profiler).total_calls / runs)
+
+
+def timed(call, runs: int) -> tuple[list[float], list[float], int, int]:
+    """Wall-clock and CPU milliseconds of `runs` calls after a warm one, the queries of one call and the
+    Python function calls per call."""
     call()  # warm: definition cache, templates
-    times = []
+    walls, cpus = [], []
     queries: list[str] = []
 
     def count(execute, sql, params, many, context):
@@ -55,13 +102,41 @@ def timed(call, runs: int) -> tuple[list[float], int]:
     with connection.execute_wrapper(count):
         call()
     for _ in range(runs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         response = call()
-        times.append((time.perf_counter() - start) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+        walls.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, response.status_code
     if os.environ.get("BENCH_SHOW_QUERIES"):
         print("\n".join(q[:120] for q in queries))
-    return times, len(queries)
+    return walls, cpus, len(queries), python_calls(call)
+
+
+def line(label: str, walls: list[float], cpus: list[float], queries: int, calls: int) -> str:
+    return (
+        f"{label}: wall median {statistics.median(walls):.1f} ms, p95 {percentile(walls, 0.95):.1f} ms; "
+        f"CPU median {statistics.median(cpus):.1f} ms, p95 {percentile(cpus, 0.95):.1f} ms; {queries} queries; "
+        f"{calls:,} Python calls"
+    )
+
+
+def fresh_draft(like: Enterprise) -> tuple[User, Assessment]:
+    """A new enterprise with the demo enterprise's facts, its manager and an empty draft of every framework."""
+    user = User.objects.create_user(username="bench-pages-fresh")
+    enterprise = Enterprise.objects.get(pk=like.pk)  # a copy: same city, industry, size and products
+    enterprise.pk = None
+    enterprise.name = "基准测试企业（页面）"
+    enterprise.uscc = "91230100BENCHPAGE1"
+    enterprise.save()
+    Membership.objects.create(user=user, enterprise=enterprise, role=Membership.Role.MANAGER)
+    draft = assessment_create(enterprise=enterprise, year=like_year(like), user=user, prefill=False)
+    return user, draft
+
+
+def like_year(enterprise: Enterprise) -> int:
+    return (
+        Assessment.objects.filter(enterprise=enterprise).order_by("-year").values_list("year", flat=True)[0]
+    )
 
 
 def main() -> None:
@@ -69,6 +144,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument(
+        "--profile", type=int, default=0, help="cProfile N GETs of the fresh ~20-question page"
+    )
     args = parser.parse_args()
     user = User.objects.get(username="sme_manager")
     draft = (
@@ -82,15 +160,53 @@ def main() -> None:
     largest = max(sections, key=lambda section: len(section.questions))
     client = Client(SERVER_NAME="localhost")
     client.force_login(user)
+    results = []
     page_url = reverse("assessment_fill", args=[draft.pk, largest.key])
-    page_times, page_queries = timed(lambda: client.get(page_url), args.runs)
+    results.append(
+        line(
+            f"largest fill page, demo draft ({largest.key}, {len(largest.questions)} questions)",
+            *timed(lambda: client.get(page_url), args.runs),
+        )
+    )
+
+    with transaction.atomic():  # the fresh enterprise is rolled back at the end
+        fresh_user, fresh = fresh_draft(draft.enterprise)
+        fresh_sections = build_sections(assessment_definitions(fresh))
+        near_20 = min(fresh_sections, key=lambda s: (abs(len(s.questions) - 20), -len(s.questions)))
+        fresh_client = Client(SERVER_NAME="localhost")
+        fresh_client.force_login(fresh_user)
+        fresh_url = reverse("assessment_fill", args=[fresh.pk, near_20.key])
+        results.append(
+            line(
+                f"~20-question page, fresh draft ({near_20.key}, {len(near_20.questions)} questions)",
+                *timed(lambda: fresh_client.get(fresh_url), args.runs),
+            )
+        )
+        demo_url = reverse("assessment_fill", args=[draft.pk, near_20.key])
+        results.append(
+            line(
+                f"~20-question page, demo draft ({near_20.key})",
+                *timed(lambda: client.get(demo_url), args.runs),
+            )
+        )
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(args.profile):
+                fresh_client.get(fresh_url)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+        transaction.set_rollback(True)
 
     saved = Answer.objects.filter(assessment=draft, question_code=AUTOSAVE_CODE).first()
     value = str(saved.value) if saved and saved.value is not None else "1000000"
     autosave_url = reverse("assessment_autosave", args=[draft.pk])
     payload = {"question": AUTOSAVE_CODE, AUTOSAVE_CODE: value}
     try:
-        save_times, save_queries = timed(lambda: client.post(autosave_url, payload), args.runs)
+        results.append(
+            line("autosave of one answer", *timed(lambda: client.post(autosave_url, payload), args.runs))
+        )
     finally:
         if saved is not None:
             Answer.objects.filter(pk=saved.pk).update(
@@ -102,17 +218,11 @@ def main() -> None:
         else:
             Answer.objects.filter(assessment=draft, question_code=AUTOSAVE_CODE).delete()
 
-    engine = connection.vendor
-    print(f"database: {engine}; draft {draft.pk} ({draft.year}), {args.runs} runs each")
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"largest fill page ({largest.key}, {len(largest.questions)} questions): "
-        f"median {statistics.median(page_times):.1f} ms, p95 {percentile(page_times, 0.95):.1f} ms, "
-        f"{page_queries} queries"
+        f"database: {connection.vendor}; draft {draft.pk} ({draft.year}), {args.runs} runs each; load {load}"
     )
-    print(
-        f"autosave of one answer: median {statistics.median(save_times):.1f} ms, "
-        f"p95 {percentile(save_times, 0.95):.1f} ms, {save_queries} queries"
-    )
+    print("\n".join(results))
 
 
 if __name__ == "__main__":

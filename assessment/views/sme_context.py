@@ -44,7 +44,6 @@ class QuestionRow:
     frameworks: list[str]
     condition_json: str
     per_product_note: str = ""
-    help: list[tuple[str, str]] = field(default_factory=list)
     conflict: dict[str, Any] | None = None
     validated: dict[str, Any] | None = None
     checks: list[str] = field(default_factory=list)
@@ -82,6 +81,10 @@ class QuestionRow:
         """How fill.js reads this question's value for conditions (the type's `client_value`)."""
         qtype = question_type(self.question)
         return qtype.client_value if qtype else "text"
+
+    @property
+    def help(self) -> list[tuple[str, str]]:
+        return _help(self.question)
 
     @property
     def provisional_note(self) -> str:
@@ -256,7 +259,6 @@ def question_rows(
                 frameworks=[pick(framework_titles.get(f)) for f in crosswalk.get(code, [])],
                 condition_json=json.dumps(question.get("condition")) if question.get("condition") else "",
                 per_product_note=per_product,
-                help=_help(question),
             )
         )
     return rows

@@ -1,0 +1,306 @@
+"""The fill page's question cards, built in Python.
+
+A card is the question's badges, the notices at it (a colleague's conflicting change, the reviewer's
+validated value and comments, consistency checks), its field (answer_fields), the computed value with
+its derivation, evidence, who saved it, and the "说明与来源" column. Rendering the card as a template
+include per question was most of the page's time; this builds the same markup with format_html. The
+help column depends only on the question and the language, so it is built once per question object
+(definitions are cached per process and never changed in place) and language.
+
+    {% load question_cards %}{% question_card row assessment.pk %}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import template
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import filesizeformat, linebreaksbr
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import get_language, gettext, ngettext
+
+from assessment.templatetags.answer_fields import answer_field
+
+register = template.Library()
+
+EMPTY = mark_safe("")
+
+# (id of the question mapping, language) -> (the mapping, its help column): the mapping is kept so that
+# its id cannot be reused by another object while the entry exists.
+_HELP_COLUMNS: dict[tuple[int, str], tuple[Mapping[str, Any], SafeString]] = {}
+
+
+def _when(value: Any) -> str:
+    return date_filter(template_localtime(value), "Y-m-d H:i")
+
+
+def _help_column(row: Any) -> SafeString:
+    """Help lines, citations and the provisional note: all read from the question (cached)."""
+    key = (id(row.question), get_language() or "")
+    cached = _HELP_COLUMNS.get(key)
+    if cached is not None and cached[0] is row.question:
+        return cached[1]
+    citations = row.citations
+    provisional = row.question.get("provisional")
+    help_lines = row.help
+    inner = EMPTY
+    if help_lines or citations or provisional:
+        items = format_html_join(
+            "", "<dt>{}</dt><dd>{}</dd>", ((label, linebreaksbr(text)) for label, text in help_lines)
+        )
+        if citations:
+            items += format_html(
+                "<dt>{}</dt><dd>{}</dd>",
+                gettext("来源"),
+                conditional_escape("；").join(conditional_escape(c) for c in citations),
+            )
+        if provisional:
+            items += format_html(
+                '<dt>{}</dt><dd>{} <a href="{}#m-provisional">{}</a></dd>',
+                gettext("暂定"),
+                row.provisional_note
+                or gettext("本题的计分或分档尚未与标准原文核对，为暂定值；与您填报的数据是否准确无关。"),
+                reverse("method"),
+                gettext("方法说明"),
+            )
+        inner = format_html(
+            '<details class="help small"><summary>{}</summary><dl class="mb-0 mt-1">{}</dl></details>',
+            gettext("说明与来源"),
+            items,
+        )
+    column = format_html('<div class="col-md-4">{}</div>', inner)
+    _HELP_COLUMNS[key] = (row.question, column)
+    return column
+
+
+def _badges(row: Any) -> SafeString:
+    parts = []
+    if row.required:
+        parts.append(
+            format_html(
+                '<span class="badge text-bg-danger-subtle border border-danger-subtle text-danger-emphasis">{}</span>',
+                gettext("必答"),
+            )
+        )
+    if row.prefilled:
+        parts.append(format_html('<span class="badge text-bg-info">{}</span>', gettext("沿用上年，待确认")))
+    if len(row.frameworks) > 1:
+        count = len(row.frameworks)
+        parts.append(
+            format_html(
+                '<span class="badge text-bg-light border" title="{}">{}</span>',
+                "、".join(row.frameworks),
+                ngettext("%(n)s 个框架共用", "%(n)s 个框架共用", count) % {"n": count},
+            )
+        )
+    parts.append(
+        mark_safe(
+            '<span class="badge text-bg-light border text-muted font-monospace" data-changed-badge hidden></span>'
+        )
+    )
+    return format_html('<div class="d-flex flex-wrap gap-1 mb-1 small">{}</div>', mark_safe("".join(parts)))
+
+
+def _notices(row: Any) -> SafeString:
+    """A colleague's conflicting change, the reviewer's validated value and comments."""
+    parts = []
+    if row.conflict:
+        conflict = row.conflict
+        parts.append(
+            format_html(
+                '<div class="alert alert-danger py-2 px-2 small mb-2" role="alert" data-conflict><strong>{}</strong>'
+                "<div>{}<span data-theirs>{}</span></div><div>{}<span data-mine>{}</span></div>"
+                '<div class="mt-1 d-flex flex-wrap gap-2">'
+                '<button type="submit" name="take" value="{}" class="btn btn-sm btn-outline-secondary">{}</button>'
+                '<button type="submit" name="next" value="stay" class="btn btn-sm btn-outline-success">{}</button>'
+                "</div></div>",
+                mark_safe(
+                    gettext("%(name)s 于 %(time)s 修改了此题，请选择保留哪一个值。")
+                    % {
+                        "name": conditional_escape(conflict["by"]),
+                        "time": conditional_escape(_when(conflict["at"])),
+                    }
+                ),
+                gettext("对方的值："),
+                conflict["theirs"],
+                gettext("您的值："),
+                conflict["mine"],
+                row.code,
+                gettext("采用对方的值"),
+                gettext("保留我的值"),
+            )
+        )
+    if row.validated:
+        reason = row.validated.get("reason")
+        parts.append(
+            format_html(
+                '<div class="alert alert-info py-1 px-2 small mb-2" role="note" data-validated><strong>{}</strong>{}{}</div>',
+                gettext("审核核定值："),
+                row.validated["value"],
+                format_html("<div>{}{}</div>", gettext("核定理由："), reason) if reason else EMPTY,
+            )
+        )
+    for comment in row.comments:
+        parts.append(
+            format_html(
+                '<div class="alert alert-warning py-1 px-2 small mb-2" role="note"><strong>{}</strong>{}</div>',
+                mark_safe(gettext("审核意见（%(name)s）：") % {"name": conditional_escape(comment.author)}),
+                comment.text,
+            )
+        )
+    return mark_safe("".join(parts))
+
+
+def _answer(row: Any) -> SafeString:
+    """The field, or the computed value with its derivation and the override, or the evidence note."""
+    if row.derived:
+        computed = row.computed or {}
+        override = EMPTY
+        if row.field:
+            is_open = (
+                computed.get("overridden")
+                or row.field.errors
+                or (row.reason_field and row.reason_field.errors)
+            )
+            override = format_html(
+                '<details class="mt-1 override"{}><summary class="small">{}</summary><div class="mt-2">{}{}</div></details>',
+                mark_safe(" open") if is_open else EMPTY,
+                gettext("覆盖计算值（须说明理由）"),
+                answer_field(row.field, row.unit),
+                answer_field(row.reason_field),
+            )
+        return format_html(
+            '<div class="fw-semibold mb-1" id="label-{}">{}</div>'
+            '<div class="computed" aria-labelledby="label-{}">'
+            '<output class="fs-5 fw-semibold" data-computed-value>{}</output> <span class="text-muted">{}</span>{}'
+            '<details class="small mt-1 method"><summary>{}</summary>'
+            '<ul class="text-muted mb-1 derivation" data-computed-derivation>{}</ul>'
+            '<div class="text-muted" data-computed-note>{}</div></details></div>{}',
+            row.code,
+            row.text,
+            row.code,
+            computed.get("text") or "—",
+            row.unit,
+            format_html(' <span class="badge text-bg-secondary">{}</span>', gettext("已覆盖计算值"))
+            if computed.get("overridden")
+            else EMPTY,
+            gettext("计算方法"),
+            format_html_join("", "<li>{}</li>", ((line,) for line in computed.get("derivation") or ())),
+            computed.get("note", ""),
+            override,
+        )
+    if row.by_evidence:
+        return format_html(
+            '<div class="fw-semibold mb-1">{}</div><p class="small text-muted mb-1">{}</p>',
+            row.text,
+            gettext("以页面下方上传的佐证材料作答。"),
+        )
+    if row.field:
+        note = EMPTY
+        if row.per_product_note:
+            note = format_html(
+                '<div class="small text-muted">{}{}</div>',
+                gettext("各产品分别填写的值："),
+                row.per_product_note,
+            )
+        return format_html("{}{}", answer_field(row.field, row.addon or ""), note)
+    return EMPTY
+
+
+def _after(row: Any, assessment_pk: int) -> SafeString:
+    """What follows the answer: proposal, checks, the script's error slot, confirm, evidence, saved by."""
+    parts = []
+    if row.field or row.reason_field:
+        parts.append(format_html('<input type="hidden" name="_present" value="{}">', row.code))
+    if row.proposal:
+        parts.append(
+            format_html(
+                '<div class="small mt-1" data-proposal>{} <button type="button" '
+                'class="btn btn-link btn-sm p-0 align-baseline" data-propose="{}">{}</button></div>',
+                mark_safe(
+                    gettext("注册时填写：%(value)s") % {"value": conditional_escape(row.proposal["text"])}
+                ),
+                row.proposal["value"],
+                gettext("采用此值"),
+            )
+        )
+    for message in row.checks:
+        parts.append(
+            format_html(
+                '<div class="alert alert-warning py-1 px-2 small mt-2 mb-0" data-check>{}</div>', message
+            )
+        )
+    parts.append('<div class="invalid-feedback d-block small" data-error role="alert"></div>')
+    if row.prefilled:
+        parts.append(
+            format_html(
+                '<button class="btn btn-sm btn-outline-info mt-1" type="submit" form="confirm-{}">{}</button>',
+                row.code,
+                gettext("确认沿用"),
+            )
+        )
+    if row.evidence:
+        items = format_html_join(
+            "",
+            '<li class="d-flex align-items-center gap-2">📎 <a href="{}">{}</a> <span class="text-muted">{}</span> '
+            '<button class="btn btn-link btn-sm text-danger p-0" type="submit" form="remove-evidence-{}">{}</button></li>',
+            (
+                (
+                    reverse("evidence_download", args=[assessment_pk, item.pk]),
+                    item.original_name,
+                    filesizeformat(item.size),
+                    item.pk,
+                    gettext("删除"),
+                )
+                for item in row.evidence
+            ),
+        )
+        parts.append(format_html('<ul class="list-unstyled small mt-2 mb-0">{}</ul>', items))
+    answer = row.answer
+    if answer and answer.updated_by and not row.prefilled:
+        parts.append(
+            format_html(
+                '<div class="small text-muted mt-1" data-updated>{}</div>',
+                mark_safe(
+                    gettext("%(name)s 于 %(time)s 保存")
+                    % {
+                        "name": conditional_escape(answer.updated_by),
+                        "time": conditional_escape(_when(answer.updated_at)),
+                    }
+                ),
+            )
+        )
+    return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def question_card(row: Any, assessment_pk: int) -> SafeString:
+    """One question of the fill page (views.sme_context.QuestionRow) as its card."""
+    classes = "card shadow-sm mb-3 question"
+    if row.prefilled:
+        classes += " border-info"
+    if row.comments:
+        classes += " border-warning"
+    condition = format_html(' data-condition="{}"', row.condition_json) if row.condition_json else EMPTY
+    return format_html(
+        '<div class="{}" id="q-{}" data-code="{}" data-type="{}" data-value="{}" data-seen="{}"{}{}>'
+        '<div class="card-body"><div class="row g-3"><div class="col-md-8">{}{}{}{}</div>{}</div></div></div>',
+        classes,
+        row.code,
+        row.code,
+        row.kind,
+        row.client_value,
+        row.seen,
+        condition,
+        mark_safe(" hidden") if not row.asked else EMPTY,
+        _badges(row),
+        _notices(row),
+        _answer(row),
+        _after(row, assessment_pk),
+        _help_column(row),
+    )
