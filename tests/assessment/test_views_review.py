@@ -138,6 +138,10 @@ def test_the_queue_counts_by_status_under_the_other_filters(
     counts = {tally.code: tally.count for tally in response.context["queue"].by_status}
     assert counts == {"submitted": 1, "returned": 0, "accepted": 1}
     assert [row["assessment"].pk for row in response.context["rows"]] == [qiqihar.pk]
+    # The page count comes from the status counts: the selected status's, or their sum.
+    assert response.context["queue"].total == 1
+    assert client.get(reverse("review_queue")).context["queue"].total == 2
+    assert client.get(reverse("review_queue"), {"q": "北方机械"}).context["queue"].total == 1
 
 
 def test_the_queue_sorts_and_pages_with_a_fixed_number_of_queries(
@@ -165,6 +169,13 @@ def test_the_queue_sorts_and_pages_with_a_fixed_number_of_queries(
         user=province_official, filters=selectors.SubmissionFilters(sort="name"), page=2, per_page=3
     )
     assert page.total == 7 and len(page.rows) == 3 and page.page.number == 2
+    last = selectors.review_queue(
+        user=province_official,
+        filters=selectors.SubmissionFilters(city="230100", status="submitted"),
+        page=99,
+        per_page=2,
+    )
+    assert last.total == 3 and last.page.paginator.num_pages == 2 and len(last.rows) == 1
 
 
 def test_a_decision_through_the_page_is_recorded_and_a_return_needs_a_note(client, city_official, harbin):
