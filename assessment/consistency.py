@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from questionnaires.logic import formula_share
+from questionnaires.question_types import question_type
 
 # An order of magnitude: unit slips between the units the questionnaires use are 10^3 (kWh/MWh, kg/t) or
 # 10^4 (元/万元); a real year-on-year change of an SME's figures that large is rare.
@@ -112,7 +113,7 @@ def implausible(
     """Warnings (not refusals): numbers that jumped beyond YEAR_ON_YEAR_FACTOR since last year's answer."""
     found: list[Inconsistency] = []
     for code, question in _questions(definitions).items():
-        if question.get("type") != "number":
+        if not getattr(question_type(question), "compared_year_on_year", False):
             continue
         now, before = _number(answers.get(code)), _number(previous.get(code))
         if now is None or before is None or now <= 0 or before <= 0:

@@ -1,14 +1,15 @@
 """What a result's level is called where people read it: official, indicative, a configured scheme, or none.
 
 Pure functions on plain data (no ORM): the pages, the PDF and the review pages use them, so the same
-result reads the same everywhere. Scores are never changed here; only what a level is called.
+result reads the same everywhere. Scores are never changed here; only what a level is called. Which
+wording a result gets is its scoring method's `level_wording` (questionnaires.frameworks):
 
-- Green factory 2025: GB/T 36132-2025 defines no grade. A tier is shown only when an administrator has
-  configured a provincial rating scheme (`RatingScheme`, `assessment.selectors.rating`), computed here
+- Green factory 2025 ("scheme"): GB/T 36132-2025 defines no grade. A tier is shown only when an
+  administrator has configured a provincial rating scheme (`RatingScheme`, `assessment.selectors.rating`), computed here
   from the score and the veto items, and always with the scheme's name. The scoring engine ships no
   tiers; a stored result's tier code from before (another province's 2018-era stars) is not shown.
-- Clean production: a result of an indicator system without an official publication number (the
-  generic system; a sector system whose table could not be read) is an *indicative* position against the
+- Clean production ("benchmark"): a result of an indicator system without an official publication number
+  (the generic system; a sector system whose table could not be read) is an *indicative* position against the
   Ⅰ/Ⅱ/Ⅲ benchmark values; only a published system (its first reference has a document number) carries
   the official level wording. One Ⅲ name: 一般水平.
 - Indicator levels (cp_level I / II / III / none) print as Ⅰ / Ⅱ / Ⅲ / 未达Ⅲ, never as raw codes.
@@ -20,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from questionnaires.frameworks import get_method
 from questionnaires.references import load_references
 
 ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ"}
@@ -108,10 +110,10 @@ def level_text(
     `result`: a FrameworkResult or its dict form (method, level, score, veto). `scheme`: the rating scheme
     configured for green factory 2025 (`assessment.selectors.rating.rating_scheme_for`), or None.
     """
-    method = _get(result, "method")
+    wording = getattr(get_method(_get(result, "method")), "level_wording", "stored")
     level = _get(result, "level") or None
     definition = definition or {}
-    if method == "green_factory_2025":
+    if wording == "scheme":
         if not scheme:
             return LevelText(_pick(NO_GRADE, lang), "none", _pick(NOTES["no_scheme"], lang))
         name = _pick(scheme.get("name"), lang)
@@ -123,7 +125,7 @@ def level_text(
         label = _pick(tier["label"], lang) if tier else _pick(NO_LEVEL, lang)
         text = f"{label}（{name}）" if _lang(lang) == "zh" else f"{label} ({name})"
         return LevelText(text, "scheme", note)
-    if method == "clean_production":
+    if wording == "benchmark":
         code = (level or {}).get("code")
         if is_published_system(definition):
             text = _pick(OFFICIAL_CP.get(str(code)) or BELOW_III, lang)

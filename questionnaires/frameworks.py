@@ -112,6 +112,14 @@ class ScoringMethod:
     no_level: str  # the level code its results store when no level is reached
     no_level_label: Text
     points: bool = False  # results are points out of 100: every indicator's full marks must be reachable
+    # Indicator weights ω (adding up to 1 or 100, as the dimensions') multiply a 0–100 score, so a rule's
+    # points are not bounded by its indicator's weight (clean production's Y = Σ ω·y).
+    omega_weights: bool = False
+    per_product: bool = False  # indicators may be scored per product and be limiting (限定性指标)
+    # What its levels are called where people read them (assessment/presentation.py): "stored" (the
+    # result's level label), "scheme" (a tier of the configured provincial rating scheme, else no grade),
+    # "benchmark" (the official level for a published system, else an indicative position).
+    level_wording: str = "stored"
     own_rules: frozenset[str] = frozenset()  # rule types only this method may use
     levels: Callable[[Mapping[str, Any]], list[Level]] = field(default=lambda settings: [])
     rank_of: Callable[[str | None, Mapping[str, Any]], float] = field(default=lambda code, details: 0.0)
@@ -175,7 +183,14 @@ SME_DIGITAL_BELOW = {"zh": "未达到一级", "en": "Below level 1"}
 METHODS: dict[str, ScoringMethod] = {}
 
 
+LEVEL_WORDINGS = frozenset({"stored", "scheme", "benchmark"})
+
+
 def register_method(method: ScoringMethod) -> ScoringMethod:
+    if method.level_wording not in LEVEL_WORDINGS:
+        raise ValueError(
+            f"level_wording must be one of {sorted(LEVEL_WORDINGS)}, not {method.level_wording!r}"
+        )
     METHODS[method.code] = method
     return method
 
@@ -222,6 +237,7 @@ _register_shipped(
             no_level="",  # the result's level is null below the lowest tier
             no_level_label=NO_LEVEL_LABEL,
             points=True,
+            level_wording="scheme",
             levels=_tiers,
             rank_of=_tier_rank,
         ),
@@ -241,6 +257,9 @@ _register_shipped(
             settings_keys=frozenset({"level_rule", "products_question"}),
             no_level="below_III",
             no_level_label=CLEAN_PRODUCTION_LABELS["below_III"],
+            omega_weights=True,
+            per_product=True,
+            level_wording="benchmark",
             own_rules=frozenset({"levels"}),
             levels=_cp_levels,
             rank_of=lambda code, details: {"below_III": 0, "III": 1, "II": 2, "I": 3}.get(code or "", 0),

@@ -105,6 +105,8 @@ class QuestionType:
     review_widget: ClassVar[bool] = False
     # How fill.js reads the field's current value for conditions: text | number | boolean | list | lines.
     client_value: ClassVar[str] = "text"
+    # A quantity of the plant (kWh, tonnes, m³): a jump beyond a factor since last year is worth a warning.
+    compared_year_on_year: ClassVar[bool] = False
 
     # --- stored values -------------------------------------------------------------------------------
     def problems(
@@ -175,6 +177,25 @@ class QuestionType:
     ) -> Any:
         """A plausible answer of an enterprise of `maturity` (0–1); `typical` is a scenario's value for this
         question (a template figure, a product name) that the type adapts. None: left unanswered."""
+        return None
+
+    # The demo journey's answers (assessment/demo/journey.py): the template plant's answers varied per
+    # enterprise and year. Separate from demo_value so that the journey's demo data stay as they are.
+    def demo_yearly(
+        self,
+        question: Mapping[str, Any],
+        rng: random.Random,
+        *,
+        level: float,
+        typical: Any,
+        template: Mapping[str, Any],
+    ) -> Any:
+        """One year's answer of an enterprise `level` (0–1) along: `typical` is the template plant's answer
+        to this question (None: it has none), `template` all of its answers. None: left unanswered."""
+        return typical if typical is not None else self.demo_filler(question, rng)
+
+    def demo_filler(self, question: Mapping[str, Any], rng: random.Random) -> Any:
+        """A plausible answer to a question the template plant does not answer (e.g. a sector system's)."""
         return None
 
 
@@ -332,6 +353,28 @@ class SingleChoice(QuestionType):
         index = min(max(round(maturity * (len(options) - 1) + rng.gauss(0, 0.9)), 0), len(options) - 1)
         return options[index]["code"]
 
+    def demo_yearly(
+        self,
+        question: Mapping[str, Any],
+        rng: random.Random,
+        *,
+        level: float,
+        typical: Any,
+        template: Mapping[str, Any],
+    ) -> Any:
+        if not question.get("options"):
+            return super().demo_yearly(question, rng, level=level, typical=typical, template=template)
+        options = _by_points(question)
+        index = round((len(options) - 1) * min(1.0, max(0.0, level + rng.uniform(-0.3, 0.3))))
+        return options[index]["code"]
+
+    def demo_filler(self, question: Mapping[str, Any], rng: random.Random) -> Any:
+        return rng.choice(question["options"])["code"] if question.get("options") else None
+
+
+def _by_points(question: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return sorted(question.get("options") or [], key=lambda o: float(o.get("points") or 0))
+
 
 _CP_RANKS = {"none": 0, "III": 1, "II": 2, "I": 3}
 
@@ -418,6 +461,29 @@ class MultipleChoice(QuestionType):
             return [exclusive[0]]
         return rng.sample(plain, max(count, 1)) if plain else None
 
+    def demo_yearly(
+        self,
+        question: Mapping[str, Any],
+        rng: random.Random,
+        *,
+        level: float,
+        typical: Any,
+        template: Mapping[str, Any],
+    ) -> Any:
+        if not question.get("options"):
+            return super().demo_yearly(question, rng, level=level, typical=typical, template=template)
+        options = [o for o in _by_points(question) if not o.get("exclusive")]
+        exclusive = [o for o in question["options"] if o.get("exclusive")]
+        count = round(len(options) * min(1.0, max(0.0, level + rng.uniform(-0.2, 0.2))))
+        chosen = sorted(o["code"] for o in rng.sample(options, count)) if count else []
+        return chosen or ([exclusive[0]["code"]] if exclusive else None)
+
+    def demo_filler(self, question: Mapping[str, Any], rng: random.Random) -> Any:
+        options = [o for o in question.get("options") or [] if not o.get("exclusive")]
+        if not options:
+            return None
+        return sorted({rng.choice(options)["code"] for _ in range(rng.randint(1, max(1, len(options) // 2)))})
+
 
 def _within_number_limit(value: Decimal | None) -> None:
     if value is not None and abs(value) >= NUMBER_LIMIT:
@@ -444,6 +510,7 @@ class Number(QuestionType):
     numeric = True
     per_product = True
     client_value = "number"
+    compared_year_on_year = True
 
     def bounds(self, question: Mapping[str, Any]) -> tuple[float | None, float | None]:
         """The allowed (min, max) of the value."""
@@ -519,10 +586,18 @@ class Number(QuestionType):
         value = round(min(max(value, low), high), decimals)
         return int(value) if decimals == 0 else value
 
+    def demo_filler(self, question: Mapping[str, Any], rng: random.Random) -> Any:
+        # Not below zero: a negative bound admits a real exceedance (a margin), not a typical plant.
+        low = max(float(question.get("min", 0) or 0), 0.0)
+        high = float(question.get("max", 100 if self.code == "percentage" else low + 100) or 100)
+        value = rng.uniform(low, high)
+        return round(value, int(question.get("decimals", 1) if question.get("decimals") is not None else 1))
+
 
 @register
 class Percentage(Number):
     code = "percentage"
+    compared_year_on_year = False
 
     def bounds(self, question: Mapping[str, Any]) -> tuple[float | None, float | None]:
         """Within 0–100 unless the question narrows it."""
@@ -540,6 +615,7 @@ class Computed(Number):
     code = "computed"
     derived = True
     per_product = False
+    compared_year_on_year = False
 
     def form_field(self, question: Mapping[str, Any], lang: str) -> forms.Field | None:
         return forms.DecimalField(
@@ -554,6 +630,9 @@ class Computed(Number):
     def demo_value(
         self, question: Mapping[str, Any], rng: random.Random, *, maturity: float, typical: Any = None
     ) -> Any:
+        return None
+
+    def demo_filler(self, question: Mapping[str, Any], rng: random.Random) -> Any:
         return None
 
 
@@ -623,6 +702,20 @@ class Level(QuestionType):
     ) -> Any:
         return min(max(round(1 + maturity * 3 + rng.gauss(0, 0.7)), 1), 4)
 
+    def demo_yearly(
+        self,
+        question: Mapping[str, Any],
+        rng: random.Random,
+        *,
+        level: float,
+        typical: Any,
+        template: Mapping[str, Any],
+    ) -> Any:
+        return max(1, min(4, round(1 + 3 * level + rng.uniform(-0.8, 0.8))))
+
+    def demo_filler(self, question: Mapping[str, Any], rng: random.Random) -> Any:
+        return rng.randint(1, 3)
+
 
 @register
 class YesNo(QuestionType):
@@ -677,6 +770,20 @@ class YesNo(QuestionType):
     ) -> Any:
         return rng.random() < 0.25 + 0.7 * maturity
 
+    def demo_yearly(
+        self,
+        question: Mapping[str, Any],
+        rng: random.Random,
+        *,
+        level: float,
+        typical: Any,
+        template: Mapping[str, Any],
+    ) -> Any:
+        return rng.random() < level
+
+    def demo_filler(self, question: Mapping[str, Any], rng: random.Random) -> Any:
+        return rng.random() < 0.6
+
 
 @register
 class Text(QuestionType):
@@ -702,6 +809,9 @@ class Text(QuestionType):
         self, question: Mapping[str, Any], rng: random.Random, *, maturity: float, typical: Any = None
     ) -> Any:
         return str(typical or "见附件")
+
+    def demo_filler(self, question: Mapping[str, Any], rng: random.Random) -> Any:
+        return "示例"
 
 
 @register
@@ -810,3 +920,15 @@ class Products(QuestionType):
         self, question: Mapping[str, Any], rng: random.Random, *, maturity: float, typical: Any = None
     ) -> Any:
         return [{"name": typical or "产品", "share": 100}]
+
+    def demo_yearly(
+        self,
+        question: Mapping[str, Any],
+        rng: random.Random,
+        *,
+        level: float,
+        typical: Any,
+        template: Mapping[str, Any],
+    ) -> Any:
+        # A sector system's products question takes the template plant's products (one such question each).
+        return typical or next((v for k, v in template.items() if k.endswith(".products")), None)

@@ -233,6 +233,10 @@ class _FileChecker:
     def warn(self, code: str, problem: str) -> None:
         self.problems.append(Problem(self.file, code, problem, "warning"))
 
+    def method_has(self, attribute: str) -> bool:
+        """Whether the file's scoring method (questionnaires.frameworks) sets a flag, e.g. per_product."""
+        return bool(getattr(get_method(self.method), attribute, False))
+
     # --- generic helpers -------------------------------------------------------------------
     def keys(self, obj: Any, where: str, allowed: Set[str], required: Iterable[str] = ()) -> bool:
         if not isinstance(obj, dict):
@@ -363,9 +367,9 @@ class _FileChecker:
             return
         raw_settings = data.get("settings")
         settings = raw_settings if isinstance(raw_settings, dict) else {}
-        if self.method not in (None, "clean_production") or data.get("kind") == "bank":
+        if (self.method is not None and not self.method_has("per_product")) or data.get("kind") == "bank":
             self.error(marked[0], "per_product is only for clean-production frameworks")
-        elif self.method == "clean_production" and "products_question" not in settings:
+        elif self.method_has("per_product") and "products_question" not in settings:
             self.error(
                 marked[0], "per_product needs settings.products_question (the products and their shares)"
             )
@@ -693,15 +697,16 @@ class _FileChecker:
         if len(weights) != count or self.method is None:
             return  # a missing or bad weight is already reported
         total = sum(weights)
+        omega = self.method_has("omega_weights")
         if what == "dimension":
-            targets = [1.0, 100.0] if self.method == "clean_production" else [100.0]
+            targets = [1.0, 100.0] if omega else [100.0]
             label = "dimension weights"
         elif what == "child":
             targets = [parent] if parent is not None else []
             label = "children's weights"
-        elif self.method == "clean_production":
+        elif omega:
             targets, label = [1.0, 100.0], "indicator weights ω of the dimension"
-        elif self.method in method_codes(lambda m: m.points):
+        elif self.method_has("points"):
             targets = [parent] if parent is not None else []
             label = "indicator points of the dimension"
         else:
@@ -721,7 +726,7 @@ class _FileChecker:
         self.text(ind, "description", code)
         self.flag(ind, "limiting", code)
         self.flag(ind, "per_product", code)
-        if "limiting" in ind and self.method not in (None, "clean_production"):
+        if "limiting" in ind and self.method is not None and not self.method_has("per_product"):
             self.error(code, "limiting (限定性指标) is only for clean production")
         if "applies" in ind:
             self.check_applies(ind["applies"], code)
@@ -774,7 +779,7 @@ class _FileChecker:
             self.typed_refs.append(
                 (where, rule.get("question"), rule_question_types(rtype), f"{rtype} rule question")
             )
-        limit = weight if self.method != "clean_production" else None
+        limit = None if self.method_has("omega_weights") else weight
         if rtype == "linear":
             self.check_linear(rule, where, rule.get("direction"))
         elif rtype == "options":
@@ -1094,14 +1099,14 @@ def _resolve_references(
             checker.error(where, f"options rule reads {code}, whose options do not all carry points")
             continue
         points = [p for p in points if is_number(p)]
-        if weight is None or checker.method == "clean_production" or not points:
+        if weight is None or checker.method_has("omega_weights") or not points:
             continue
         for p in points:
             if p > weight + WEIGHT_TOLERANCE:
                 checker.error(where, f"option points {p:g} of {code} exceed the indicator weight {weight:g}")
         several = getattr(get_type(question.get("type")), "several", False)
         best = min(sum(points), weight) if several else max(points)
-        if checker.method in method_codes(lambda m: m.points) and best < weight - WEIGHT_TOLERANCE:
+        if checker.method_has("points") and best < weight - WEIGHT_TOLERANCE:
             checker.error(where, f"the options of {code} reach at most {best:g} of the weight {weight:g}")
     for where, code in checker.qualitative_levels:
         question = available.get(code, ({}, ""))[0] if isinstance(code, str) else {}

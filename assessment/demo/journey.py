@@ -30,6 +30,7 @@ from assessment.services.assessments import (
 )
 from assessment.services.review import review_comment_add, review_decide
 from questionnaires.models import QuestionnaireVersion
+from questionnaires.question_types import question_type, takes_value
 
 if TYPE_CHECKING:
     from assessment.demo.context import DemoContext
@@ -71,33 +72,6 @@ def _base_answers() -> dict[str, Any]:
     return json.loads(BASE_ANSWERS.read_text(encoding="utf-8"))["answers"]
 
 
-def _generated(question: dict[str, Any], rng: random.Random) -> Any:
-    """A plausible answer for a question the base answers do not cover (e.g. a sector system's)."""
-    kind = question.get("type")
-    options = [o for o in question.get("options") or [] if not o.get("exclusive")]
-    if kind == "yesno":
-        return rng.random() < 0.6
-    if kind == "single" and question.get("options"):
-        return rng.choice(question["options"])["code"]
-    if kind == "multiple" and options:
-        return sorted({rng.choice(options)["code"] for _ in range(rng.randint(1, max(1, len(options) // 2)))})
-    if kind == "level":
-        return rng.randint(1, 3)
-    if kind in ("number", "percentage"):
-        # Not below zero: a negative bound admits a real exceedance (a margin), not a typical plant.
-        low = max(float(question.get("min", 0) or 0), 0.0)
-        high = float(question.get("max", 100 if kind == "percentage" else low + 100) or 100)
-        value = rng.uniform(low, high)
-        return round(value, int(question.get("decimals", 1) if question.get("decimals") is not None else 1))
-    if kind == "text":
-        return "示例"
-    return None
-
-
-def _by_points(question: dict[str, Any]) -> list[dict[str, Any]]:
-    return sorted(question.get("options") or [], key=lambda o: float(o.get("points") or 0))
-
-
 def _vary(
     base: dict[str, Any],
     questions: dict[str, dict[str, Any]],
@@ -112,8 +86,8 @@ def _vary(
     level = min(1.0, max(0.0, maturity + 0.08 * improvement))
     answers: dict[str, Any] = {}
     for code, question in questions.items():
-        kind = question.get("type")
-        if kind in ("computed", "file") or code == "energy.confirmed_warnings":
+        qtype = question_type(question)
+        if not takes_value(question) or code == "energy.confirmed_warnings":
             continue
         value = base.get(code)
         if value is None and (code in _FIXED or code in _SCALED):
@@ -127,26 +101,10 @@ def _vary(
                 value = int(value)
         elif code in _FIXED or code.startswith("energy."):
             pass
-        elif kind == "products":
-            value = value or next((v for k, v in base.items() if k.endswith(".products")), None)
         elif code in prerequisites:
             value = rng.random() < 0.97  # veto items: almost every operating plant meets them
-        elif kind == "yesno":
-            value = rng.random() < level
-        elif kind == "level":
-            value = max(1, min(4, round(1 + 3 * level + rng.uniform(-0.8, 0.8))))
-        elif kind == "single" and question.get("options"):
-            options = _by_points(question)
-            index = round((len(options) - 1) * min(1.0, max(0.0, level + rng.uniform(-0.3, 0.3))))
-            value = options[index]["code"]
-        elif kind == "multiple" and question.get("options"):
-            options = [o for o in _by_points(question) if not o.get("exclusive")]
-            exclusive = [o for o in question["options"] if o.get("exclusive")]
-            count = round(len(options) * min(1.0, max(0.0, level + rng.uniform(-0.2, 0.2))))
-            chosen = sorted(o["code"] for o in rng.sample(options, count)) if count else []
-            value = chosen or ([exclusive[0]["code"]] if exclusive else None)
-        elif value is None:
-            value = _generated(question, rng)
+        elif qtype is not None:
+            value = qtype.demo_yearly(question, rng, level=level, typical=value, template=base)
         if value is not None:
             answers[code] = value
     # Balances the calculator checks stay consistent after scaling.

@@ -64,6 +64,7 @@ from assessment.selectors.factors import current_factor_set, default_factors, fa
 from assessment.services.analytics import analytics_rebuild
 from assessment.services.results import framework_result_rows
 from questionnaires.definition import get_definition, iter_indicators
+from questionnaires.frameworks import family_of
 from questionnaires.logic import industry_matches
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.question_types import question_type
@@ -235,7 +236,8 @@ class _Versions:
     def __init__(self) -> None:
         rows = list(QuestionnaireVersion.objects.live().exclude(status="bank").defer("definition"))
         self.current = {r.framework: r for r in rows if r.status == QuestionnaireVersion.Status.CURRENT}
-        self.cp = [r for r in self.current.values() if r.method == "clean_production"]
+        # The systems chosen by industry (clean production's sector systems and their fallback).
+        self.cp = [r for r in self.current.values() if getattr(family_of(r.framework), "by_industry", False)]
         self.cache: dict[str, list[QuestionnaireVersion]] = {}
 
     def ready(self) -> bool:

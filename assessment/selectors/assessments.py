@@ -43,7 +43,6 @@ from questionnaires.text import Text
 EDITABLE_STATUSES = (Assessment.Status.DRAFT, Assessment.Status.RETURNED)
 ENERGY_SECTION = "energy"
 CONFIRMED_WARNINGS = "energy.confirmed_warnings"
-_NOT_ANSWERED_TYPES = ("computed", "file")
 
 
 # --- definitions and sections --------------------------------------------------------------------------

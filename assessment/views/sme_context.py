@@ -239,7 +239,7 @@ def question_rows(
         answer = page.answers.get(code)
         value = evaluation.answers.get(code)
         per_product = ""
-        if isinstance(value, dict) and kind != "products":
+        if isinstance(value, dict):  # a per-product answer (a products answer is a list)
             per_product = _("；").join(f"{name}: {_format(item)}" for name, item in value.items())
         rows.append(
             QuestionRow(

@@ -71,6 +71,10 @@ def test_a_jump_beyond_the_bound_since_last_year_is_warned_not_within_it():
     assert implausible(definition(WHOLE), {"whole": 100 * limit}, {"whole": 100}) == []
     assert implausible(definition(WHOLE), {"whole": 5}, {}) == []
     assert implausible(definition(WHOLE), {"whole": 5}, {"whole": 0}) == []
+    # Shares and computed figures are not quantities of the plant: no year-on-year warning.
+    for kind in ("percentage", "computed"):
+        share = {**WHOLE, "type": kind}
+        assert implausible(definition(share), {"whole": 100 * limit + 1}, {"whole": 100}) == []
 
 
 def test_a_formula_is_put_in_words_with_the_question_names():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from assessment.models import Assessment, FrameworkResult
+from assessment.presentation import level_text
 from assessment.scoring import level_rank, score_framework
 from assessment.services.assessments import answers_save_many, assessment_create, assessment_submit
 from assessment.views.sme.home import _framework_choices, short_framework_title
@@ -185,3 +187,28 @@ def test_a_registered_test_family_goes_from_start_to_the_officials_queue(
     client.force_login(province_official)
     page = client.get(reverse("review_queue")).content.decode()
     assert "水效" in page  # the family's short title, not the version's title
+
+
+def test_a_method_names_its_levels_by_its_declared_wording() -> None:
+    digital = frameworks.get_method("sme_digital_2024")
+    level = {"code": "L2", "label": {"zh": "二级", "en": "Level 2"}}
+    result = {"method": "test_benchmark", "level": {"code": "II"}, "score": 70.0}
+    frameworks.register_method(replace(digital, code="test_stored"))
+    frameworks.register_method(replace(digital, code="test_benchmark", level_wording="benchmark"))
+    try:
+        assert level_text({"method": "test_stored", "level": level}, lang="en").text == "Level 2"
+        # The benchmark wording without a published system: the indicative position, as clean production's.
+        indicative = level_text(result, {"refs": []}, lang="en")
+        assert (indicative.kind, indicative.text) == ("indicative", "At the level II benchmark (indicative)")
+        assert level_text({**result, "method": "clean_production"}, {"refs": []}, lang="en") == indicative
+    finally:
+        frameworks.unregister_method("test_stored")
+        frameworks.unregister_method("test_benchmark")
+
+
+def test_it_refuses_a_method_with_an_unknown_level_wording() -> None:
+    with pytest.raises(ValueError, match="level_wording"):
+        frameworks.register_method(
+            replace(frameworks.get_method("sme_digital_2024"), code="x", level_wording="stars")
+        )
+    assert frameworks.get_method("x") is None

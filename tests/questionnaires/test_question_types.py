@@ -229,3 +229,38 @@ def test_the_form_labels_follow_the_active_language() -> None:
         form = AnswerForm(questions=[question])
     assert form.fields["x.q"].label == "Q"
     assert list(form.fields["x.q"].choices) == [("a", "A")]
+
+
+def _shipped_questions() -> list[dict[str, Any]]:
+    from questionnaires.definition import iter_questions
+    from questionnaires.loader import resolved_definitions
+
+    return [q for d in resolved_definitions() if d["kind"] != "bank" for q in iter_questions(d)]
+
+
+@pytest.mark.parametrize("level", [0.0, 0.5, 1.0])
+def test_the_demo_journeys_values_fit_every_shipped_question(level: float) -> None:
+    rng = random.Random(7)
+    questions = _shipped_questions()
+    assert {q["type"] for q in questions} >= {"yesno", "single", "multiple", "level", "number", "products"}
+    for question in questions:
+        qtype = question_type(question)
+        for value in (
+            qtype.demo_filler(question, rng),
+            qtype.demo_yearly(question, rng, level=level, typical=None, template={}),
+        ):
+            if value is not None:
+                assert qtype.problems(question, qtype.coerce(value)) == [], (question["code"], value)
+
+
+def test_the_demo_journey_keeps_the_template_plants_answer_where_the_type_does_not_vary_it() -> None:
+    rng = random.Random(7)
+    number = {"code": "x.q.n", "type": "number", "min": 0}
+    products = {"code": "cp_x.q.products", "type": "products"}
+    template = {"cp.q.products": [{"name": "乳粉", "share": 100}]}
+    assert question_type(number).demo_yearly(number, rng, level=0.5, typical=12, template={}) == 12
+    assert question_type(products).demo_yearly(products, rng, level=0.5, typical=None, template=template) == [
+        {"name": "乳粉", "share": 100}
+    ]
+    yesno = {"code": "x.q.b", "type": "yesno"}
+    assert question_type(yesno).demo_yearly(yesno, rng, level=1.0, typical=False, template={}) is True
