@@ -31,7 +31,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from django.core.cache import cache
 from django.db import connection
@@ -57,6 +57,7 @@ WEAKEST = 10  # indicators listed province-wide
 WEAKEST_PER_CITY = 3
 FIRST = "__first__"  # `detail`: the first framework (by slug) present
 CACHE_SECONDS = 3600  # upper bound for changes the fingerprint cannot see (raw SQL, QuerySet.update)
+CACHE_FORMAT = 2  # raised when the cached Analytics' classes change (2: typed rows), so no old one is read
 
 
 @dataclass
@@ -79,6 +80,66 @@ class BandCount:
 
 
 BANDS = tuple(range(0, 100, 10))
+
+
+# --- the grouped rows every source gives (live rows, aggregates, their difference) ------------------------
+class LevelRow(NamedTuple):
+    """Results of one framework version with one level (band None) or in one score band (level None)."""
+
+    framework: str
+    version: str
+    level: str | None
+    band: str | None
+    results: int
+    veto_failed: int | None
+    score_total: float | None
+
+
+class MapRow(NamedTuple):
+    """Values of one key of a JSON score map (a dimension's percent, an indicator's) for one group value
+    (a city or industry code) and framework version."""
+
+    group: str
+    framework: str
+    version: str
+    key: str
+    results: int
+    total: float | None
+    counted: int
+
+
+class TrendRow(NamedTuple):
+    """Results of one framework version in one year."""
+
+    year: int
+    framework: str
+    version: str
+    results: int
+    score_total: float | None
+    counted: int
+
+
+class YearRow(NamedTuple):
+    """Assessments of one year and their total scores."""
+
+    year: int
+    assessments: int
+    score_total: float | None
+    counted: int
+
+
+Row = TypeVar("Row", bound=tuple[Any, ...])  # one of the row types above
+
+
+class StatusCount(NamedTuple):
+    code: str
+    label: str
+    assessments: int
+
+
+class DimensionTitle(NamedTuple):
+    code: str
+    title: str
 
 
 def _band_case() -> Case:
@@ -107,6 +168,11 @@ class WeakIndicator:
     count: int
 
 
+class CityWeakest(NamedTuple):
+    city: str  # the city's name
+    indicators: list[WeakIndicator]
+
+
 @dataclass
 class FrameworkStats:
     framework: str
@@ -117,11 +183,11 @@ class FrameworkStats:
     veto_failed: int
     levels: list[LevelCount] = field(default_factory=list)
     bands: list[BandCount] = field(default_factory=list)  # the score distribution, 0–9 … 90–100
-    dimensions: list[tuple[str, str]] = field(default_factory=list)  # (code, title)
+    dimensions: list[DimensionTitle] = field(default_factory=list)
     by_city: list[HeatRow] = field(default_factory=list)
     by_industry: list[HeatRow] = field(default_factory=list)
     weakest: list[WeakIndicator] = field(default_factory=list)
-    weakest_by_city: list[tuple[str, list[WeakIndicator]]] = field(default_factory=list)
+    weakest_by_city: list[CityWeakest] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -148,7 +214,7 @@ class TrendPoint:
 @dataclass
 class Analytics:
     total: int
-    by_status: list[tuple[str, str, int]]
+    by_status: list[StatusCount]
     frameworks: list[FrameworkStats]
     years: list[int]
     trend_counts: list[TrendPoint]  # assessments per year
@@ -163,17 +229,20 @@ def _definition(framework: str, version: str) -> dict[str, Any]:
         return {"framework": framework, "version": version, "title": {"zh": framework, "en": framework}}
 
 
-def _split(rows: list[tuple]) -> list[tuple]:
-    """Rows (framework, version, level, band, results, veto failures, sum of scores) grouped by level and
-    band as the level rows (band None) and the band rows (level None) the aggregates store."""
-    sums: dict[tuple, list] = {}
-    for framework, version, level, band, n, veto, score in rows:
-        for key in ((framework, version, level, None), (framework, version, None, band)):
+def _split(rows: list[LevelRow]) -> list[LevelRow]:
+    """Rows grouped by both level and band as the level rows (band None) and the band rows (level None)
+    the aggregates store."""
+    sums: dict[tuple[str, str, str | None, str | None], list[Any]] = {}
+    for row in rows:
+        for key in (
+            (row.framework, row.version, row.level, None),
+            (row.framework, row.version, None, row.band),
+        ):
             numbers = sums.setdefault(key, [0, 0, 0.0])
-            numbers[0] += n
-            numbers[1] += veto or 0
-            numbers[2] += score or 0.0
-    return [(*key, *numbers) for key, numbers in sums.items()]
+            numbers[0] += row.results
+            numbers[1] += row.veto_failed or 0
+            numbers[2] += row.score_total or 0.0
+    return [LevelRow(*key, *numbers) for key, numbers in sums.items()]
 
 
 class _LiveSource:
@@ -187,16 +256,16 @@ class _LiveSource:
     def status_counts(self) -> dict[str, int]:
         return dict(self.assessments.values_list("status").annotate(n=Count("id")).order_by())
 
-    def level_rows(self) -> list[tuple]:
-        """(framework, version, level, None, results, veto failures, sum of scores) by level and
-        (framework, version, None, band, …) by score band, from one GROUP BY of both."""
+    def level_rows(self) -> list[LevelRow]:
+        """The rows by level and by score band, from one GROUP BY of both."""
         return _split(
-            list(
-                self.results.annotate(band=_band_case())
+            [
+                LevelRow(*row)
+                for row in self.results.annotate(band=_band_case())
                 .values_list("framework", "version", "level", "band")
                 .annotate(n=Count("id"), veto=Sum(Cast("veto_failed", IntegerField())), score=Sum("score"))
                 .order_by()
-            )
+            ]
         )
 
     def _unnest_sql(self, *, kind: str, framework: str | None) -> tuple[str, str, tuple]:
@@ -213,9 +282,9 @@ class _LiveSource:
         )
         return source, value, tuple(params)
 
-    def unnest(self, *, kind: str, group: str, framework: str | None) -> list[tuple]:
-        """(group value, framework, version, key, rows, sum, count of values) of the JSON map of `kind`
-        ("dimension" or "indicator") of the rows, grouped by an enterprise column and the map's keys."""
+    def unnest(self, *, kind: str, group: str, framework: str | None) -> list[MapRow]:
+        """The JSON map of `kind` ("dimension" or "indicator") of the rows, grouped by an enterprise
+        column (`group`) and the map's keys."""
         source, value, params = self._unnest_sql(kind=kind, framework=framework)
         sql = (
             f"SELECT e.{group}, fr.framework, fr.version, d.key, COUNT(*), SUM({value}), COUNT({value}) "
@@ -223,9 +292,9 @@ class _LiveSource:
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            return [MapRow(*row) for row in cursor.fetchall()]
 
-    def dimension_rows(self, *, framework: str | None) -> tuple[list[tuple], list[tuple]]:
+    def dimension_rows(self, *, framework: str | None) -> tuple[list[MapRow], list[MapRow]]:
         """The dimension rows by city and by industry (as `unnest` gives them). On PostgreSQL one pass
         over the rows and their JSON (GROUPING SETS) instead of two."""
         if connection.vendor != "postgresql":
@@ -242,26 +311,29 @@ class _LiveSource:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        by_city = [(city, *rest) for by_industry, city, _industry, *rest in rows if not by_industry]
-        by_industry = [(industry, *rest) for by_industry, _city, industry, *rest in rows if by_industry]
+        by_city = [MapRow(city, *rest) for by_industry, city, _industry, *rest in rows if not by_industry]
+        by_industry = [MapRow(industry, *rest) for by_industry, _city, industry, *rest in rows if by_industry]
         return by_city, by_industry
 
-    def trend_rows(self) -> list[tuple]:
-        """(year, framework, version, results, sum of scores, scores counted), by year."""
-        return list(
-            FrameworkResult.objects.filter(in_analytics=True, assessment__in=self.trend_assessments)
+    def trend_rows(self) -> list[TrendRow]:
+        """The rows by year."""
+        return [
+            TrendRow(*row)
+            for row in FrameworkResult.objects.filter(
+                in_analytics=True, assessment__in=self.trend_assessments
+            )
             .values_list("assessment__year", "framework", "version")
             .annotate(n=Count("id"), total=Sum("score"), counted=Count("score"))
             .order_by("assessment__year")
-        )
+        ]
 
-    def year_rows(self) -> list[tuple]:
-        """(year, assessments, sum of total scores, total scores counted), by year."""
-        return list(
-            self.trend_assessments.values_list("year")
+    def year_rows(self) -> list[YearRow]:
+        return [
+            YearRow(*row)
+            for row in self.trend_assessments.values_list("year")
             .annotate(n=Count("id"), total=Sum("total_score"), counted=Count("total_score"))
             .order_by("year")
-        )
+        ]
 
 
 class _AggregateSource:
@@ -276,58 +348,67 @@ class _AggregateSource:
         kind = ScoreAggregate.Kind.ASSESSMENT
         return dict(self.rows.filter(kind=kind).values_list("status").annotate(n=Sum("count")).order_by())
 
-    def level_rows(self) -> list[tuple]:
+    def level_rows(self) -> list[LevelRow]:
         level, band = ScoreAggregate.Kind.LEVEL, ScoreAggregate.Kind.BAND
         return [
-            (framework, version, code if kind == level else None, code if kind == band else None, *numbers)
+            LevelRow(
+                framework, version, code if kind == level else None, code if kind == band else None, *numbers
+            )
             for kind, framework, version, code, *numbers in self.rows.filter(kind__in=(level, band))
             .values_list("kind", "framework", "version", "code")
             .annotate(n=Sum("count"), veto=Sum("flagged"), score=Sum("total"))
             .order_by()
         ]
 
-    def unnest(self, *, kind: str, group: str, framework: str | None) -> list[tuple]:
+    def unnest(self, *, kind: str, group: str, framework: str | None) -> list[MapRow]:
         rows = self.rows.filter(kind=kind)
         if framework is not None:
             rows = rows.filter(framework=framework)
-        return list(
-            rows.values_list(group, "framework", "version", "code")
+        return [
+            MapRow(*row)
+            for row in rows.values_list(group, "framework", "version", "code")
             .annotate(rows=Sum("count"), total=Sum("total"), counted=Sum("counted"))
             .order_by()
-        )
+        ]
 
-    def dimension_rows(self, *, framework: str | None) -> tuple[list[tuple], list[tuple]]:
+    def dimension_rows(self, *, framework: str | None) -> tuple[list[MapRow], list[MapRow]]:
         return (
             self.unnest(kind="dimension", group="city_code", framework=framework),
             self.unnest(kind="dimension", group="industry_division", framework=framework),
         )
 
-    def trend_rows(self) -> list[tuple]:
-        return list(
-            self.trend.filter(kind=ScoreAggregate.Kind.LEVEL)
+    def trend_rows(self) -> list[TrendRow]:
+        return [
+            TrendRow(*row)
+            for row in self.trend.filter(kind=ScoreAggregate.Kind.LEVEL)
             .values_list("year", "framework", "version")
             .annotate(n=Sum("count"), total=Sum("total"), counted=Sum("counted"))
             .order_by("year")
-        )
+        ]
 
-    def year_rows(self) -> list[tuple]:
-        return list(
-            self.trend.filter(kind=ScoreAggregate.Kind.ASSESSMENT)
+    def year_rows(self) -> list[YearRow]:
+        return [
+            YearRow(*row)
+            for row in self.trend.filter(kind=ScoreAggregate.Kind.ASSESSMENT)
             .values_list("year")
             .annotate(n=Sum("count"), total=Sum("total"), counted=Sum("counted"))
             .order_by("year")
-        )
+        ]
 
 
-def _subtract(plus: list[tuple], minus: list[tuple], keys: int) -> list[tuple]:
-    """Rows of `plus` less the rows of `minus` with the same first `keys` columns (sums and counts);
+def _subtract(plus: list[Row], minus: list[Row], keys: int) -> list[Row]:
+    """Rows of `plus` less the rows of `minus` with the same first `keys` fields (sums and counts);
     rows left without members (their first number) are dropped, as a GROUP BY would not give them."""
-    left = {row[:keys]: list(row[keys:]) for row in plus}
+    left: dict[tuple[Any, ...], list[Any]] = {row[:keys]: list(row[keys:]) for row in plus}
     for row in minus:
         numbers = left[row[:keys]]  # `minus` is a subset of `plus`: its groups are there
-        for index, value in enumerate(row[keys:]):
+        values: tuple[Any, ...] = row[keys:]
+        for index, value in enumerate(values):
             numbers[index] = (numbers[index] or 0) - (value or 0)
-    return [(*key, *numbers) for key, numbers in left.items() if numbers[0]]
+    if not plus:
+        return []
+    make = cast(Callable[[list[Any]], Row], type(plus[0])._make)  # type: ignore[attr-defined]
+    return [make([*group, *counts]) for group, counts in left.items() if counts[0]]
 
 
 class _DifferenceSource:
@@ -344,42 +425,43 @@ class _DifferenceSource:
             counts[status] -= count
         return counts
 
-    def level_rows(self) -> list[tuple]:
+    def level_rows(self) -> list[LevelRow]:
         return _subtract(self.plus.level_rows(), self.minus.level_rows(), 4)
 
-    def unnest(self, *, kind: str, group: str, framework: str | None) -> list[tuple]:
+    def unnest(self, *, kind: str, group: str, framework: str | None) -> list[MapRow]:
         return _subtract(
             self.plus.unnest(kind=kind, group=group, framework=framework),
             self.minus.unnest(kind=kind, group=group, framework=framework),
             4,
         )
 
-    def dimension_rows(self, *, framework: str | None) -> tuple[list[tuple], list[tuple]]:
+    def dimension_rows(self, *, framework: str | None) -> tuple[list[MapRow], list[MapRow]]:
         plus = self.plus.dimension_rows(framework=framework)
         minus = self.minus.dimension_rows(framework=framework)
         return _subtract(plus[0], minus[0], 4), _subtract(plus[1], minus[1], 4)
 
-    def trend_rows(self) -> list[tuple]:
+    def trend_rows(self) -> list[TrendRow]:
         return _subtract(self.plus.trend_rows(), self.minus.trend_rows(), 3)
 
-    def year_rows(self) -> list[tuple]:
+    def year_rows(self) -> list[YearRow]:
         return _subtract(self.plus.year_rows(), self.minus.year_rows(), 1)
 
 
-def _group_counts(rows: list[tuple]) -> dict[tuple[str, str, str], int]:
+def _group_counts(rows: list[MapRow]) -> dict[tuple[str, str, str], int]:
     counts: dict[tuple[str, str, str], int] = {}
-    for group, framework, version, _key, _rows, _total, count in rows:
-        counts[(group, framework, version)] = max(counts.get((group, framework, version), 0), int(count))
+    for row in rows:
+        group = (row.group, row.framework, row.version)
+        counts[group] = max(counts.get(group, 0), int(row.counted))
     return counts
 
 
 def _heat(
-    rows: list[tuple], counts: Mapping[tuple[str, str, str], int], stats: FrameworkStats, labeller: Any
+    rows: list[MapRow], counts: Mapping[tuple[str, str, str], int], stats: FrameworkStats, labeller: Any
 ) -> list[HeatRow]:
     cells: dict[str, dict[str, float | None]] = defaultdict(dict)
-    for group, framework, version, key, _rows, total, count in rows:
-        if (framework, version) == (stats.framework, stats.version):
-            cells[group][key] = round(total / count, 1) if count else None
+    for row in rows:
+        if (row.framework, row.version) == (stats.framework, stats.version):
+            cells[row.group][row.key] = round((row.total or 0.0) / row.counted, 1) if row.counted else None
     return [
         HeatRow(
             group,
@@ -403,7 +485,7 @@ def _weak(
 
 
 def _mean(total: float | None, counted: int) -> float | None:
-    return round(total / counted, 2) if counted else None
+    return round((total or 0.0) / counted, 2) if counted else None
 
 
 def build_analytics(
@@ -440,25 +522,26 @@ def _compose(
     lang = lang or get_language() or "zh-hans"
     status_counts = source.status_counts()
     by_status = [
-        (code, str(label), status_counts.get(code, 0))
+        StatusCount(code, str(label), status_counts.get(code, 0))
         for code, label in Assessment.Status.choices
         if code != Assessment.Status.DRAFT
     ]
-    total = sum(count for _code, _label, count in by_status)
+    total = sum(status.assessments for status in by_status)
 
     grouped: dict[tuple[str, str], dict[str, Any]] = {}
-    for framework, version, level_code, band, n, veto, score in source.level_rows():
+    for row in source.level_rows():
         entry = grouped.setdefault(
-            (framework, version), {"n": 0, "veto": 0, "score": 0.0, "levels": {}, "bands": {}}
+            (row.framework, row.version), {"n": 0, "veto": 0, "score": 0.0, "levels": {}, "bands": {}}
         )
-        if level_code is None:  # a band row: the same results again, by score
-            entry["bands"][int(band)] = entry["bands"].get(int(band), 0) + n
+        if row.level is None:  # a band row: the same results again, by score
+            band = int(row.band or 0)
+            entry["bands"][band] = entry["bands"].get(band, 0) + row.results
             continue
-        entry["n"] += n
-        entry["veto"] += veto or 0
-        entry["score"] += score or 0.0
-        level = normal_level(level_code)
-        entry["levels"][level] = entry["levels"].get(level, 0) + n
+        entry["n"] += row.results
+        entry["veto"] += row.veto_failed or 0
+        entry["score"] += row.score_total or 0.0
+        level = normal_level(row.level)
+        entry["levels"][level] = entry["levels"].get(level, 0) + row.results
 
     frameworks: list[FrameworkStats] = []
     for (framework, version), entry in sorted(grouped.items()):
@@ -490,7 +573,9 @@ def _compose(
                     )
                     for low in BANDS
                 ],
-                dimensions=[(d["code"], pick(d.get("title"), lang)) for d in iter_dimensions(definition)],
+                dimensions=[
+                    DimensionTitle(d["code"], pick(d.get("title"), lang)) for d in iter_dimensions(definition)
+                ],
             )
         )
 
@@ -523,24 +608,29 @@ def _compose(
                 )
         province: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
         per_city: dict[str, dict[str, list[float]]] = defaultdict(dict)
-        for city, framework, version, code, _rows, total_value, count in indicator_rows:
-            if (framework, version) != (stats.framework, stats.version) or not count:
+        for scored in indicator_rows:
+            if (scored.framework, scored.version) != (
+                stats.framework,
+                stats.version,
+            ) or not scored.counted:
                 continue
-            province[code][0] += total_value
-            province[code][1] += count
-            per_city[city][code] = [total_value, count]
+            province[scored.key][0] += scored.total or 0.0
+            province[scored.key][1] += scored.counted
+            per_city[scored.group][scored.key] = [scored.total or 0.0, scored.counted]
         stats.weakest = _weak(province, titles, WEAKEST)
         stats.weakest_by_city = [
-            (reference.city_name(city, lang), _weak(per_city[city], titles, WEAKEST_PER_CITY))
+            CityWeakest(reference.city_name(city, lang), _weak(per_city[city], titles, WEAKEST_PER_CITY))
             for city in sorted(per_city)
         ]
 
     trends: dict[str, list[TrendPoint]] = defaultdict(list)
-    for year, framework, version, n, score_total, counted in source.trend_rows():
-        trends[f"{framework}@{version}"].append(TrendPoint(year, n, _mean(score_total, counted)))
+    for trend in source.trend_rows():
+        trends[f"{trend.framework}@{trend.version}"].append(
+            TrendPoint(trend.year, trend.results, _mean(trend.score_total, trend.counted))
+        )
     trend_counts = [
-        TrendPoint(year, n, _mean(score_total, counted))
-        for year, n, score_total, counted in source.year_rows()
+        TrendPoint(year.year, year.assessments, _mean(year.score_total, year.counted))
+        for year in source.year_rows()
     ]
     return Analytics(
         total=total,
@@ -572,7 +662,9 @@ def data_fingerprint() -> tuple[Any, ...]:
 
 
 def _through_cache(parts: list[Any], compute: Callable[[], Analytics]) -> Analytics:
-    key = "analytics:" + hashlib.sha256(repr([*parts, data_fingerprint()]).encode()).hexdigest()
+    key = (
+        f"analytics:{CACHE_FORMAT}:" + hashlib.sha256(repr([*parts, data_fingerprint()]).encode()).hexdigest()
+    )
     data = cache.get(key)
     if data is None:
         data = compute()

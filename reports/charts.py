@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from reports.analytics import Analytics, BandCount, LevelCount
+from reports.analytics import Analytics, BandCount, LevelCount, StatusCount
 
 LEVEL_COLOURS = ("#1B5E20", "#2E7D32", "#66BB6A", "#A5D6A7", "#C8E6C9")
 NONE_COLOUR = "#BDBDBD"
@@ -48,9 +48,9 @@ def _svg(width: int, height: int, title: str, body: SafeString, css: str = "") -
     )
 
 
-def status_bars(by_status: list[tuple[str, str, int]]) -> SafeString:
+def status_bars(by_status: list[StatusCount]) -> SafeString:
     """Horizontal bars: assessments by status."""
-    top = max([count for _c, _l, count in by_status] + [1])
+    top = max([status.assessments for status in by_status] + [1])
     width, row = 420, 26
     bars = format_html_join(
         "",
@@ -59,15 +59,15 @@ def status_bars(by_status: list[tuple[str, str, int]]) -> SafeString:
         (
             (
                 index * row + 14,
-                label,
+                status.label,
                 index * row + 2,
-                round(280 * count / top, 1),
-                STATUS_COLOURS.get(code, "#757575"),
-                95 + round(280 * count / top, 1),
+                round(280 * status.assessments / top, 1),
+                STATUS_COLOURS.get(status.code, "#757575"),
+                95 + round(280 * status.assessments / top, 1),
                 index * row + 14,
-                count,
+                status.assessments,
             )
-            for index, (code, label, count) in enumerate(by_status)
+            for index, status in enumerate(by_status)
         ),
     )
     return _svg(width, row * len(by_status) + 4, _("按状态的评估数量"), bars)

@@ -114,7 +114,7 @@ class _RegionalRenderer(PdfRenderer):
         story.append(
             self.table(
                 [self.t("status"), self.t("count")],
-                [[label, str(count)] for _code, label, count in a.by_status],
+                [[status.label, str(status.assessments)] for status in a.by_status],
                 [60 * mm, 30 * mm],
                 align_right=[1],
             )
@@ -197,7 +197,7 @@ class _RegionalRenderer(PdfRenderer):
                     [
                         self.t("group"),
                         "n",
-                        *short_titles([title for _code, title in dims], 14 if self.en else 8),
+                        *short_titles([dimension.title for dimension in dims], 14 if self.en else 8),
                     ],
                     [[row.label, str(row.count), *[fmt(value, 0) for value in row.cells]] for row in rows],
                     [first, 12 * mm, *[rest] * len(dims)],

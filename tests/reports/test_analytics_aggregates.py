@@ -24,6 +24,13 @@ from questionnaires.frameworks import normal_level
 from questionnaires.models import QuestionnaireVersion
 from reports.analytics import (
     FIRST,
+    LevelRow,
+    MapRow,
+    TrendRow,
+    YearRow,
+    _AggregateSource,
+    _DifferenceSource,
+    _LiveSource,
     _search_analytics,
     aggregate_scope,
     aggregated_analytics,
@@ -393,3 +400,29 @@ def test_deferred_refreshes_rebuild_once_at_the_end(versions, factor_set, enterp
     assert kept
     analytics_refresh(assessment_ids=[draft.pk])
     assert _rows() == kept
+
+
+def test_every_source_gives_the_same_typed_rows(data, province_official):
+    filters = SubmissionFilters(include_returned=True).for_analytics()
+    scope = aggregate_scope(user=province_official, filters=filters)
+    trend = {lookup: value for lookup, value in scope.items() if lookup != "year"}
+    everything = submissions(province_official, filters)
+    live = _LiveSource(everything, everything)
+    aggregates = _AggregateSource(scope, trend)
+    # The aggregates less the live rows of none of the assessments: the aggregates again.
+    nothing = everything.filter(pk=0)
+    difference = _DifferenceSource(aggregates, _LiveSource(nothing, nothing))
+    reads = {
+        LevelRow: lambda source: source.level_rows(),
+        MapRow: lambda source: source.unnest(kind="indicator", group="city_code", framework=None),
+        TrendRow: lambda source: source.trend_rows(),
+        YearRow: lambda source: source.year_rows(),
+    }
+    for row_type, read in reads.items():
+        rows = [read(source) for source in (live, aggregates, difference)]
+        assert rows[0] and all(type(row) is row_type for each in rows for row in each)
+        # The same groups and counts (float sums may differ in their last digits by the order of addition).
+        counts = [sorted(((*row[: len(row) - 3], row[-3]) for row in each), key=repr) for each in rows]
+        if row_type is YearRow:
+            counts = [sorted((row.year, row.assessments, row.counted) for row in each) for each in rows]
+        assert counts[0] == counts[1] == counts[2], row_type
