@@ -43,6 +43,14 @@ class ValueProblem(NamedTuple):
     en: str
 
 
+class DemoYear(NamedTuple):
+    """What the demo journey knows when it answers a question for one enterprise and year."""
+
+    level: float  # how far along the enterprise is that year, 0–1
+    typical: Any  # the template plant's answer to the question (None: it has none)
+    template: Mapping[str, Any]  # all of the template plant's answers
+
+
 class ReviewInputError(ValueError):
     """A reviewer's typed value cannot be read for this question type (message translatable)."""
 
@@ -181,18 +189,9 @@ class QuestionType:
 
     # The demo journey's answers (assessment/demo/journey.py): the template plant's answers varied per
     # enterprise and year. Separate from demo_value so that the journey's demo data stay as they are.
-    def demo_yearly(
-        self,
-        question: Mapping[str, Any],
-        rng: random.Random,
-        *,
-        level: float,
-        typical: Any,
-        template: Mapping[str, Any],
-    ) -> Any:
-        """One year's answer of an enterprise `level` (0–1) along: `typical` is the template plant's answer
-        to this question (None: it has none), `template` all of its answers. None: left unanswered."""
-        return typical if typical is not None else self.demo_filler(question, rng)
+    def demo_yearly(self, question: Mapping[str, Any], rng: random.Random, year: DemoYear) -> Any:
+        """One year's answer of an enterprise `year.level` (0–1) along. None: left unanswered."""
+        return year.typical if year.typical is not None else self.demo_filler(question, rng)
 
     def demo_filler(self, question: Mapping[str, Any], rng: random.Random) -> Any:
         """A plausible answer to a question the template plant does not answer (e.g. a sector system's)."""
@@ -353,19 +352,11 @@ class SingleChoice(QuestionType):
         index = min(max(round(maturity * (len(options) - 1) + rng.gauss(0, 0.9)), 0), len(options) - 1)
         return options[index]["code"]
 
-    def demo_yearly(
-        self,
-        question: Mapping[str, Any],
-        rng: random.Random,
-        *,
-        level: float,
-        typical: Any,
-        template: Mapping[str, Any],
-    ) -> Any:
+    def demo_yearly(self, question: Mapping[str, Any], rng: random.Random, year: DemoYear) -> Any:
         if not question.get("options"):
-            return super().demo_yearly(question, rng, level=level, typical=typical, template=template)
+            return super().demo_yearly(question, rng, year)
         options = _by_points(question)
-        index = round((len(options) - 1) * min(1.0, max(0.0, level + rng.uniform(-0.3, 0.3))))
+        index = round((len(options) - 1) * min(1.0, max(0.0, year.level + rng.uniform(-0.3, 0.3))))
         return options[index]["code"]
 
     def demo_filler(self, question: Mapping[str, Any], rng: random.Random) -> Any:
@@ -461,20 +452,12 @@ class MultipleChoice(QuestionType):
             return [exclusive[0]]
         return rng.sample(plain, max(count, 1)) if plain else None
 
-    def demo_yearly(
-        self,
-        question: Mapping[str, Any],
-        rng: random.Random,
-        *,
-        level: float,
-        typical: Any,
-        template: Mapping[str, Any],
-    ) -> Any:
+    def demo_yearly(self, question: Mapping[str, Any], rng: random.Random, year: DemoYear) -> Any:
         if not question.get("options"):
-            return super().demo_yearly(question, rng, level=level, typical=typical, template=template)
+            return super().demo_yearly(question, rng, year)
         options = [o for o in _by_points(question) if not o.get("exclusive")]
         exclusive = [o for o in question["options"] if o.get("exclusive")]
-        count = round(len(options) * min(1.0, max(0.0, level + rng.uniform(-0.2, 0.2))))
+        count = round(len(options) * min(1.0, max(0.0, year.level + rng.uniform(-0.2, 0.2))))
         chosen = sorted(o["code"] for o in rng.sample(options, count)) if count else []
         return chosen or ([exclusive[0]["code"]] if exclusive else None)
 
@@ -702,16 +685,8 @@ class Level(QuestionType):
     ) -> Any:
         return min(max(round(1 + maturity * 3 + rng.gauss(0, 0.7)), 1), 4)
 
-    def demo_yearly(
-        self,
-        question: Mapping[str, Any],
-        rng: random.Random,
-        *,
-        level: float,
-        typical: Any,
-        template: Mapping[str, Any],
-    ) -> Any:
-        return max(1, min(4, round(1 + 3 * level + rng.uniform(-0.8, 0.8))))
+    def demo_yearly(self, question: Mapping[str, Any], rng: random.Random, year: DemoYear) -> Any:
+        return max(1, min(4, round(1 + 3 * year.level + rng.uniform(-0.8, 0.8))))
 
     def demo_filler(self, question: Mapping[str, Any], rng: random.Random) -> Any:
         return rng.randint(1, 3)
@@ -770,16 +745,8 @@ class YesNo(QuestionType):
     ) -> Any:
         return rng.random() < 0.25 + 0.7 * maturity
 
-    def demo_yearly(
-        self,
-        question: Mapping[str, Any],
-        rng: random.Random,
-        *,
-        level: float,
-        typical: Any,
-        template: Mapping[str, Any],
-    ) -> Any:
-        return rng.random() < level
+    def demo_yearly(self, question: Mapping[str, Any], rng: random.Random, year: DemoYear) -> Any:
+        return rng.random() < year.level
 
     def demo_filler(self, question: Mapping[str, Any], rng: random.Random) -> Any:
         return rng.random() < 0.6
@@ -921,14 +888,6 @@ class Products(QuestionType):
     ) -> Any:
         return [{"name": typical or "产品", "share": 100}]
 
-    def demo_yearly(
-        self,
-        question: Mapping[str, Any],
-        rng: random.Random,
-        *,
-        level: float,
-        typical: Any,
-        template: Mapping[str, Any],
-    ) -> Any:
+    def demo_yearly(self, question: Mapping[str, Any], rng: random.Random, year: DemoYear) -> Any:
         # A sector system's products question takes the template plant's products (one such question each).
-        return typical or next((v for k, v in template.items() if k.endswith(".products")), None)
+        return year.typical or next((v for k, v in year.template.items() if k.endswith(".products")), None)

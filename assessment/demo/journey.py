@@ -30,7 +30,7 @@ from assessment.services.assessments import (
 )
 from assessment.services.review import review_comment_add, review_decide
 from questionnaires.models import QuestionnaireVersion
-from questionnaires.question_types import question_type, takes_value
+from questionnaires.question_types import DemoYear, question_type, takes_value
 
 if TYPE_CHECKING:
     from assessment.demo.context import DemoContext
@@ -104,7 +104,7 @@ def _vary(
         elif code in prerequisites:
             value = rng.random() < 0.97  # veto items: almost every operating plant meets them
         elif qtype is not None:
-            value = qtype.demo_yearly(question, rng, level=level, typical=value, template=base)
+            value = qtype.demo_yearly(question, rng, DemoYear(level, value, base))
         if value is not None:
             answers[code] = value
     # Balances the calculator checks stay consistent after scaling.

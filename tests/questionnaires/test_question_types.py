@@ -21,7 +21,7 @@ from assessment.forms.answers import AnswerForm
 from assessment.forms.review import ValidateAnswerForm
 from assessment.scoring import score_assessment, validate_answers
 from questionnaires import question_types
-from questionnaires.question_types import QuestionType, ValueProblem, display_value, question_type
+from questionnaires.question_types import DemoYear, QuestionType, ValueProblem, display_value, question_type
 from questionnaires.schema import check_definitions, errors
 from tests.questionnaires.conftest import SHARED_BANK, VALID
 
@@ -247,7 +247,7 @@ def test_the_demo_journeys_values_fit_every_shipped_question(level: float) -> No
         qtype = question_type(question)
         for value in (
             qtype.demo_filler(question, rng),
-            qtype.demo_yearly(question, rng, level=level, typical=None, template={}),
+            qtype.demo_yearly(question, rng, DemoYear(level, None, {})),
         ):
             if value is not None:
                 assert qtype.problems(question, qtype.coerce(value)) == [], (question["code"], value)
@@ -258,9 +258,9 @@ def test_the_demo_journey_keeps_the_template_plants_answer_where_the_type_does_n
     number = {"code": "x.q.n", "type": "number", "min": 0}
     products = {"code": "cp_x.q.products", "type": "products"}
     template = {"cp.q.products": [{"name": "乳粉", "share": 100}]}
-    assert question_type(number).demo_yearly(number, rng, level=0.5, typical=12, template={}) == 12
-    assert question_type(products).demo_yearly(products, rng, level=0.5, typical=None, template=template) == [
+    assert question_type(number).demo_yearly(number, rng, DemoYear(0.5, 12, {})) == 12
+    assert question_type(products).demo_yearly(products, rng, DemoYear(0.5, None, template)) == [
         {"name": "乳粉", "share": 100}
     ]
     yesno = {"code": "x.q.b", "type": "yesno"}
-    assert question_type(yesno).demo_yearly(yesno, rng, level=1.0, typical=False, template={}) is True
+    assert question_type(yesno).demo_yearly(yesno, rng, DemoYear(1.0, False, {})) is True
