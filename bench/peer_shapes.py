@@ -344,6 +344,11 @@ RESULTS = _Results()
 FAILED = []
 
 
+def timed(op, **hooks):
+    """The measurement of `op` with the run's repetitions (bench's prepare and verify in `hooks`)."""
+    return lambda: bench(op, reps=ARGS.reps, warmup=ARGS.warmup, count_runs=ARGS.count_runs, **hooks)
+
+
 def measure(key, fn, **extra):
     """Run one measurement; a failure is recorded (with its traceback tail) and the bench goes on."""
     try:
@@ -586,13 +591,7 @@ client_a = logged_client(user_a)
 URL_A = fill_url(draft_a.pk, PAGE_20.key)
 measure(
     f"a_get_page_{N20}q_fresh_draft",
-    lambda: bench(
-        lambda ctx: client_a.get(URL_A),
-        reps=ARGS.reps,
-        warmup=ARGS.warmup,
-        count_runs=ARGS.count_runs,
-        verify=verify_page(field_codes(PAGE_20)),
-    ),
+    timed(lambda ctx: client_a.get(URL_A), verify=verify_page(field_codes(PAGE_20))),
     url=URL_A,
     questions=N20,
     page=PAGE_20.key,
@@ -611,13 +610,7 @@ def verify_prefilled(ctx, r):
 
 measure(
     f"a2_get_page_{N20}q_demo_draft_prefilled",
-    lambda: bench(
-        lambda ctx: client_demo.get(URL_A2),
-        reps=ARGS.reps,
-        warmup=ARGS.warmup,
-        count_runs=ARGS.count_runs,
-        verify=verify_prefilled,
-    ),
+    timed(lambda ctx: client_demo.get(URL_A2), verify=verify_prefilled),
     url=URL_A2,
     questions=N20,
     note=f"the demo SME manager's draft ({FIXTURE['demo_draft']['answers']} answers): fields pre-filled",
@@ -629,13 +622,7 @@ measure(
 URL_B = fill_url(draft_a.pk, PAGE_BIG.key)
 measure(
     f"b_get_largest_page_{NBIG}q_fresh_draft",
-    lambda: bench(
-        lambda ctx: client_a.get(URL_B),
-        reps=ARGS.reps,
-        warmup=ARGS.warmup,
-        count_runs=ARGS.count_runs,
-        verify=verify_page(field_codes(PAGE_BIG)),
-    ),
+    timed(lambda ctx: client_a.get(URL_B), verify=verify_page(field_codes(PAGE_BIG))),
     url=URL_B,
     questions=NBIG,
     note="largest page of the app (energy calculator, with the live energy balance); no single page holds a "
@@ -644,13 +631,7 @@ measure(
 URL_B2 = fill_url(demo_draft.pk, PAGE_BIG.key)
 measure(
     f"b2_get_largest_page_{NBIG}q_demo_draft_prefilled",
-    lambda: bench(
-        lambda ctx: client_demo.get(URL_B2),
-        reps=ARGS.reps,
-        warmup=ARGS.warmup,
-        count_runs=ARGS.count_runs,
-        verify=verify_page(field_codes(PAGE_BIG)),
-    ),
+    timed(lambda ctx: client_demo.get(URL_B2), verify=verify_page(field_codes(PAGE_BIG))),
     url=URL_B2,
     questions=NBIG,
     note="as bench/pages.py measures it: the demo draft, every value computed",
@@ -699,14 +680,7 @@ def verify_autosave_100(ctx, r):
 
 measure(
     "c_autosave_100_answers",
-    lambda: bench(
-        op_autosave_100,
-        reps=ARGS.reps,
-        warmup=ARGS.warmup,
-        count_runs=ARGS.count_runs,
-        prepare=prep_fresh("c1"),
-        verify=verify_autosave_100,
-    ),
+    timed(op_autosave_100, prepare=prep_fresh("c1"), verify=verify_autosave_100),
     requests=1,
     note="one autosave POST with 100 answers (the page script's queue, as static/js/fill.js sends it) on a "
     "fresh draft; every "
@@ -738,14 +712,7 @@ def verify_page_posts_100(ctx, rs):
 
 measure(
     "c2_page_posts_100_answers",
-    lambda: bench(
-        op_page_posts_100,
-        reps=ARGS.reps,
-        warmup=ARGS.warmup,
-        count_runs=ARGS.count_runs,
-        prepare=prep_fresh("c2"),
-        verify=verify_page_posts_100,
-    ),
+    timed(op_page_posts_100, prepare=prep_fresh("c2"), verify=verify_page_posts_100),
     requests=len(C_PAGES),
     pages=[k for k, _ in C_PAGES],
     fields_posted=100 + C_REPOSTED,
@@ -770,14 +737,7 @@ def verify_post_p20(ctx, r):
 
 measure(
     f"c3_post_one_page_{len(P20['post'])}_answers",
-    lambda: bench(
-        op_post_p20,
-        reps=ARGS.reps,
-        warmup=ARGS.warmup,
-        count_runs=ARGS.count_runs,
-        prepare=prep_fresh("c3"),
-        verify=verify_post_p20,
-    ),
+    timed(op_post_p20, prepare=prep_fresh("c3"), verify=verify_post_p20),
     page=PAGE_20.key,
     answers=len(P20["post"]),
     note="the page of (a) posted with every question answered; answers are written to the DB at once",
@@ -838,11 +798,8 @@ def submission(key, pages, expected, frameworks, prefix, fw_arg, note):
     steps = {}
     out = measure(
         key,
-        lambda: bench(
+        timed(
             make_submit(pages),
-            reps=ARGS.reps,
-            warmup=ARGS.warmup,
-            count_runs=ARGS.count_runs,
             prepare=prep_fresh(prefix, fw_arg),
             verify=make_verify_submit(pages, expected, frameworks, steps),
         ),
@@ -914,14 +871,7 @@ def verify_flow(ctx, rs):
 
 measure(
     "d2_full_flow_green_factory_get_and_post_each_page_review_submit_results",
-    lambda: bench(
-        op_flow,
-        reps=ARGS.reps,
-        warmup=ARGS.warmup,
-        count_runs=ARGS.count_runs,
-        prepare=prep_fresh("d2", ["green_factory"]),
-        verify=verify_flow,
-    ),
+    timed(op_flow, prepare=prep_fresh("d2", ["green_factory"]), verify=verify_flow),
     requests=2 * len(PAGES_GF) + 3,
     note="browser-like without the page script: GET+POST each of the pages, GET review, POST submit, GET results "
     "(the autosave and state requests the script would add are not included)",
@@ -983,10 +933,15 @@ check(len(EXPECTED_ROWS) == N, "one submission per enterprise and year expected"
 CSV_SHAPE = {}
 
 
-def op_csv(ctx):
-    r = client_off.get(URL_CSV, {"year": YEAR})
-    body = b"".join(r.streaming_content) if r.streaming else r.content
-    return r, body
+def export_op(url):
+    """op(ctx): the official's export of the year at `url`, its streamed body read in full."""
+
+    def op(ctx):
+        r = client_off.get(url, {"year": YEAR})
+        body = b"".join(r.streaming_content) if r.streaming else r.content
+        return r, body
+
+    return op
 
 
 def verify_csv(ctx, res):
@@ -1011,18 +966,14 @@ def verify_csv(ctx, res):
 
 measure(
     f"e_csv_export_view_{N}_submissions",
-    lambda: bench(op_csv, reps=ARGS.export_reps, warmup=ARGS.export_warmup, count_runs=0, verify=verify_csv),
+    lambda: bench(
+        export_op(URL_CSV), reps=ARGS.export_reps, warmup=ARGS.export_warmup, count_runs=0, verify=verify_csv
+    ),
     url=f"{URL_CSV}?year={YEAR}",
     note="province official; streamed response consumed in full inside the timed section; no file cache",
 )
 RESULTS[f"e_csv_export_view_{N}_submissions"].update(CSV_SHAPE)
 XLSX_SHAPE = {}
-
-
-def op_xlsx(ctx):
-    r = client_off.get(URL_XLSX, {"year": YEAR})
-    body = b"".join(r.streaming_content) if r.streaming else r.content
-    return r, body
 
 
 def verify_xlsx(ctx, res):
@@ -1045,7 +996,11 @@ def verify_xlsx(ctx, res):
 measure(
     f"e2_xlsx_export_view_{N}_submissions",
     lambda: bench(
-        op_xlsx, reps=ARGS.export_reps, warmup=ARGS.export_warmup, count_runs=0, verify=verify_xlsx
+        export_op(URL_XLSX),
+        reps=ARGS.export_reps,
+        warmup=ARGS.export_warmup,
+        count_runs=0,
+        verify=verify_xlsx,
     ),
     url=f"{URL_XLSX}?year={YEAR}",
     note="built in the request (≤ EXPORT_DIRECT_MAX_ROWS); the peer has no XLSX",
@@ -1057,11 +1012,8 @@ user_a3, draft_a3 = new_sme("a3")
 client_a3 = logged_client(user_a3)
 measure(
     f"a3_get_page_{N20}q_fresh_draft_with_{N}_submissions_in_db",
-    lambda: bench(
+    timed(
         lambda ctx: client_a3.get(fill_url(draft_a3.pk, PAGE_20.key)),
-        reps=ARGS.reps,
-        warmup=ARGS.warmup,
-        count_runs=ARGS.count_runs,
         verify=verify_page(field_codes(PAGE_20)),
     ),
 )

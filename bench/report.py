@@ -13,7 +13,6 @@ Budget: render ≤ 400 ms median, size ≤ 1.5 MB. Figures go to docs/performanc
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -30,30 +29,9 @@ import django
 
 django.setup()
 
-from assessment.scoring import EnterpriseFacts  # noqa: E402
-from questionnaires.loader import resolved_definitions  # noqa: E402
-from reports.data import Subject, compose_report  # noqa: E402
+from reports.data import compose_report  # noqa: E402
 from reports.pdf import render_pdf  # noqa: E402
-
-DEMO_FILE = Path(__file__).resolve().parent.parent / "reports" / "demo_answers.json"
-
-
-def _subject(demo: dict) -> Subject:
-    e = demo["enterprise"]
-    return Subject(
-        name=e["name"],
-        year=demo["year"],
-        status="submitted",
-        uscc=e["uscc"],
-        city_code=e["city_code"],
-        industry_division=e["industry_division"],
-        industry_class=e["industry_class"],
-        size_class=e["size_class"],
-        employees=e["employees"],
-        revenue=e["revenue"],
-        main_products=e["main_products"],
-        facts=EnterpriseFacts(industry="C" + e["industry_class"], size_class=e["size_class"]),
-    )
+from tests.builders import demo_definitions, demo_file, demo_subject  # noqa: E402
 
 
 def _median_ms(samples: list[float]) -> str:
@@ -64,10 +42,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=15)
     repeat = parser.parse_args().repeat
-    demo = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
-    wanted = {(f["framework"], f["version"]) for f in demo["frameworks"]}
-    definitions = [d for d in resolved_definitions() if (d.get("framework"), str(d.get("version"))) in wanted]
-    subject = _subject(demo)
+    demo = demo_file()
+    definitions = demo_definitions(demo)
+    subject = demo_subject(demo)
 
     started = time.perf_counter()
     first = render_pdf(

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from assessment.models import Answer, Assessment, Enterprise, FrameworkResult, User
+from assessment.scoring import EnterpriseFacts
 from assessment.selectors.assessments import assessment_definitions, evaluate, question_index
 from assessment.selectors.factors import default_factors
 from assessment.services.analytics import analytics_refresh
@@ -22,6 +23,7 @@ from assessment.services.results import framework_result_rows
 from questionnaires.definition import clear_definition_cache
 from questionnaires.loader import content_hash, resolved_definitions
 from questionnaires.models import QuestionnaireVersion
+from reports.data import Subject
 
 DEMO_ANSWERS_FILE = Path(__file__).resolve().parents[1] / "reports" / "demo_answers.json"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -77,6 +79,36 @@ def demo_answers() -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def _resolved() -> tuple[dict[str, Any], ...]:
     return tuple(resolved_definitions())
+
+
+def demo_file() -> dict[str, Any]:
+    """The whole demo answers file: enterprise, year, frameworks and answers."""
+    return json.loads(DEMO_ANSWERS_FILE.read_text(encoding="utf-8"))
+
+
+def demo_definitions(demo: dict[str, Any]) -> list[dict[str, Any]]:
+    """The resolved definitions of the demo answers file's frameworks (from the files, no database)."""
+    wanted = {(f["framework"], f["version"]) for f in demo["frameworks"]}
+    return [d for d in resolved_definitions() if (d.get("framework"), str(d.get("version"))) in wanted]
+
+
+def demo_subject(demo: dict[str, Any], **changes: Any) -> Subject:
+    """The report's subject for the demo answers file's enterprise (`changes` replace its fields)."""
+    e = demo["enterprise"] | changes
+    return Subject(
+        name=e["name"],
+        year=demo["year"],
+        status="submitted",
+        uscc=e["uscc"],
+        city_code=e["city_code"],
+        industry_division=e["industry_division"],
+        industry_class=e["industry_class"],
+        size_class=e["size_class"],
+        employees=e["employees"],
+        revenue=e["revenue"],
+        main_products=e["main_products"],
+        facts=EnterpriseFacts(industry="C" + e["industry_class"], size_class=e["size_class"]),
+    )
 
 
 def store_shipped_definitions() -> None:

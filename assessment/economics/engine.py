@@ -32,6 +32,7 @@ from assessment.economics.model import (
     FUELS,
     ActionModel,
     EconomicsModel,
+    Investment,
     Param,
     load_economics,
 )
@@ -146,12 +147,12 @@ class Baseline:
         tce: dict[str, float] = {"water": 0.0}
         co2: dict[str, float] = {"water": 0.0}
         for spec in CARRIERS:
-            carrier = _CARRIER_OF_INPUT.get(spec.code)
-            if carrier is None:
+            of_input = _CARRIER_OF_INPUT.get(spec.code)
+            if of_input is None:
                 continue
-            tce[carrier] = factor(spec.coefficient) * float(spec.to_tce)
+            tce[of_input] = factor(spec.coefficient) * float(spec.to_tce)
             if spec.emission:
-                co2[carrier] = factor(spec.emission) * float(spec.emission_scale)
+                co2[of_input] = factor(spec.emission) * float(spec.emission_scale)
         co2["electricity"] = factor(grid_factor_key) / 1000 if grid_factor_key else 0.0
         co2["steam"] = factor("conv.steam_heat") * factor("ef.heat")
         co2["heat"] = factor("ef.heat")
@@ -472,6 +473,21 @@ class _Estimator:
         }[kind]
         return builder()
 
+    def _own_size(self, investment: Investment, key: str, name: Text, unit: str) -> bool:
+        """The size the enterprise gave for the equipment (kW, t/h), fixed under `key` and said in the
+        assumptions; False without a positive answer (the size is then estimated)."""
+        answer = _number(self.base.answers.get(investment.answer)) if investment.answer else None
+        if answer is None or answer <= 0:
+            return False
+        self.fixed(key, answer)
+        self.lines.append(
+            _t(
+                f"{name['zh']}：{fmt(answer)} {unit}（本企业填写）",
+                f"{name['en']}: {fmt(answer)} {unit} (your answer)",
+            )
+        )
+        return True
+
     def _present(self, carriers: Iterable[str]) -> list[str]:
         return [c for c in carriers if self.base.quantities.get(c, 0.0) > 0]
 
@@ -542,15 +558,7 @@ class _Estimator:
             return lambda v, out: sum(out[f"saved:{c}"] for c in carriers) * v[cost]
         if investment.driver == "installed_kw":
             cost = self.use(investment.cost)  # type: ignore[arg-type]
-            answer = _number(base.answers.get(investment.answer)) if investment.answer else None
-            if answer is not None and answer > 0:
-                self.fixed("kw", answer)
-                self.lines.append(
-                    _t(
-                        f"装机功率：{fmt(answer)} kW（本企业填写）",
-                        f"Installed power: {fmt(answer)} kW (your answer)",
-                    )
-                )
+            if self._own_size(investment, "kw", _t("装机功率", "Installed power"), "kW"):
                 return lambda v, out: v["kw"] * v[cost]
             hours = self.use(investment.params["full_load_hours"])
             use = sum(base.quantities[c] for c in carriers)
@@ -567,15 +575,7 @@ class _Estimator:
             return lambda v, out: use * v[share] / v[hours] * v[cost]
         if investment.driver == "boiler_t_h":
             cost = self.use(investment.cost)  # type: ignore[arg-type]
-            answer = _number(base.answers.get(investment.answer)) if investment.answer else None
-            if answer is not None and answer > 0:
-                self.fixed("t_h", answer)
-                self.lines.append(
-                    _t(
-                        f"锅炉容量：{fmt(answer)} t/h（本企业填写）",
-                        f"Boiler capacity: {fmt(answer)} t/h (your answer)",
-                    )
-                )
+            if self._own_size(investment, "t_h", _t("锅炉容量", "Boiler capacity"), "t/h"):
                 return lambda v, out: v["t_h"] * v[cost]
             hours = self.use(investment.params["full_load_hours"])
             efficiency = self.use(investment.params["boiler_efficiency"])
@@ -917,7 +917,9 @@ def estimate(
         payback = Span(lows["payback"], central["payback"], high)
     mac = central["mac"]
     lines = list(estimator.lines)
-    extra = {key: central[key] for key in ("kwp", "generation", "green_kwh") if key in central}
+    extra: dict[str, float] = {
+        key: central[key] for key in ("kwp", "generation", "green_kwh") if key in central
+    }
     if "kwp" in extra:
         lines.append(
             _t(

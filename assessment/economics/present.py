@@ -186,7 +186,8 @@ def price_labels(plan: ActionPlan) -> dict[str, Any]:
 def price_notes(plan: ActionPlan, lang: str) -> list[str]:
     """Which prices the figures used: the enterprise's own (bill ÷ quantity) or the dated reference set."""
     zh = _lang(lang) == "zh"
-    own, reference = [], []
+    own: list[str] = []
+    reference: list[str] = []
     for carrier, origin in plan.prices_origin().items():
         price = plan.baseline.prices[carrier]
         name = _pick(CARRIER_LABELS[carrier], lang)

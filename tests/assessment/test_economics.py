@@ -132,6 +132,24 @@ def test_motor_upgrade_estimates_the_installed_power_when_not_answered(economics
     assert result.investment_wan.rounded(2) == [9.78, 50.4]
 
 
+def test_motor_upgrade_uses_the_installed_power_answered(economics):
+    base = _baseline(
+        {
+            "energy.grid_electricity_kwh": 2_000_000,
+            "energy.electricity_cost_10k": 130,
+            "energy.motor_power_kw": 200,
+        }
+    )
+    result = estimate(economics.model("act.energy.efficient_motors"), base, economics=economics)
+    assert result.refine == ()
+    # 200 kW × 400 … 900 元/kW = 8 … 18 万元
+    assert result.investment_wan.rounded(2) == [8.0, 18.0]
+    assert {
+        "zh": "装机功率：200 kW（本企业填写）",
+        "en": "Installed power: 200 kW (your answer)",
+    } in result.assumptions
+
+
 # --- worked example 3: waste-heat recovery --------------------------------------------------------
 
 

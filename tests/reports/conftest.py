@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,10 +10,10 @@ import pytest
 from django.conf import settings
 
 from assessment.models import Answer, Assessment, Enterprise
-from assessment.scoring import EnterpriseFacts
-from questionnaires.loader import load_definitions, resolved_definitions
+from questionnaires.loader import load_definitions
 from questionnaires.models import QuestionnaireVersion
-from reports.data import Subject, compose_report
+from reports.data import compose_report
+from tests.builders import demo_definitions, demo_file, demo_subject
 from tests.factories import AssessmentFactory
 
 DEMO_FILE = Path(settings.BASE_DIR) / "reports" / "demo_answers.json"
@@ -24,31 +23,12 @@ HOSTILE_PRODUCT = '<font size="40">大</font> & </para> 酸奶'
 
 @pytest.fixture(scope="session")
 def demo() -> dict[str, Any]:
-    return json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    return demo_file()
 
 
-@pytest.fixture(scope="session")
-def demo_definitions(demo) -> list[dict[str, Any]]:
-    wanted = {(f["framework"], f["version"]) for f in demo["frameworks"]}
-    return [d for d in resolved_definitions() if (d.get("framework"), str(d.get("version"))) in wanted]
-
-
-def demo_subject(demo: dict[str, Any], **changes: Any) -> Subject:
-    e = demo["enterprise"] | changes
-    return Subject(
-        name=e["name"],
-        year=demo["year"],
-        status="submitted",
-        uscc=e["uscc"],
-        city_code=e["city_code"],
-        industry_division=e["industry_division"],
-        industry_class=e["industry_class"],
-        size_class=e["size_class"],
-        employees=e["employees"],
-        revenue=e["revenue"],
-        main_products=e["main_products"],
-        facts=EnterpriseFacts(industry="C" + e["industry_class"], size_class=e["size_class"]),
-    )
+@pytest.fixture(scope="session", name="demo_definitions")
+def demo_definitions_fixture(demo) -> list[dict[str, Any]]:
+    return demo_definitions(demo)
 
 
 @pytest.fixture(scope="session")

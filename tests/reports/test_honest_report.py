@@ -18,7 +18,7 @@ from questionnaires.loader import resolved_definitions
 from questionnaires.references import bibliography, load_references
 from reports.data import compose_report
 from reports.pdf import render_pdf
-from tests.reports.conftest import demo_subject
+from tests.builders import demo_subject
 
 HEX_HASH = re.compile(r"(?<![0-9A-Za-z])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{10,12}(?![0-9A-Za-z])")
 FILE_NAME = re.compile(r"[\w.-]+\.(txt|md)\b")
