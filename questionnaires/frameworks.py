@@ -16,13 +16,15 @@ Plain Python over data; no ORM and nothing from assessment/.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
+from questionnaires.question_types import is_number, type_codes
 from questionnaires.text import Text, pick
 
 FAMILIES_FILE = Path(__file__).resolve().parent / "families.yaml"
@@ -104,6 +106,28 @@ def short_title(framework: str, lang: str, fallback: Any = None) -> str:
 # --- scoring methods ---------------------------------------------------------------------------------------
 
 
+class SettingsCheck(Protocol):
+    """What a method's settings check uses of the definition-file check (questionnaires/schema.py)."""
+
+    PROVENANCE_KEYS: AbstractSet[str]
+
+    def error(self, code: str, problem: str) -> None: ...
+
+    def keys(self, obj: Any, where: str, allowed: AbstractSet[str], required: Iterable[str] = ()) -> bool: ...
+
+    def text(self, obj: dict, key: str, where: str, *, required: bool = False) -> None: ...
+
+    def provenance(self, obj: dict, where: str, *, needs_source: bool = False, why: str = "") -> None: ...
+
+    def refer_typed(self, where: str, code: Any, types: frozenset[str], what: str) -> None:
+        """`code` must name a question of the definition whose type is one of `types`."""
+        ...
+
+
+def _no_settings_check(check: SettingsCheck, settings: Mapping[str, Any]) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class ScoringMethod:
     code: str
@@ -123,6 +147,8 @@ class ScoringMethod:
     own_rules: frozenset[str] = frozenset()  # rule types only this method may use
     levels: Callable[[Mapping[str, Any]], list[Level]] = field(default=lambda settings: [])
     rank_of: Callable[[str | None, Mapping[str, Any]], float] = field(default=lambda code, details: 0.0)
+    # The values of its settings (their keys are checked against settings_keys before).
+    check_settings: Callable[[SettingsCheck, Mapping[str, Any]], None] = _no_settings_check
 
     def catalogue(self, definition: Mapping[str, Any]) -> list[Level]:
         """The levels a version of this method can give, best first, ending with NO_LEVEL."""
@@ -179,6 +205,106 @@ CLEAN_PRODUCTION_LABELS = {
     "below_III": {"zh": "未达到Ⅲ级", "en": "Below level III"},
 }
 SME_DIGITAL_BELOW = {"zh": "未达到一级", "en": "Below level 1"}
+
+# --- the shipped methods' settings checks ---------------------------------------------------------------
+
+
+def _check_green_factory_2025(check: SettingsCheck, settings: Mapping[str, Any]) -> None:
+    _check_tiers(check, settings.get("rating_tiers"))
+    code = settings.get("green_code")
+    if code is not None and check.keys(code, "settings.green_code", {"A+", "A", "B"} | check.PROVENANCE_KEYS):
+        for key in ("A+", "A", "B"):
+            if key in code and (not is_number(code[key]) or not 0 < code[key] <= 100):
+                check.error("settings.green_code", f"{key} must be a percentage in (0, 100]")
+
+
+def _check_tiers(check: SettingsCheck, tiers: Any) -> None:
+    if tiers is None:
+        return
+    if not check.keys(tiers, "settings.rating_tiers", {"tiers"} | check.PROVENANCE_KEYS, ["tiers"]):
+        return
+    check.provenance(tiers, "settings.rating_tiers", needs_source=True, why="rating tiers are from a source")
+    items = tiers.get("tiers")
+    if not isinstance(items, list) or not items:
+        check.error("settings.rating_tiers", "tiers must be a non-empty list of {code, min, label}")
+        return
+    mins = []
+    for index, tier in enumerate(items):
+        where = f"settings.rating_tiers.tiers[{index}]"
+        if not check.keys(tier, where, {"code", "min", "label"}, ["code", "min", "label"]):
+            continue
+        check.text(tier, "label", where)
+        if not is_number(tier.get("min")) or not 0 <= tier["min"] <= 100:
+            check.error(where, "min must be a number from 0 to 100")
+        else:
+            mins.append(tier["min"])
+    if mins != sorted(mins) or len(set(mins)) != len(mins):
+        check.error("settings.rating_tiers", "tiers must be listed by strictly rising min")
+
+
+def _check_green_factory_2018(check: SettingsCheck, settings: Mapping[str, Any]) -> None:
+    if "pass_score" in settings and (
+        not is_number(settings["pass_score"]) or not 0 <= settings["pass_score"] <= 100
+    ):
+        check.error("settings", "pass_score must be a number from 0 to 100")
+
+
+def _check_clean_production(check: SettingsCheck, settings: Mapping[str, Any]) -> None:
+    rule = settings.get("level_rule")
+    if rule is not None and check.keys(
+        rule, "settings.level_rule", {"I", "II", "III"} | check.PROVENANCE_KEYS
+    ):
+        for key in ("I", "II", "III"):
+            entry = rule.get(key)
+            if entry is not None and check.keys(entry, f"settings.level_rule.{key}", {"min_y"}, ["min_y"]):
+                if not is_number(entry.get("min_y")) or not 0 <= entry["min_y"] <= 100:
+                    check.error(f"settings.level_rule.{key}", "min_y must be a number from 0 to 100")
+        check.provenance(
+            rule, "settings.level_rule", needs_source=True, why="the level rule is from a standard"
+        )
+    if "products_question" in settings:
+        check.refer_typed(
+            "settings", settings["products_question"], frozenset({"products"}), "products_question"
+        )
+
+
+def _check_sme_digital_2024(check: SettingsCheck, settings: Mapping[str, Any]) -> None:
+    _check_digital_levels(check, settings.get("levels"))
+    scenarios = settings.get("scenarios")
+    if scenarios is None:
+        return
+    if not isinstance(scenarios, list) or not scenarios:
+        check.error("settings", "scenarios must be a list of level question codes")
+        return
+    if len(set(map(str, scenarios))) != len(scenarios):
+        check.error("settings", "scenarios lists a question twice")
+    for code in scenarios:
+        check.refer_typed("settings.scenarios", code, type_codes(lambda t: t.scale), "scenario question")
+
+
+def _check_digital_levels(check: SettingsCheck, levels: Any) -> None:
+    if levels is None:
+        return
+    if not isinstance(levels, list) or not levels:
+        check.error("settings", "levels must be a non-empty list")
+        return
+    fields = {"min_score", "min_scenarios", "scenario_level", "min_constrained"}
+    for index, level in enumerate(levels):
+        where = f"settings.levels[{index}]"
+        if not check.keys(
+            level, where, {"code", "label"} | fields | check.PROVENANCE_KEYS, ["code", "label", "min_score"]
+        ):
+            continue
+        check.text(level, "label", where)
+        check.provenance(level, where)
+        for key in fields & set(level):
+            if not is_number(level[key]) or level[key] < 0:
+                check.error(where, f"{key} must be a number ≥ 0")
+        if is_number(level.get("min_score")) and level["min_score"] > 100:
+            check.error(where, "min_score is above 100")
+        if "scenario_level" in level and level["scenario_level"] not in (1, 2, 3, 4):
+            check.error(where, "scenario_level is outside 1-4")
+
 
 METHODS: dict[str, ScoringMethod] = {}
 
@@ -240,6 +366,7 @@ _register_shipped(
             level_wording="scheme",
             levels=_tiers,
             rank_of=_tier_rank,
+            check_settings=_check_green_factory_2025,
         ),
         ScoringMethod(
             code="green_factory_2018",
@@ -250,6 +377,7 @@ _register_shipped(
             own_rules=frozenset({"requirements"}),
             levels=lambda settings: [("met", GREEN_FACTORY_2018_MET)],
             rank_of=lambda code, details: 1 if code == "met" else 0,
+            check_settings=_check_green_factory_2018,
         ),
         ScoringMethod(
             code="clean_production",
@@ -263,6 +391,7 @@ _register_shipped(
             own_rules=frozenset({"levels"}),
             levels=_cp_levels,
             rank_of=lambda code, details: {"below_III": 0, "III": 1, "II": 2, "I": 3}.get(code or "", 0),
+            check_settings=_check_clean_production,
         ),
         ScoringMethod(
             code="sme_digital_2024",
@@ -273,6 +402,7 @@ _register_shipped(
             points=True,
             levels=_digital_levels,
             rank_of=_digital_rank,
+            check_settings=_check_sme_digital_2024,
         ),
     ]
 )

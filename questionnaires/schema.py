@@ -217,6 +217,8 @@ def iter_indicator_tree(indicators: Any) -> Iterator[dict]:
 class _FileChecker:
     """Checks one definition file; `references` collects (location, code, what) to resolve later."""
 
+    PROVENANCE_KEYS: Set[str] = PROVENANCE_KEYS  # for the methods' settings checks (frameworks.SettingsCheck)
+
     def __init__(self, data: Any, file: str) -> None:
         self.data = data
         self.file = file
@@ -931,102 +933,12 @@ class _FileChecker:
         if not self.keys(settings, "settings", method.settings_keys | PROVENANCE_KEYS):
             return
         self.provenance(settings, "settings")
-        if self.method == "green_factory_2025":
-            self.check_tiers(settings.get("rating_tiers"))
-            code = settings.get("green_code")
-            if code is not None and self.keys(
-                code, "settings.green_code", {"A+", "A", "B"} | PROVENANCE_KEYS
-            ):
-                for key in ("A+", "A", "B"):
-                    if key in code and (not is_number(code[key]) or not 0 < code[key] <= 100):
-                        self.error("settings.green_code", f"{key} must be a percentage in (0, 100]")
-        elif self.method == "green_factory_2018":
-            if "pass_score" in settings and (
-                not is_number(settings["pass_score"]) or not 0 <= settings["pass_score"] <= 100
-            ):
-                self.error("settings", "pass_score must be a number from 0 to 100")
-        elif self.method == "clean_production":
-            rule = settings.get("level_rule")
-            if rule is not None and self.keys(
-                rule, "settings.level_rule", {"I", "II", "III"} | PROVENANCE_KEYS
-            ):
-                for key in ("I", "II", "III"):
-                    entry = rule.get(key)
-                    if entry is not None and self.keys(
-                        entry, f"settings.level_rule.{key}", {"min_y"}, ["min_y"]
-                    ):
-                        if not is_number(entry.get("min_y")) or not 0 <= entry["min_y"] <= 100:
-                            self.error(f"settings.level_rule.{key}", "min_y must be a number from 0 to 100")
-                self.provenance(
-                    rule, "settings.level_rule", needs_source=True, why="the level rule is from a standard"
-                )
-            if "products_question" in settings:
-                self.refer("settings", settings["products_question"], "products_question")
-                self.typed_refs.append(
-                    ("settings", settings["products_question"], frozenset({"products"}), "products_question")
-                )
-        elif self.method == "sme_digital_2024":
-            self.check_digital_levels(settings.get("levels"))
-            scenarios = settings.get("scenarios")
-            if scenarios is not None:
-                if not isinstance(scenarios, list) or not scenarios:
-                    self.error("settings", "scenarios must be a list of level question codes")
-                else:
-                    if len(set(map(str, scenarios))) != len(scenarios):
-                        self.error("settings", "scenarios lists a question twice")
-                    for code in scenarios:
-                        self.refer("settings.scenarios", code, "scenario question")
-                        self.typed_refs.append(
-                            ("settings.scenarios", code, type_codes(lambda t: t.scale), "scenario question")
-                        )
+        method.check_settings(self, settings)
 
-    def check_tiers(self, tiers: Any) -> None:
-        if tiers is None:
-            return
-        if not self.keys(tiers, "settings.rating_tiers", {"tiers"} | PROVENANCE_KEYS, ["tiers"]):
-            return
-        self.provenance(
-            tiers, "settings.rating_tiers", needs_source=True, why="rating tiers are from a source"
-        )
-        items = tiers.get("tiers")
-        if not isinstance(items, list) or not items:
-            self.error("settings.rating_tiers", "tiers must be a non-empty list of {code, min, label}")
-            return
-        mins = []
-        for index, tier in enumerate(items):
-            twhere = f"settings.rating_tiers.tiers[{index}]"
-            if not self.keys(tier, twhere, {"code", "min", "label"}, ["code", "min", "label"]):
-                continue
-            self.text(tier, "label", twhere)
-            if not is_number(tier.get("min")) or not 0 <= tier["min"] <= 100:
-                self.error(twhere, "min must be a number from 0 to 100")
-            else:
-                mins.append(tier["min"])
-        if mins != sorted(mins) or len(set(mins)) != len(mins):
-            self.error("settings.rating_tiers", "tiers must be listed by strictly rising min")
-
-    def check_digital_levels(self, levels: Any) -> None:
-        if levels is None:
-            return
-        if not isinstance(levels, list) or not levels:
-            self.error("settings", "levels must be a non-empty list")
-            return
-        fields = {"min_score", "min_scenarios", "scenario_level", "min_constrained"}
-        for index, level in enumerate(levels):
-            lwhere = f"settings.levels[{index}]"
-            if not self.keys(
-                level, lwhere, {"code", "label"} | fields | PROVENANCE_KEYS, ["code", "label", "min_score"]
-            ):
-                continue
-            self.text(level, "label", lwhere)
-            self.provenance(level, lwhere)
-            for key in fields & set(level):
-                if not is_number(level[key]) or level[key] < 0:
-                    self.error(lwhere, f"{key} must be a number ≥ 0")
-            if is_number(level.get("min_score")) and level["min_score"] > 100:
-                self.error(lwhere, "min_score is above 100")
-            if "scenario_level" in level and level["scenario_level"] not in (1, 2, 3, 4):
-                self.error(lwhere, "scenario_level is outside 1-4")
+    def refer_typed(self, where: str, code: Any, types: frozenset[str], what: str) -> None:
+        """`code` must name a question whose type is one of `types` (checked once all files are read)."""
+        self.refer(where, code, what)
+        self.typed_refs.append((where, code, types, what))
 
     # --- cycles -------------------------------------------------------------------------------
     def check_cycles(self) -> None:

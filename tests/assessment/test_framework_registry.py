@@ -212,3 +212,22 @@ def test_it_refuses_a_method_with_an_unknown_level_wording() -> None:
             replace(frameworks.get_method("sme_digital_2024"), code="x", level_wording="stars")
         )
     assert frameworks.get_method("x") is None
+
+
+def test_the_schema_check_runs_the_methods_own_settings_check() -> None:
+    def at_most_three_scenarios(check: frameworks.SettingsCheck, settings: Any) -> None:
+        if len(settings.get("scenarios") or []) > 3:
+            check.error("settings.scenarios", "at most three scenarios")
+
+    digital = frameworks.get_method("sme_digital_2024")
+    frameworks.register_method(replace(digital, code="test_checked", check_settings=at_most_three_scenarios))
+    try:
+        checked = copy.deepcopy(DEFINITION) | {"method": "test_checked"}
+        assert errors(check_definition(copy.deepcopy(checked))) == []
+        checked["settings"] = {**checked["settings"], "scenarios": ["ws.q.metering"] * 4}
+        problems = [p.problem for p in errors(check_definition(checked))]
+        assert "at most three scenarios" in problems
+        # The shipped digital method's own check is not run for it: a repeated scenario passes.
+        assert "scenarios lists a question twice" not in problems
+    finally:
+        frameworks.unregister_method("test_checked")
