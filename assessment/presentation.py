@@ -23,6 +23,7 @@ from typing import Any
 
 from questionnaires.frameworks import get_method
 from questionnaires.references import load_references
+from questionnaires.text import pick
 
 ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ"}
 OFFICIAL_CP = {
@@ -60,12 +61,6 @@ NOTES = {
 
 def _lang(lang: str) -> str:
     return "en" if (lang or "").startswith("en") else "zh"
-
-
-def _pick(text: Any, lang: str) -> str:
-    if isinstance(text, Mapping):
-        return str(text.get(_lang(lang)) or text.get("zh") or "")
-    return str(text or "")
 
 
 @dataclass(frozen=True)
@@ -115,26 +110,26 @@ def level_text(
     definition = definition or {}
     if wording == "scheme":
         if not scheme:
-            return LevelText(_pick(NO_GRADE, lang), "none", _pick(NOTES["no_scheme"], lang))
-        name = _pick(scheme.get("name"), lang)
-        note = _pick(NOTES["scheme"], lang).format(
-            name=name, issuer=_pick(scheme.get("issuer"), lang), document=scheme.get("document") or "—"
+            return LevelText(pick(NO_GRADE, lang), "none", pick(NOTES["no_scheme"], lang))
+        name = pick(scheme.get("name"), lang)
+        note = pick(NOTES["scheme"], lang).format(
+            name=name, issuer=pick(scheme.get("issuer"), lang), document=scheme.get("document") or "—"
         )
         veto = _get(result, "veto") or {}
         tier = scheme_tier(scheme, float(_get(result, "score") or 0)) if veto.get("passed", True) else None
-        label = _pick(tier["label"], lang) if tier else _pick(NO_LEVEL, lang)
+        label = pick(tier["label"], lang) if tier else pick(NO_LEVEL, lang)
         text = f"{label}（{name}）" if _lang(lang) == "zh" else f"{label} ({name})"
         return LevelText(text, "scheme", note)
     if wording == "benchmark":
         code = (level or {}).get("code")
         if is_published_system(definition):
-            text = _pick(OFFICIAL_CP.get(str(code)) or BELOW_III, lang)
+            text = pick(OFFICIAL_CP.get(str(code)) or BELOW_III, lang)
             return LevelText(text, "official", "", bool((level or {}).get("provisional")))
-        text = _pick(INDICATIVE_CP.get(str(code)) or BELOW_III, lang)
-        return LevelText(text, "indicative", _pick(NOTES["indicative"], lang), True)
+        text = pick(INDICATIVE_CP.get(str(code)) or BELOW_III, lang)
+        return LevelText(text, "indicative", pick(NOTES["indicative"], lang), True)
     if not level:
-        return LevelText(_pick(NO_LEVEL, lang), "none")
-    return LevelText(_pick(level.get("label"), lang), "official", "", bool(level.get("provisional")))
+        return LevelText(pick(NO_LEVEL, lang), "none")
+    return LevelText(pick(level.get("label"), lang), "official", "", bool(level.get("provisional")))
 
 
 def indicator_level_text(cp_level: str | None, lang: str = "zh-hans") -> str:
@@ -143,7 +138,7 @@ def indicator_level_text(cp_level: str | None, lang: str = "zh-hans") -> str:
         return "—"
     if cp_level in ROMAN:
         return ROMAN[cp_level]
-    return _pick(INDICATOR_BELOW, lang)
+    return pick(INDICATOR_BELOW, lang)
 
 
 def _score(value: Any) -> str:

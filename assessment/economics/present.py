@@ -18,6 +18,7 @@ from assessment.economics.model import EconomicsModel, load_economics
 from assessment.energy import INPUTS
 from questionnaires.references import Citation
 from questionnaires.references import cite_text as registry_cite_text
+from questionnaires.text import pick
 
 Text = dict[str, str]
 
@@ -35,12 +36,6 @@ STATUS_TEXT: dict[str, Text] = {
 
 def _lang(lang: str) -> str:
     return "en" if lang.startswith("en") else "zh"
-
-
-def _pick(text: Any, lang: str) -> str:
-    if isinstance(text, dict):
-        return str(text.get(_lang(lang)) or text.get("zh") or "")
-    return str(text or "")
 
 
 def span_text(span: Span | None, places: int = 1) -> str:
@@ -83,9 +78,9 @@ class PlanRow:
 
 def _question_text(code: str, texts: Mapping[str, Any], lang: str) -> str:
     if code in texts:
-        return _pick(texts[code], lang)
+        return pick(texts[code], lang)
     if code in INPUTS:
-        return _pick(INPUTS[code].label, lang)
+        return pick(INPUTS[code].label, lang)
     if code == "enterprise.size_class":
         return "企业规模" if _lang(lang) == "zh" else "Enterprise size"
     return code
@@ -101,10 +96,10 @@ def cite_text(
         citation = Citation(cite["ref"], str(cite.get("section") or ""))
         parts.append(registry_cite_text(citation, economics.references, "zh" if zh else "en"))
     if cite.get("provisional"):
-        basis = _pick(cite.get("basis"), lang)
+        basis = pick(cite.get("basis"), lang)
         prefix = ""
         if cite.get("price"):
-            label = _pick(price_labels.get(cite["price"]), lang)
+            label = pick(price_labels.get(cite["price"]), lang)
             prefix = f"{label}：" if zh else f"{label}: "
         parts.append(
             f"{prefix}{'规划假设' if zh else 'planning assumption'}——{basis}"
@@ -137,12 +132,12 @@ def plan_rows(
         row = PlanRow(
             rank=item.rank,
             code=item.code,
-            title=_pick(item.title, lang),
-            cost_class=_pick(labels.get(item.cost_class), lang) or item.cost_class,
+            title=pick(item.title, lang),
+            cost_class=pick(labels.get(item.cost_class), lang) or item.cost_class,
             estimated=econ.estimated,
-            status=_pick(STATUS_TEXT.get(econ.status), lang),
+            status=pick(STATUS_TEXT.get(econ.status), lang),
             gains=[(names.get(fw, fw), delta) for fw, delta in item.score_gain.items()],
-            note=_pick(econ.note, lang),
+            note=pick(econ.note, lang),
             missing=[_question_text(code, texts, lang) for code in econ.missing],
             refine=[_question_text(code, texts, lang) for code in econ.refine],
         )
@@ -158,7 +153,7 @@ def plan_rows(
             if econ.mac_yuan_per_t is not None:
                 row.abatement = fmt(econ.mac_yuan_per_t, 0)
             for change in econ.carriers:
-                name = _pick(CARRIER_LABELS.get(change.carrier), lang)
+                name = pick(CARRIER_LABELS.get(change.carrier), lang)
                 verb = (
                     ("节约" if change.quantity.mid >= 0 else "增加")
                     if zh
@@ -173,7 +168,7 @@ def plan_rows(
                     if zh
                     else f"{name} {verb}: {span_text(quantity, places)} {change.unit}"
                 )
-            row.assumptions = [_pick(line, lang) for line in econ.assumptions]
+            row.assumptions = [pick(line, lang) for line in econ.assumptions]
             row.sources = list(dict.fromkeys(cite_text(c, economics, lang, prices) for c in econ.sources))
         rows.append(row)
     return rows
@@ -190,7 +185,7 @@ def price_notes(plan: ActionPlan, lang: str) -> list[str]:
     reference: list[str] = []
     for carrier, origin in plan.prices_origin().items():
         price = plan.baseline.prices[carrier]
-        name = _pick(CARRIER_LABELS[carrier], lang)
+        name = pick(CARRIER_LABELS[carrier], lang)
         unit = price.unit if zh else unit_en(price.unit)
         text = f"{name} {span_text(Span(price.low, price.mid, price.high), 3)} {unit}"
         (own if origin == "own" else reference).append(text)
@@ -214,7 +209,7 @@ def price_notes(plan: ActionPlan, lang: str) -> list[str]:
 
 
 def ranking_rule(lang: str) -> str:
-    return _pick(RANKING_RULE, lang)
+    return pick(RANKING_RULE, lang)
 
 
 def mac_geometry(
@@ -317,7 +312,7 @@ def _nice_step(raw: float) -> float:
 
 
 def item_titles(plan: ActionPlan, lang: str) -> dict[str, str]:
-    return {item.code: _pick(item.title, lang) for item in plan.items}
+    return {item.code: pick(item.title, lang) for item in plan.items}
 
 
 def plan_item(plan: ActionPlan, code: str) -> PlanItem | None:
