@@ -5,7 +5,7 @@ client, against the database configured by DATABASE_URL, after `manage.py setup_
 load_questionnaires, load_factors, seed_demo): it uses the demo SME manager's draft, and a fresh
 enterprise's empty draft of every framework (created in a transaction that is rolled back at the end).
 
-    .venv/bin/python bench/pages.py [--runs 50] [--profile 20]
+    .venv/bin/python bench/pages.py [--runs 50] [--profile 20] [--callgrind 5]
 
 Pages: the largest fill page of the demo draft, and the page closest to 20 questions (the page the
 side-by-side comparison with django-survey-and-report GETs) on the demo draft and on the fresh draft.
@@ -13,7 +13,10 @@ Besides wall-clock time, each request's CPU time of this process (time.process_t
 templates and, with SQLite, the database engine) is reported: on a shared machine the wall clock
 mostly measures the wait for a core, CPU time much less so, and the number of Python function calls per
 request (cProfile's count, of 5 requests) not at all. `--profile N` prints a cProfile of N GETs
-of the ~20-question page of the fresh draft (the functions with the most own time).
+of the ~20-question page of the fresh draft (the functions with the most own time). `--callgrind N`
+instead counts the machine instructions of N GETs of that page (after 3 warm-ups) under
+`valgrind --tool=callgrind`, instrumentation switched on only around them: a figure that does not
+depend on the machine's load at all (valgrind must be installed; takes a few minutes).
 
 The autosave writes the same answer back each time and restores the original value at the end.
 """
@@ -25,9 +28,12 @@ import cProfile
 import os
 import pstats
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -139,6 +145,53 @@ def like_year(enterprise: Enterprise) -> int:
     )
 
 
+def fresh_page(like: Enterprise) -> tuple[Any, Client, str]:
+    """The page closest to 20 questions of a fresh draft (fresh_draft), a client logged in as its
+    manager, and the page's URL."""
+    fresh_user, fresh = fresh_draft(like)
+    sections = build_sections(assessment_definitions(fresh))
+    near_20 = min(sections, key=lambda s: (abs(len(s.questions) - 20), -len(s.questions)))
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(fresh_user)
+    return near_20, client, reverse("assessment_fill", args=[fresh.pk, near_20.key])
+
+
+CALLGRIND_OUT = "BENCH_PAGES_CALLGRIND_OUT"
+
+
+def callgrind(runs: int) -> None:
+    """Re-run this script under callgrind (instrumentation off), which counts only the `runs` GETs."""
+    out = os.environ.get(CALLGRIND_OUT)
+    if out is None:  # the parent: start valgrind, read its total
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "callgrind.out")
+            command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}"]
+            subprocess.run(
+                [*command, sys.executable, __file__, "--callgrind", str(runs)],
+                env={**os.environ, CALLGRIND_OUT: out},
+                check=True,
+                stderr=subprocess.DEVNULL,
+            )
+            totals = next(line for line in Path(out).read_text().splitlines() if line.startswith("totals:"))
+        per_get = int(totals.split()[1]) / runs
+        print(
+            f"~20-question page, fresh draft: {per_get / 1e6:.1f} million instructions per GET (callgrind, {runs} GETs)"
+        )
+        return
+    user = User.objects.get(username="sme_manager")
+    like = Assessment.objects.filter(enterprise__memberships__user=user).order_by("-year").first()
+    with transaction.atomic():
+        _near_20, client, url = fresh_page(like.enterprise)
+        for _ in range(3):
+            client.get(url)
+        control = ["callgrind_control", "-i"]
+        subprocess.run([*control, "on", str(os.getpid())], check=True, capture_output=True)
+        for _ in range(runs):
+            client.get(url)
+        subprocess.run([*control, "off", str(os.getpid())], check=True, capture_output=True)
+        transaction.set_rollback(True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -147,7 +200,13 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=int, default=0, help="cProfile N GETs of the fresh ~20-question page"
     )
+    parser.add_argument(
+        "--callgrind", type=int, default=0, help="instructions of N GETs of the fresh ~20-question page"
+    )
     args = parser.parse_args()
+    if args.callgrind:
+        callgrind(args.callgrind)
+        return
     user = User.objects.get(username="sme_manager")
     draft = (
         Assessment.objects.filter(enterprise__memberships__user=user, status__in=["draft", "returned"])
@@ -170,12 +229,7 @@ def main() -> None:
     )
 
     with transaction.atomic():  # the fresh enterprise is rolled back at the end
-        fresh_user, fresh = fresh_draft(draft.enterprise)
-        fresh_sections = build_sections(assessment_definitions(fresh))
-        near_20 = min(fresh_sections, key=lambda s: (abs(len(s.questions) - 20), -len(s.questions)))
-        fresh_client = Client(SERVER_NAME="localhost")
-        fresh_client.force_login(fresh_user)
-        fresh_url = reverse("assessment_fill", args=[fresh.pk, near_20.key])
+        near_20, fresh_client, fresh_url = fresh_page(draft.enterprise)
         results.append(
             line(
                 f"~20-question page, fresh draft ({near_20.key}, {len(near_20.questions)} questions)",

@@ -1,13 +1,16 @@
-"""The fill page's question cards, built in Python.
+"""The fill page's question cards, built in Python, and its other per-question and per-page lists.
 
 A card is the question's badges, the notices at it (a colleague's conflicting change, the reviewer's
 validated value and comments, consistency checks), its field (answer_fields), the computed value with
 its derivation, evidence, who saved it, and the "说明与来源" column. Rendering the card as a template
-include per question was most of the page's time; this builds the same markup with format_html. The
-help column depends only on the question and the language, so it is built once per question object
-(definitions are cached per process and never changed in place) and language.
+include per question was most of the page's time; this builds the same markup with format_html (the
+fast equivalent in answer_fields). The help column and the question's short text depend only on the
+question and the language, so they are built once per question object (definitions are cached per
+process and never changed in place) and language. The side panel's page list and the evidence form's
+list of questions are built here too (a template loop over every page was the next largest cost).
 
     {% load question_cards %}{% question_card row assessment.pk %}
+    {% fill_navigation navigation assessment.pk %} {% evidence_question_options rows %}
 """
 
 from __future__ import annotations
@@ -19,12 +22,13 @@ from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext, ngettext
 
-from assessment.templatetags.answer_fields import answer_field
+from assessment.templatetags.answer_fields import answer_field, format_html, format_html_join
 
 register = template.Library()
 
@@ -304,3 +308,58 @@ def question_card(row: Any, assessment_pk: int) -> SafeString:
         _after(row, assessment_pk),
         _help_column(row),
     )
+
+
+# (id of the question mapping, language) -> (the mapping, its text cut for the evidence form's list).
+_SHORT_TEXTS: dict[tuple[int, str], tuple[Mapping[str, Any], str]] = {}
+
+
+def _short_text(row: Any) -> str:
+    key = (id(row.question), get_language() or "")
+    cached = _SHORT_TEXTS.get(key)
+    if cached is None or cached[0] is not row.question:
+        cached = (row.question, Truncator(row.text).chars(60))
+        _SHORT_TEXTS[key] = cached
+    return cached[1]
+
+
+@register.simple_tag
+def evidence_question_options(rows: list[Any]) -> SafeString:
+    """The evidence form's choice of question: one option per question of the page."""
+    return format_html_join(
+        "", '<option value="{}">{}</option>', ((row.code, _short_text(row)) for row in rows)
+    )
+
+
+@register.simple_tag
+def fill_navigation(navigation: list[dict[str, Any]], assessment_pk: int) -> SafeString:
+    """The page list of the side panel: framework groups, each page with its required answers done."""
+    title = gettext("必答题完成数")
+    parts = []
+    for group in navigation:
+        if group["group"]:
+            parts.append(
+                format_html('<div class="small fw-semibold text-success mt-2">{}</div>', group["group"])
+            )
+        items = []
+        for item in group["items"]:
+            key = item["section"].key
+            progress = item["progress"]
+            items.append(
+                format_html(
+                    '<li class="nav-item"><a class="nav-link px-2 py-1 d-flex justify-content-between '
+                    'align-items-start gap-2{}"{} href="{}"><span>{}</span> <span class="badge {}" '
+                    'data-progress="{}" title="{}">{}/{}</span></a></li>',
+                    mark_safe(" active fw-semibold") if item["current"] else EMPTY,
+                    mark_safe(' aria-current="page"') if item["current"] else EMPTY,
+                    reverse("assessment_fill", args=[assessment_pk, key]),
+                    item["title"],
+                    "text-bg-success" if progress.complete else "text-bg-light border",
+                    key,
+                    title,
+                    progress.answered,
+                    progress.required,
+                )
+            )
+        parts.append(format_html('<ul class="nav flex-column small">{}</ul>', mark_safe("".join(items))))
+    return mark_safe("".join(parts))

@@ -5,6 +5,7 @@ evidence, who saved it, the computed value and the help column; everything typed
 from __future__ import annotations
 
 import datetime
+from html import unescape
 from types import SimpleNamespace
 
 import pytest
@@ -12,8 +13,8 @@ from django.test.html import parse_html
 from django.utils import translation
 
 from assessment.forms.answers import REASON_SUFFIX, AnswerForm
-from assessment.templatetags.question_cards import question_card
-from assessment.views.sme_context import QuestionRow
+from assessment.templatetags.question_cards import evidence_question_options, fill_navigation, question_card
+from assessment.views.sme_context import Progress, QuestionRow
 
 NUMBER = {
     "code": "q.num",
@@ -161,3 +162,37 @@ def test_a_computed_question_shows_its_value_derivation_and_an_open_override_whe
     assert "<li>设备数（12）× 2</li>" in html
     assert '<details class="mt-1 override" open>' in html
     assert 'name="q.share' + REASON_SUFFIX + '"' in html
+
+
+@pytest.mark.django_db
+def test_the_page_list_marks_the_current_page_and_each_pages_required_answers():
+    page = SimpleNamespace(key="sme_digital.general")
+    other = SimpleNamespace(key="energy")
+    navigation = [
+        {
+            "group": "中小企业 <数字化>",
+            "items": [
+                {"section": page, "title": "基本情况", "progress": Progress(3, 8), "current": True},
+                {"section": other, "title": "能源 & 水", "progress": Progress(2, 2), "current": False},
+            ],
+        }
+    ]
+    html = str(fill_navigation(navigation, 5))
+    assert "中小企业 &lt;数字化&gt;" in html and "能源 &amp; 水" in html
+    current, done = parse_html(html).children[1].children
+    assert ("aria-current", "page") in current.children[0].attributes
+    assert 'href="/assessments/5/fill/sme_digital.general/"' in html
+    assert 'data-progress="sme_digital.general"' in html and ">3/8</span>" in html
+    assert "text-bg-success" in str(done) and ">2/2</span>" in html and "aria-current" not in str(done)
+
+
+@pytest.mark.django_db
+def test_the_evidence_form_lists_the_pages_questions_cut_and_escaped():
+    long_text = {"code": "q.long", "type": "text", "text": {"zh": "很长的题目<b>" * 20}}
+    html = str(evidence_question_options([make_row(NUMBER), make_row(long_text)]))
+    assert '<option value="q.num">设备数</option>' in html
+    option = html.split('<option value="q.long">')[1]
+    shown = unescape(option.split("</option>")[0])
+    assert shown.startswith("很长的题目<b>") and len(shown) <= 62 < len(
+        long_text["text"]["zh"]
+    )  # cut, as |truncatechars:60
