@@ -43,6 +43,8 @@ class PlannedAction:
     status: str = "planned"
     quarter: str = ""  # "2027Q2"; blank: not scheduled
     position: int = 0
+    owner: str = ""
+    note: str = ""
 
 
 def active_codes(actions: Iterable[PlannedAction]) -> list[str]:

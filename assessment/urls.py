@@ -35,6 +35,7 @@ urlpatterns = [
         sme.revision_notice_dismiss,
         name="revision_notice_dismiss",
     ),
+    path("assessments/<int:pk>/plan/", sme.assessment_plan, name="assessment_plan"),
     # Officials: the review queue and the review of one assessment.
     path("review/", review.review_queue, name="review_queue"),
     path("review/<int:pk>/", review.review_detail, name="review_detail"),

@@ -11,22 +11,25 @@ Entry points:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from assessment import reference
 from assessment.actions import Catalog, load_catalog
+from assessment.economics.prices import default_prices
 from assessment.energy import calculator_outputs, energy_balance, energy_inputs_from_answers
 from assessment.models import Assessment
 from assessment.presentation import indicator_level_text, level_text, revision_lines
+from assessment.projection import PlannedAction
 from assessment.recommendations import Recommendations, Trigger, recommend
 from assessment.scoring import EnterpriseFacts, score_assessment
 from assessment.scoring.types import FrameworkResult
 from assessment.selectors import rating as rating_selectors
 from assessment.selectors import reports as report_selectors
 from assessment.selectors.factors import default_factors
+from assessment.selectors.plans import planned_actions
 from assessment.selectors.prices import current_prices
 from assessment.selectors.revisions import revision_states
 from questionnaires.frameworks import short_title
@@ -34,6 +37,7 @@ from questionnaires.logic import is_asked
 from questionnaires.question_types import display_value, is_by_evidence, is_derived
 from questionnaires.references import bibliography, citations_for, load_references
 from questionnaires.text import pick, report_language
+from reports.plan import plan_section
 from reports.types import (
     ActionRow,
     AnswerRow,
@@ -561,9 +565,11 @@ def compose_report(
     prices: Mapping[str, Any] | None = None,
     annex: bool = False,
     rating_schemes: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
+    plan: Sequence[PlannedAction] | None = None,
 ) -> ReportData:
     """Compute and assemble a report from plain data (no database access). `prices` is a price
-    snapshot (assessment/economics/prices.py); the shipped reference file when not given.
+    snapshot (assessment/economics/prices.py); the shipped reference file when not given. `plan`: the
+    enterprise's improvement plan (its actions in the plan's order), which then leads the action chapter.
 
     `annex`: add the full answers, the evidence list and the glossary after the references (the
     manager's report leaves them out). `rating_schemes`: the configured rating schemes by
@@ -636,6 +642,23 @@ def compose_report(
     )
     benchmarks = benchmark_rows(peer_stats, subject, definitions, lang) if peer_stats else []
     actions = action_rows(recommendations, catalog, definitions, questions, lang)
+    plan_data = None
+    if plan:
+        titles = {d["framework"]: d.get("title") for d in definitions}
+        plan_data = plan_section(
+            plan,
+            definitions=definitions,
+            answers=answers,
+            facts=subject.facts,
+            factors=factors or default_factors(),
+            prices=prices or default_prices(),
+            before=results,
+            calculator=outputs,
+            catalog=catalog,
+            lang=lang,
+            framework_names={fw: short_framework(fw, title, lang) for fw, title in titles.items()},
+            schemes=schemes,
+        )
     cited = report_references(definitions, recommendations, balance if energy else None)
     benchmark_note = label(_TEXT["no_peers_note"] if peer_stats is not None else _TEXT["unsaved_peers"], lang)
     return ReportData(
@@ -664,6 +687,7 @@ def compose_report(
         glossary=[(label(term, lang), label(meaning, lang)) for term, meaning in GLOSSARY],
         catalog=catalog.version,
         economics=economics,
+        plan=plan_data,
         references=bibliography(cited, load_references(), lang),
         annex=annex,
     )
@@ -775,6 +799,7 @@ def build_report_data(
         prices=current_prices(),
         annex=annex,
         rating_schemes=rating_selectors.rating_schemes(),
+        plan=planned_actions(assessment),
     )
     revisions = revision_states(assessment)
     for section in draft.frameworks:

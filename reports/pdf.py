@@ -681,20 +681,31 @@ class _Renderer(PdfRenderer):
         return story
 
     def plan(self) -> list[Any]:
-        """The action plan: full cards for the top-ranked actions, then one table of the others by horizon."""
+        """The action plan: the enterprise's improvement plan when it has one (reports/pdf_plan.py), then the
+        other recommendations: full cards for the top-ranked, one table of the rest by horizon."""
         d = self.data
         story: list[Any] = [
             CondPageBreak(90 * mm),
             self.p(self.t("plan"), self.s.h1),
             self.p(self.t("plan_intro")),
         ]
-        if not d.actions:
+        actions = d.actions
+        if d.plan is not None:
+            # The enterprise's own plan leads; the other recommendations follow it.
+            from reports.pdf_plan import plan_story
+            from reports.pdf_plan import t as plan_text
+
+            story += plan_story(self, d.plan)
+            actions = [a for a in d.actions if a.code not in set(d.plan.codes)]
+            if actions:
+                story.append(self.p(plan_text(self, "others"), self.s.h2))
+        if not actions and d.plan is None:
             return [*story, self.p(self.t("plan_none"))]
-        for action in d.actions[:DETAILED_ACTIONS]:
+        for action in actions[:DETAILED_ACTIONS]:
             story.append(self.action_block(action))
             story.append(Spacer(1, 2.5 * mm))
         order = {key: index for index, (key, _label) in enumerate(d.horizons)}
-        rest = sorted(d.actions[DETAILED_ACTIONS:], key=lambda a: (order.get(a.horizon_key, 9), a.rank))
+        rest = sorted(actions[DETAILED_ACTIONS:], key=lambda a: (order.get(a.horizon_key, 9), a.rank))
         if rest:
             # A heading kept with the whole table would push it to the next page; this one goes with
             # the table's first rows only.

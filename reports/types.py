@@ -155,6 +155,39 @@ class EconomicsSection:
 
 
 @dataclass
+class PlanRowData:
+    number: int
+    code: str
+    title: str
+    owner: str
+    quarter: str
+    status: str  # in words
+    note: str
+    counted: bool  # dropped actions are listed, not counted
+    investment: str = "—"
+    saving: str = "—"
+    co2: str = "—"
+    figures_note: str = ""  # why there are no money figures
+
+
+@dataclass
+class PlanSection:
+    """The enterprise's improvement plan (assessment/projection.py): its actions, the projected scores
+    and levels, the combined figures and the abatement curve of the chosen set."""
+
+    rows: list[PlanRowData]
+    frameworks: list[tuple[str, str, str, str, str]]  # title, score now, level now, projected score, level
+    investment: str
+    saving: str
+    energy: str
+    co2: str
+    counted: int
+    quantified: int
+    codes: list[str] = field(default_factory=list)  # every action of the plan (for "other recommendations")
+    mac: dict[str, Any] | None = None
+
+
+@dataclass
 class ReportData:
     lang: str  # "zh-hans" | "en"
     title: str
@@ -178,6 +211,7 @@ class ReportData:
     annex: bool = False  # add the full answers, evidence and glossary (render_report --annex)
     source_note: str = ""  # e.g. "provisional figures are marked ※"
     economics: EconomicsSection | None = None  # the action plan's money, energy and CO₂ figures
+    plan: PlanSection | None = None  # the enterprise's improvement plan, when it has one
 
     @property
     def is_english(self) -> bool:

@@ -225,6 +225,23 @@ APP_CASES: list[Case] = [
     Case("assessment_results", "submitted", expected=expect("A302 M200 C200 O404 X404 Y200 P200 S200")),
     Case("assessment_report_pdf", "draft", expected=expect("A302 M200 C200 O404 X404 Y404 P404 S200")),
     Case("assessment_report_pdf", "submitted", expected=expect("A302 M200 C200 O404 X404 Y200 P200 S200")),
+    # The improvement plan: members edit it whatever the status; officials of the jurisdiction read it.
+    Case("assessment_plan", "draft", expected=expect("A302 M200 C200 O404 X404 Y404 P404 S200")),
+    Case("assessment_plan", "submitted", expected=expect("A302 M200 C200 O404 X404 Y200 P200 S200")),
+    Case(
+        "assessment_plan",
+        "draft",
+        method="POST",
+        data={"op": "add", "code": "act.energy.compressed_air"},
+        expected=expect("A302 M302 C302 O404 X404 Y404 P404 S403"),
+    ),
+    Case(
+        "assessment_plan",
+        "submitted",
+        method="POST",
+        data={"op": "add", "code": "act.energy.compressed_air"},
+        expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403"),
+    ),
     # Officials: the review.
     Case("review_queue", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
     Case("review_detail", "submitted", expected=expect("A302 M403 C403 O403 X404 Y200 P200 S403")),

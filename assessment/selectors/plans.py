@@ -33,7 +33,10 @@ class PlanRows:
 
     def planned(self) -> list[PlannedAction]:
         """The rows as the sequence rule takes them (assessment/projection.py)."""
-        return [PlannedAction(r.action_code, r.status, r.quarter, r.position) for r in self.actions]
+        return [
+            PlannedAction(r.action_code, r.status, r.quarter, r.position, r.owner, r.note)
+            for r in self.actions
+        ]
 
 
 def plan_rows(assessment: Assessment) -> PlanRows:
@@ -93,3 +96,9 @@ def plan_inputs(assessment: Assessment) -> PlanInputs:
         prices=current_prices(),
         evaluation=evaluation,
     )
+
+
+def planned_actions(assessment: Assessment) -> list[PlannedAction]:
+    """The plan's actions as plain data, in the plan's order (one query; empty without a plan)."""
+    rows = PlanAction.objects.filter(plan__assessment=assessment).order_by("position", "id")
+    return [PlannedAction(r.action_code, r.status, r.quarter, r.position, r.owner, r.note) for r in rows]

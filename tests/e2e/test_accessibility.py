@@ -64,6 +64,16 @@ def _type_a_bad_number(page) -> None:
     page.locator("#q-energy\\.output_value_10k [data-error]").first.wait_for(state="visible")
 
 
+def _plan_three_actions(page) -> None:
+    """The plan page with three recommended actions added (through the page script), one of them dropped."""
+    for _ in range(3):
+        page.locator(".plan-pick:not([hidden]) button[type=submit]").first.click()
+        page.wait_for_load_state("networkidle")
+    page.locator(".plan-row").nth(2).wait_for()
+    page.locator(".plan-row").nth(1).locator("select[name=status]").select_option("dropped")
+    page.wait_for_load_state("networkidle")
+
+
 def _open_every_details(page) -> None:
     """Officials' review forms and other folded parts: opened, so that their contents are checked."""
     page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
@@ -137,6 +147,7 @@ PERSONAS: dict[str, Persona] = {
             Visit("/assessments/{draft}/results/"),
             Visit("/assessments/{accepted}/"),
             Visit("/assessments/{accepted}/results/"),
+            Visit("/assessments/{accepted}/plan/", prepare=_plan_three_actions),
             Visit("/enterprise/"),
             Visit("/enterprise/members/"),
             Visit("/accounts/password_change/"),
@@ -164,6 +175,7 @@ PERSONAS: dict[str, Persona] = {
             Visit("/"),
             Visit("/review/"),
             Visit("/review/{accepted}/", prepare=_open_every_details),
+            Visit("/assessments/{accepted}/plan/"),
             Visit("/reports/analytics/"),
             Visit("/reports/exports/"),
             Visit("/reports/exports/submissions.xlsx"),

@@ -3,7 +3,7 @@
 Thin views: access through assessment/permissions.py, reads through assessment/selectors/assessments.py,
 writes through assessment/services/assessments.py; DomainError becomes a message or a field error.
 
-One module per page: home (start), fill, evidence, results (review, submit, results).
+One module per page: home (start), fill, evidence, results (review, submit, results), plan.
 """
 
 from assessment.views.sme.evidence import evidence_delete, evidence_download, evidence_upload
@@ -22,6 +22,7 @@ from assessment.views.sme.home import (
     sme_assessments_context,
     sme_home_context,
 )
+from assessment.views.sme.plan import assessment_plan
 from assessment.views.sme.results import assessment_results, assessment_review, assessment_submit_view
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "assessment_confirm",
     "assessment_detail",
     "assessment_fill",
+    "assessment_plan",
     "assessment_results",
     "assessment_review",
     "assessment_start",
