@@ -77,7 +77,7 @@ def plan_story(renderer: Any, section: PlanSection) -> list[Any]:
                 for k in ("number", "action", "owner", "quarter", "status", "investment", "saving", "co2")
             ],
             rows,
-            [7 * mm, 50 * mm, 22 * mm, 16 * mm, 18 * mm, 20 * mm, 21 * mm, 20 * mm],
+            [7 * mm, 44 * mm, 22 * mm, 16 * mm, 18 * mm, 20 * mm, 21 * mm, 26 * mm],
             align_right=(5, 6, 7),
         )
     )

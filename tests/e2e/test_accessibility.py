@@ -67,11 +67,11 @@ def _type_a_bad_number(page) -> None:
 def _plan_three_actions(page) -> None:
     """The plan page with three recommended actions added (through the page script), one of them dropped."""
     for _ in range(3):
+        before = page.locator(".plan-row").count()
         page.locator(".plan-pick:not([hidden]) button[type=submit]").first.click()
-        page.wait_for_load_state("networkidle")
-    page.locator(".plan-row").nth(2).wait_for()
+        page.locator(".plan-row").nth(before).wait_for()
     page.locator(".plan-row").nth(1).locator("select[name=status]").select_option("dropped")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => document.querySelectorAll('.plan-row')[1].classList.contains('bg-light')")
 
 
 def _open_every_details(page) -> None:

@@ -79,7 +79,7 @@ def _page(request: HttpRequest, assessment: Assessment, *, status: int = 200, **
     context = _projection_context(assessment, rows, inputs)
     context["editable"] = can_edit_plan(request.user, assessment)
     recommendations = None
-    if inputs.evaluation.result is not None:
+    if context["editable"] and inputs.evaluation.result is not None:  # the picker is for members only
         recommendations = recommend(
             definitions=inputs.definitions,
             answers=inputs.answers,
@@ -87,7 +87,8 @@ def _page(request: HttpRequest, assessment: Assessment, *, status: int = 200, **
             before=inputs.evaluation.result,
             calculator=inputs.evaluation.outputs,
         )
-    context["picker"] = present.picker(recommendations, load_catalog(), set(rows.codes), inputs.facts)
+    if context["editable"]:
+        context["picker"] = present.picker(recommendations, load_catalog(), set(rows.codes), inputs.facts)
     context["report_url"] = report_url(assessment)
     context.update(extra)
     return render(request, "assessment/plan.html", context, status=status)
