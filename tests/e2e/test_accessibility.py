@@ -71,7 +71,9 @@ def _plan_three_actions(page) -> None:
         page.locator(".plan-pick:not([hidden]) button[type=submit]").first.click()
         page.locator(".plan-row").nth(before).wait_for()
     page.locator(".plan-row").nth(1).locator("select[name=status]").select_option("dropped")
-    page.wait_for_function("() => document.querySelectorAll('.plan-row')[1].classList.contains('bg-light')")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.plan-row')[1].classList.contains('plan-dropped')"
+    )
 
 
 def _open_every_details(page) -> None:
