@@ -43,7 +43,10 @@ def test_a_manager_builds_a_plan_of_three_actions_and_finds_it_in_the_pdf(
         titles.append(pick.locator("strong").inner_text())
         pick.locator("button[type=submit]").click()
         page.locator(".plan-row").nth(count - 1).wait_for()
-        assert page.locator("#plan-status").inner_text().startswith("已加入计划")
+        # The status line announces it (set a moment after the redraw, so that screen readers speak it).
+        page.wait_for_function(
+            "() => document.querySelector('#plan-status').textContent.startsWith('已加入计划')"
+        )
     headings = page.locator(".plan-row h3").all_inner_texts()
     assert all(title in heading for title, heading in zip(titles, headings, strict=True))
     after = projected_scores(page)
