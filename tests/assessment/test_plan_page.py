@@ -155,3 +155,14 @@ def test_the_results_page_links_to_the_plan(client, submitted, sme_manager):
     client.force_login(sme_manager)
     assert url(submitted) in client.get(reverse("assessment_results", args=[submitted.pk])).content.decode()
     assert url(submitted) in client.get(reverse("home")).content.decode()
+
+
+def test_an_action_the_catalog_no_longer_has_is_listed_and_left_out_of_the_projection(
+    client, submitted, sme_manager
+):
+    row = plan_action_add(assessment=submitted, user=sme_manager, code=MOTORS)
+    PlanAction.objects.filter(pk=row.pk).update(action_code="act.retired.example")
+    client.force_login(sme_manager)
+    response = client.get(url(submitted))
+    assert response.status_code == 200
+    assert "措施目录中已无此措施" in response.content.decode()

@@ -51,8 +51,9 @@ def _quarters(assessment: Assessment, rows: PlanRows) -> list[str]:
 def _projection_context(assessment: Assessment, rows: PlanRows, inputs: PlanInputs) -> dict[str, Any]:
     """The parts of the page a change redraws: the projection and the rows."""
     catalog = load_catalog()
-    projection = inputs.project(active_codes(rows.planned()))
     titles = {a.code: pick(a.title) for a in catalog.actions}
+    # An action a later catalog no longer has stays listed but cannot be projected.
+    projection = inputs.project([code for code in active_codes(rows.planned()) if code in titles])
     return {
         "assessment": assessment,
         "plan_revision": rows.revision,
