@@ -57,6 +57,7 @@ def test_a_manager_builds_a_plan_of_three_actions_and_finds_it_in_the_pdf(
     first.locator("[name=owner]").fill("设备科 张工")
     first.locator("button[value=update]").click()
     page.wait_for_function("() => document.querySelector('#plan-status').textContent.startsWith('已保存')")
+    page.evaluate("() => { document.querySelector('#plan-status').textContent = ''; }")
     first = page.locator(".plan-row").first
     first.locator("select[name=quarter]").select_option("2026Q3")  # counts at once, no button
     page.wait_for_function(
