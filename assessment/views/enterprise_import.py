@@ -25,6 +25,7 @@ from assessment.services.enterprise_import import (
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_VALID_ROWS = 200  # valid rows listed on the preview (all are counted and imported)
+PREVIEW_ERRORS = 500  # problems listed on the preview (all are counted)
 
 
 @login_required
@@ -69,6 +70,8 @@ def enterprise_import_preview(request: HttpRequest, pk: str) -> HttpResponse:
             check=check,
             valid_rows=check.valid[:PREVIEW_VALID_ROWS],
             more_valid=max(0, len(check.valid) - PREVIEW_VALID_ROWS),
+            errors=check.errors[:PREVIEW_ERRORS],
+            more_errors=max(0, len(check.errors) - PREVIEW_ERRORS),
         )
     return render(request, "assessment/enterprise_import_preview.html", context)
 
