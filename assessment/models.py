@@ -514,7 +514,15 @@ class Rescore(models.Model):
 
     @property
     def score(self) -> float | None:
+        """The re-score's score (validated where a reviewer validated answers)."""
         counted = self.validated_result or self.result
+        return counted.get("score") if counted else None
+
+    @property
+    def original_score(self) -> float | None:
+        """The score of the result the re-score stands beside (the counted one until adopted)."""
+        original = self.original or {}
+        counted = original.get("validated_result") or original.get("result")
         return counted.get("score") if counted else None
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessment.views import accounts, common, enterprise, enterprise_import, method, review, sme
+from assessment.views import accounts, common, enterprise, enterprise_import, method, review, revisions, sme
 
 urlpatterns = [
     path("", common.home, name="home"),
@@ -38,6 +38,10 @@ urlpatterns = [
     path("assessments/<int:pk>/plan/", sme.assessment_plan, name="assessment_plan"),
     # Officials: the review queue and the review of one assessment.
     path("review/", review.review_queue, name="review_queue"),
+    # Provincial officials: corrected definitions, re-scoring on a new revision.
+    path("review/revisions/", revisions.revisions_overview, name="revisions_overview"),
+    path("review/revisions/rescore/", revisions.revisions_rescore, name="revisions_rescore"),
+    path("review/revisions/<int:pk>/adopt/", revisions.rescore_adopt, name="rescore_adopt"),
     path("review/<int:pk>/", review.review_detail, name="review_detail"),
     path("review/<int:pk>/comment/", review.review_comment, name="review_comment"),
     path("review/<int:pk>/validate/", review.review_validate, name="review_validate"),

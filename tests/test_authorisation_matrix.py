@@ -279,6 +279,21 @@ APP_CASES: list[Case] = [
         data={"decision": "accept"},
         expected=expect("A302 M403 C403 O403 X404 Y404 P404 S403"),
     ),
+    # Provincial officials: re-scoring on a corrected definition's new revision.
+    Case("revisions_overview", expected=expect("A302 M403 C403 O403 X403 Y403 P200 S403")),
+    Case(
+        "revisions_rescore",
+        method="POST",
+        data={"target": "sme_digital@2024"},
+        expected=expect("A302 M403 C403 O403 X403 Y403 P302 S403"),
+    ),
+    Case(
+        "rescore_adopt",
+        "assessment_rescore",
+        method="POST",
+        data={"reason": "决定"},
+        expected=expect("A302 M403 C403 O403 X403 Y403 P400 S403"),
+    ),
     Case("officials_analytics", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
     Case("officials_export", target="csv", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
     Case("officials_export", target="xlsx", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),

@@ -104,3 +104,27 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("退回修改时必填，企业将在邮件和填报页面看到。"),
     )
+
+
+class RescoreCohortForm(forms.Form):
+    """Which revised version to re-score (a hidden choice of the page), optionally one year."""
+
+    target = forms.CharField(widget=forms.HiddenInput)
+    year = forms.IntegerField(
+        label=_("评估年度（留空为全部年度）"), required=False, min_value=2000, max_value=2100
+    )
+
+    def clean_target(self) -> tuple[str, str]:
+        framework, sep, version = self.cleaned_data["target"].partition("@")
+        if not sep or not framework or not version:
+            raise forms.ValidationError(_("请选择要重新计分的框架版本。"))
+        return framework, version
+
+
+class AdoptRescoreForm(forms.Form):
+    reason = forms.CharField(
+        label=_("采用理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("采用后，该企业的计入统计的得分改为按新修订的得分；原得分保留备查。"),
+    )

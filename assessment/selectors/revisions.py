@@ -60,14 +60,13 @@ def revision_states(assessment: Assessment) -> dict[str, RevisionState]:
     for rescore in Rescore.objects.filter(assessment=assessment).order_by("-to_revision"):
         if rescore.framework not in states:
             continue
-        original = (rescore.original or {}).get("validated_result") or (rescore.original or {}).get("result")
         states[rescore.framework].rescores.append(
             {
                 "to_revision": rescore.to_revision,
                 "from_revision": rescore.from_revision,
                 "score": rescore.score,
                 "adopted": rescore.adopted_at is not None,
-                "original_score": (original or {}).get("score"),
+                "original_score": rescore.original_score,
                 "scorable": rescore.result is not None,
             }
         )
@@ -81,4 +80,56 @@ def open_notices(assessment_ids: Iterable[int]) -> dict[int, list[RevisionNotice
         assessment_id__in=list(assessment_ids), dismissed_at__isnull=True
     ).order_by("created_at", "pk"):
         found.setdefault(notice.assessment_id, []).append(notice)
+    return found
+
+
+@dataclass
+class RevisedVersion:
+    """A framework version with more than one revision, as the provincial officials' page shows it."""
+
+    framework: str
+    version: str
+    title: Any
+    revision: int
+    earlier: int  # submitted or accepted assessments still on an earlier revision
+    rescores: list[Rescore]
+    rescored: int  # re-scores not adopted
+    adopted: int
+
+
+RESCORES_SHOWN = 50
+
+
+def revised_versions() -> list[RevisedVersion]:
+    """Every live version with a revision above 1: how many submitted or accepted assessments are on an
+    earlier revision, and its re-scores (the newest RESCORES_SHOWN, with their enterprises). Four queries
+    per revised version; there are a handful at most."""
+    found = []
+    live = QuestionnaireVersion.objects.live().filter(revision__gt=1).defer("definition")
+    for row in live.order_by("framework", "version"):
+        on_earlier = Assessment.objects.filter(
+            status__in=(Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED),
+            versions__framework=row.framework,
+            versions__version=row.version,
+            versions__revision__lt=row.revision,
+        )
+        rescores = Rescore.objects.filter(
+            framework=row.framework, version=row.version, to_revision=row.revision
+        )
+        found.append(
+            RevisedVersion(
+                framework=row.framework,
+                version=row.version,
+                title={"zh": row.title_zh, "en": row.title_en},
+                revision=row.revision,
+                earlier=on_earlier.count(),
+                rescores=list(
+                    rescores.select_related("assessment__enterprise").order_by("-created_at", "-pk")[
+                        :RESCORES_SHOWN
+                    ]
+                ),
+                rescored=rescores.filter(adopted_at__isnull=True).count(),
+                adopted=rescores.filter(adopted_at__isnull=False).count(),
+            )
+        )
     return found

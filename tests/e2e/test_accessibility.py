@@ -193,6 +193,7 @@ PERSONAS: dict[str, Persona] = {
             Visit("/"),
             Visit("/review/"),
             Visit("/review/?status=returned"),
+            Visit("/review/revisions/"),
             Visit("/review/{submitted}/", prepare=_open_every_details),
             Visit("/review/{returned}/"),
             Visit("/reports/analytics/"),

@@ -364,3 +364,35 @@ def test_the_command_rescores_a_year_and_adopts_only_when_asked_with_a_reason(
     after = FrameworkResult.objects.get(assessment=submitted, framework="green_factory", in_analytics=True)
     assert after.score == Rescore.objects.get(assessment=submitted).score != before
     assert AuditEvent.objects.filter(action="revision.adopt", actor=None).count() == 2
+
+
+def test_the_province_official_rescores_and_adopts_on_the_revisions_page(
+    cohort, definitions: Path, client, province_official, city_official
+) -> None:
+    correct(definitions)
+    load_definitions(directory=definitions)
+    client.force_login(city_official)
+    assert client.get(reverse("revisions_overview")).status_code == 403
+    client.force_login(province_official)
+    page = client.get(reverse("revisions_overview")).content.decode()
+    assert "现行第2版修订" in page and "按较早修订计分的已提交或已通过评估：2 份" in page
+    response = client.post(
+        reverse("revisions_rescore"), {"target": "green_factory@2025", "year": ""}, follow=True
+    )
+    assert "已按第2版修订重新计分 2 份评估" in response.content.decode()
+    rescore = Rescore.objects.get(assessment=cohort["accepted"])
+    # No reason: refused with the message at the field, nothing adopted.
+    response = client.post(reverse("rescore_adopt", args=[rescore.pk]), {"reason": " "})
+    assert response.status_code == 400 and "is-invalid" in response.content.decode()
+    rescore.refresh_from_db()
+    assert rescore.adopted_at is None
+    response = client.post(
+        reverse("rescore_adopt", args=[rescore.pk]), {"reason": "省厅决定采用"}, follow=True
+    )
+    assert "已采用按新修订重新计分的结果" in response.content.decode()
+    rescore.refresh_from_db()
+    assert rescore.adopted_by == province_official
+    counted = FrameworkResult.objects.get(
+        assessment=cohort["accepted"], framework="green_factory", in_analytics=True
+    )
+    assert counted.score == rescore.score
