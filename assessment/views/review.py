@@ -30,10 +30,11 @@ from assessment.forms.review import (
 )
 from assessment.models import Assessment
 from assessment.permissions import get_assessment_for_user, require_official
-from assessment.presentation import level_text
+from assessment.presentation import level_text, revision_lines
 from assessment.selectors import review as selectors
 from assessment.selectors.assessments import question_index
 from assessment.selectors.rating import rating_schemes
+from assessment.selectors.revisions import revision_states
 from assessment.services import review as services
 from questionnaires import frameworks
 from questionnaires.definition import iter_indicators
@@ -152,6 +153,7 @@ def _framework_rows(page: selectors.ReviewPage) -> list[dict[str, Any]]:
     titles = _titles(page)
     definitions = {d["framework"]: d for d in page.page.definitions}
     schemes = rating_schemes()
+    revisions = revision_states(assessment)
     rows = []
     for item in (assessment.result or {}).get("frameworks") or []:
         other = validated.get(item["framework"])
@@ -173,6 +175,12 @@ def _framework_rows(page: selectors.ReviewPage) -> list[dict[str, Any]]:
                 "score": item["score"],
                 "level": level_text(item, definition, scheme=scheme, lang=get_language() or "zh-hans").text,
                 "veto_failed": [pick(v.get("title")) for v in (item.get("veto") or {}).get("failed") or []],
+                # Which revision of a corrected definition it was scored on, and any re-score beside it.
+                "revision_lines": (
+                    revision_lines(revisions[item["framework"]], get_language() or "zh-hans")
+                    if item["framework"] in revisions
+                    else []
+                ),
                 "validated": other,
                 "validated_level": (
                     level_text(other, definition, scheme=scheme, lang=get_language() or "zh-hans").text

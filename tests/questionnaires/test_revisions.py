@@ -301,11 +301,13 @@ def test_pages_and_report_say_which_revision_a_result_was_scored_on(
     # A re-score is shown beside the counted result, saying which one counts.
     cohort_rescore(framework="green_factory", version="2025", user=province_official)
     score = Rescore.objects.get(assessment=submitted).score
-    page = client.get(reverse("assessment_results", args=[submitted.pk])).content.decode()
-    assert (
+    line = (
         f"主管部门已按第2版修订重新计分：{score:.2f}（仅供参考；统计和报告仍以上面按第1版修订的结果为准）。"
-        in page
     )
+    assert line in client.get(reverse("assessment_results", args=[submitted.pk])).content.decode()
+    client.force_login(province_official)
+    review = client.get(reverse("review_detail", args=[submitted.pk])).content.decode()
+    assert "按第1版修订评分（该版本现行第2版修订）。" in review and line in review
 
 
 def test_the_notice_is_shown_to_members_until_dismissed(cohort, definitions: Path, client) -> None:
