@@ -4,6 +4,7 @@ added, a number's allowed range narrowed) loaded as revision 2 from a copy of th
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from pypdf import PdfReader
 
 from assessment.exceptions import DomainError
 from assessment.models import Answer, Assessment, AuditEvent, FrameworkResult, Rescore, RevisionNotice
@@ -283,9 +285,10 @@ def test_only_provincial_officials_rescore(cohort, definitions: Path, city_offic
 
 
 def test_pages_and_report_say_which_revision_a_result_was_scored_on(
-    cohort, definitions: Path, client, province_official
+    cohort, definitions: Path, client, province_official, django_assert_num_queries
 ) -> None:
     from reports.data import build_report_data
+    from reports.pdf import render_pdf
 
     correct(definitions)
     load_definitions(directory=definitions)
@@ -295,6 +298,11 @@ def test_pages_and_report_say_which_revision_a_result_was_scored_on(
     assert "按第1版修订评分（该版本现行第2版修订）。" in page
     section = next(s for s in build_report_data(submitted.pk).frameworks if s.framework == "green_factory")
     assert section.revision_lines == ["按第1版修订评分（该版本现行第2版修订）。"]
+    data = build_report_data(submitted.pk)
+    with django_assert_num_queries(0):
+        pdf = render_pdf(data)
+    text = re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
+    assert "按第1版修订评分（该版本现行第2版修订）。" in text
     english = build_report_data(submitted.pk, lang="en")
     section = next(s for s in english.frameworks if s.framework == "green_factory")
     assert section.revision_lines == ["Scored on revision 1 (the version's current revision is 2)."]
