@@ -630,6 +630,8 @@ class AuditEvent(models.Model):
         "plan.action_update": _("修改了改进计划中的措施"),
         "plan.action_remove": _("从改进计划中移除了措施"),
         "plan.reorder": _("调整了改进计划的措施顺序"),
+        "plan.proposal_confirm": _("确认了上年改进计划建议的答案"),
+        "plan.proposal_reject": _("拒绝了上年改进计划建议的答案"),
     }
 
     actor = models.ForeignKey(
@@ -736,6 +738,34 @@ class PlanAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action_code} ({self.status})"
+
+
+class ProposalDecision(models.Model):
+    """What a member decided about an answer last year's plan proposed for this assessment (confirmed:
+    written as the answer; rejected: not proposed again). docs/plan.md, "Follow-through"."""
+
+    class Decision(models.TextChoices):
+        CONFIRMED = "confirmed", _("已确认")
+        REJECTED = "rejected", _("已拒绝")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="proposal_decisions")
+    question_code = models.CharField(_("题目编码"), max_length=200)
+    value = models.JSONField(_("建议的答案"), null=True)
+    decision = models.CharField(_("决定"), max_length=16, choices=Decision.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("决定时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("计划建议答案的决定")
+        verbose_name_plural = _("计划建议答案的决定")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "question_code"], name="unique_proposal_decision")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_code}: {self.decision}"
 
 
 # --- pre-aggregated analytics ----------------------------------------------------------------------------

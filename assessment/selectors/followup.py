@@ -1,0 +1,148 @@
+"""Reads of the follow-through: last year's plan seen from this year's assessment (docs/plan.md,
+"Follow-through"). The computing is in assessment/followup.py (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Subquery
+
+from assessment.actions import load_catalog
+from assessment.followup import FollowThrough, Proposal, plan_proposals, planned_vs_achieved
+from assessment.models import Answer, Assessment, PlanAction, ProposalDecision
+from assessment.projection import PlannedAction
+from assessment.recommendations import current_values
+from assessment.scoring import EnterpriseFacts
+from assessment.selectors.assessments import (
+    EDITABLE_STATUSES,
+    Evaluation,
+    answer_values,
+    assessment_definitions,
+    assessment_factors,
+    evaluate,
+    question_index,
+)
+
+
+@dataclass
+class LastYearPlan:
+    """Last year's assessment (the enterprise's latest submitted one of an earlier year), its plan's
+    actions in the plan's order and its stored answers."""
+
+    assessment_id: int
+    year: int
+    actions: list[PlanAction]
+    answers: dict[str, Any]
+
+    def planned(self) -> list[PlannedAction]:
+        return [PlannedAction(r.action_code, r.status, r.quarter, r.position) for r in self.actions]
+
+
+def last_year_plan(assessment: Assessment) -> LastYearPlan | None:
+    """Last year's plan of this assessment's enterprise, or None when it has none: one query, and one
+    more for last year's answers when there is a plan."""
+    previous = (
+        Assessment.objects.filter(enterprise_id=assessment.enterprise_id, year__lt=assessment.year)
+        .exclude(status__in=EDITABLE_STATUSES)
+        .order_by("-year")
+        .values("pk")[:1]
+    )
+    actions = list(
+        PlanAction.objects.filter(plan__assessment_id=Subquery(previous))
+        .select_related("plan__assessment")
+        .order_by("position", "id")
+    )
+    if not actions:
+        return None
+    last = actions[0].plan.assessment
+    answers = answer_values(Answer.objects.filter(assessment_id=last.pk).only("question_code", "value"))
+    return LastYearPlan(last.pk, last.year, actions, answers)
+
+
+def rejected_values(assessment: Assessment) -> dict[str, Any]:
+    """Question code → the proposed value a member rejected (one query)."""
+    return dict(
+        ProposalDecision.objects.filter(
+            assessment=assessment, decision=ProposalDecision.Decision.REJECTED
+        ).values_list("question_code", "value")
+    )
+
+
+def pending_proposals(
+    assessment: Assessment,
+    *,
+    definitions: list[dict[str, Any]],
+    answers: Mapping[str, Any],
+    last: LastYearPlan | None = None,
+) -> list[Proposal]:
+    """The answers last year's plan proposes and nobody confirmed or rejected yet (at most three
+    queries: last year's plan, its answers, the decisions; one when there is no plan). Proposals are
+    made only while the assessment can still be edited."""
+    if assessment.status in EDITABLE_STATUSES and last is None:
+        last = last_year_plan(assessment)
+    if last is None or assessment.status not in EDITABLE_STATUSES:
+        return []
+    return plan_proposals(
+        actions=last.planned(),
+        last_values=last.answers,
+        last_questions=question_index(definitions),
+        definitions=definitions,
+        answers=answers,
+        catalog=load_catalog(),
+        rejected=rejected_values(assessment),
+    )
+
+
+@dataclass
+class FollowThroughView:
+    """Planned against achieved for this assessment, with what the pages and the PDF show beside it."""
+
+    last_year: int
+    followed: FollowThrough
+    actions: list[PlanAction]
+    definitions: list[dict[str, Any]]  # last year's
+
+
+def follow_through(
+    assessment: Assessment, *, evaluation: Evaluation | None = None
+) -> FollowThroughView | None:
+    """Each action of last year's plan, planned against achieved this year (None without such a plan).
+
+    `evaluation`: this year's, when the page has it (else computed). Queries: last year's plan and
+    answers, last year's versions and factors; this year's answers when no evaluation is given."""
+    last = last_year_plan(assessment)
+    if last is None:
+        return None
+    previous = last.actions[0].plan.assessment
+    definitions = assessment_definitions(previous)
+    facts = EnterpriseFacts.from_enterprise(assessment.enterprise)
+    before = evaluate(
+        definitions=definitions,
+        answers=last.answers,
+        enterprise=assessment.enterprise,
+        factors=assessment_factors(previous),
+        checks=False,
+    )
+    if before.result is None:
+        return None
+    if evaluation is None:
+        from assessment.selectors.assessments import assessment_page
+
+        evaluation = assessment_page(assessment).evaluate()
+    reported = dict(evaluation.resolved)
+    if evaluation.result is not None:
+        reported = current_values(reported, evaluation.result)
+    followed = planned_vs_achieved(
+        actions=last.planned(),
+        definitions=definitions,
+        last_answers=before.answers,
+        last_values=current_values(before.answers, before.result),
+        last_result=before.result,
+        reported=reported,
+        enterprise=facts,
+        catalog=load_catalog(),
+        calculator=before.outputs,
+    )
+    return FollowThroughView(last.year, followed, last.actions, definitions)
