@@ -1,6 +1,7 @@
 from django.urls import path
 
 from assessment.views import accounts, common, enterprise, enterprise_import, method, review, revisions, sme
+from assessment.views.sme import followup as sme_followup
 
 urlpatterns = [
     path("", common.home, name="home"),
@@ -36,6 +37,7 @@ urlpatterns = [
         name="revision_notice_dismiss",
     ),
     path("assessments/<int:pk>/plan/", sme.assessment_plan, name="assessment_plan"),
+    path("assessments/<int:pk>/proposals/", sme_followup.proposal_decide, name="assessment_proposal_decide"),
     # Officials: the review queue and the review of one assessment.
     path("review/", review.review_queue, name="review_queue"),
     # Provincial officials: corrected definitions, re-scoring on a new revision.

@@ -233,6 +233,27 @@ def _after(row: Any, assessment_pk: int) -> SafeString:
                 gettext("采用此值"),
             )
         )
+    if getattr(row, "plan_proposal", None):
+        proposal = row.plan_proposal
+        parts.append(
+            format_html(
+                '<div class="alert alert-success py-1 px-2 small mt-2 mb-0" data-plan-proposal-at="{}">{}'
+                '<div class="d-flex flex-wrap gap-2 mt-1">'
+                '<button type="submit" form="plan-proposal-{}" name="confirm" value="{}" '
+                'class="btn btn-sm btn-success">{}</button> '
+                '<button type="submit" form="plan-proposal-{}" name="reject" value="{}" '
+                'class="btn btn-sm btn-outline-secondary">{}</button></div></div>',
+                row.code,
+                gettext("上年改进计划建议：%(value)s（已完成的措施：%(actions)s）")
+                % {"value": proposal["proposed"], "actions": "、".join(proposal["actions"])},
+                row.code,
+                row.code,
+                gettext("确认建议"),
+                row.code,
+                row.code,
+                gettext("拒绝建议"),
+            )
+        )
     for message in row.checks:
         parts.append(
             format_html(

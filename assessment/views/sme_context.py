@@ -48,6 +48,7 @@ class QuestionRow:
     validated: dict[str, Any] | None = None
     checks: list[str] = field(default_factory=list)
     proposal: dict[str, Any] | None = None
+    plan_proposal: dict[str, Any] | None = None  # an answer last year's improvement plan proposes
 
     @property
     def seen(self) -> str:
@@ -390,3 +391,36 @@ def dimension_changes(
                 continue
             changes[dimension["code"]] = {"previous": old, "delta": round(new - old, 2)}
     return changes
+
+
+def plan_proposal_rows(
+    proposals: Iterable[Any], questions: Mapping[str, Mapping[str, Any]], urls: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The answers last year's plan proposes as a person reads them: the question, this year's answer,
+    the proposed one and the actions done that lead to it (assessment/followup.py's Proposal)."""
+    from assessment.actions import load_catalog
+
+    catalog = load_catalog()
+    rows = []
+    for proposal in proposals:
+        question = questions.get(proposal.question) or {}
+        rows.append(
+            {
+                "code": proposal.question,
+                "text": pick(question.get("text")) or proposal.question,
+                "current": display_answer(question, proposal.current)
+                if is_answered(proposal.current)
+                else "",
+                "proposed": display_answer(question, proposal.value),
+                "actions": [pick(catalog.get(code).title) for code in proposal.actions],
+                "url": urls.get(proposal.question, ""),
+            }
+        )
+    return rows
+
+
+def attach_plan_proposals(rows: Iterable[QuestionRow], proposals: Iterable[dict[str, Any]]) -> None:
+    """Put each answer last year's plan proposes (plan_proposal_rows) on its question's row."""
+    by_code = {item["code"]: item for item in proposals}
+    for row in rows:
+        row.plan_proposal = by_code.get(row.code)

@@ -130,3 +130,21 @@ def revision_notices(
             }
         )
     return shown
+
+
+def plan_proposal_rows(page: selectors.AssessmentPage) -> list[dict[str, Any]]:
+    """The answers last year's improvement plan proposes for this assessment, as the pages list them
+    (at most three queries; one when the enterprise had no plan)."""
+    from assessment.selectors.followup import pending_proposals
+    from assessment.views.sme_context import plan_proposal_rows as rows
+
+    proposals = pending_proposals(page.assessment, definitions=page.definitions, answers=page.values)
+    if not proposals:
+        return []
+    urls = {}
+    for proposal in proposals:
+        section = selectors.section_of_question(page.sections, proposal.question)
+        urls[proposal.question] = (
+            section_url(page.assessment, section.key, proposal.question) if section else ""
+        )
+    return rows(proposals, selectors.question_index(page.definitions), urls)

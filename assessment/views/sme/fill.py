@@ -32,7 +32,7 @@ from assessment.selectors import assessments as selectors
 from assessment.selectors.revisions import open_notices
 from assessment.services import assessments as services
 from assessment.views import sme_context as present
-from assessment.views.sme.common import return_notice, revision_notices, safe_next
+from assessment.views.sme.common import plan_proposal_rows, return_notice, revision_notices, safe_next
 from questionnaires.question_types import is_derived
 from questionnaires.text import pick
 
@@ -77,6 +77,8 @@ def _fill_context(
         rows, consistency.impossible(page.definitions, evaluation.answers, section.codes).values()
     )
     present.attach_proposals(rows, assessment.enterprise)
+    plan_proposals = plan_proposal_rows(page)
+    present.attach_plan_proposals(rows, plan_proposals)
     if assessment.status == Assessment.Status.RETURNED:
         present.attach_validated(rows, selectors.validated_answers(assessment))
     return {
@@ -106,6 +108,7 @@ def _fill_context(
         "now": timezone.now().isoformat(),
         "prefilled_count": len(evaluation.prefilled),
         "prefilled_here": [row.code for row in rows if row.prefilled and row.asked],
+        "plan_proposals": plan_proposals,
     }
 
 

@@ -27,7 +27,14 @@ from assessment.selectors.rating import rating_schemes
 from assessment.selectors.revisions import open_notices, revision_states
 from assessment.services import assessments as services
 from assessment.views import sme_context as present
-from assessment.views.sme.common import issue_rows, report_url, return_notice, revision_notices, section_url
+from assessment.views.sme.common import (
+    issue_rows,
+    plan_proposal_rows,
+    report_url,
+    return_notice,
+    revision_notices,
+    section_url,
+)
 from assessment.views.sme.home import short_framework_title
 from questionnaires.definition import provisional_items
 from questionnaires.logic import is_answered
@@ -84,6 +91,7 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
         "return_notice": return_notice(page),
         "revision_notices": revision_notices(open_notices([assessment.pk]).get(assessment.pk, []), page),
         "first_section": page.sections[0] if page.sections else None,
+        "plan_proposals": plan_proposal_rows(page),
     }
     return render(request, "assessment/review.html", context)
 
