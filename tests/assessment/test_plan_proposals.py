@@ -127,3 +127,20 @@ def test_the_fill_page_stays_within_its_query_budget_with_a_plan(
     client.get(url)
     with django_assert_max_num_queries(15):
         assert client.get(url).status_code == 200
+
+
+def test_after_confirming_the_results_page_shows_planned_against_achieved(client, this_year, sme_manager):
+    client.force_login(sme_manager)
+    url = reverse("assessment_proposal_decide", args=[this_year.pk])
+    for code in ("mgmt.cp_audit_3y", "cpg.q.cp_organisation"):
+        client.post(url, {"confirm": code})
+    response = client.get(reverse("assessment_results", args=[this_year.pk]))
+    follow = response.context["follow"]
+    assert follow.last_year == 2024
+    audit, body = follow.actions
+    assert audit.done and all(v.reached for v in audit.values) and audit.verdict == "已达到计划值"
+    assert audit.scores and all(s.achieved == s.planned for s in audit.scores)
+    assert not body.done and not any(v.reached for v in body.values)  # planned only, not carried out
+    for framework in follow.frameworks:
+        assert framework.last <= framework.achieved <= framework.planned
+    assert "计划与实际" in response.content.decode()

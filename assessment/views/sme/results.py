@@ -22,7 +22,9 @@ from assessment.permissions import (
     get_assessment_for_user,
 )
 from assessment.presentation import level_text, revision_lines
+from assessment.presentation_followup import follow_through_section
 from assessment.selectors import assessments as selectors
+from assessment.selectors.followup import follow_through
 from assessment.selectors.rating import rating_schemes
 from assessment.selectors.revisions import open_notices, revision_states
 from assessment.services import assessments as services
@@ -206,6 +208,11 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
         if recommendations is None:
             recommendations = _recommendations(page, evaluation, ranked)
         action_plan = _action_plan(request, page, evaluation, ranked)
+    follow = None
+    if result is not None and evaluation is not None:
+        follow_view = follow_through(assessment, evaluation=evaluation)
+        if follow_view is not None:
+            follow = follow_through_section(follow_view, get_language() or "zh-hans")
     previous = selectors.previous_assessment(assessment)
     changes = present.dimension_changes(result or {}, previous.result if previous else None)
     frameworks = []
@@ -269,6 +276,8 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "previous": previous,
         "action_plan": action_plan,
+        "follow": follow,
+        "reached_label": _("已达到计划值"),
         "report_url": report_url(assessment),
         "problems": [
             {"code": p["code"], "message": pick(p["message"])}
