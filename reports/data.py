@@ -22,6 +22,7 @@ from assessment.economics.prices import default_prices
 from assessment.energy import calculator_outputs, energy_balance, energy_inputs_from_answers
 from assessment.models import Assessment
 from assessment.presentation import indicator_level_text, level_text, revision_lines
+from assessment.presentation_followup import follow_through_section
 from assessment.projection import PlannedAction
 from assessment.recommendations import Recommendations, Trigger, recommend
 from assessment.scoring import EnterpriseFacts, score_assessment
@@ -29,6 +30,7 @@ from assessment.scoring.types import FrameworkResult
 from assessment.selectors import rating as rating_selectors
 from assessment.selectors import reports as report_selectors
 from assessment.selectors.factors import default_factors
+from assessment.selectors.followup import follow_through
 from assessment.selectors.plans import planned_actions
 from assessment.selectors.prices import current_prices
 from assessment.selectors.revisions import revision_states
@@ -809,4 +811,6 @@ def build_report_data(
     stats = report_selectors.peer_statistics(assessment=assessment, scores=scores)
     draft.benchmarks = benchmark_rows(stats, subject, inputs.definitions, lang)
     draft.benchmark_note = label(_TEXT["no_peers_note"], lang)
+    followed = follow_through(assessment)
+    draft.follow_through = follow_through_section(followed, lang) if followed else None
     return draft

@@ -918,7 +918,10 @@ class _Renderer(PdfRenderer):
         story = self.cover() + self.summary() + [PageBreak(), self.p(self.t("results"), self.s.h1)]
         for number, section in enumerate(self.data.frameworks, start=1):
             story += self.framework(section, number)
-        story += self.energy() + self.plan() + self.benchmark() + self.references()
+        from reports.pdf_followup import follow_through_story
+
+        story += self.energy() + self.plan() + follow_through_story(self, self.data.follow_through)
+        story += self.benchmark() + self.references()
         return story + (self.appendix() if self.data.annex else [])
 
 

@@ -212,6 +212,7 @@ class ReportData:
     source_note: str = ""  # e.g. "provisional figures are marked ※"
     economics: EconomicsSection | None = None  # the action plan's money, energy and CO₂ figures
     plan: PlanSection | None = None  # the enterprise's improvement plan, when it has one
+    follow_through: Any = None  # last year's plan, planned against achieved (FollowThroughSection)
 
     @property
     def is_english(self) -> bool:

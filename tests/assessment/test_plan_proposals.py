@@ -144,3 +144,25 @@ def test_after_confirming_the_results_page_shows_planned_against_achieved(client
     for framework in follow.frameworks:
         assert framework.last <= framework.achieved <= framework.planned
     assert "计划与实际" in response.content.decode()
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_the_pdf_shows_planned_against_achieved(this_year, sme_manager, lang):
+    from pypdf import PdfReader
+
+    from assessment.models import Assessment
+    from reports.data import build_report_data
+    from reports.pdf import render_pdf
+
+    proposal_confirm(assessment=this_year, user=sme_manager, code="mgmt.cp_audit_3y")
+    Assessment.objects.filter(pk=this_year.pk).update(status=Assessment.Status.SUBMITTED)
+    data = build_report_data(this_year.pk, lang=lang)
+    assert data.follow_through is not None and data.follow_through.last_year == 2024
+    import io
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(data))).pages)
+    flat = "".join(text.split())
+    if lang == "en":
+        assert "plannedagainstachieved" in flat
+    else:
+        assert "计划与实际" in flat
