@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from assessment.permissions import require_official
@@ -20,6 +21,7 @@ from questionnaires.text import report_language
 from reports import charts
 from reports.analytics import FIRST, official_analytics
 from reports.exports import export_filename
+from reports.plan_analytics import plan_analytics, plan_context
 from reports.regional import render_regional_pdf
 from reports.regional_data import build_regional_data
 
@@ -42,6 +44,7 @@ def analytics(request: HttpRequest) -> HttpResponse:
         level_charts={stats.key: charts.level_bar(stats.levels) for stats in data.frameworks},
         band_charts={stats.key: charts.band_bars(stats.bands) for stats in data.frameworks},
         returned_toggle=True,
+        **plan_context(plan_analytics(user=request.user, filters=filters, lang=get_language() or "zh-hans")),
     )
     return render(request, "reports/analytics.html", context)
 

@@ -1,0 +1,251 @@
+"""Officials' plan analytics: the improvement plans of the submissions in their jurisdiction.
+
+Which actions the enterprises plan and have done, the investment, annual saving and CO₂ avoided of the
+counted actions (planned, in progress, done; dropped ones left out) by city, industry and size class,
+and the support channels those actions list (the catalog's `support`, each channel citing the policy
+document that names it). The same filters as the analytics page (the submissions it counts).
+
+Money and CO₂: each plan's combined figures by the sequence rule (docs/plan.md): the economics engine's
+`combine` over the plan's counted actions in the plan's order, on that enterprise's answers, factor
+snapshot and the current prices (central estimate). Reads: the plans' actions with their assessment and
+enterprise, the answers of those assessments and the prices: four queries whatever the number of plans
+(plan_analytics); the computing grows with the number of plans.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+
+from assessment import reference
+from assessment.actions import load_catalog
+from assessment.economics.engine import Baseline, combine
+from assessment.economics.model import load_economics
+from assessment.energy import energy_balance, energy_inputs_from_answers
+from assessment.models import Answer, Enterprise, PlanAction
+from assessment.projection import COUNTED_STATUSES
+from assessment.selectors.factors import default_factors
+from assessment.selectors.prices import current_prices
+from assessment.selectors.review import SubmissionFilters, submissions
+from questionnaires.references import cite_text, load_references, parse_citation
+from questionnaires.text import pick
+
+if TYPE_CHECKING:
+    from assessment.models import User
+
+
+@dataclass
+class Figures:
+    """Counts and central estimates of a group of plans."""
+
+    enterprises: set[int] = field(default_factory=set)
+    counted: int = 0  # actions planned, in progress or done
+    done: int = 0
+    investment_wan: float = 0.0
+    annual_saving_wan: float = 0.0
+    co2_avoided_t: float = 0.0
+
+    @property
+    def plans(self) -> int:
+        return len(self.enterprises)
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    label: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    title: str
+    planned: int  # planned or in progress
+    done: int
+    dropped: int
+    figures: Figures  # the counted rows of this action: its steps' figures in their plans
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    title: str
+    source: str  # the policy document naming the channel, as a citation
+    actions: int  # counted plan actions listing it
+    enterprises: int
+    investment_wan: float
+
+
+@dataclass
+class PlanAnalytics:
+    submissions: int  # submissions in scope (the analytics page's count)
+    total: Figures
+    actions: list[ActionRow]
+    by_city: list[GroupRow]
+    by_industry: list[GroupRow]
+    by_size: list[GroupRow]
+    channels: list[ChannelRow]
+
+    @property
+    def empty(self) -> bool:
+        return not self.total.plans
+
+
+def _add(figures: Figures, enterprise: int, status: str, economics: Any) -> None:
+    figures.enterprises.add(enterprise)
+    figures.counted += 1
+    figures.done += status == "done"
+    if economics is not None and economics.estimated:
+        figures.investment_wan += economics.investment_wan.mid if economics.investment_wan else 0.0
+        figures.annual_saving_wan += economics.annual_saving_wan.mid if economics.annual_saving_wan else 0.0
+        figures.co2_avoided_t += economics.co2_avoided_t.mid if economics.co2_avoided_t else 0.0
+
+
+def _plan_steps(
+    rows: list[PlanAction], answers: dict[str, Any], prices: dict[str, Any], economics: Any
+) -> dict:
+    """Action code → its central figures in this plan (combine over the counted actions, in order)."""
+    counted = [row for row in rows if row.status in COUNTED_STATUSES]
+    if not counted:
+        return {}
+    assessment = counted[0].plan.assessment
+    factors = assessment.factor_snapshot or default_factors()
+    balance = energy_balance(inputs=energy_inputs_from_answers(answers), factors=factors)
+    baseline = Baseline.from_answers(
+        answers,
+        factors=factors,
+        prices=prices,
+        size_class=assessment.enterprise.size_class,
+        grid_factor_key=balance.grid_factor_key,
+    )
+    codes = [row.action_code for row in counted]
+    combined = combine([economics.model(code) for code in codes], baseline, economics=economics, codes=codes)
+    return {code: step.economics for code, step in zip(codes, combined.steps, strict=True)}
+
+
+def plan_analytics(*, user: User, filters: SubmissionFilters, lang: str) -> PlanAnalytics:
+    """The plans of the submissions the analytics page counts under `filters` (module docstring)."""
+    scope = submissions(user, filters.for_analytics())
+    rows = list(
+        PlanAction.objects.filter(plan__assessment__in=scope)
+        .select_related("plan__assessment__enterprise")
+        .only(
+            "action_code",
+            "status",
+            "position",
+            "plan__assessment__factor_snapshot",
+            "plan__assessment__enterprise__city_code",
+            "plan__assessment__enterprise__industry_division",
+            "plan__assessment__enterprise__size_class",
+        )
+        .order_by("plan_id", "position", "id")
+    )
+    count = scope.count()
+    by_plan: dict[int, list[PlanAction]] = defaultdict(list)
+    for row in rows:
+        by_plan[row.plan.assessment_id].append(row)
+    answers: dict[int, dict[str, Any]] = defaultdict(dict)
+    if by_plan:
+        for assessment_id, code, value in Answer.objects.filter(assessment_id__in=list(by_plan)).values_list(
+            "assessment_id", "question_code", "value"
+        ):
+            if value is not None:
+                answers[assessment_id][code] = value
+    catalog = load_catalog()
+    economics = load_economics()
+    prices = current_prices() if by_plan else {}
+    known = {action.code for action in catalog.actions}
+
+    total = Figures()
+    per_action: dict[str, Figures] = defaultdict(Figures)
+    statuses: dict[str, Counter[str]] = defaultdict(Counter)
+    groups: dict[str, dict[str, Figures]] = {"city": {}, "industry": {}, "size": {}}
+    channel_rows: dict[str, Figures] = defaultdict(Figures)
+    for assessment_id, plan_rows in by_plan.items():
+        plan_rows = [row for row in plan_rows if row.action_code in known]
+        steps = _plan_steps(plan_rows, answers[assessment_id], prices, economics)
+        for row in plan_rows:
+            statuses[row.action_code][row.status] += 1
+            if row.status not in COUNTED_STATUSES:
+                continue
+            enterprise = row.plan.assessment.enterprise
+            step = steps.get(row.action_code)
+            keys = {
+                "city": enterprise.city_code,
+                "industry": enterprise.industry_division,
+                "size": enterprise.size_class,
+            }
+            for figures in (
+                total,
+                per_action[row.action_code],
+                *(groups[name].setdefault(key, Figures()) for name, key in keys.items()),
+            ):
+                _add(figures, enterprise.pk, row.status, step)
+            for channel in catalog.get(row.action_code).support:
+                _add(channel_rows[channel], enterprise.pk, row.status, step)
+
+    sizes = dict(Enterprise.SizeClass.choices)
+    registry = load_references()
+    order = {code: index for index, code in enumerate(catalog.support_channels)}
+
+    def group(name: str, labeller: Any) -> list[GroupRow]:
+        items = sorted(groups[name].items(), key=lambda item: (-item[1].investment_wan, item[0]))
+        return [GroupRow(labeller(key), figures) for key, figures in items]
+
+    actions = [
+        ActionRow(
+            title=pick(catalog.get(code).title, lang),
+            planned=counts["planned"] + counts["in_progress"],
+            done=counts["done"],
+            dropped=counts["dropped"],
+            figures=per_action.get(code, Figures()),
+        )
+        for code, counts in sorted(
+            statuses.items(), key=lambda item: (-sum(item[1][s] for s in COUNTED_STATUSES), item[0])
+        )
+    ]
+    channels = []
+    for code, figures in sorted(
+        channel_rows.items(), key=lambda item: (-item[1].counted, order.get(item[0], 99))
+    ):
+        channel = catalog.support_channels[code]
+        ref = channel.get("ref")
+        channels.append(
+            ChannelRow(
+                title=pick(channel.get("title"), lang),
+                source=cite_text(parse_citation(ref), registry, lang) if ref in registry else "",
+                actions=figures.counted,
+                enterprises=figures.plans,
+                investment_wan=figures.investment_wan,
+            )
+        )
+    return PlanAnalytics(
+        submissions=count,
+        total=total,
+        actions=actions,
+        by_city=group("city", lambda code: reference.city_name(code, lang)),
+        by_industry=group("industry", lambda code: f"{code} {reference.industry_name(code, lang)}"),
+        by_size=group("size", lambda code: str(sizes.get(code, code))),
+        channels=channels,
+    )
+
+
+def plan_note() -> str:
+    return _(
+        "统计口径：筛选范围内已提交评估的改进计划；计划中、实施中和已完成的措施计入，已放弃的不计入。投资、年节约和"
+        "年减排为各企业计划按顺序规则合并估算的中值（按企业填报数据和现行价格），无金额数据的措施（如管理类）不计金额。"
+    )
+
+
+def plan_context(plan: PlanAnalytics) -> dict[str, Any]:
+    """The analytics page's plan section: the analytics, its groups with their headings and the note."""
+    return {
+        "plan": plan,
+        "plan_groups": [
+            (_("按城市"), plan.by_city, "city"),
+            (_("按行业"), plan.by_industry, "industry"),
+            (_("按企业规模"), plan.by_size, "size"),
+        ],
+        "plan_note": plan_note(),
+    }

@@ -1,0 +1,105 @@
+"""Officials' plan analytics: the plans of the submissions in their jurisdiction, under the analytics
+page's filters; counts, money and CO₂ by city, industry and size; the support channels; bounded reads."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from assessment.selectors.review import SubmissionFilters
+from assessment.services.plans import plan_action_add
+from reports.plan_analytics import plan_analytics
+from tests.builders import make_submitted
+from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
+
+MOTORS = "act.energy.efficient_motors"  # support: EPC, energy-efficiency loans, fiscal funds
+GREEN_BODY = "act.mgmt.green_body"  # no money figures; support: SME service platforms
+PV = "act.energy.rooftop_pv"
+GREEN_POWER = "act.energy.green_power"  # support: green credit
+
+
+def planned(shipped_versions, enterprise, user, actions):
+    assessment = make_submitted(shipped_versions, enterprise=enterprise)
+    for code, status in actions:
+        plan_action_add(assessment=assessment, user=user, code=code, status=status)
+    return assessment
+
+
+@pytest.fixture
+def plans(shipped_versions, enterprise, sme_manager, other_enterprise, other_manager):
+    harbin = planned(
+        shipped_versions,
+        enterprise,
+        sme_manager,
+        [(MOTORS, "done"), (GREEN_BODY, "planned"), (PV, "dropped")],
+    )
+    qiqihar = planned(
+        shipped_versions, other_enterprise, other_manager, [(MOTORS, "planned"), (GREEN_POWER, "in_progress")]
+    )
+    return harbin, qiqihar
+
+
+def test_the_province_sees_every_city_s_plans(plans, province_official):
+    data = plan_analytics(user=province_official, filters=SubmissionFilters(year=2025), lang="zh-hans")
+    assert data.submissions == 2 and data.total.plans == 2
+    assert data.total.counted == 4 and data.total.done == 1  # the dropped PV left out
+    rows = {row.title: row for row in data.actions}
+    motors = next(row for title, row in rows.items() if "电机" in title)
+    assert (motors.planned, motors.done, motors.dropped) == (1, 1, 0)
+    assert motors.figures.investment_wan > 0 and motors.figures.co2_avoided_t > 0
+    pv = next(row for title, row in rows.items() if "光伏" in title)
+    assert (pv.planned, pv.done, pv.dropped) == (0, 0, 1) and pv.figures.counted == 0
+    assert [row.label for row in data.by_city] and {row.label for row in data.by_city} == {
+        "哈尔滨市",
+        "齐齐哈尔市",
+    }
+    assert sum(row.figures.investment_wan for row in data.by_city) == pytest.approx(data.total.investment_wan)
+    assert sum(row.figures.counted for row in data.by_size) == 4
+    assert sum(row.figures.co2_avoided_t for row in data.by_industry) == pytest.approx(
+        data.total.co2_avoided_t
+    )
+    channels = {row.title: row for row in data.channels}
+    assert channels["绿色信贷"].actions == 1 and channels["绿色信贷"].enterprises == 1  # PV dropped
+    assert channels["能效贷款"].actions == 2 and channels["能效贷款"].enterprises == 2
+    assert all(row.source.startswith("《") for row in data.channels)  # the policy document, cited
+
+
+def test_a_city_official_sees_only_their_city(plans, city_official):
+    data = plan_analytics(user=city_official, filters=SubmissionFilters(year=2025), lang="zh-hans")
+    assert data.total.plans == 1 and [row.label for row in data.by_city] == ["哈尔滨市"]
+    assert "绿色信贷" not in {row.title for row in data.channels}
+    # Asking for another city gives nothing, as on the analytics page.
+    other = plan_analytics(user=city_official, filters=SubmissionFilters(city="230200"), lang="zh-hans")
+    assert other.empty
+
+
+def test_the_analytics_filters_apply(plans, province_official):
+    data = plan_analytics(user=province_official, filters=SubmissionFilters(industry="C34"), lang="zh-hans")
+    assert data.total.plans == 1 and [row.label for row in data.by_city] == ["齐齐哈尔市"]
+
+
+def test_the_reads_do_not_grow_with_the_number_of_plans(
+    plans, shipped_versions, province_official, django_assert_max_num_queries
+):
+    filters = SubmissionFilters(year=2025)
+    plan_analytics(user=province_official, filters=filters, lang="zh-hans")  # warm the catalog caches
+    with django_assert_max_num_queries(4) as few:
+        plan_analytics(user=province_official, filters=filters, lang="zh-hans")
+    for index in range(3):
+        enterprise = EnterpriseFactory(city_code="230600", industry_division="C34")
+        user = UserFactory(username=f"m{index}")
+        MembershipFactory(user=user, enterprise=enterprise, role="manager")
+        planned(shipped_versions, enterprise, user, [(MOTORS, "done"), (GREEN_POWER, "planned")])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        data = plan_analytics(user=province_official, filters=filters, lang="zh-hans")
+    assert data.total.plans == 5
+
+
+def test_the_analytics_page_shows_the_plans(client, plans, province_official, city_official):
+    client.force_login(province_official)
+    response = client.get(reverse("officials_analytics"), {"year": 2025})
+    content = response.content.decode()
+    assert 'id="plan-analytics"' in content and "措施所需的支持渠道" in content and "齐齐哈尔市" in content
+    client.force_login(city_official)
+    content = client.get(reverse("officials_analytics"), {"year": 2025}).content.decode()
+    assert 'id="plan-analytics"' in content and "绿色信贷" not in content
