@@ -301,8 +301,18 @@ def write_xlsx(
                 sheets[key][1] = row + 1
         if progress is not None and count % CHUNK == 0:
             progress(count)
+    _plan_sheet(workbook.add_worksheet(_("改进计划")), assessments)
     workbook.close()
     return count
+
+
+def _plan_sheet(sheet: Any, assessments: QuerySet[Assessment]) -> None:
+    """One row per action of the improvement plans of the exported submissions (reports/plan_analytics)."""
+    from reports.plan_analytics import plan_records, plan_sheet_header, plan_sheet_rows
+
+    sheet.write_row(0, 0, _safe(plan_sheet_header()))
+    for index, row in enumerate(plan_sheet_rows(plan_records(assessments)), start=1):
+        sheet.write_row(index, 0, _safe(row))
 
 
 def xlsx_tempfile(assessments: QuerySet[Assessment]) -> tuple[IO[bytes], int]:

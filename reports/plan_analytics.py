@@ -25,7 +25,7 @@ from assessment.actions import load_catalog
 from assessment.economics.engine import Baseline, combine
 from assessment.economics.model import load_economics
 from assessment.energy import energy_balance, energy_inputs_from_answers
-from assessment.models import Answer, Enterprise, PlanAction
+from assessment.models import Answer, Assessment, Enterprise, PlanAction
 from assessment.projection import COUNTED_STATUSES
 from assessment.selectors.factors import default_factors
 from assessment.selectors.prices import current_prices
@@ -34,6 +34,8 @@ from questionnaires.references import cite_text, load_references, parse_citation
 from questionnaires.text import pick
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from assessment.models import User
 
 
@@ -124,66 +126,85 @@ def _plan_steps(
     return {code: step.economics for code, step in zip(codes, combined.steps, strict=True)}
 
 
-def plan_analytics(*, user: User, filters: SubmissionFilters, lang: str) -> PlanAnalytics:
-    """The plans of the submissions the analytics page counts under `filters` (module docstring)."""
-    scope = submissions(user, filters.for_analytics())
+@dataclass(frozen=True)
+class PlanRecord:
+    """One action of one plan with its enterprise and its central figures in that plan (None: none)."""
+
+    row: PlanAction
+    economics: Any
+
+    @property
+    def enterprise(self) -> Enterprise:
+        return self.row.plan.assessment.enterprise
+
+
+def plan_records(assessments: QuerySet[Assessment]) -> list[PlanRecord]:
+    """Every action of the plans of `assessments` (catalog actions only), in plan order, with its figures:
+    three queries (the actions with their assessment and enterprise, those assessments' answers, the
+    prices) whatever the number of plans."""
     rows = list(
-        PlanAction.objects.filter(plan__assessment__in=scope)
+        PlanAction.objects.filter(plan__assessment__in=assessments)
         .select_related("plan__assessment__enterprise")
-        .only(
-            "action_code",
-            "status",
-            "position",
-            "plan__assessment__factor_snapshot",
-            "plan__assessment__enterprise__city_code",
-            "plan__assessment__enterprise__industry_division",
-            "plan__assessment__enterprise__size_class",
-        )
-        .order_by("plan_id", "position", "id")
+        .defer("plan__assessment__result")
+        .order_by("plan__assessment__enterprise__name", "plan_id", "position", "id")
     )
-    count = scope.count()
+    catalog = load_catalog()
+    known = {action.code for action in catalog.actions}
     by_plan: dict[int, list[PlanAction]] = defaultdict(list)
     for row in rows:
-        by_plan[row.plan.assessment_id].append(row)
+        if row.action_code in known:
+            by_plan[row.plan.assessment_id].append(row)
+    if not by_plan:
+        return []
     answers: dict[int, dict[str, Any]] = defaultdict(dict)
-    if by_plan:
-        for assessment_id, code, value in Answer.objects.filter(assessment_id__in=list(by_plan)).values_list(
-            "assessment_id", "question_code", "value"
-        ):
-            if value is not None:
-                answers[assessment_id][code] = value
-    catalog = load_catalog()
+    for assessment_id, code, value in Answer.objects.filter(assessment_id__in=list(by_plan)).values_list(
+        "assessment_id", "question_code", "value"
+    ):
+        if value is not None:
+            answers[assessment_id][code] = value
     economics = load_economics()
-    prices = current_prices() if by_plan else {}
-    known = {action.code for action in catalog.actions}
+    prices = current_prices()
+    records = []
+    for assessment_id, plan_rows in by_plan.items():
+        steps = _plan_steps(plan_rows, answers[assessment_id], prices, economics)
+        records += [PlanRecord(row, steps.get(row.action_code)) for row in plan_rows]
+    return records
 
+
+def plan_analytics(*, user: User, filters: SubmissionFilters, lang: str) -> PlanAnalytics:
+    """The plans of the submissions the analytics page counts under `filters` (module docstring): four
+    queries whatever the number of plans."""
+    scope = submissions(user, filters.for_analytics())
+    return summarise(plan_records(scope), submissions=scope.count(), lang=lang)
+
+
+def summarise(records: list[PlanRecord], *, submissions: int, lang: str) -> PlanAnalytics:
+    """The counts and figures of these plan actions by action, city, industry, size and support channel."""
+    catalog = load_catalog()
     total = Figures()
     per_action: dict[str, Figures] = defaultdict(Figures)
     statuses: dict[str, Counter[str]] = defaultdict(Counter)
     groups: dict[str, dict[str, Figures]] = {"city": {}, "industry": {}, "size": {}}
     channel_rows: dict[str, Figures] = defaultdict(Figures)
-    for assessment_id, plan_rows in by_plan.items():
-        plan_rows = [row for row in plan_rows if row.action_code in known]
-        steps = _plan_steps(plan_rows, answers[assessment_id], prices, economics)
-        for row in plan_rows:
-            statuses[row.action_code][row.status] += 1
-            if row.status not in COUNTED_STATUSES:
-                continue
-            enterprise = row.plan.assessment.enterprise
-            step = steps.get(row.action_code)
-            keys = {
-                "city": enterprise.city_code,
-                "industry": enterprise.industry_division,
-                "size": enterprise.size_class,
-            }
-            for figures in (
-                total,
-                per_action[row.action_code],
-                *(groups[name].setdefault(key, Figures()) for name, key in keys.items()),
-            ):
-                _add(figures, enterprise.pk, row.status, step)
-            for channel in catalog.get(row.action_code).support:
-                _add(channel_rows[channel], enterprise.pk, row.status, step)
+    for record in records:
+        row = record.row
+        statuses[row.action_code][row.status] += 1
+        if row.status not in COUNTED_STATUSES:
+            continue
+        enterprise = record.enterprise
+        keys = {
+            "city": enterprise.city_code,
+            "industry": enterprise.industry_division,
+            "size": enterprise.size_class,
+        }
+        for figures in (
+            total,
+            per_action[row.action_code],
+            *(groups[name].setdefault(key, Figures()) for name, key in keys.items()),
+        ):
+            _add(figures, enterprise.pk, row.status, record.economics)
+        for channel in catalog.get(row.action_code).support:
+            _add(channel_rows[channel], enterprise.pk, row.status, record.economics)
 
     sizes = dict(Enterprise.SizeClass.choices)
     registry = load_references()
@@ -221,7 +242,7 @@ def plan_analytics(*, user: User, filters: SubmissionFilters, lang: str) -> Plan
             )
         )
     return PlanAnalytics(
-        submissions=count,
+        submissions=submissions,
         total=total,
         actions=actions,
         by_city=group("city", lambda code: reference.city_name(code, lang)),
@@ -249,3 +270,57 @@ def plan_context(plan: PlanAnalytics) -> dict[str, Any]:
         ],
         "plan_note": plan_note(),
     }
+
+
+def plan_sheet_header() -> list[str]:
+    """The columns of the export's plan sheet (one row per action of a plan)."""
+    return [
+        _("企业名称"),
+        _("统一社会信用代码"),
+        _("年度"),
+        _("城市"),
+        _("行业"),
+        _("企业规模"),
+        _("措施"),
+        _("状态"),
+        _("负责人"),
+        _("目标季度"),
+        _("投资（万元）"),
+        _("年节约（万元）"),
+        _("年减排（tCO₂）"),
+        _("支持渠道"),
+    ]
+
+
+def plan_sheet_rows(records: list[PlanRecord]) -> list[list[Any]]:
+    """The export's plan sheet rows in the active language; figures blank where the action has none (and
+    for a dropped action, which the plan no longer counts)."""
+    catalog = load_catalog()
+    rows = []
+    for record in records:
+        row, enterprise, step = record.row, record.enterprise, record.economics
+        estimated = step is not None and step.estimated and row.status in COUNTED_STATUSES
+
+        def figure(span: Any, estimated: bool = estimated) -> Any:
+            return round(span.mid, 2) if estimated and span is not None else ""
+
+        action = catalog.get(row.action_code)
+        rows.append(
+            [
+                enterprise.name,
+                enterprise.uscc,
+                row.plan.assessment.year,
+                reference.city_name(enterprise.city_code),
+                f"{enterprise.industry_division} {reference.industry_name(enterprise.industry_division)}",
+                enterprise.get_size_class_display(),
+                pick(action.title),
+                row.get_status_display(),
+                row.owner,
+                row.quarter,
+                figure(step.investment_wan if step else None),
+                figure(step.annual_saving_wan if step else None),
+                figure(step.co2_avoided_t if step else None),
+                "、".join(pick(catalog.support_channels[code]["title"]) for code in action.support),
+            ]
+        )
+    return rows

@@ -245,6 +245,10 @@ class _RegionalRenderer(PdfRenderer):
         story = self.cover() + self.overview() + [PageBreak(), self.p(self.t("frameworks"), self.s.h1)]
         for number, stats in enumerate(self.region_data.analytics.frameworks, start=1):
             story += self.framework_section(stats, number)
+        from reports.pdf_plan_analytics import plan_analytics_story
+
+        data = self.region_data
+        story += plan_analytics_story(self, data.plan, data.plan_note)
         return story + [PageBreak()] + self.trends()
 
 

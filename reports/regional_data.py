@@ -15,6 +15,7 @@ from django.utils import translation
 from assessment import reference
 from assessment.selectors.review import SubmissionFilters
 from reports.analytics import Analytics, official_analytics
+from reports.plan_analytics import PlanAnalytics, plan_analytics, plan_note
 
 if TYPE_CHECKING:
     from assessment.models import User
@@ -29,6 +30,8 @@ class RegionalData:
     analytics: Analytics
     city_code: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    plan: PlanAnalytics | None = None  # the jurisdiction's improvement plans (reports/plan_analytics.py)
+    plan_note: str = ""
 
     @property
     def is_english(self) -> bool:
@@ -48,6 +51,8 @@ def build_regional_data(
     filters = SubmissionFilters(city=city_code, year=year)
     with translation.override(lang):
         data = official_analytics(user=user, filters=filters, lang=lang)
+        plan = plan_analytics(user=user, filters=filters, lang=lang)
+        note = plan_note()
     region = (
         reference.city_name(city_code, lang)
         if city_code
@@ -60,4 +65,6 @@ def build_regional_data(
         generated=(generated or date.today()).isoformat(),
         analytics=data,
         city_code=city_code,
+        plan=plan,
+        plan_note=note,
     )

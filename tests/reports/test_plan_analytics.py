@@ -103,3 +103,45 @@ def test_the_analytics_page_shows_the_plans(client, plans, province_official, ci
     client.force_login(city_official)
     content = client.get(reverse("officials_analytics"), {"year": 2025}).content.decode()
     assert 'id="plan-analytics"' in content and "绿色信贷" not in content
+
+
+def test_the_excel_export_has_a_plan_sheet(client, plans, province_official, city_official):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(province_official)
+    response = client.get(reverse("officials_export", args=["xlsx"]), {"year": 2025})
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(workbook["改进计划"].iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert header[0] == "企业名称" and "支持渠道" in header
+    assert len(body) == 5  # every action, the dropped one with its status and no figures
+    by_action = {(row[0], row[7]): row for row in body}
+    dropped = next(row for row in body if row[7] == "已放弃")
+    assert dropped[10] in (None, "")
+    done = next(row for row in body if row[7] == "已完成")
+    assert done[10] > 0 and "能效贷款" in done[13]
+    assert len(by_action) == 5
+    client.force_login(city_official)
+    response = client.get(reverse("officials_export", args=["xlsx"]), {"year": 2025})
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    cities = {row[3] for row in list(workbook["改进计划"].iter_rows(values_only=True))[1:]}
+    assert cities == {"哈尔滨市"}
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("zh-hans", "改进计划"), ("en", "Improvementplans")])
+def test_the_regional_pdf_has_a_plan_section(plans, province_official, lang, heading):
+    import io
+
+    from pypdf import PdfReader
+
+    from reports.regional import render_regional_pdf
+    from reports.regional_data import build_regional_data
+
+    data = build_regional_data(user=province_official, city_code="", year=2025, lang=lang)
+    assert data.plan is not None and data.plan.total.plans == 2
+    pages = PdfReader(io.BytesIO(render_regional_pdf(data))).pages
+    text = "".join("".join(page.extract_text().split()) for page in pages)
+    assert heading in text
+    assert ("能效贷款" if lang == "zh-hans" else "Energy-efficiencyloans") in text
