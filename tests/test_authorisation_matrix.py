@@ -182,6 +182,20 @@ APP_CASES: list[Case] = [
         expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403"),
     ),
     Case(
+        "assessment_proposal_decide",
+        "draft",
+        method="POST",
+        data={"confirm": "mgmt.cp_audit_3y"},
+        expected=expect("A302 M302 C302 O404 X404 Y404 P404 S403"),
+    ),
+    Case(
+        "assessment_proposal_decide",
+        "submitted",
+        method="POST",
+        data={"reject": "mgmt.cp_audit_3y"},
+        expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403"),
+    ),
+    Case(
         "evidence_upload", "draft", method="POST", expected=expect("A302 M302 C302 O404 X404 Y404 P404 S403")
     ),
     Case(
