@@ -34,6 +34,7 @@ from assessment.models import (
     PlanAction,
     Price,
     PriceSet,
+    ProposalDecision,
     RatingScheme,
     Rescore,
     ReviewComment,
@@ -629,6 +630,16 @@ class EnterpriseImportAdmin(ReadOnlyAdmin):
     list_select_related = ["uploaded_by"]
     date_hierarchy = "created_at"
     exclude = ["rows"]
+
+
+@admin.register(ProposalDecision)
+class ProposalDecisionAdmin(ReadOnlyAdmin):
+    """Decisions on the answers last year's plan proposed: made on the assessment's pages (audited)."""
+
+    list_display = ["assessment", "question_code", "decision", "decided_by", "decided_at"]
+    list_filter = ["decision"]
+    search_fields = ["question_code", "assessment__enterprise__name"]
+    list_select_related = ["assessment__enterprise", "decided_by"]
 
 
 class DerivedAdmin(ReadOnlyAdmin):

@@ -42,6 +42,7 @@ from assessment.models import (
     FrameworkResult,
     Membership,
     OfficialProfile,
+    ProposalDecision,
     RatingScheme,
     Rescore,
     ReviewComment,
@@ -387,6 +388,7 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     "assessment_plan": {"add": 403, "delete": 403},  # changed only on the plan page (audited)
     "assessment_planaction": {"add": 403, "delete": 403},
     "assessment_enterpriseimport": {"add": 403, "delete": 403},  # officials' uploaded lists: read-only
+    "assessment_proposaldecision": {"add": 403, "delete": 403},  # decided on the assessment's pages
     "assessment_analyticsentry": {"add": 403, "delete": 403},  # derived by SQL: read-only
     "assessment_scoreaggregate": {"add": 403, "delete": 403},
     "questionnaires_questionnaireversion": {"add": 403, "delete": 403},  # loaded from files only
@@ -560,6 +562,9 @@ def world(
         "assessment_plan": plan_action.plan,
         "assessment_planaction": plan_action,
         "assessment_enterpriseimport": enterprise_import,
+        "assessment_proposaldecision": ProposalDecision.objects.create(
+            assessment=draft, question_code="mgmt.cp_audit_3y", value=True, decision="rejected"
+        ),
         "assessment_analyticsentry": AnalyticsEntry.objects.get(),
         "assessment_scoreaggregate": ScoreAggregate.objects.first(),
         "questionnaires_questionnaireversion": QuestionnaireVersion.objects.first(),
