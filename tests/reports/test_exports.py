@@ -58,7 +58,9 @@ def test_the_workbook_has_a_summary_and_one_sheet_per_framework(submissions, tmp
         "clean_production_gener-2025",
         "green_factory-2025",
         "sme_digital-2024",
+        "改进计划",  # the plans of these submissions (none here: the header only)
     ]
+    assert list(workbook["改进计划"].iter_rows(values_only=True))[1:] == []
     summary = list(workbook["汇总"].iter_rows(values_only=True))
     assert summary[0][:3] == ("企业名称", "统一社会信用代码", "所在地市")
     assert len(summary) == 1 + 3
