@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0011_improvement_plan'),
+        ('assessment', '0013_enterprise_search_statistics'),
     ]
 
     operations = [
