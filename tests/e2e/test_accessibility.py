@@ -24,7 +24,9 @@ from django.core.management import call_command
 
 from assessment.demo import DemoContext, run_demo_steps
 from assessment.models import Assessment, Membership, User
+from assessment.selectors.assessments import previous_assessment
 from assessment.services.enterprises import invitation_create
+from assessment.services.plans import plan_action_add
 from tests.e2e.test_journey import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -32,6 +34,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LANGUAGES = ("zh-hans", "en")
+PLAN_ACTIONS = [
+    ("act.mgmt.cp_audit", "done"),
+    ("act.mgmt.emergency_plan", "done"),
+    ("act.mgmt.green_body", "done"),
+    ("act.energy.efficient_motors", "in_progress"),
+    ("act.energy.rooftop_pv", "dropped"),
+]
 
 
 @dataclass(frozen=True)
@@ -219,6 +228,11 @@ def _seed(enterprises: int) -> dict[str, Any]:
             enterprise=enterprise, email="colleague@example.com", role="contributor", invited_by=manager
         ).token,
     }
+    # Last year's improvement plan with actions done: the draft's pages show what it proposes, its results
+    # preview planned against achieved, the officials' analytics the plans (issue 16).
+    last_year = previous_assessment(own.get(status=Assessment.Status.DRAFT))
+    for code, status in PLAN_ACTIONS:
+        plan_action_add(assessment=last_year, user=manager, code=code, status=status, owner="王经理")
     others = Assessment.objects.exclude(enterprise=enterprise).order_by("pk")
     for status in (Assessment.Status.SUBMITTED, Assessment.Status.RETURNED):
         if found := others.filter(status=status).first():

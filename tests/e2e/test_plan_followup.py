@@ -38,7 +38,6 @@ def test_the_next_year_starts_from_the_plan_and_shows_planned_against_achieved(
     base = live_server.url
     page = new_context().new_page()
     login(page, base, "sme_manager")
-    page.goto(f"{base}/assessments/start/")
     page.select_option("#id_year", "2025")
     page.click("text=开始评估")
     page.wait_for_url("**/fill/**")
