@@ -242,7 +242,7 @@ def _after(row: Any, assessment_pk: int) -> SafeString:
                 '<button type="submit" form="plan-proposal-{}" name="confirm" value="{}" '
                 'class="btn btn-sm btn-success">{}</button> '
                 '<button type="submit" form="plan-proposal-{}" name="reject" value="{}" '
-                'class="btn btn-sm btn-outline-secondary">{}</button></div></div>',
+                'class="btn btn-sm btn-light border">{}</button></div></div>',
                 row.code,
                 gettext("上年改进计划建议：%(value)s（已完成的措施：%(actions)s）")
                 % {"value": proposal["proposed"], "actions": "、".join(proposal["actions"])},
