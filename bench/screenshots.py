@@ -153,6 +153,52 @@ def _open_action_plan(view: str) -> Callable[[Page], None]:
     return prepare
 
 
+def _scroll_to(selector: str) -> Callable[[Page], None]:
+    def prepare(page: Page) -> None:
+        page.locator(selector).first.scroll_into_view_if_needed()
+
+    return prepare
+
+
+def _draft_part(name: str, selector: str) -> Callable[[Page], None]:
+    """A part of the demo draft's check page or results preview (issue 16: what last year's plan
+    proposes, planned against achieved). Needs a plan with actions done on the demo manager's previous
+    year (docs/plan.md; `plan_action_add` in a shell on the demo database)."""
+
+    def prepare(page: Page) -> None:
+        _open_draft_page(name)(page)
+        _scroll_to(selector)(page)
+
+    return prepare
+
+
+PLAN_SHOTS: list[Shot] = [
+    Shot(
+        "plan_proposals",
+        "/",
+        user="sme_manager",
+        prepare=_draft_part("review", "[data-plan-proposals]"),
+        full_page=False,
+    ),
+    Shot(
+        "plan_follow_through",
+        "/",
+        user="sme_manager",
+        prepare=_draft_part("results", "[data-follow-through]"),
+        viewport=(1280, 1400),
+        full_page=False,
+    ),
+    Shot(
+        "plan_analytics",
+        "/reports/analytics/",
+        user="province_official",
+        prepare=_scroll_to("#plan-analytics"),
+        viewport=(1280, 1600),
+        full_page=False,
+    ),
+]
+
+
 PHONE = (390, 844)
 JOURNEY_SHOTS: list[Shot] = [
     Shot(
@@ -222,6 +268,7 @@ SHOTS: list[Shot] = [
     Shot("home_province_official", "/", user="province_official"),
     Shot("home_admin", "/", user="admin"),
     *JOURNEY_SHOTS,
+    *PLAN_SHOTS,
 ]
 
 
