@@ -76,9 +76,11 @@ def revision_states(assessment: Assessment) -> dict[str, RevisionState]:
 def open_notices(assessment_ids: Iterable[int]) -> dict[int, list[RevisionNotice]]:
     """The notices not yet dismissed of these assessments, by assessment id, oldest first (one query)."""
     found: dict[int, list[RevisionNotice]] = {}
-    for notice in RevisionNotice.objects.filter(
-        assessment_id__in=list(assessment_ids), dismissed_at__isnull=True
-    ).order_by("created_at", "pk"):
+    for notice in (
+        RevisionNotice.objects.filter(assessment_id__in=list(assessment_ids), dismissed_at__isnull=True)
+        .select_related("assessment")
+        .order_by("created_at", "pk")
+    ):
         found.setdefault(notice.assessment_id, []).append(notice)
     return found
 

@@ -325,6 +325,7 @@ def test_the_notice_is_shown_to_members_until_dismissed(cohort, definitions: Pat
     client.force_login(draft.enterprise.memberships.get().user)
     home = client.get(reverse("home")).content.decode()
     assert "data-revision-notice" in home and "基准值由 0.6 改为 0.9" in home
+    assert f"{draft.year} 年度评估：绿色工厂" in home
     notice = RevisionNotice.objects.get(assessment=draft)
     fill = client.get(reverse("assessment_detail", args=[draft.pk]), follow=True).content.decode()
     assert f'data-revision-notice="{notice.pk}"' in fill

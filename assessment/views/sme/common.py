@@ -120,6 +120,7 @@ def revision_notices(
             {
                 "pk": notice.pk,
                 "assessment": notice.assessment_id,
+                "year": notice.assessment.year,
                 "framework": short_framework_title(notice.framework),
                 "from_revision": notice.from_revision,
                 "to_revision": notice.to_revision,
