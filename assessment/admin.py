@@ -42,6 +42,7 @@ from assessment.models import (
     ScoreAggregate,
     User,
     ValidatedAnswer,
+    WorkbookUpload,
 )
 from assessment.selectors.factors import factor_set_in_use
 from assessment.services.analytics import analytics_refresh
@@ -640,6 +641,17 @@ class ProposalDecisionAdmin(ReadOnlyAdmin):
     list_filter = ["decision"]
     search_fields = ["question_code", "assessment__enterprise__name"]
     list_select_related = ["assessment__enterprise", "decided_by"]
+
+
+@admin.register(WorkbookUpload)
+class WorkbookUploadAdmin(ReadOnlyAdmin):
+    """Checked workbook uploads awaiting (or past) their person's confirmation (docs/workbook.md); kept
+    two days, dropped by the next upload."""
+
+    list_display = ["created_at", "user", "assessment", "applied_at"]
+    search_fields = ["user__username", "assessment__enterprise__name"]
+    list_select_related = ["user", "assessment__enterprise"]
+    date_hierarchy = "created_at"
 
 
 class DerivedAdmin(ReadOnlyAdmin):

@@ -602,6 +602,7 @@ class AuditEvent(models.Model):
     ACTION_LABELS = {
         "assessment.create": _("创建了评估"),
         "assessment.submit": _("提交了评估"),
+        "assessment.workbook_import": _("通过 Excel 工作簿更新了答案"),
         "evidence.add": _("上传了佐证材料"),
         "evidence.remove": _("删除了佐证材料"),
         "review.comment": _("添加了审核意见"),
@@ -766,6 +767,27 @@ class ProposalDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_code}: {self.decision}"
+
+
+class WorkbookUpload(models.Model):
+    """An uploaded workbook as checked, kept between its preview and the person's confirmation
+    (docs/workbook.md): the changes, conflicts and errors found, never the file itself. Applied once."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=8)
+    # {"changes": [{code, ref, value, seen}], "conflicts": [{code, ref, value, base, theirs, seen}],
+    #  "errors": [{code, ref, message}], "unchanged": n}
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("工作簿上传")
+        verbose_name_plural = _("工作簿上传")
+
+    def __str__(self) -> str:
+        return f"workbook upload {self.pk} of assessment {self.assessment_id}"
 
 
 # --- pre-aggregated analytics ----------------------------------------------------------------------------

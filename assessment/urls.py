@@ -29,6 +29,23 @@ urlpatterns = [
         "assessments/<int:pk>/evidence/<int:evidence_pk>/remove/", sme.evidence_delete, name="evidence_delete"
     ),
     path("assessments/<int:pk>/review/", sme.assessment_review, name="assessment_review"),
+    # Filling offline in Excel: download the workbook, upload it, preview, confirm.
+    path("assessments/<int:pk>/workbook/", sme.assessment_workbook, name="assessment_workbook"),
+    path(
+        "assessments/<int:pk>/workbook/download/",
+        sme.assessment_workbook_download,
+        name="assessment_workbook_download",
+    ),
+    path(
+        "assessments/<int:pk>/workbook/<int:upload>/",
+        sme.assessment_workbook_preview,
+        name="assessment_workbook_preview",
+    ),
+    path(
+        "assessments/<int:pk>/workbook/<int:upload>/confirm/",
+        sme.assessment_workbook_confirm,
+        name="assessment_workbook_confirm",
+    ),
     path("assessments/<int:pk>/submit/", sme.assessment_submit_view, name="assessment_submit"),
     path("assessments/<int:pk>/results/", sme.assessment_results, name="assessment_results"),
     path(

@@ -114,6 +114,62 @@ def _open_draft_page(name: str) -> Callable[[Page], None]:
     return prepare
 
 
+def _open_workbook_page(page: Page) -> None:
+    _open_draft_page("workbook")(page)
+
+
+def _open_cells(book) -> list:  # an openpyxl workbook
+    """The open (answer) cells of the question sheets, in order."""
+    return [
+        ws[f"D{row}"]
+        for ws in book.worksheets
+        if ws.sheet_state == "visible"
+        for row in range(2, ws.max_row + 1)
+        if ws[f"D{row}"].protection.locked is False
+    ]
+
+
+def _upload_workbook(*, conflict: bool) -> Callable[[Page], None]:
+    """Download the draft's workbook, change answers in it with openpyxl and upload it: with `conflict`,
+    the first answer is also changed on the web page meanwhile; else one cell is broken."""
+
+    def prepare(page: Page) -> None:
+        import io
+
+        import openpyxl
+
+        _open_workbook_page(page)
+        workbook_url = page.url
+        with page.expect_download() as download:
+            page.click("[data-download=zh]")
+        book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+        numbers = [cell for cell in _open_cells(book) if isinstance(cell.value, int)]
+        yes_no = [cell for cell in _open_cells(book) if cell.offset(column=1).value == "是 / 否"]
+        first = numbers[0]  # the energy page's first question: grid electricity
+        if conflict:
+            page.goto(workbook_url.replace("workbook/", "fill/energy/"))
+            page.fill('[name="energy.grid_electricity_kwh"]', str(first.value + 5000))
+            page.click("button[name=next][value=stay]")
+            page.wait_for_load_state("networkidle")
+        first.value = first.value + 1000
+        numbers[3].value = numbers[3].value + 1
+        yes_no[0].value = "否" if yes_no[0].value == "是" else "是"
+        if not conflict:
+            numbers[1].value = "大约两百万"
+        buffer = io.BytesIO()
+        book.save(buffer)
+        page.goto(workbook_url)
+        xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        page.set_input_files(
+            "#workbook-file", files=[{"name": "wb.xlsx", "mimeType": xlsx, "buffer": buffer.getvalue()}]
+        )
+        page.click("#main form button[type=submit]")
+        page.wait_for_url("**/workbook/*/")
+        page.wait_for_load_state("networkidle")
+
+    return prepare
+
+
 def _open_latest_results(page: Page) -> None:
     base = page.url.split("/", 3)[:3]
     page.goto("/".join(base) + page.locator("tbody a.btn-outline-success").first.get_attribute("href"))
@@ -250,6 +306,9 @@ JOURNEY_SHOTS: list[Shot] = [
         viewport=(1280, 1400),
         full_page=False,
     ),
+    Shot("workbook", "/", user="sme_manager", prepare=_open_workbook_page, full_page=False),
+    Shot("workbook_preview_errors", "/", user="sme_manager", prepare=_upload_workbook(conflict=False)),
+    Shot("workbook_preview_conflict", "/", user="sme_manager", prepare=_upload_workbook(conflict=True)),
     Shot("journey_home", "/", user="sme_manager"),
     Shot("journey_home_phone", "/", user="sme_manager", viewport=PHONE),
     Shot("method", "/method/"),  # what is official, indicative, the tool's own; provisional values

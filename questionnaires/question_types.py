@@ -96,6 +96,26 @@ def _list_separator(lang: str) -> str:
     return "；" if _zh(lang) else "; "
 
 
+def is_blank_cell(cell: Any) -> bool:
+    """An empty workbook cell as read: None, NaN (pandas' empty cell) or blank text."""
+    if cell is None:
+        return True
+    if isinstance(cell, float) and math.isnan(cell):
+        return True
+    return isinstance(cell, str) and not cell.strip()
+
+
+def cell_text(cell: Any) -> str:
+    """A cell as text: 12.0 → "12", 0.1 → "0.1" (the shortest form that reads back as the same float)."""
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    if isinstance(cell, float):
+        if not math.isfinite(cell):
+            return str(cell)
+        return str(int(cell)) if cell.is_integer() and abs(cell) < 1e18 else repr(cell)
+    return str(cell).strip()
+
+
 class QuestionType:
     """The behaviour shared by every type; a subclass sets `code` and overrides what differs."""
 
@@ -178,6 +198,42 @@ class QuestionType:
                 for item in value
             )
         return str(value)
+
+    # --- workbook cells (the Excel round trip, docs/workbook.md) -------------------------------------------
+    def workbook_cell(self, question: Mapping[str, Any], value: Any, lang: str) -> str | int | float | None:
+        """A stored value as written into a workbook's answer cell (None: an empty cell)."""
+        if value is None or value == "" or value == []:
+            return None
+        return display_value(question, value, lang)
+
+    def workbook_choices(self, question: Mapping[str, Any], lang: str) -> list[str]:
+        """The texts the answer cell's drop-down offers ([]: no drop-down)."""
+        return []
+
+    def workbook_bounds(self, question: Mapping[str, Any]) -> tuple[str, float, float] | None:
+        """Excel's number check of the answer cell: ("whole" | "decimal", min, max), or None."""
+        return None
+
+    def workbook_hint(self, question: Mapping[str, Any], lang: str) -> str:
+        """The allowed values in words, for the workbook's column beside the answer."""
+        return str(_("文本"))
+
+    def workbook_input(self, question: Mapping[str, Any], cell: Any) -> Any:
+        """A non-blank cell as read (str, int, float, bool, datetime) as the data of this type's form field."""
+        return cell_text(cell)
+
+    def read_workbook_cell(self, question: Mapping[str, Any], cell: Any, lang: str) -> Any:
+        """A cell's content as the stored value (None: blank, which clears the answer), checked by the same
+        form field as the web form: forms.ValidationError with that field's message when it does not fit."""
+        if is_blank_cell(cell):
+            return None
+        field = self.form_field(question, lang)
+        if field is None:
+            raise forms.ValidationError(_("此题不能在表格中作答。"), code="not_in_workbook")
+        cleaned = field.clean(self.workbook_input(question, cell))
+        if cleaned is None or cleaned == "" or cleaned == []:
+            return None
+        return self.stored(question, cleaned)
 
     # --- demo data ----------------------------------------------------------------------------------------
     def demo_value(
@@ -343,6 +399,15 @@ class SingleChoice(QuestionType):
     def display(self, question: Mapping[str, Any], value: Any, lang: str) -> str:
         return {code: label for code, label in _option_choices(question, lang)}.get(value, str(value))
 
+    def workbook_choices(self, question: Mapping[str, Any], lang: str) -> list[str]:
+        return [label for _code, label in _option_choices(question, lang)]
+
+    def workbook_hint(self, question: Mapping[str, Any], lang: str) -> str:
+        return str(_("从下拉列表中选择一项"))
+
+    def workbook_input(self, question: Mapping[str, Any], cell: Any) -> Any:
+        return option_code(question, cell_text(cell))
+
     def demo_value(
         self, question: Mapping[str, Any], rng: random.Random, *, maturity: float, typical: Any = None
     ) -> Any:
@@ -441,6 +506,16 @@ class MultipleChoice(QuestionType):
             return super().display(question, value, lang)
         labels = dict(_option_choices(question, lang))
         return _list_separator(lang).join(labels.get(v, str(v)) for v in value)
+
+    def workbook_hint(self, question: Mapping[str, Any], lang: str) -> str:
+        labels = _list_separator(lang).join(label for _code, label in _option_choices(question, lang))
+        return str(_("可选多项，用“；”分隔：%(options)s")) % {"options": labels}
+
+    def workbook_input(self, question: Mapping[str, Any], cell: Any) -> Any:
+        text = cell_text(cell)
+        for separator in ("；", ";", "\n"):
+            text = text.replace(separator, "\t")
+        return [option_code(question, item.strip()) for item in text.split("\t") if item.strip()]
 
     def demo_value(
         self, question: Mapping[str, Any], rng: random.Random, *, maturity: float, typical: Any = None
@@ -553,6 +628,37 @@ class Number(QuestionType):
             unit = pick(question.get("unit"), lang) or self.addon(question, lang)
             return f"{display_number(float(value), question.get('decimals'))} {unit}".strip()
         return super().display(question, value, lang)
+
+    def workbook_cell(self, question: Mapping[str, Any], value: Any, lang: str) -> str | int | float | None:
+        if is_number(value):
+            return value  # a number cell, so that Excel's number check and arithmetic apply
+        return super().workbook_cell(question, value, lang)
+
+    def workbook_bounds(self, question: Mapping[str, Any]) -> tuple[str, float, float] | None:
+        low, high = self.bounds(question)
+        limit = float(NUMBER_LIMIT)
+        kind = "whole" if question.get("decimals") == 0 else "decimal"
+        return kind, -limit if low is None else float(low), limit if high is None else float(high)
+
+    def workbook_hint(self, question: Mapping[str, Any], lang: str) -> str:
+        low, high = self.bounds(question)
+        decimals = question.get("decimals")
+        if low is not None and high is not None:
+            text = str(_("%(low)s–%(high)s 之间的数字")) % {
+                "low": number_text(low),
+                "high": number_text(high),
+            }
+        elif low is not None:
+            text = str(_("不小于 %(low)s 的数字")) % {"low": number_text(low)}
+        elif high is not None:
+            text = str(_("不大于 %(high)s 的数字")) % {"high": number_text(high)}
+        else:
+            text = str(_("数字"))
+        if decimals == 0:
+            text += str(_("，整数"))
+        elif decimals is not None:
+            text += str(_("，最多 %(n)s 位小数")) % {"n": decimals}
+        return text
 
     def demo_value(
         self, question: Mapping[str, Any], rng: random.Random, *, maturity: float, typical: Any = None
@@ -680,6 +786,29 @@ class Level(QuestionType):
         prefix = f"{int(value)}级" if _zh(lang) else f"Level {int(value)}"
         return f"{prefix}：{text}" if text and _zh(lang) else (f"{prefix}: {text}" if text else prefix)
 
+    def _level_labels(self, question: Mapping[str, Any], lang: str) -> dict[int, str]:
+        return {
+            int(level["level"]): f"{level['level']} · {pick(level.get('text'), lang)}"
+            for level in sorted(question.get("levels") or [], key=lambda item: item["level"])
+        }
+
+    def workbook_cell(self, question: Mapping[str, Any], value: Any, lang: str) -> str | int | float | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return self._level_labels(question, lang).get(value, str(value))
+        return super().workbook_cell(question, value, lang)
+
+    def workbook_choices(self, question: Mapping[str, Any], lang: str) -> list[str]:
+        return list(self._level_labels(question, lang).values())
+
+    def workbook_hint(self, question: Mapping[str, Any], lang: str) -> str:
+        return str(_("从下拉列表中选择等级 1–4"))
+
+    def workbook_input(self, question: Mapping[str, Any], cell: Any) -> Any:
+        text = cell_text(cell)
+        # "2 · description" as the drop-down offers it, or the bare level typed.
+        head = text.split("·", 1)[0].strip()
+        return head if head.isdigit() else text
+
     def demo_value(
         self, question: Mapping[str, Any], rng: random.Random, *, maturity: float, typical: Any = None
     ) -> Any:
@@ -739,6 +868,20 @@ class YesNo(QuestionType):
 
     def display(self, question: Mapping[str, Any], value: Any, lang: str) -> str:
         return ("是" if value else "否") if _zh(lang) else ("Yes" if value else "No")
+
+    def workbook_choices(self, question: Mapping[str, Any], lang: str) -> list[str]:
+        return ["是", "否"] if _zh(lang) else ["Yes", "No"]
+
+    def workbook_hint(self, question: Mapping[str, Any], lang: str) -> str:
+        return str(_("是 / 否"))
+
+    def workbook_input(self, question: Mapping[str, Any], cell: Any) -> Any:
+        lowered = cell_text(cell).lower()
+        if lowered in YES_WORDS:
+            return "true"
+        if lowered in NO_WORDS:
+            return "false"
+        raise forms.ValidationError(_("请填写“是”或“否”。"), code="invalid_choice")
 
     def demo_value(
         self, question: Mapping[str, Any], rng: random.Random, *, maturity: float, typical: Any = None
@@ -882,6 +1025,12 @@ class Products(QuestionType):
 
     def initial(self, question: Mapping[str, Any], value: Any) -> Any:
         return products_text(value)
+
+    def workbook_cell(self, question: Mapping[str, Any], value: Any, lang: str) -> str | int | float | None:
+        return products_text(value) or None
+
+    def workbook_hint(self, question: Mapping[str, Any], lang: str) -> str:
+        return str(PRODUCTS_HELP)
 
     def demo_value(
         self, question: Mapping[str, Any], rng: random.Random, *, maturity: float, typical: Any = None

@@ -49,6 +49,7 @@ from assessment.models import (
     RevisionNotice,
     ScoreAggregate,
     ValidatedAnswer,
+    WorkbookUpload,
 )
 from assessment.services.assessments import assessment_submit, evidence_add
 from assessment.services.enterprise_import import enterprise_import_upload
@@ -236,6 +237,45 @@ APP_CASES: list[Case] = [
         method="POST",
         expected=expect("A302 M302 C302 O404 X404 Y404 P404 S403"),
     ),
+    # Filling offline in Excel: as filling (members, editable statuses); a preview is its uploader's own.
+    Case("assessment_workbook", "draft", expected=expect("A302 M200 C200 O404 X404 Y404 P404 S403")),
+    Case(
+        "assessment_workbook",
+        "draft",
+        method="POST",
+        expected=expect("A302 M200 C200 O404 X404 Y404 P404 S403"),
+    ),
+    Case("assessment_workbook", "submitted", expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403")),
+    Case(
+        "assessment_workbook",
+        "submitted",
+        method="POST",
+        expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403"),
+    ),
+    Case("assessment_workbook_download", "draft", expected=expect("A302 M200 C200 O404 X404 Y404 P404 S403")),
+    Case(
+        "assessment_workbook_download",
+        "submitted",
+        expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403"),
+    ),
+    Case("assessment_workbook_preview", "draft", expected=expect("A302 M200 C404 O404 X404 Y404 P404 S403")),
+    Case(
+        "assessment_workbook_preview",
+        "submitted",
+        expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403"),
+    ),
+    Case(
+        "assessment_workbook_confirm",
+        "draft",
+        method="POST",
+        expected=expect("A302 M302 C404 O404 X404 Y404 P404 S403"),
+    ),
+    Case(
+        "assessment_workbook_confirm",
+        "submitted",
+        method="POST",
+        expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403"),
+    ),
     Case("assessment_results", "draft", expected=expect("A302 M200 C200 O404 X404 Y404 P404 S200")),
     Case("assessment_results", "submitted", expected=expect("A302 M200 C200 O404 X404 Y200 P200 S200")),
     Case("assessment_report_pdf", "draft", expected=expect("A302 M200 C200 O404 X404 Y404 P404 S200")),
@@ -389,6 +429,7 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     "assessment_planaction": {"add": 403, "delete": 403},
     "assessment_enterpriseimport": {"add": 403, "delete": 403},  # officials' uploaded lists: read-only
     "assessment_proposaldecision": {"add": 403, "delete": 403},  # decided on the assessment's pages
+    "assessment_workbookupload": {"add": 403, "delete": 403},  # checked uploads: the app's own
     "assessment_analyticsentry": {"add": 403, "delete": 403},  # derived by SQL: read-only
     "assessment_scoreaggregate": {"add": 403, "delete": 403},
     "questionnaires_questionnaireversion": {"add": 403, "delete": 403},  # loaded from files only
@@ -524,6 +565,13 @@ def world(
     objects: dict[str, Any] = {
         "submitted": submitted,
         "draft": draft,
+        # A checked upload of each, by the manager (no changes: confirming writes nothing).
+        "draft_workbook_upload": WorkbookUpload.objects.create(
+            assessment=draft, user=sme_manager, language="zh-hans"
+        ),
+        "submitted_workbook_upload": WorkbookUpload.objects.create(
+            assessment=submitted, user=sme_manager, language="zh-hans"
+        ),
         "contributor_membership": Membership.objects.get(user=sme_contributor),
         "invitation": invitation,
         "export_job": export_job,
@@ -550,6 +598,7 @@ def world(
         "assessment_assessment": draft,
         "assessment_frameworkresult": FrameworkResult.objects.filter(assessment=submitted).first(),
         "assessment_answer": Answer.objects.filter(assessment=draft).first(),
+        "assessment_workbookupload": WorkbookUpload.objects.filter(assessment=draft).first(),
         "assessment_evidence": Evidence.objects.get(assessment=draft),
         "assessment_reviewcomment": ReviewComment.objects.get(),
         "assessment_validatedanswer": ValidatedAnswer.objects.get(),
@@ -613,6 +662,9 @@ def build_url(case: Case, objects: dict[str, Any]) -> str:
         assessment = objects[target]
         section = build_sections(assessment_definitions(assessment))[-1].key
         return reverse(name, kwargs={"pk": assessment.pk, "section": section})
+    if name in ("assessment_workbook_preview", "assessment_workbook_confirm"):
+        upload = objects[f"{target}_workbook_upload"]
+        return reverse(name, kwargs={"pk": upload.assessment_id, "upload": upload.pk})
     if name in ("evidence_download", "evidence_delete"):
         assessment = objects[target]
         return reverse(name, kwargs={"pk": assessment.pk, "evidence_pk": assessment.evidence.get().pk})

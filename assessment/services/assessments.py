@@ -256,6 +256,12 @@ def _clean_value(
     return value, reason
 
 
+def answer_check(*, definitions: list[dict[str, Any]], code: str, value: Any) -> Any:
+    """A person's answer to a question taking a value, checked as a save would check it (the question's
+    rules, without writing): the value to store, or DomainError with the message."""
+    return _clean_value(definitions, code, value, "")[0]
+
+
 @dataclass(frozen=True)
 class AnswerConflict:
     """A newer answer someone else saved after this person last saw the question: not overwritten."""

@@ -2,8 +2,9 @@
 of every persona, in both languages.
 
 The pages are those of the demo data (`seed_demo` on a few enterprises): the SME manager's draft, its fill
-pages, check page and preview, the results of an accepted year, a returned assessment, members and
-invitations, the officials' queue, review, analytics, exports and bulk import of enterprises. To check a new page, add a `Visit` to
+pages, check page and preview, the Excel workbook page and an upload's preview, the results of an accepted
+year, a returned assessment, members and invitations, the officials' queue, review, analytics, exports and
+bulk import of enterprises. To check a new page, add a `Visit` to
 its persona's list in PERSONAS; a path may name the demo's objects ({draft} and {accepted}: the demo SME's;
 {submitted} and {returned}: another enterprise's, seeded for personas with `enterprises=5`; {invitation}).
 
@@ -128,6 +129,49 @@ def _import_a_list(page) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def _upload_a_workbook_with_a_conflict_and_a_mistake(page) -> None:
+    """The workbook downloaded, two numbers changed (one of them also changed online meanwhile: a conflict)
+    and one cell broken, uploaded: the preview lists the change, the conflict with its choice, the error."""
+    import io
+    import re
+
+    import openpyxl
+
+    from assessment.selectors.assessments import assessment_page
+    from assessment.selectors.workbook import version_keys
+    from assessment.services.assessments import answers_save
+    from assessment.workbook import workbook_layout
+
+    with page.expect_download() as download:
+        page.click("[data-download=zh]")
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assessment = Assessment.objects.get(pk=int(re.search(r"/assessments/(\d+)/", page.url).group(1)))
+    layout = workbook_layout(
+        assessment_page(assessment).sections, version_keys(assessment), "zh-hans", instructions="填写说明"
+    )
+    numbers = [
+        row
+        for row in layout.editable_rows()
+        if isinstance(book[row.sheet][f"D{row.row}"].value, int)
+        and not book[row.sheet][f"D{row.row}"].protection.locked
+    ][:3]
+    online = book[numbers[1].sheet][f"D{numbers[1].row}"].value + 100
+    for row in numbers[:2]:
+        book[row.sheet][f"D{row.row}"] = book[row.sheet][f"D{row.row}"].value + 1
+    book[numbers[2].sheet][f"D{numbers[2].row}"] = "x"
+    colleague = User.objects.get(username="sme_contributor")
+    answers_save(assessment=assessment, user=colleague, values={numbers[1].code: online})
+    buffer = io.BytesIO()
+    book.save(buffer)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    page.set_input_files(
+        "#workbook-file", files=[{"name": "wb.xlsx", "mimeType": xlsx, "buffer": buffer.getvalue()}]
+    )
+    page.click("#main form button[type=submit]")
+    page.wait_for_url("**/workbook/*/")
+    page.locator("[data-conflict]").first.wait_for()
+
+
 @dataclass(frozen=True)
 class Persona:
     username: str | None  # a demo login ("{returned_manager}": the demo's, see _seed); None: signed out
@@ -155,6 +199,8 @@ PERSONAS: dict[str, Persona] = {
             Visit("/assessments/{draft}/", follow="#main a[href*='/fill/']"),
             Visit("/assessments/{draft}/fill/energy/", prepare=_type_a_bad_number),
             Visit("/assessments/{draft}/review/"),
+            Visit("/assessments/{draft}/workbook/"),
+            Visit("/assessments/{draft}/workbook/", prepare=_upload_a_workbook_with_a_conflict_and_a_mistake),
             Visit("/assessments/{draft}/results/"),
             Visit("/assessments/{accepted}/"),
             Visit("/assessments/{accepted}/results/"),

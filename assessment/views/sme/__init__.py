@@ -24,6 +24,12 @@ from assessment.views.sme.home import (
 )
 from assessment.views.sme.plan import assessment_plan
 from assessment.views.sme.results import assessment_results, assessment_review, assessment_submit_view
+from assessment.views.sme.workbook import (
+    assessment_workbook,
+    assessment_workbook_confirm,
+    assessment_workbook_download,
+    assessment_workbook_preview,
+)
 
 __all__ = [
     "SEEN_SUFFIX",
@@ -37,6 +43,10 @@ __all__ = [
     "assessment_start",
     "assessment_state",
     "assessment_submit_view",
+    "assessment_workbook",
+    "assessment_workbook_confirm",
+    "assessment_workbook_download",
+    "assessment_workbook_preview",
     "evidence_delete",
     "evidence_download",
     "evidence_upload",
