@@ -232,3 +232,19 @@ def test_autosave_reports_each_refused_answer_and_saves_the_others(client, draft
     assert results[B]["ok"] is True
     assert results["no.such"]["ok"] is False
     assert stored(draft, A) is None and stored(draft, B) == 12
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("zh-hans", "%(name)s 于 %(time)s 修改了此题，请选择保留哪一个值。"),
+        ("en", "%(name)s changed this question at %(time)s: choose which value to keep."),
+    ],
+)
+def test_the_conflict_message_of_autosave_is_in_the_persons_language(
+    client, draft, sme_manager, language, expected
+):
+    client.force_login(sme_manager)
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    content = client.get(reverse("assessment_fill", args=[draft.pk, SECTION])).content.decode()
+    assert unescape(re.search(r'data-text-conflict="([^"]*)"', content).group(1)) == expected
