@@ -118,11 +118,15 @@ def framework_references(definition: Mapping[str, Any]) -> set[str]:
 
 
 def question_dependencies(question: Mapping[str, Any]) -> set[str]:
-    """Codes one question needs to be shown or computed: its condition, applicability and formula."""
+    """Codes one question needs to be shown or computed: its condition, applicability and formula, and
+    the figure that proposes its option (`proposed_by`)."""
+    proposal = question.get("proposed_by")
+    proposed = {proposal["question"]} if isinstance(proposal, Mapping) and "question" in proposal else set()
     return (
         condition_references(question.get("condition"))
         | _applies_references(question)
         | formula_references(question.get("formula") or "")
+        | proposed
     )
 
 

@@ -39,6 +39,10 @@ __all__ = [
     "effective_answers",
     "resolve_answers",
     "computed_order",
+    "band_holds",
+    "proposed_option",
+    "proposal_inputs",
+    "proposed_choices",
 ]
 
 _COMPARISONS = ("equals", "not_equals", "in", "gt", "ge", "lt", "le")
@@ -429,3 +433,78 @@ def resolve_answers(
             # Clean binary noise (0.1 + 0.2) so band and threshold edges compare as a person expects.
             resolved[code] = round(value, 9)
     return resolved
+
+
+# --- options proposed from figures ------------------------------------------------------------------
+
+
+def band_holds(band: Mapping[str, Any], x: float) -> bool:
+    """Whether `x` lies within a band's bounds (any of gt/ge/lt/le; a band without bounds holds)."""
+    return (
+        ("gt" not in band or x > band["gt"])
+        and ("ge" not in band or x >= band["ge"])
+        and ("lt" not in band or x < band["lt"])
+        and ("le" not in band or x <= band["le"])
+    )
+
+
+def proposed_option(
+    question: Mapping[str, Any], values: Mapping[str, Any], source: Mapping[str, Any] | None = None
+) -> str | None:
+    """The option a choice question's `proposed_by` picks from the figure it names, or None.
+
+    The figure (usually a computed change) is compared as the person sees it: rounded to the source
+    question's `decimals` (two by default), so a change shown as 0.00 % proposes 持平. None when the
+    question has no `proposed_by`, the figure is missing or no band holds. The person may choose
+    another option: a proposal never replaces a choice (docs/definitions.md, Proposed options).
+    """
+    proposal = question.get("proposed_by")
+    if not isinstance(proposal, Mapping):
+        return None
+    value = values.get(proposal.get("question", ""))
+    if not _is_number(value):
+        return None
+    decimals = (source or {}).get("decimals", 2)
+    shown = round(float(value), decimals if isinstance(decimals, int) else 2) + 0.0  # -0.0 -> 0.0
+    for band in proposal.get("options") or []:
+        if band_holds(band, shown):
+            return str(band["option"])
+    return None
+
+
+def proposal_inputs(definition: Mapping[str, Any]) -> dict[str, set[str]]:
+    """For each choice question with `proposed_by`: the codes its proposal reads (the figure, and
+    through formulas every answer that figure is computed from)."""
+    questions = {q["code"]: q for q in definition.get("questions", [])}
+    found: dict[str, set[str]] = {}
+    for question in questions.values():
+        proposal = question.get("proposed_by")
+        if not isinstance(proposal, Mapping):
+            continue
+        codes: set[str] = set()
+        pending = [proposal["question"]]
+        while pending and len(codes) <= len(questions):
+            code = pending.pop()
+            if code in codes:
+                continue
+            codes.add(code)
+            formula = questions.get(code, {}).get("formula")
+            if isinstance(formula, str):
+                pending.extend(formula_references(formula))
+        found[question["code"]] = codes
+    return found
+
+
+def proposed_choices(definition: Mapping[str, Any], resolved: Mapping[str, Any]) -> dict[str, str]:
+    """The proposed option of every choice question with `proposed_by` whose figure is known, by code,
+    from answers with the computed questions filled (resolve_answers), answered or not."""
+    questions = {q["code"]: q for q in definition.get("questions", [])}
+    found: dict[str, str] = {}
+    for code, question in questions.items():
+        proposal = question.get("proposed_by")
+        if not isinstance(proposal, Mapping):
+            continue
+        option = proposed_option(question, resolved, questions.get(proposal.get("question", "")))
+        if option is not None:
+            found[code] = option
+    return found

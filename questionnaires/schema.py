@@ -81,6 +81,7 @@ QUESTION_KEYS = {
     "applies",
     "constrained",
     "per_product",
+    "proposed_by",
 } | PROVENANCE_KEYS
 OPTION_KEYS = {"code", "text", "points", "exclusive", "cp_level", "description"} | PROVENANCE_KEYS
 LEVEL_KEYS = {"level", "text", "description"}
@@ -475,6 +476,39 @@ class _FileChecker:
             self.check_condition(q["condition"], where, "condition")
         if "applies" in q:
             self.check_applies(q["applies"], where)
+        if "proposed_by" in q:
+            if kind and kind.choice and not kind.several:
+                self.check_proposed_by(q, where)
+            else:
+                self.error(
+                    where,
+                    f"proposed_by is only for {spoken_types(lambda t: t.choice and not t.several)} questions",
+                )
+
+    def check_proposed_by(self, q: dict, where: str) -> None:
+        """`proposed_by: {question, options: [{gt|ge|lt|le, option}]}`: the option a figure proposes."""
+        pwhere = f"{where}.proposed_by"
+        proposal = q["proposed_by"]
+        if not self.keys(proposal, pwhere, {"question", "options"}, ["question", "options"]):
+            return
+        self.refer(pwhere, proposal.get("question"), "proposed_by question")
+        self.typed_refs.append(
+            (pwhere, proposal.get("question"), type_codes(lambda t: t.numeric), "proposed_by question")
+        )
+        codes = {str(o.get("code")) for o in as_list(q.get("options")) if isinstance(o, dict)}
+        bands = proposal.get("options")
+        if not isinstance(bands, list) or not bands:
+            self.error(pwhere, "proposed_by.options must be a non-empty list of {gt|ge|lt|le, option}")
+            return
+        for index, band in enumerate(bands):
+            bwhere = f"{pwhere}.options[{index}]"
+            if not self.keys(band, bwhere, set(BAND_BOUNDS) | {"option"}, ["option"]):
+                continue
+            for bound in BAND_BOUNDS:
+                if bound in band and not is_number(band[bound]):
+                    self.error(bwhere, f"{bound} must be a number")
+            if str(band.get("option")) not in codes:
+                self.error(bwhere, f"option {band.get('option')!r} is not an option of this question")
 
     def check_help(self, help_: Any, where: str, asked: bool) -> None:
         """Help is required for questions a person answers (what it means at least); computed ones

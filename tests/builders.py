@@ -61,6 +61,12 @@ SME_WORKED_EXAMPLE: dict[str, Any] = {
     "dig24.q.employees_year_before": 100,
     "dig24.q.operating_cost_last_year": 2400,  # 80 per 100 yuan in both years: flat
     "dig24.q.operating_cost_year_before": 2080,
+    # The enterprise chooses each change's option; here the options the figures above imply (and
+    # propose), so the example keeps its 53.275 points.
+    "dig24.q.energy_intensity_trend": "decreased",
+    "dig24.q.pass_rate_trend": "unchanged",
+    "dig24.q.revenue_per_employee_trend": "increased",
+    "dig24.q.cost_per_100_revenue_trend": "unchanged",
 }
 # The frameworks of the demo answers: generic clean production (C14), green factory 2025, SME digital.
 FRAMEWORKS = (("clean_production_generic", "2025"), ("green_factory", "2025"), ("sme_digital", "2024"))

@@ -29,6 +29,7 @@ from assessment.services.assessments import (
     assessment_submit,
 )
 from assessment.services.review import review_comment_add, review_decide
+from questionnaires.logic import proposed_choices, resolve_answers
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.question_types import DemoYear, question_type, takes_value
 
@@ -107,6 +108,9 @@ def _vary(
             value = qtype.demo_yearly(question, rng, DemoYear(level, value, base))
         if value is not None:
             answers[code] = value
+    # A change's option (增加/持平/降低) as its scaled figures propose it: the enterprise accepted it.
+    questionnaire = {"questions": list(questions.values())}
+    answers.update(proposed_choices(questionnaire, resolve_answers(questionnaire, answers)))
     # Balances the calculator checks stay consistent after scaling.
     if "energy.water_intake_m3" in answers and "energy.water_reused_m3" in answers:
         answers["energy.water_total_use_m3"] = (

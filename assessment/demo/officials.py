@@ -65,7 +65,7 @@ from assessment.services.analytics import analytics_rebuild
 from assessment.services.results import framework_result_rows
 from questionnaires.definition import get_definition, iter_indicators
 from questionnaires.frameworks import family_of
-from questionnaires.logic import industry_matches
+from questionnaires.logic import industry_matches, proposed_choices, resolve_answers
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.question_types import question_type
 
@@ -206,6 +206,7 @@ def generate_answers(
     """Plausible answers of an enterprise of the given maturity (0–1) to every answerable question."""
     answers: dict[str, Any] = energy_answers(rng, template, scale=scale, maturity=maturity)
     rules = rules or {}
+    questions = list(questions)
     for question in questions:
         code, qtype = question["code"], question_type(question)
         if qtype is None or qtype.derived or qtype.by_evidence or code.startswith("energy."):
@@ -227,6 +228,9 @@ def generate_answers(
         value = qtype.demo_value(question, rng, maturity=maturity, typical=typical)
         if value is not None:
             answers[code] = value
+    # A change's option (增加/持平/降低) as its figures propose it: the enterprise accepted the proposal.
+    questionnaire = {"questions": questions}
+    answers.update(proposed_choices(questionnaire, resolve_answers(questionnaire, answers)))
     return answers
 
 

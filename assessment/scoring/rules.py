@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from questionnaires.logic import industry_matches, is_answered
+from questionnaires.logic import band_holds, industry_matches, is_answered
 from questionnaires.question_types import is_several
 
 from .compiled import CompiledDefinition, Indicator
@@ -305,15 +305,6 @@ def _yesno(indicator: Indicator, rule: Mapping[str, Any], available: float, ctx:
             "en": f"achieve '{indicator.title['en']}' for +{pts(available)} points",
         }
     return rating
-
-
-def band_holds(band: Mapping[str, Any], x: float) -> bool:
-    return (
-        ("gt" not in band or x > band["gt"])
-        and ("ge" not in band or x >= band["ge"])
-        and ("lt" not in band or x < band["lt"])
-        and ("le" not in band or x <= band["le"])
-    )
 
 
 def band_points(bands: list[Mapping[str, Any]], x: float) -> float:

@@ -49,7 +49,13 @@ from assessment.services.analytics import analytics_refresh
 from assessment.services.results import framework_results_replace
 from questionnaires.definition import get_definition
 from questionnaires.frameworks import families, selectable_families
-from questionnaires.logic import industry_matches, is_answered
+from questionnaires.logic import (
+    industry_matches,
+    is_answered,
+    proposal_inputs,
+    proposed_choices,
+    resolve_answers,
+)
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.question_types import question_type, takes_value
 
@@ -349,8 +355,11 @@ def _upsert(
         if status not in EDITABLE_STATUSES:
             return None
         needed = set(seen or ()) & set(values)
+        touched = _proposals_touched(definitions, values) if definitions is not None else {}
         if definitions is not None:
             needed |= consistency.related_codes(definitions, values)
+        for choice, (_definition, reads) in touched.items():
+            needed |= reads | {choice}
         current = (
             {
                 answer.question_code: answer
@@ -376,6 +385,7 @@ def _upsert(
             for code, (value, reason) in values.items()
             if code not in conflicts and code not in refused
         ]
+        rows += _proposed_rows(assessment, user, now, touched, current, rows)
         if rows:
             Answer.objects.bulk_create(
                 rows,
@@ -384,6 +394,53 @@ def _upsert(
                 update_fields=["value", "prefilled", "override_reason", "updated_by", "updated_at"],
             )
     return _Written(rows=rows, conflicts=conflicts, refused=refused)
+
+
+def _proposals_touched(
+    definitions: list[dict[str, Any]], values: Mapping[str, Any]
+) -> dict[str, tuple[dict[str, Any], set[str]]]:
+    """The choice questions proposed from figures (`proposed_by`) that this save may propose: those whose
+    figure reads an answer being written. Code -> (its definition, the codes its proposal reads)."""
+    touched: dict[str, tuple[dict[str, Any], set[str]]] = {}
+    for definition in definitions:
+        for choice, reads in proposal_inputs(definition).items():
+            if reads & set(values) and choice not in values:
+                touched[choice] = (definition, reads)
+    return touched
+
+
+def _proposed_rows(
+    assessment: Assessment,
+    user: User | None,
+    now: dt.datetime,
+    touched: Mapping[str, tuple[dict[str, Any], set[str]]],
+    current: Mapping[str, Answer],
+    rows: list[Answer],
+) -> list[Answer]:
+    """Answers for the unanswered choices that the saved figures now propose (the computed change
+    pre-selects 增加/持平/降低; the person may change it). A choice already answered is never replaced."""
+    if not touched:
+        return []
+    values = {code: answer.value for code, answer in current.items()}
+    values.update({row.question_code: row.value for row in rows})
+    proposed = []
+    for choice, (definition, _reads) in touched.items():
+        if is_answered(values.get(choice)):
+            continue
+        option = proposed_choices(definition, resolve_answers(definition, values)).get(choice)
+        if option is not None:
+            proposed.append(
+                Answer(
+                    assessment_id=assessment.pk,
+                    question_code=choice,
+                    value=option,
+                    prefilled=False,
+                    override_reason="",
+                    updated_by=user,
+                    updated_at=now,
+                )
+            )
+    return proposed
 
 
 def answer_save(

@@ -254,6 +254,16 @@ def _after(row: Any, assessment_pk: int) -> SafeString:
                 gettext("拒绝建议"),
             )
         )
+    if "proposed_by" in row.question:
+        # The option the figures propose (增加/持平/降低); the page script keeps it current.
+        proposal = row.choice_proposal or {}
+        parts.append(
+            format_html(
+                '<div class="small mt-1 text-body-secondary" data-choice-proposal="{}">{}</div>',
+                proposal.get("option", ""),
+                proposal.get("text", ""),
+            )
+        )
     for message in row.checks:
         parts.append(
             format_html(

@@ -20,7 +20,13 @@ from assessment.models import Answer, Evidence, ReviewComment
 from assessment.selectors.assessments import AssessmentPage, Evaluation, Section
 from assessment.views.review import display_answer
 from questionnaires.definition import short_titles
-from questionnaires.logic import condition_references, formula_references, formula_words, is_answered
+from questionnaires.logic import (
+    condition_references,
+    formula_references,
+    formula_words,
+    is_answered,
+    proposed_option,
+)
 from questionnaires.question_types import is_by_evidence, is_derived, question_type
 from questionnaires.references import citations_for, cite_text, load_references
 from questionnaires.text import pick
@@ -49,6 +55,7 @@ class QuestionRow:
     checks: list[str] = field(default_factory=list)
     proposal: dict[str, Any] | None = None
     plan_proposal: dict[str, Any] | None = None  # an answer last year's improvement plan proposes
+    choice_proposal: dict[str, Any] | None = None  # the option the figures propose (proposed_by)
 
     @property
     def seen(self) -> str:
@@ -142,6 +149,39 @@ def computed_display(
         "note": note,
         "overridden": overridden,
     }
+
+
+def choice_proposal(
+    question: Mapping[str, Any], evaluation: Evaluation, questions: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any] | None:
+    """The option a choice question's figure proposes (`proposed_by`), in words, or None without the
+    figure: {"option": code, "text": the sentence shown at the question}. A proposal, never a choice."""
+    proposal = question.get("proposed_by")
+    if not isinstance(proposal, Mapping):
+        return None
+    source = questions.get(proposal.get("question", "")) or {}
+    option = proposed_option(question, evaluation.resolved, source)
+    if option is None:
+        return None
+    value = evaluation.resolved.get(proposal["question"])
+    label = next(
+        (pick(o.get("text")) for o in question.get("options") or [] if o.get("code") == option), option
+    )
+    change = f"{_format(value, source.get('decimals', 2))} {pick(source.get('unit'))}".strip()
+    return {
+        "option": option,
+        "text": _("按填写的数据，变化为 %(change)s，建议选择“%(option)s”；可以改选。")
+        % {"change": change, "option": label},
+    }
+
+
+def attach_choice_proposals(
+    rows: Iterable[QuestionRow], evaluation: Evaluation, questions: Mapping[str, Mapping[str, Any]]
+) -> None:
+    """Put on each choice question proposed from figures the option its figure proposes."""
+    for row in rows:
+        if "proposed_by" in row.question:
+            row.choice_proposal = choice_proposal(row.question, evaluation, questions)
 
 
 def answer_text(question: Mapping[str, Any], value: Any) -> str:

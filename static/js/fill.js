@@ -295,6 +295,21 @@
         var note = c.querySelector("[data-computed-note]");
         if (note) { note.textContent = info.note || ""; }
       });
+      // An option proposed by the figures (增加/持平/降低 from the computed change): pre-selected only
+      // while nothing is chosen, never replacing a choice; the sentence says it is a proposal.
+      Object.keys(state.proposals || {}).forEach(function (code) {
+        var c = card(code);
+        if (!c) { return; }
+        var info = state.proposals[code];
+        var note = c.querySelector("[data-choice-proposal]");
+        if (note) { note.textContent = info ? info.text : ""; note.setAttribute("data-choice-proposal", info ? info.option : ""); }
+        if (!info || code in queue || c.contains(document.activeElement)) { return; }
+        var fields = fieldsOf(code).filter(function (el) { return el.type === "radio"; });
+        if (fields.some(function (el) { return el.checked; })) { return; }
+        fields.forEach(function (el) { el.checked = el.value === info.option; });
+        inputs[code] = jsValue(code);
+        enqueue(code);
+      });
       (state.changes || []).forEach(function (change) {
         var c = card(change.question);
         if (!c || change.question in queue || c.contains(document.activeElement)) { return; }

@@ -16,7 +16,7 @@ import yaml
 from assessment.scoring import score_framework
 from assessment.scoring.rules import band_points
 from questionnaires.definition import iter_indicators
-from questionnaires.logic import resolve_answers
+from questionnaires.logic import proposed_choices, resolve_answers
 from questionnaires.schema import check_definition
 from tests.builders import SME_WORKED_EXAMPLE
 
@@ -281,8 +281,8 @@ def test_it_bands_the_digital_investment_share_as_captured(
     assert band_points(bands, share) == points
 
 
-def test_it_counts_equal_intensities_in_different_years_as_unchanged(definition: dict) -> None:
-    # Same energy per revenue in both years, though both figures grew: 持平 (3.5 points).
+def test_equal_intensities_in_different_years_propose_unchanged(definition: dict, questions: dict) -> None:
+    # Same energy per revenue in both years, though both figures grew: 持平 is proposed.
     values = resolved(
         definition,
         {
@@ -293,8 +293,98 @@ def test_it_counts_equal_intensities_in_different_years_as_unchanged(definition:
         },
     )
     assert values["dig24.q.energy_intensity_change"] == 0
-    green = all_indicators(definition)["dig24.outcomes.green"]
-    assert band_points(green["rule"]["bands"], values["dig24.q.energy_intensity_change"]) == 3.5
+    assert proposed_choices(definition, values)["dig24.q.energy_intensity_trend"] == "unchanged"
+
+
+CHANGES = {
+    "dig24.q.energy_intensity_trend": ("dig24.q.energy_intensity_change", "dig24.outcomes.green"),
+    "dig24.q.pass_rate_trend": ("dig24.q.pass_rate_change", "dig24.outcomes.quality"),
+    "dig24.q.revenue_per_employee_trend": (
+        "dig24.q.revenue_per_employee_change",
+        "dig24.outcomes.revenue_per_employee",
+    ),
+    "dig24.q.cost_per_100_revenue_trend": ("dig24.q.cost_per_100_revenue_change", "dig24.outcomes.cost"),
+}
+
+
+def test_the_four_changes_are_chosen_by_the_enterprise_and_proposed_by_their_figures(
+    definition: dict, questions: dict
+) -> None:
+    indicators = all_indicators(definition)
+    for choice, (figure, indicator) in CHANGES.items():
+        question = questions[choice]
+        assert question["type"] == "single" and question["required"] is True
+        assert [o["text"]["zh"] for o in question["options"]] in (
+            ["增加", "持平", "降低"],
+            ["降低", "持平", "增加"],
+        )
+        assert question["proposed_by"]["question"] == figure
+        assert questions[figure]["type"] == "computed"
+        assert indicators[indicator]["rule"] == {"type": "options", "question": choice}
+
+
+@pytest.mark.parametrize(
+    ("change", "option"),
+    [
+        (-13.5, "decreased"),
+        (-0.006, "decreased"),
+        (-0.004, "unchanged"),
+        (0, "unchanged"),
+        (0.004, "unchanged"),
+        (0.005, "increased"),
+        (0.01, "increased"),
+        (250, "increased"),
+    ],
+)
+def test_the_proposal_reads_the_change_as_shown_to_two_decimals(
+    definition: dict, change: float, option: str
+) -> None:
+    for choice, (figure, _indicator) in CHANGES.items():
+        assert proposed_choices(definition, {figure: change})[choice] == option
+
+
+def test_without_the_figures_nothing_is_proposed(definition: dict) -> None:
+    values = resolved(definition, {"dig24.q.energy_last_year": 210.3, "dig24.q.revenue_last_year": 3300})
+    assert "dig24.q.energy_intensity_change" not in values
+    assert proposed_choices(definition, values) == {}
+    # A revenue of zero the year before: no change can be computed, no proposal.
+    values = resolved(
+        definition,
+        {
+            "dig24.q.energy_last_year": 210.3,
+            "dig24.q.revenue_last_year": 3300,
+            "dig24.q.energy_year_before": 140.2,
+            "dig24.q.revenue_year_before": 0,
+        },
+    )
+    assert proposed_choices(definition, values) == {}
+
+
+@pytest.mark.parametrize(
+    ("choice", "points"),
+    [
+        ({"dig24.q.energy_intensity_trend": "decreased"}, {"dig24.outcomes.green": 7}),
+        ({"dig24.q.energy_intensity_trend": "unchanged"}, {"dig24.outcomes.green": 3.5}),
+        ({"dig24.q.energy_intensity_trend": "increased"}, {"dig24.outcomes.green": 0}),
+        ({"dig24.q.pass_rate_trend": "increased"}, {"dig24.outcomes.quality": 7}),
+        ({"dig24.q.pass_rate_trend": "decreased"}, {"dig24.outcomes.quality": 0}),
+        ({"dig24.q.revenue_per_employee_trend": "unchanged"}, {"dig24.outcomes.revenue_per_employee": 1.5}),
+        ({"dig24.q.cost_per_100_revenue_trend": "decreased"}, {"dig24.outcomes.cost": 3}),
+    ],
+)
+def test_the_points_follow_the_chosen_option_not_the_figures(definition: dict, choice, points) -> None:
+    # The worked example's figures imply decreased / unchanged / increased / unchanged; the enterprise's
+    # choice decides, e.g. 持平 for a change it considers within the accuracy of its statistics.
+    result = score_framework(definition=definition, answers={**SME_WORKED_EXAMPLE, **choice}).to_dict()
+    earned = {i["code"]: i["earned"] for i in result["indicators"]}
+    assert {code: earned[code] for code in points} == points
+
+
+def test_a_change_left_unchosen_scores_nothing_and_is_missing(definition: dict) -> None:
+    answers = {k: v for k, v in SME_WORKED_EXAMPLE.items() if k != "dig24.q.energy_intensity_trend"}
+    result = score_framework(definition=definition, answers=answers)
+    assert "dig24.q.energy_intensity_trend" in result.missing
+    assert next(i for i in result.indicators if i.code == "dig24.outcomes.green").earned == 0
 
 
 WORKED_EXAMPLE_POINTS = {

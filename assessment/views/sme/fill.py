@@ -79,6 +79,7 @@ def _fill_context(
     present.attach_proposals(rows, assessment.enterprise)
     plan_proposals = plan_proposal_rows(page)
     present.attach_plan_proposals(rows, plan_proposals)
+    present.attach_choice_proposals(rows, evaluation, questions)
     if assessment.status == Assessment.Status.RETURNED:
         present.attach_validated(rows, selectors.validated_answers(assessment))
     return {
@@ -376,6 +377,11 @@ def assessment_state(request: HttpRequest, pk: int) -> JsonResponse:
         for code in codes
         if is_derived(questions.get(code))
     }
+    proposals = {
+        code: present.choice_proposal(questions[code], evaluation, questions)
+        for code in codes
+        if "proposed_by" in (questions.get(code) or {})
+    }
     progress = {
         s.key: {"answered": p.answered, "required": p.required}
         for s in page.sections
@@ -399,6 +405,7 @@ def assessment_state(request: HttpRequest, pk: int) -> JsonResponse:
             "status": assessment.status,
             "asked": [code for code in codes if code in evaluation.asked],
             "computed": computed,
+            "proposals": proposals,
             "inputs": present.condition_inputs([section] if section else [], evaluation),
             "warnings": [{"code": w["code"], "message": pick(w["message"])} for w in evaluation.warnings],
             "errors": [{"code": e["code"], "message": pick(e["message"])} for e in evaluation.energy_errors],
