@@ -21,7 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from questionnaires.frameworks import get_method
+from questionnaires.frameworks import NO_LEVEL as NO_LEVEL_CODE
+from questionnaires.frameworks import get_method, level_catalogue, normal_level
 from questionnaires.references import load_references
 from questionnaires.text import pick
 
@@ -130,6 +131,29 @@ def level_text(
     if not level:
         return LevelText(pick(NO_LEVEL, lang), "none")
     return LevelText(pick(level.get("label"), lang), "official", "", bool(level.get("provisional")))
+
+
+def stored_level_text(
+    definition: Mapping[str, Any],
+    code: str | None,
+    *,
+    score: float | None = None,
+    veto_failed: bool = False,
+    scheme: Mapping[str, Any] | None = None,
+    lang: str = "zh-hans",
+) -> str:
+    """A stored level code (FrameworkResult.level, an analytics row) worded as level_text words the
+    result on the results page, for officials' lists, analytics and exports. Never the code itself: a code
+    the version no longer gives (a green-factory tier stored before the default tiers were removed) reads
+    as no level, and green factory 2025 shows a tier only from a configured scheme, with its name."""
+    labels = dict(level_catalogue(definition))
+    normal = normal_level(code)
+    method = definition.get("method")
+    if getattr(get_method(method), "level_wording", "stored") not in ("scheme", "benchmark"):
+        return pick(labels.get(normal) or labels.get(NO_LEVEL_CODE) or NO_LEVEL, lang)
+    level = {"code": normal} if normal in labels and normal != NO_LEVEL_CODE else None
+    result = {"method": method, "level": level, "score": score or 0, "veto": {"passed": not veto_failed}}
+    return level_text(result, definition, scheme=scheme, lang=lang).text
 
 
 def indicator_level_text(cp_level: str | None, lang: str = "zh-hans") -> str:

@@ -44,10 +44,11 @@ from django.utils.translation import get_language
 from assessment import reference
 from assessment.models import Assessment, Enterprise, FrameworkResult, ScoreAggregate
 from assessment.permissions import official_profile_of
+from assessment.presentation import stored_level_text
 from assessment.selectors.review import SubmissionFilters, submissions
 from assessment.services.analytics import json_values_sql
 from questionnaires.definition import DefinitionNotFound, get_definition, iter_dimensions, iter_indicators
-from questionnaires.frameworks import level_catalogue, normal_level
+from questionnaires.frameworks import NO_LEVEL, level_catalogue, normal_level
 from questionnaires.text import pick
 
 if TYPE_CHECKING:
@@ -547,14 +548,19 @@ def _compose(
     for (framework, version), entry in sorted(grouped.items()):
         definition = _definition(framework, version)
         count = entry["n"]
+        catalogue = [code for code, _label in level_catalogue(definition)]
+        # A stored code the version no longer gives (a green-factory tier stored before the default tiers
+        # were removed) counts as no level; labels are worded as on the results page, never codes.
+        for code in [code for code in entry["levels"] if code not in catalogue]:
+            entry["levels"][NO_LEVEL] = entry["levels"].get(NO_LEVEL, 0) + entry["levels"].pop(code)
         levels = [
             LevelCount(
                 code,
-                pick(label, lang),
+                stored_level_text(definition, code, lang=lang),
                 entry["levels"].get(code, 0),
                 round(100 * entry["levels"].get(code, 0) / count, 1) if count else 0.0,
             )
-            for code, label in level_catalogue(definition)
+            for code in catalogue
         ]
         frameworks.append(
             FrameworkStats(

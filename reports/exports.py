@@ -29,9 +29,10 @@ from django.utils.translation import gettext as _
 
 from assessment import reference
 from assessment.models import Assessment, Enterprise, FrameworkResult
+from assessment.presentation import stored_level_text
+from assessment.selectors.rating import rating_scheme_for
 from assessment.selectors.review import SubmissionFilters
 from questionnaires.definition import DefinitionNotFound, get_definition, iter_dimensions, iter_indicators
-from questionnaires.frameworks import NO_LEVEL, level_catalogue, no_level_codes
 from questionnaires.text import pick
 
 CHUNK = 1000
@@ -55,14 +56,24 @@ class FrameworkColumns:
     title: str
     dimensions: list[tuple[str, str]] = field(default_factory=list)
     indicators: list[tuple[str, str]] = field(default_factory=list)
-    levels: dict[str, str] = field(default_factory=dict)
+    definition: dict[str, Any] = field(default_factory=dict)
+    scheme: dict[str, Any] | None = None  # the rating scheme configured for this version, if any
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.framework, self.version)
 
-    def level(self, code: str) -> str:
-        return self.levels.get(code or "none", self.levels.get("none", code))
+    def level(self, result: FrameworkResult) -> str:
+        """The result's level as the results page words it: never a stored code; a green-factory tier
+        only from a configured scheme, with its name."""
+        return stored_level_text(
+            self.definition,
+            result.level,
+            score=result.score,
+            veto_failed=result.veto_failed,
+            scheme=self.scheme,
+            lang=get_language() or "zh-hans",
+        )
 
 
 def key_indicators(definition: dict[str, Any]) -> list[dict[str, Any]]:
@@ -87,15 +98,14 @@ def framework_columns(framework: str, version: str) -> FrameworkColumns:
         definition = get_definition(framework, version)
     except DefinitionNotFound:
         return FrameworkColumns(framework, version, framework)
-    levels = {code: pick(label) for code, label in level_catalogue(definition)}
-    levels.update({code: levels.get(NO_LEVEL, "") for code in no_level_codes()})
     return FrameworkColumns(
         framework=framework,
         version=version,
         title=pick(definition.get("title")),
         dimensions=[(d["code"], pick(d.get("title"))) for d in iter_dimensions(definition)],
         indicators=[(i["code"], pick(i.get("title"))) for i in key_indicators(definition)],
-        levels=levels,
+        definition=definition,
+        scheme=rating_scheme_for(framework, version),
     )
 
 
@@ -221,7 +231,7 @@ def summary_row(assessment: Assessment, frameworks: list[FrameworkColumns], own:
         else:
             row += [
                 result.score,
-                columns.level(result.level),
+                columns.level(result),
                 labels().veto[result.veto_failed],
             ]
     return row
@@ -251,10 +261,10 @@ def framework_row(
     return [
         *_base_row(assessment),
         result.score,
-        columns.level(result.level),
+        columns.level(result),
         labels().veto[result.veto_failed],
         validated.score if validated else None,
-        columns.level(validated.level) if validated else "",
+        columns.level(validated) if validated else "",
         *[(dimensions.get(code) or {}).get("percent") for code, _title in columns.dimensions],
         *[indicators.get(code) for code, _title in columns.indicators],
     ]

@@ -146,7 +146,7 @@ def plan_rows(
             row.saving = span_text(econ.annual_saving_wan, 1)
             row.negative_saving = bool(econ.annual_saving_wan and econ.annual_saving_wan.mid < 0)
             row.payback = (
-                span_text(econ.payback_years, 1) if econ.payback_years else ("不回收" if zh else "none")
+                span_text(econ.payback_years, 1) if econ.payback_years else ("不回收" if zh else "never")
             )
             row.energy = span_text(econ.energy_saved_tce, 1)
             row.co2 = span_text(econ.co2_avoided_t, 1)

@@ -25,9 +25,10 @@ from assessment.models import (
     ValidatedAnswer,
 )
 from assessment.permissions import assessments_visible_to, official_profile_of
+from assessment.presentation import stored_level_text
 from assessment.selectors.assessments import AssessmentPage, assessment_page, validated_answers
 from questionnaires import frameworks
-from questionnaires.definition import get_definition
+from questionnaires.definition import DefinitionNotFound, get_definition
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.text import is_english, pick
 
@@ -333,6 +334,14 @@ def short_title(framework: str) -> str:
     return frameworks.short_title(framework, "en" if is_english() else "zh-hans")
 
 
+def result_definition(framework: str, version: str) -> dict[str, Any]:
+    """A stored result's framework version definition (cached), or a stand-in when it is gone."""
+    try:
+        return get_definition(framework, version)
+    except DefinitionNotFound:
+        return {"framework": framework, "version": version}
+
+
 def filter_choices(*, user: User, filters: SubmissionFilters) -> dict[str, Any]:
     """The filter form's context shared by the queue, analytics and exports: the filters, their query
     string and the choices offered (cities of the jurisdiction, frameworks, levels, years)."""
@@ -355,11 +364,14 @@ def filter_choices(*, user: User, filters: SubmissionFilters) -> dict[str, Any]:
     titles = dict(sorted(titles.items()))
     levels: dict[str, str] = {}
     level_labels: dict[str, dict[str, str]] = {}
+    lang = "en" if english else "zh-hans"
     for version in versions:
-        for code, label in frameworks.level_catalogue(get_definition(version.framework, version.version)):
-            level_labels.setdefault(version.framework, {}).setdefault(code, pick(label))
+        definition = get_definition(version.framework, version.version)
+        for code, _label in frameworks.level_catalogue(definition):
+            label = stored_level_text(definition, code, lang=lang)  # as results are worded, never a code
+            level_labels.setdefault(version.framework, {}).setdefault(code, label)
             if code != frameworks.NO_LEVEL:
-                levels.setdefault(code, f"{short_title(version.framework)} · {pick(label)}")
+                levels.setdefault(code, f"{short_title(version.framework)} · {label}")
     levels[frameworks.NO_LEVEL] = pick(NONE_LEVEL)
     return {
         "filters": filters,

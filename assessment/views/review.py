@@ -30,13 +30,12 @@ from assessment.forms.review import (
 )
 from assessment.models import Assessment
 from assessment.permissions import get_assessment_for_user, require_official
-from assessment.presentation import level_text, revision_lines
+from assessment.presentation import level_text, revision_lines, stored_level_text
 from assessment.selectors import review as selectors
 from assessment.selectors.assessments import question_index
 from assessment.selectors.rating import rating_schemes
 from assessment.selectors.revisions import revision_states
 from assessment.services import review as services
-from questionnaires import frameworks
 from questionnaires.definition import iter_indicators
 from questionnaires.question_types import display_value, is_by_evidence, question_type
 from questionnaires.text import pick
@@ -54,16 +53,25 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     filters = selectors.filters_from(request.GET, user=request.user)
     queue = selectors.review_queue(user=request.user, filters=filters, page=request.GET.get("page") or 1)
     context = selectors.filter_choices(user=request.user, filters=filters)
-    labels = context["level_labels"]
+    schemes = rating_schemes()
+    lang = get_language() or "zh-hans"
+
+    def level_wording(r: Any) -> str:
+        # As the results page words it: never a stored code, a tier only from a configured scheme.
+        return stored_level_text(
+            selectors.result_definition(r.framework, r.version),
+            r.level,
+            score=r.score,
+            veto_failed=r.veto_failed,
+            scheme=schemes.get((r.framework, r.version)),
+            lang=lang,
+        )
+
     rows = [
         {
             "assessment": assessment,
             "results": [
-                (
-                    selectors.short_title(r.framework),
-                    r,
-                    labels.get(r.framework, {}).get(frameworks.normal_level(r.level), r.level),
-                )
+                (selectors.short_title(r.framework), r, level_wording(r))
                 for r in assessment.framework_results.all()
                 if not r.validated
             ],

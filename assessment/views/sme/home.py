@@ -27,8 +27,11 @@ from assessment.permissions import (
     get_enterprise_for_member,
     membership_of,
 )
+from assessment.presentation import level_text
 from assessment.selectors import assessments as selectors
 from assessment.selectors.enterprises import enterprise_members
+from assessment.selectors.rating import rating_schemes
+from assessment.selectors.review import result_definition
 from assessment.selectors.revisions import open_notices
 from assessment.services import assessments as services
 from assessment.services import revisions as revision_services
@@ -46,13 +49,22 @@ def short_framework_title(framework: str) -> str:
     return short_title(framework, get_language() or "zh-hans")
 
 
-def _result_summary(result: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Per framework: short name, score, level label, veto failed (from the stored result)."""
+def _result_summary(
+    result: dict[str, Any] | None, schemes: dict[tuple[str, str], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Per framework: short name, score, level worded as on the results page, veto failed (from the
+    stored result; a stored label such as an old green-factory tier is not shown)."""
+    lang = get_language() or "zh-hans"
     return [
         {
             "title": short_framework_title(item["framework"]),
             "score": item.get("score"),
-            "level": pick((item.get("level") or {}).get("label")),
+            "level": level_text(
+                item,
+                result_definition(item["framework"], str(item.get("version", ""))),
+                scheme=schemes.get((item["framework"], str(item.get("version", "")))),
+                lang=lang,
+            ).text,
             "veto_failed": not (item.get("veto") or {}).get("passed", True),
         }
         for item in (result or {}).get("frameworks") or []
@@ -65,8 +77,9 @@ def sme_assessments_context(
     """Keys the SME home page's assessments block needs (added to the foundation's home context)."""
     assessments = selectors.enterprise_assessments(membership.enterprise)
     notices = open_notices(a.pk for a in assessments)
+    schemes = rating_schemes() if any(a.result for a in assessments) else {}
     for assessment in assessments:
-        assessment.summary = _result_summary(assessment.result)
+        assessment.summary = _result_summary(assessment.result, schemes)
         # What a corrected definition changed for a draft moved to its new revision.
         assessment.open_revision_notices = revision_notices(notices.get(assessment.pk, []))
         # The reviewer's note and commented questions, where the enterprise starts its day.
