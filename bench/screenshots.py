@@ -184,6 +184,15 @@ def _open_method(page: Page) -> None:
     rate.scroll_into_view_if_needed()
 
 
+def _open_change_proposal(page: Page) -> None:
+    """The SME digital outcomes page: a year-on-year change's option (增加/持平/降低) with the option its
+    figures propose written under it."""
+    _open_draft_section("dig24.outcomes")(page)
+    card = page.locator("[id='q-dig24.q.energy_intensity_trend']")
+    card.scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, -260)")
+
+
 def _confirm_submit(page: Page) -> None:
     """The check page's confirmation before submitting: the carried-over answers are confirmed first
     (this changes the demo draft), then the submit button opens the confirmation (nothing submitted)."""
@@ -289,6 +298,7 @@ JOURNEY_SHOTS: list[Shot] = [
     ),
     Shot("journey_results_phone", "/", user="sme_manager", prepare=_open_latest_results, viewport=PHONE),
     Shot("journey_fill_method", "/", user="sme_manager", prepare=_open_method, full_page=False),
+    Shot("journey_fill_change", "/", user="sme_manager", prepare=_open_change_proposal, full_page=False),
     Shot("journey_confirm_submit", "/", user="sme_manager", prepare=_confirm_submit, full_page=False),
     Shot(
         "action_plan",
