@@ -88,8 +88,8 @@ def _vary(
     answers: dict[str, Any] = {}
     for code, question in questions.items():
         qtype = question_type(question)
-        if not takes_value(question) or code == "energy.confirmed_warnings":
-            continue
+        if not takes_value(question) or code == "energy.confirmed_warnings" or "proposed_by" in question:
+            continue  # a proposed option comes from the figures below (and draws nothing at random)
         value = base.get(code)
         if value is None and (code in _FIXED or code in _SCALED):
             continue  # left blank: not used by this plant, or the calculator's default
@@ -110,7 +110,10 @@ def _vary(
             answers[code] = value
     # A change's option (增加/持平/降低) as its scaled figures propose it: the enterprise accepted it.
     questionnaire = {"questions": list(questions.values())}
-    answers.update(proposed_choices(questionnaire, resolve_answers(questionnaire, answers)))
+    proposed = proposed_choices(questionnaire, resolve_answers(questionnaire, answers))
+    for code, question in questions.items():
+        if "proposed_by" in question and (code in proposed or code in base):
+            answers[code] = proposed.get(code, base.get(code))
     # Balances the calculator checks stay consistent after scaling.
     if "energy.water_intake_m3" in answers and "energy.water_reused_m3" in answers:
         answers["energy.water_total_use_m3"] = (

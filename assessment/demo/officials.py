@@ -211,6 +211,8 @@ def generate_answers(
         code, qtype = question["code"], question_type(question)
         if qtype is None or qtype.derived or qtype.by_evidence or code.startswith("energy."):
             continue
+        if "proposed_by" in question:
+            continue  # the option its figures propose, below (drawing nothing at random)
         if qtype.boolean and code in veto:
             # Veto items (lawful operation, no major accident…) are met by nearly every enterprise.
             answers[code] = rng.random() < 0.96
