@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -54,9 +55,11 @@ COLUMN_WIDTHS = (7, 60, 12, 36, 30, 50, 14, 18)
 SHEET_NAME_LIMIT = 31
 FORBIDDEN_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 META_TABLE_ROW = 12  # the per-question table of the meta sheet starts here (after its key/value rows)
-# Limits of an upload (issue 20): beyond them the file is refused with a message, before it is parsed.
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 10_000
+# Limits of an upload: beyond them the file is refused with a message, before it is parsed. The same
+# settings as the officials' list of enterprises (IMPORT_MAX_BYTES, IMPORT_MAX_ROWS), so one setting
+# governs every spreadsheet upload.
+MAX_UPLOAD_BYTES = settings.IMPORT_MAX_BYTES
+MAX_ROWS = settings.IMPORT_MAX_ROWS
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024  # a zip that unpacks to far more than its size is refused unread
 
 

@@ -152,7 +152,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 EXPORT_DIRECT_MAX_ROWS = env_int("EXPORT_DIRECT_MAX_ROWS", 2000)
 EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 7 * 24)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-# Officials' bulk import of enterprises (docs/bulk_import.md): the largest list accepted.
+# Spreadsheet uploads (officials' list of enterprises, docs/bulk_import.md; a manager's workbook,
+# docs/workbook.md): the largest file and the most data rows accepted.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 10_000)
 
