@@ -70,11 +70,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "assessment": assessment,
-            "results": [
-                (selectors.short_title(r.framework), r, level_wording(r))
-                for r in assessment.framework_results.all()
-                if not r.validated
-            ],
+            "results": [_counted_result(pair, level_wording) for pair in _result_pairs(assessment)],
             "validated": any(r.validated for r in assessment.framework_results.all()),
         }
         for assessment in queue.rows
@@ -91,6 +87,33 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     ]
     context.update(queue=queue, rows=rows, sort_columns=sort_columns)
     return render(request, "assessment/review_queue.html", context)
+
+
+def _result_pairs(assessment: Assessment) -> list[tuple[Any, Any]]:
+    """Per framework (prefetched, in order): (the counted result, the self-assessed one). The counted one
+    is the row analytics and the level filter count: validated where a reviewer validated answers."""
+    by_framework: dict[str, dict[bool, Any]] = {}
+    for result in assessment.framework_results.all():
+        by_framework.setdefault(result.framework, {})[result.validated] = result
+    pairs = []
+    for results in by_framework.values():
+        self_assessed = results.get(False)
+        counted = next((r for r in results.values() if r.in_analytics), None) or results.get(True)
+        pairs.append((counted or self_assessed, self_assessed))
+    return pairs
+
+
+def _counted_result(pair: tuple[Any, Any], level_wording: Any) -> dict[str, Any]:
+    """A queue cell: the counted score and level; the self-assessed level beside it where it differs."""
+    counted, self_assessed = pair
+    level = level_wording(counted)
+    own_level = level_wording(self_assessed) if self_assessed is not None else level
+    return {
+        "title": selectors.short_title(counted.framework),
+        "result": counted,
+        "level": level,
+        "self_assessed_level": own_level if counted.validated and own_level != level else "",
+    }
 
 
 def _question_rows(page: selectors.ReviewPage) -> list[dict[str, Any]]:

@@ -265,3 +265,44 @@ def test_evidence_files_follow_the_jurisdiction(
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4 demo"
     assert "排污许可证.pdf" in client.get(reverse("review_detail", args=[harbin.pk])).content.decode()
+
+
+def test_the_queue_shows_the_counted_level_its_level_filter_matches(
+    client, province_official, city_official, harbin, qiqihar
+):
+    from assessment.services.review import review_validate_answer
+
+    self_level = harbin.framework_results.get(framework="sme_digital", validated=False).level
+    # The reviewer validates Qiqihar's lower answer for Harbin: its counted digital level becomes Qiqihar's.
+    review_validate_answer(
+        assessment=harbin,
+        reviewer=city_official,
+        code="dig24.q.devices_digital",
+        value=0,
+        reason="台账不全",
+    )
+    counted = harbin.framework_results.get(framework="sme_digital", in_analytics=True)
+    assert counted.validated and counted.level != self_level
+    assert counted.level == qiqihar.framework_results.get(framework="sme_digital", validated=False).level
+
+    client.force_login(province_official)
+    response = client.get(reverse("review_queue"), {"framework": "sme_digital", "level": counted.level})
+    rows = {row["assessment"].pk: row for row in response.context["rows"]}
+    assert set(rows) == {harbin.pk, qiqihar.pk}
+    labels = response.context["level_labels"]["sme_digital"]
+    harbin_cell = next(c for c in rows[harbin.pk]["results"] if c["result"].framework == "sme_digital")
+    assert harbin_cell["result"] == counted and harbin_cell["level"] == labels[counted.level]
+    assert harbin_cell["self_assessed_level"] == labels[self_level]
+    qiqihar_cell = next(c for c in rows[qiqihar.pk]["results"] if c["result"].framework == "sme_digital")
+    assert qiqihar_cell["self_assessed_level"] == ""  # nothing validated: one level, no second mark
+    # Only frameworks whose validated level differs carry the mark, in words in both languages.
+    html = response.content.decode()
+    assert html.count("（自评：") == 1 and f"（自评：{labels[self_level]}）" in html
+    assert (
+        client.get(reverse("review_queue"), {"framework": "sme_digital", "level": self_level}).context["rows"]
+        == []
+    )
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(reverse("review_queue"), {"framework": "sme_digital", "level": counted.level})
+    english_label = english.context["level_labels"]["sme_digital"][self_level]
+    assert f"(self-assessed: {english_label})" in english.content.decode()
