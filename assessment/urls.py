@@ -60,7 +60,7 @@ urlpatterns = [
     # Provincial officials: corrected definitions, re-scoring on a new revision.
     path("review/revisions/", revisions.revisions_overview, name="revisions_overview"),
     path("review/revisions/rescore/", revisions.revisions_rescore, name="revisions_rescore"),
-    path("review/revisions/<int:pk>/adopt/", revisions.rescore_adopt, name="rescore_adopt"),
+    path("review/revisions/adopt/", revisions.rescores_adopt, name="rescores_adopt"),
     path("review/<int:pk>/", review.review_detail, name="review_detail"),
     path("review/<int:pk>/comment/", review.review_comment, name="review_comment"),
     path("review/<int:pk>/validate/", review.review_validate, name="review_validate"),

@@ -343,10 +343,9 @@ APP_CASES: list[Case] = [
         expected=expect("A302 M403 C403 O403 X403 Y403 P302 S403"),
     ),
     Case(
-        "rescore_adopt",
-        "assessment_rescore",
+        "rescores_adopt",
         method="POST",
-        data={"reason": "决定"},
+        data={"target": "sme_digital@2024", "scope": "selected", "reason": "决定"},
         expected=expect("A302 M403 C403 O403 X403 Y403 P400 S403"),
     ),
     Case("officials_analytics", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),

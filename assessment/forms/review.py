@@ -106,6 +106,14 @@ class DecisionForm(forms.Form):
     )
 
 
+def _target(value: str) -> tuple[str, str]:
+    """A revised version named "framework@version" by the page's hidden field."""
+    framework, sep, version = value.partition("@")
+    if not sep or not framework or not version:
+        raise forms.ValidationError(_("请选择要重新计分的框架版本。"))
+    return framework, version
+
+
 class RescoreCohortForm(forms.Form):
     """Which revised version to re-score (a hidden choice of the page), optionally one year."""
 
@@ -115,16 +123,59 @@ class RescoreCohortForm(forms.Form):
     )
 
     def clean_target(self) -> tuple[str, str]:
-        framework, sep, version = self.cleaned_data["target"].partition("@")
-        if not sep or not framework or not version:
-            raise forms.ValidationError(_("请选择要重新计分的框架版本。"))
-        return framework, version
+        return _target(self.cleaned_data["target"])
 
 
-class AdoptRescoreForm(forms.Form):
+class _RescoreIdsField(forms.Field):
+    """The ticked rows' re-score ids (checkboxes named alike), as a sorted list of ints."""
+
+    widget = forms.MultipleHiddenInput  # reads every value of the name; the page draws the checkboxes
+
+    def to_python(self, value: Any) -> list[int]:
+        try:
+            return sorted({int(item) for item in value or []})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("请选择要采用的评估。")) from None
+
+
+class AdoptRescoresForm(forms.Form):
+    """Adopt the re-scores of one revised version with one reason: the ticked rows, or all of them."""
+
+    SELECTED, ALL = "selected", "all"
+
+    target = forms.CharField(widget=forms.HiddenInput)
+    rescore = _RescoreIdsField(required=False)
+    scope = forms.ChoiceField(
+        label=_("采用范围"),
+        choices=[(SELECTED, _("勾选的评估")), (ALL, _("全部未采用且可计分的评估"))],
+        initial=SELECTED,
+        widget=forms.RadioSelect,
+    )
     reason = forms.CharField(
         label=_("采用理由"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("采用后，该企业的计入统计的得分改为按新修订的得分；原得分保留备查。"),
+        help_text=_(
+            "采用后，这些评估计入统计的得分改为按新修订的得分；原得分保留备查，每份评估各记一条审计记录。"
+        ),
     )
+
+    def count_all(self, adoptable: int) -> None:
+        """Say in the "all" choice how many re-scores it adopts."""
+        self.fields["scope"].choices = [
+            (self.SELECTED, _("勾选的评估")),
+            (self.ALL, _("全部未采用且可计分的评估（%(count)s 份）") % {"count": adoptable}),
+        ]
+
+    def clean_target(self) -> tuple[str, str]:
+        return _target(self.cleaned_data["target"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("scope") == self.SELECTED and not cleaned.get("rescore"):
+            self.add_error(None, _("请勾选要采用的评估，或选择“全部”。"))
+        return cleaned
+
+    def rescore_ids(self) -> list[int] | None:
+        """The ticked ids, or None for all (after is_valid)."""
+        return None if self.cleaned_data["scope"] == self.ALL else self.cleaned_data["rescore"]

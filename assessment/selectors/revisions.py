@@ -97,6 +97,7 @@ class RevisedVersion:
     rescores: list[Rescore]
     rescored: int  # re-scores not adopted
     adopted: int
+    adoptable: int  # re-scores not adopted that could be scored
 
 
 RESCORES_SHOWN = 50
@@ -104,7 +105,7 @@ RESCORES_SHOWN = 50
 
 def revised_versions() -> list[RevisedVersion]:
     """Every live version with a revision above 1: how many submitted or accepted assessments are on an
-    earlier revision, and its re-scores (the newest RESCORES_SHOWN, with their enterprises). Four queries
+    earlier revision, and its re-scores (the newest RESCORES_SHOWN, with their enterprises). Five queries
     per revised version; there are a handful at most."""
     found = []
     live = QuestionnaireVersion.objects.live().filter(revision__gt=1).defer("definition")
@@ -132,6 +133,7 @@ def revised_versions() -> list[RevisedVersion]:
                 ),
                 rescored=rescores.filter(adopted_at__isnull=True).count(),
                 adopted=rescores.filter(adopted_at__isnull=False).count(),
+                adoptable=rescores.filter(adopted_at__isnull=True, result__isnull=False).count(),
             )
         )
     return found

@@ -9,6 +9,7 @@
 - `cohort_rescore`: a provincial official re-scores submitted and accepted assessments on the new revision;
   the re-score is kept beside the result that counts (Rescore), analytics unchanged.
 - `rescore_adopt`: the official adopts a re-score: it becomes the counted result, the original is kept.
+- `rescores_adopt`: several re-scores of a version (chosen ones, or all) adopted with one reason.
 """
 
 from __future__ import annotations
@@ -448,3 +449,40 @@ def rescore_adopt(*, rescore: Rescore, user: User | None, reason: str = "") -> A
             },
         )
     return locked
+
+
+@dataclass
+class AdoptionReport:
+    """What adopting several re-scores did: the assessments adopted, and the re-scores refused with why."""
+
+    adopted: list[Assessment] = field(default_factory=list)
+    refused: list[tuple[Rescore, str]] = field(default_factory=list)
+
+
+def rescores_adopt(
+    *, framework: str, version: str, user: User | None, reason: str, rescore_ids: list[int] | None = None
+) -> AdoptionReport:
+    """Adopt the re-scores of framework@version on its latest revision that are not adopted yet, with
+    one reason: those of `rescore_ids` (None: every one that could be scored). Each is adopted as
+    rescore_adopt does, in its own transaction and with its own audit event; one refused (adopted
+    meanwhile, unscorable, no longer submitted) is reported and does not stop the others."""
+    _check_province(user)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("请说明采用理由。"), field="reason", code="reason")
+    target = live_revision(framework, version)
+    pending = Rescore.objects.filter(
+        framework=framework, version=version, to_revision=target.revision, adopted_at__isnull=True
+    )
+    pending = (
+        pending.filter(pk__in=rescore_ids)
+        if rescore_ids is not None
+        else pending.exclude(result__isnull=True)
+    )
+    report = AdoptionReport()
+    for rescore in pending.select_related("assessment__enterprise").order_by("pk"):
+        try:
+            report.adopted.append(rescore_adopt(rescore=rescore, user=user, reason=reason))
+        except DomainError as error:
+            report.refused.append((rescore, str(error.message)))
+    return report

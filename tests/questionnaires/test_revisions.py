@@ -18,7 +18,7 @@ from assessment.exceptions import DomainError
 from assessment.models import Answer, Assessment, AuditEvent, FrameworkResult, Rescore, RevisionNotice
 from assessment.services.assessments import answers_save_many, assessment_submit
 from assessment.services.review import review_decide
-from assessment.services.revisions import cohort_rescore, rescore_adopt
+from assessment.services.revisions import cohort_rescore, rescore_adopt, rescores_adopt
 from questionnaires.definition import clear_definition_cache
 from questionnaires.loader import DEFINITIONS_DIR, load_definitions
 from questionnaires.models import QuestionnaireVersion
@@ -391,19 +391,74 @@ def test_the_province_official_rescores_and_adopts_on_the_revisions_page(
         reverse("revisions_rescore"), {"target": "green_factory@2025", "year": ""}, follow=True
     )
     assert "已按第2版修订重新计分 2 份评估" in response.content.decode()
-    rescore = Rescore.objects.get(assessment=cohort["accepted"])
-    # No reason: refused with the message at the field, nothing adopted.
-    response = client.post(reverse("rescore_adopt", args=[rescore.pk]), {"reason": " "})
-    assert response.status_code == 400 and "is-invalid" in response.content.decode()
-    rescore.refresh_from_db()
-    assert rescore.adopted_at is None
-    response = client.post(
-        reverse("rescore_adopt", args=[rescore.pk]), {"reason": "省厅决定采用"}, follow=True
+    accepted = Rescore.objects.get(assessment=cohort["accepted"])
+    submitted = Rescore.objects.get(assessment=cohort["submitted"])
+    page = client.get(reverse("revisions_overview")).content.decode()
+    # One form for the version: a labelled tick box per row, one reason in a fieldset with its legend.
+    assert page.count('name="reason"') == 1 and page.count('type="checkbox" name="rescore"') == 2
+    assert (
+        f'for="adopt-{accepted.pk}">采用accepted 企业（{cohort["accepted"].year}年度）的新得分</label>'
+        in page
     )
-    assert "已采用按新修订重新计分的结果" in response.content.decode()
-    rescore.refresh_from_db()
-    assert rescore.adopted_by == province_official
+    assert "<legend" in page and "采用范围" in page and "全部未采用且可计分的评估（2 份）" in page
+    url = reverse("rescores_adopt")
+    form = {"target": "green_factory@2025", "scope": "selected"}
+    # Nothing ticked, or no reason: refused on the page (ticks kept), nothing adopted.
+    response = client.post(url, {**form, "reason": "省厅决定采用"})
+    assert response.status_code == 400 and "请勾选要采用的评估，或选择“全部”。" in response.content.decode()
+    response = client.post(url, {**form, "rescore": [accepted.pk], "reason": " "})
+    html = response.content.decode()
+    assert response.status_code == 400 and "is-invalid" in html
+    assert f'value="{accepted.pk}" id="adopt-{accepted.pk}" checked' in html
+    assert not Rescore.objects.filter(adopted_at__isnull=False).exists()
+    # The ticked row with one reason; then all that are left.
+    response = client.post(url, {**form, "rescore": [accepted.pk], "reason": "省厅决定采用"}, follow=True)
+    assert "已采用 1 份评估按新修订重新计分的结果" in response.content.decode()
+    accepted.refresh_from_db()
+    submitted.refresh_from_db()
+    assert accepted.adopted_by == province_official and submitted.adopted_at is None
     counted = FrameworkResult.objects.get(
         assessment=cohort["accepted"], framework="green_factory", in_analytics=True
     )
-    assert counted.score == rescore.score
+    assert counted.score == accepted.score
+    response = client.post(url, {**form, "scope": "all", "reason": "基准值更正，全部采用"}, follow=True)
+    assert "已采用 1 份评估" in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.adopted_by == province_official
+    # One audit entry per assessment, each with the reason it was adopted with.
+    events = AuditEvent.objects.filter(action="revision.adopt").order_by("pk")
+    assert [(e.assessment_id, e.reason) for e in events] == [
+        (cohort["accepted"].pk, "省厅决定采用"),
+        (cohort["submitted"].pk, "基准值更正，全部采用"),
+    ]
+    assert 'name="reason"' not in response.content.decode()  # nothing left to adopt
+
+
+def test_adopting_several_reports_the_refused_and_adopts_the_others(
+    cohort, definitions: Path, province_official, city_official
+) -> None:
+    correct(definitions)
+    load_definitions(directory=definitions)
+    cohort_rescore(framework="green_factory", version="2025", user=province_official)
+    accepted = Rescore.objects.get(assessment=cohort["accepted"])
+    submitted = Rescore.objects.get(assessment=cohort["submitted"])
+    Rescore.objects.filter(pk=submitted.pk).update(result=None)  # as when the answers do not fit
+    with pytest.raises(DomainError):
+        rescores_adopt(framework="green_factory", version="2025", user=city_official, reason="x")
+    with pytest.raises(DomainError):
+        rescores_adopt(framework="green_factory", version="2025", user=province_official, reason=" ")
+    # "All" leaves out what cannot be scored; ticked, it is refused with why, the others adopted.
+    assert not rescores_adopt(
+        framework="green_factory", version="2025", user=province_official, reason="r", rescore_ids=[]
+    ).adopted
+    report = rescores_adopt(
+        framework="green_factory",
+        version="2025",
+        user=province_official,
+        reason="基准值更正",
+        rescore_ids=[submitted.pk, accepted.pk],
+    )
+    assert [a.pk for a in report.adopted] == [cohort["accepted"].pk]
+    assert [(r.pk, "无法按新修订计分" in why) for r, why in report.refused] == [(submitted.pk, True)]
+    again = rescores_adopt(framework="green_factory", version="2025", user=province_official, reason="r")
+    assert not again.adopted and not again.refused
