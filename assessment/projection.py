@@ -16,6 +16,7 @@ Pure functions over plain data (no ORM). The sequence rule (docs/plan.md):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +53,17 @@ def active_codes(actions: Iterable[PlannedAction]) -> list[str]:
     counted = [action for action in actions if action.status in COUNTED_STATUSES]
     counted.sort(key=lambda a: a.position)
     return [action.code for action in counted]
+
+
+def quarter_of(day: dt.date) -> str:
+    """The quarter a day falls in, as "2026Q4"."""
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def quarters_from(first: str, count: int) -> list[str]:
+    """`count` consecutive quarters starting with `first` ("2026Q4", "2027Q1", …)."""
+    start = int(first[:4]) * 4 + int(first[5]) - 1
+    return [f"{index // 4}Q{index % 4 + 1}" for index in range(start, start + count)]
 
 
 def quarter_order(actions: Iterable[PlannedAction]) -> list[str]:

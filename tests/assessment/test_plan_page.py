@@ -3,12 +3,15 @@ a change answers with the redrawn projection in a fixed number of queries, nothi
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment.models import AuditEvent, PlanAction
+from assessment.projection import quarters_from
 from assessment.services.assessments import assessment_submit
 from assessment.services.plans import plan_action_add, plan_action_update
 
@@ -166,3 +169,20 @@ def test_an_action_the_catalog_no_longer_has_is_listed_and_left_out_of_the_proje
     response = client.get(url(submitted))
     assert response.status_code == 200
     assert "措施目录中已无此措施" in response.content.decode()
+
+
+def test_the_quarters_offered_start_at_the_current_quarter_and_keep_a_stored_earlier_one(
+    client, submitted, sme_manager, monkeypatch
+):
+    monkeypatch.setattr(timezone, "localdate", lambda: dt.date(2026, 11, 5))
+    plan_action_add(assessment=submitted, user=sme_manager, code=MOTORS, quarter="2025Q2")
+    plan_action_add(assessment=submitted, user=sme_manager, code=DRIVES)
+    client.force_login(sme_manager)
+    page = client.get(url(submitted)).content.decode()
+    first, second = re.findall(r'<select[^>]*name="quarter"[^>]*>(.*?)</select>', page, re.S)
+    offered = re.findall(r'<option value="(20\d\dQ\d)"', second)
+    assert offered == ["2025Q2", *quarters_from("2026Q4", 20)]  # the stored one, then from today on
+    assert offered[-1] == "2031Q3" and "2026Q3" not in offered
+    assert '<option value="2025Q2" selected>' in first and " selected" not in second
+    data = post(client, submitted, op="update", code=MOTORS, revision=1, quarter="2025Q2", owner="张工")
+    assert data.json()["ok"] and PlanAction.objects.get(action_code=MOTORS).quarter == "2025Q2"

@@ -9,8 +9,10 @@ import shutil
 import subprocess
 
 import pytest
+from django.utils import timezone
 
 from assessment.models import PlanAction
+from assessment.projection import quarter_of, quarters_from
 from tests.builders import submitted_assessment
 from tests.e2e.test_journey import login
 
@@ -59,13 +61,15 @@ def test_a_manager_builds_a_plan_of_three_actions_and_finds_it_in_the_pdf(
     page.wait_for_function("() => document.querySelector('#plan-status').textContent.startsWith('已保存')")
     page.evaluate("() => { document.querySelector('#plan-status').textContent = ''; }")
     first = page.locator(".plan-row").first
-    first.locator("select[name=quarter]").select_option("2026Q3")  # counts at once, no button
+    quarter = quarters_from(quarter_of(timezone.localdate()), 3)[-1]  # offered from this quarter on
+    first.locator("select[name=quarter]").select_option(quarter)  # counts at once, no button
     page.wait_for_function(
-        "() => document.querySelector('.plan-row select[name=quarter]').selectedOptions[0].value === '2026Q3'"
-        " && document.querySelector('#plan-status').textContent.startsWith('已保存')"
+        "(q) => document.querySelector('.plan-row select[name=quarter]').selectedOptions[0].value === q"
+        " && document.querySelector('#plan-status').textContent.startsWith('已保存')",
+        arg=quarter,
     )
     rows = list(PlanAction.objects.filter(plan__assessment=submitted).order_by("position"))
-    assert len(rows) == 3 and (rows[0].owner, rows[0].quarter) == ("设备科 张工", "2026Q3")
+    assert len(rows) == 3 and (rows[0].owner, rows[0].quarter) == ("设备科 张工", quarter)
 
     # Dropping one takes it out of the projection.
     page.locator(".plan-row").nth(2).locator("select[name=status]").select_option("dropped")
@@ -86,7 +90,7 @@ def test_a_manager_builds_a_plan_of_three_actions_and_finds_it_in_the_pdf(
 
         text = "\n".join(p.extract_text() for p in PdfReader(str(pdf)).pages)
     flat = re.sub(r"\s+", "", text)
-    assert "本企业的改进计划" in flat and "设备科张工" in flat and "2026Q3" in flat
+    assert "本企业的改进计划" in flat and "设备科张工" in flat and quarter in flat
     assert "实施计划后的预计得分和等级" in flat and "已放弃" in flat
     for title in titles:
         assert re.sub(r"\s+", "", title)[:8] in flat

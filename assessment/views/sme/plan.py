@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.actions import load_catalog
@@ -26,7 +27,7 @@ from assessment.permissions import (
     get_assessment_for_member,
     get_assessment_for_user,
 )
-from assessment.projection import active_codes, quarter_order
+from assessment.projection import active_codes, quarter_of, quarter_order, quarters_from
 from assessment.selectors.plans import PlanInputs, PlanRows, plan_inputs, plan_rows
 from assessment.selectors.rating import rating_schemes
 from assessment.services import plans as services
@@ -35,17 +36,18 @@ from assessment.views.sme.common import report_url
 from questionnaires.text import pick
 
 OPS = ("add", "update", "remove", "up", "down", "by_quarter")
+QUARTERS_AHEAD = 20  # five years of target quarters, the current one first
 
 
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _quarters(assessment: Assessment, rows: PlanRows) -> list[str]:
-    """The target quarters offered: from the assessment's year to four years on, plus any stored."""
-    offered = [f"{year}Q{q}" for year in range(assessment.year, assessment.year + 5) for q in range(1, 5)]
-    stored = [row.quarter for row in rows.actions if row.quarter and row.quarter not in offered]
-    return sorted(stored) + offered
+def _quarters(rows: PlanRows) -> list[str]:
+    """The target quarters offered: from the current quarter to QUARTERS_AHEAD on, plus any stored one
+    (an earlier or a later quarter stays shown and selectable), in time order."""
+    offered = quarters_from(quarter_of(timezone.localdate()), QUARTERS_AHEAD)
+    return sorted({*offered, *(row.quarter for row in rows.actions if row.quarter)})
 
 
 def _projection_context(assessment: Assessment, rows: PlanRows, inputs: PlanInputs) -> dict[str, Any]:
@@ -67,7 +69,7 @@ def _projection_context(assessment: Assessment, rows: PlanRows, inputs: PlanInpu
         else None,
         "rows": present.action_rows(rows.actions, projection, catalog),
         "statuses": PlanAction.Status.choices,
-        "quarters": _quarters(assessment, rows),
+        "quarters": _quarters(rows),
         "editable": True,
     }
 
