@@ -6,12 +6,21 @@
 
 Writes docs/screenshots/<name>.<lang>.png (lang: zh, en). Other areas add their pages to SHOTS.
 The demo logins come from `manage.py seed_demo` (password demo-pass-2026).
+
+Chinese glyphs: the machine may have no CJK font, and headless Chromium finds fonts through fontconfig.
+The script (and the other bench/screenshots_*.py, through `use_vendored_fonts`) therefore sets
+FONTCONFIG_FILE itself, to a temporary fonts.conf that includes /etc/fonts/fonts.conf and adds the
+vendored WenQuanYi Micro Hei (reports/fonts); a FONTCONFIG_FILE already set is left as it is.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +39,14 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "demo-pass-2026"
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+FONTS = Path(__file__).resolve().parent.parent / "reports" / "fonts"
+FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir>{fonts}</dir>
+</fontconfig>
+"""
 LANGUAGES = {"zh": "zh-hans", "en": "en"}
 
 
@@ -341,6 +358,19 @@ SHOTS: list[Shot] = [
 ]
 
 
+def use_vendored_fonts() -> None:
+    """Let Chromium (started after this call) draw Chinese with the vendored font: FONTCONFIG_FILE set to a
+    temporary fonts.conf adding reports/fonts to the system's fonts (removed at exit). An existing
+    FONTCONFIG_FILE is kept."""
+    if os.environ.get("FONTCONFIG_FILE"):
+        return
+    folder = tempfile.mkdtemp(prefix="screenshots-fonts-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    conf = Path(folder) / "fonts.conf"
+    conf.write_text(FONTS_CONF.format(fonts=FONTS), encoding="utf-8")
+    os.environ["FONTCONFIG_FILE"] = str(conf)
+
+
 def login(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)
@@ -351,6 +381,7 @@ def login(page: Page, base: str, username: str) -> None:
 
 def take(base: str, shots: list[Shot], out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
+    use_vendored_fonts()
     written = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

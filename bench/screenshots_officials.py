@@ -7,8 +7,8 @@ Chromium.
 
 The export shots (officials_export_*) need a province with more rows than EXPORT_DIRECT_MAX_ROWS and an
 export slow enough to be caught half-way: `seed_demo --enterprises 5000` (about 10,000 rows, ~12 s).
-Without a system CJK font, point FONTCONFIG_FILE at a fonts.conf that includes /etc/fonts/fonts.conf and
-adds `<dir>…/reports/fonts</dir>` (the vendored WenQuanYi Micro Hei), or the Chinese shows as boxes.
+Chinese glyphs without a system CJK font: the script sets FONTCONFIG_FILE itself (bench/screenshots.py,
+`use_vendored_fonts`: the vendored WenQuanYi Micro Hei in reports/fonts); one already set is kept.
 
 Writes docs/screenshots/officials_<page>.<lang>.png with bench/screenshots.py's machinery.
 """

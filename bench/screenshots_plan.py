@@ -2,13 +2,14 @@
 
     .venv/bin/python manage.py setup_demo
     .venv/bin/python manage.py runserver 127.0.0.1:8766 &
-    FONTCONFIG_FILE=… .venv/bin/python bench/screenshots_plan.py --base http://127.0.0.1:8766
+    .venv/bin/python bench/screenshots_plan.py --base http://127.0.0.1:8766
 
 As the demo SME manager, on the latest accepted assessment: the plan is emptied, three actions are added
 through the page (the first recommended one, variable-speed drives, efficient motors), each gets an
 owner, a quarter and a status, then the page is shot (1280 px and 390 px wide) and the PDF downloaded; the
-pages from "本企业的改进计划" on are rendered with pdftoppm. Without a system CJK font, point
-FONTCONFIG_FILE at a fonts.conf that includes /etc/fonts/fonts.conf and adds `<dir>…/reports/fonts</dir>`.
+pages from "本企业的改进计划" on are rendered with pdftoppm. Chinese glyphs without a system CJK font:
+the script sets FONTCONFIG_FILE itself (bench/screenshots.py, `use_vendored_fonts`: the vendored
+WenQuanYi Micro Hei in reports/fonts); one already set is kept.
 
 Writes docs/screenshots/plan_desktop.png, plan_phone.png, plan_pdf_1.png and plan_pdf_2.png.
 """
@@ -24,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from playwright.sync_api import Page, sync_playwright
-from screenshots import CHROMIUM, CHROMIUM_ARGS, OUT, login
+from screenshots import CHROMIUM, CHROMIUM_ARGS, OUT, login, use_vendored_fonts
 
 ACTIONS = ("act.energy.variable_speed_drives", "act.energy.efficient_motors")
 DETAILS = (
@@ -81,6 +82,7 @@ def main() -> None:
     args = parser.parse_args()
     base = args.base.rstrip("/")
     args.out.mkdir(parents=True, exist_ok=True)
+    use_vendored_fonts()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
