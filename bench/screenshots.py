@@ -244,8 +244,8 @@ def _scroll_to(selector: str) -> Callable[[Page], None]:
 
 def _draft_part(name: str, selector: str) -> Callable[[Page], None]:
     """A part of the demo draft's check page or results preview (issue 16: what last year's plan
-    proposes, planned against achieved). Needs a plan with actions done on the demo manager's previous
-    year (docs/plan.md; `plan_action_add` in a shell on the demo database)."""
+    proposes, planned against achieved), from the plan seed_demo makes on the demo manager's previous
+    year (assessment/demo/plans.py: some of its actions done)."""
 
     def prepare(page: Page) -> None:
         _open_draft_page(name)(page)

@@ -4,10 +4,13 @@
     .venv/bin/python manage.py runserver 127.0.0.1:8766 &
     .venv/bin/python bench/screenshots_plan.py --base http://127.0.0.1:8766
 
-As the demo SME manager, on the latest accepted assessment: the plan is emptied, three actions are added
-through the page (the first recommended one, variable-speed drives, efficient motors), each gets an
-owner, a quarter and a status, then the page is shot (1280 px and 390 px wide) and the PDF downloaded; the
-pages from "本企业的改进计划" on are rendered with pdftoppm. Chinese glyphs without a system CJK font:
+As the demo SME manager, on the latest submitted assessment: the plan seed_demo made for it
+(assessment/demo/plans.py: actions done, in progress, planned and dropped, with owners, quarters and
+notes) is shot as it is (1280 px and 390 px wide) and the PDF downloaded; the pages from "本企业的改进计划"
+on are rendered with pdftoppm. With --build the plan is first emptied and three actions are added through
+the page (the first recommended one, variable-speed drives, efficient motors), each with an owner, a
+quarter and a status; this replaces the seeded plan, whose done actions the demo draft's proposals
+(bench/screenshots.py plan_proposals) come from. Chinese glyphs without a system CJK font:
 the script sets FONTCONFIG_FILE itself (bench/screenshots.py, `use_vendored_fonts`: the vendored
 WenQuanYi Micro Hei in reports/fonts); one already set is kept.
 
@@ -79,6 +82,9 @@ def main() -> None:
     )
     parser.add_argument("--base", default="http://127.0.0.1:8766")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--build", action="store_true", help="replace the seeded plan by three actions added through the page"
+    )
     args = parser.parse_args()
     base = args.base.rstrip("/")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -92,7 +98,8 @@ def main() -> None:
         link = page.locator("tbody tr:has(a[href$='/results/']) a[href$='/plan/']").first.get_attribute(
             "href"
         )
-        build_plan(page, base + link)
+        if args.build:
+            build_plan(page, base + link)
         page.goto(base + link)
         page.screenshot(path=str(args.out / "plan_desktop.png"), full_page=True)
         with page.expect_download() as download:

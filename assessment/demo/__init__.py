@@ -11,6 +11,7 @@ and demo_m<NNNNN> / demo_c<NNNNN> managers and contributors of the generated ent
 
 from assessment.demo.context import DEFAULT_ENTERPRISES, DEMO_LOGINS, DEMO_PASSWORD, DemoContext
 from assessment.demo.people import seed_enterprises, seed_officials_and_admin
+from assessment.demo.plans import seed_demo_plans
 from assessment.demo.steps import DEMO_STEPS, DemoStep, run_demo_steps, seed_demo_assessments
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "DemoStep",
     "run_demo_steps",
     "seed_demo_assessments",
+    "seed_demo_plans",
     "seed_enterprises",
     "seed_officials_and_admin",
 ]

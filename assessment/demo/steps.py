@@ -11,6 +11,7 @@ from assessment.demo.context import DemoContext
 from assessment.demo.journey import journey_steps
 from assessment.demo.officials import seed_submitted_assessments
 from assessment.demo.people import seed_enterprises, seed_officials_and_admin
+from assessment.demo.plans import seed_demo_plans
 from assessment.services.analytics import analytics_deferred
 
 
@@ -30,8 +31,14 @@ DemoStep = Callable[[DemoContext], None]
 # officials' area's submitted, returned and accepted assessments of the remaining demo enterprises over
 # the last three years (bulk, scored by the engine) and the SME journey's (the first
 # DEMO_ASSESSMENT_ENTERPRISES enterprises' assessments made one by one through the journey's services,
-# reviewed, and the demo SME manager's draft of the latest year).
-DEMO_STEPS: list[DemoStep] = [seed_enterprises, seed_officials_and_admin, seed_demo_assessments]
+# reviewed, and the demo SME manager's draft of the latest year); then improvement plans of some
+# enterprises' last submitted years, the demo SME manager's among them (assessment/demo/plans.py).
+DEMO_STEPS: list[DemoStep] = [
+    seed_enterprises,
+    seed_officials_and_admin,
+    seed_demo_assessments,
+    seed_demo_plans,
+]
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from typing import Any
 
 from assessment.models import Answer, Assessment, Plan, PlanAction
 from assessment.projection import PlannedAction, PlanProjection, project_plan
+from assessment.recommendations import Recommendations, recommend
 from assessment.scoring import EnterpriseFacts
 from assessment.selectors.assessments import (
     Evaluation,
@@ -71,6 +72,18 @@ class PlanInputs:
             factors=self.factors,
             prices=self.prices,
             codes=codes,
+            before=self.evaluation.result,
+            calculator=self.evaluation.outputs,
+        )
+
+    def recommendations(self) -> Recommendations | None:
+        """The recommended actions of these answers, ranked (None when the answers cannot be scored)."""
+        if self.evaluation.result is None:
+            return None
+        return recommend(
+            definitions=self.definitions,
+            answers=self.answers,
+            enterprise=self.facts,
             before=self.evaluation.result,
             calculator=self.evaluation.outputs,
         )

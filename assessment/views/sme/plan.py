@@ -75,23 +75,14 @@ def _projection_context(assessment: Assessment, rows: PlanRows, inputs: PlanInpu
 
 
 def _page(request: HttpRequest, assessment: Assessment, *, status: int = 200, **extra: Any) -> HttpResponse:
-    from assessment.recommendations import recommend
-
     rows = plan_rows(assessment)
     inputs = plan_inputs(assessment)
     context = _projection_context(assessment, rows, inputs)
     context["editable"] = can_edit_plan(request.user, assessment)
-    recommendations = None
-    if context["editable"] and inputs.evaluation.result is not None:  # the picker is for members only
-        recommendations = recommend(
-            definitions=inputs.definitions,
-            answers=inputs.answers,
-            enterprise=inputs.facts,
-            before=inputs.evaluation.result,
-            calculator=inputs.evaluation.outputs,
+    if context["editable"]:  # the picker is for members only
+        context["picker"] = present.picker(
+            inputs.recommendations(), load_catalog(), set(rows.codes), inputs.facts
         )
-    if context["editable"]:
-        context["picker"] = present.picker(recommendations, load_catalog(), set(rows.codes), inputs.facts)
     context["report_url"] = report_url(assessment)
     context.update(extra)
     return render(request, "assessment/plan.html", context, status=status)
