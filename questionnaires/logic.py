@@ -43,6 +43,7 @@ __all__ = [
     "proposed_option",
     "proposal_inputs",
     "proposed_choices",
+    "open_proposals",
 ]
 
 _COMPARISONS = ("equals", "not_equals", "in", "gt", "ge", "lt", "le")
@@ -508,3 +509,11 @@ def proposed_choices(definition: Mapping[str, Any], resolved: Mapping[str, Any])
         if option is not None:
             found[code] = option
     return found
+
+
+def open_proposals(definition: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[str, str]:
+    """The options the figures propose for the choice questions with `proposed_by` that have no answer
+    (e.g. an assessment stored before the question existed), by code. A question without its figures
+    proposes nothing and stays unanswered; an answered one keeps its answer."""
+    proposed = proposed_choices(definition, resolve_answers(definition, answers))
+    return {code: option for code, option in proposed.items() if not is_answered(answers.get(code))}

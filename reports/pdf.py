@@ -226,6 +226,15 @@ def fmt(value: float | None, digits: int = 2) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _points(indicator: Any) -> str:
+    """An indicator's points as "earned / available": "—" where it does not apply, and "— / available"
+    where its question is unanswered (the answer column says 未答), never a 0 it did not score."""
+    if indicator.status == "not_applicable":
+        return "—"
+    earned = "—" if indicator.status == "missing" else fmt(indicator.earned)
+    return f"{earned} / {fmt(indicator.available)}"
+
+
 class _Styles:
     def __init__(self, font: str, *, cjk: bool = True) -> None:
         # CJK wrapping breaks between any two characters; English text wraps at spaces (and faster).
@@ -633,10 +642,7 @@ class _Renderer(PdfRenderer):
             story.append(
                 self.table(
                     [self.t("indicator"), self.t("answer"), self.t("earned"), self.t("gap")],
-                    [
-                        [i.title, i.answer, f"{fmt(i.earned)} / {fmt(i.available)}", i.gap or "—"]
-                        for i in gaps
-                    ],
+                    [[i.title, i.answer, _points(i), i.gap or "—"] for i in gaps],
                     [46 * mm, 34 * mm, 22 * mm, 72 * mm],
                     align_right=[2],
                 )
@@ -891,8 +897,7 @@ class _Renderer(PdfRenderer):
             with_level = any(i.cp_level for i in section.indicators)
             rows = []
             for i in section.indicators:
-                points = f"{fmt(i.earned)} / {fmt(i.available)}" if i.status != "not_applicable" else "—"
-                row = [i.title, i.answer, points]
+                row = [i.title, i.answer, _points(i)]
                 rows.append([*row, i.cp_level or "—"] if with_level else row)
             if with_level:
                 header = [self.t("indicator"), self.t("answer"), self.t("earned"), self.t("level")]

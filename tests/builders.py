@@ -20,10 +20,12 @@ from assessment.selectors.factors import default_factors
 from assessment.services.analytics import analytics_refresh
 from assessment.services.assessments import answers_save_many, assessment_create, assessment_submit
 from assessment.services.results import framework_result_rows
+from assessment.services.review import review_decide
 from questionnaires.definition import clear_definition_cache
 from questionnaires.loader import content_hash, resolved_definitions
 from questionnaires.models import QuestionnaireVersion
 from reports.data import Subject
+from tests.factories import EnterpriseFactory, MembershipFactory
 
 DEMO_ANSWERS_FILE = Path(__file__).resolve().parents[1] / "reports" / "demo_answers.json"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -159,6 +161,24 @@ def submitted_assessment(
 ) -> Assessment:
     assessment = fill_draft(enterprise=enterprise, user=user, year=year, changes=changes)
     return assessment_submit(assessment=assessment, user=user)
+
+
+def assessments_in_every_status(*, reviewer: User) -> dict[str, Assessment]:
+    """One filled assessment per status (draft, returned, submitted, accepted), each of its own enterprise
+    with one member, on the frameworks stored now; `reviewer` returns and accepts."""
+    found = {}
+    for status in ("draft", "returned", "submitted", "accepted"):
+        enterprise = EnterpriseFactory(name=f"{status} 企业")
+        user = MembershipFactory(enterprise=enterprise).user
+        assessment = fill_draft(enterprise=enterprise, user=user)
+        if status != "draft":
+            assessment = assessment_submit(assessment=assessment, user=user)
+        if status == "returned":
+            review_decide(assessment=assessment, reviewer=reviewer, decision="return", note="请核对")
+        if status == "accepted":
+            review_decide(assessment=assessment, reviewer=reviewer, decision="accept", note="")
+        found[status] = Assessment.objects.get(pk=assessment.pk)
+    return found
 
 
 def make_submitted(

@@ -38,6 +38,7 @@ from assessment.selectors.assessments import (
     EDITABLE_STATUSES,
     AssessmentPage,
     Evaluation,
+    answer_values,
     assessment_definitions,
     assessment_page,
     assessment_versions,
@@ -52,6 +53,7 @@ from questionnaires.frameworks import families, selectable_families
 from questionnaires.logic import (
     industry_matches,
     is_answered,
+    open_proposals,
     proposal_inputs,
     proposed_choices,
     resolve_answers,
@@ -330,6 +332,10 @@ class _Written:
     refused: dict[str, DomainError]
 
 
+# What a write of an answer sets (bulk_create's update_fields when the answer exists already).
+ANSWER_WRITTEN_FIELDS = ["value", "prefilled", "proposed", "override_reason", "updated_by", "updated_at"]
+
+
 def _upsert(
     assessment: Assessment,
     user: User | None,
@@ -378,6 +384,7 @@ def _upsert(
                 question_code=code,
                 value=value,
                 prefilled=False,
+                proposed=False,
                 override_reason=reason,
                 updated_by=user,
                 updated_at=now,
@@ -391,7 +398,7 @@ def _upsert(
                 rows,
                 update_conflicts=True,
                 unique_fields=["assessment", "question_code"],
-                update_fields=["value", "prefilled", "override_reason", "updated_by", "updated_at"],
+                update_fields=ANSWER_WRITTEN_FIELDS,
             )
     return _Written(rows=rows, conflicts=conflicts, refused=refused)
 
@@ -429,18 +436,51 @@ def _proposed_rows(
             continue
         option = proposed_choices(definition, resolve_answers(definition, values)).get(choice)
         if option is not None:
-            proposed.append(
-                Answer(
-                    assessment_id=assessment.pk,
-                    question_code=choice,
-                    value=option,
-                    prefilled=False,
-                    override_reason="",
-                    updated_by=user,
-                    updated_at=now,
-                )
-            )
+            proposed.append(_proposed_answer(assessment, choice, option, user, now))
     return proposed
+
+
+def _proposed_answer(
+    assessment: Assessment, code: str, option: str, user: User | None, now: dt.datetime
+) -> Answer:
+    """An option the figures propose as an answer marked `proposed`: nobody chose it yet."""
+    return Answer(
+        assessment_id=assessment.pk,
+        question_code=code,
+        value=option,
+        prefilled=False,
+        proposed=True,
+        override_reason="",
+        updated_by=user,
+        updated_at=now,
+    )
+
+
+def answers_record_proposals(*, assessment: Assessment) -> dict[str, str]:
+    """Record, as proposed by the system (`Answer.proposed`), the option the figures propose for each
+    choice question with `proposed_by` that has no answer: an assessment stored before such a question
+    existed (moved to the revision that added it) would otherwise score nothing there. The enterprise sees
+    the option pre-selected and may change it; officials see it was proposed, not chosen. Without the
+    figures nothing is recorded and the question stays unanswered. Editable assessments only (the caller
+    holds the row lock); returns the options recorded by code."""
+    values = answer_values(assessment.answers.all())
+    proposals: dict[str, str] = {}
+    for definition in assessment_definitions(assessment):
+        proposals.update(open_proposals(definition, values))
+    proposed_answers_store(assessment=assessment, proposals=proposals)
+    return proposals
+
+
+def proposed_answers_store(*, assessment: Assessment, proposals: Mapping[str, str]) -> None:
+    """Store options proposed by the figures as answers marked `proposed` (nobody chose them); a cleared
+    answer (value None) to the same question is replaced. The caller decides that it may write."""
+    now = timezone.now()
+    Answer.objects.bulk_create(
+        [_proposed_answer(assessment, code, option, None, now) for code, option in proposals.items()],
+        update_conflicts=True,
+        unique_fields=["assessment", "question_code"],
+        update_fields=ANSWER_WRITTEN_FIELDS,
+    )
 
 
 def answer_save(

@@ -38,8 +38,10 @@ from assessment.selectors.assessments import (
     tag_revisions,
 )
 from assessment.services.analytics import analytics_refresh
+from assessment.services.assessments import answers_record_proposals, proposed_answers_store
 from assessment.services.results import framework_results_replace
 from questionnaires.definition import definition_of
+from questionnaires.logic import open_proposals
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.question_types import question_type
 from questionnaires.revisions import RevisionChange
@@ -100,6 +102,26 @@ def _flagged(
     return flagged
 
 
+def _proposed_flags(definitions: list[dict], proposals: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The options the move recorded as proposed by the figures (answers_record_proposals): each with
+    the question's text and the option, to check and possibly change."""
+    index = question_index(definitions)
+    return [
+        {
+            "code": code,
+            "kind": "proposed",
+            "question": (index.get(code) or {}).get("text") or {},
+            "value": _display(index.get(code), option),
+            "reason": {
+                "zh": "新增的选择题：系统按您填写的数据预选了此项，您尚未选择；请核对，可以改选。",
+                "en": "A new choice question: the system pre-selected this option from your figures; "
+                "you have not chosen yet. Please check it; you may choose another.",
+            },
+        }
+        for code, option in proposals.items()
+    ]
+
+
 def _rescore_returned(assessment: Assessment, evaluation: Evaluation) -> None:
     """A returned assessment's stored result (what it was returned with) re-scored on the new revision;
     kept as it was when the answers cannot be scored on it (the person corrects them and resubmits)."""
@@ -146,13 +168,14 @@ def assessments_move_to_revision(
         assessment.versions.remove(previous)
         assessment.versions.add(revision)
         assessment._journey_definitions = None
+        proposals = answers_record_proposals(assessment=assessment)
         after_page = assessment_page(assessment)
         after = after_page.evaluate()
         flagged = _flagged(
             old_definitions=before_page.definitions,
             new_definitions=after_page.definitions,
             answers=after_page.values,
-        )
+        ) + _proposed_flags(after_page.definitions, proposals)
         with_flags += bool(flagged)
         if assessment.status == Assessment.Status.RETURNED:
             _rescore_returned(assessment, after)
@@ -239,9 +262,21 @@ def live_revision(framework: str, version: str) -> QuestionnaireVersion:
     return row
 
 
-def _rescored(assessment: Assessment, target: QuestionnaireVersion) -> tuple[Evaluation, Evaluation | None]:
+@dataclass
+class _Rescored:
+    """An assessment scored on a newer revision: its answers, the validated answers where a reviewer
+    validated some, and the options the figures proposed for choice questions it has no answer to."""
+
+    self_assessed: Evaluation
+    validated: Evaluation | None
+    proposed: dict[str, str]
+
+
+def _rescored(assessment: Assessment, target: QuestionnaireVersion) -> _Rescored:
     """The assessment's answers (and, where a reviewer validated some, the validated answers) scored with
-    `target` in place of its revision of the same version, with its frozen factor snapshot."""
+    `target` in place of its revision of the same version, with its frozen factor snapshot. A choice
+    question the target adds with `proposed_by` takes the option its figures propose (open_proposals):
+    the stored assessment never chose it, and an unanswered question would score nothing."""
     versions = assessment_versions(assessment)
     definitions = [
         definition_of(target)
@@ -249,14 +284,19 @@ def _rescored(assessment: Assessment, target: QuestionnaireVersion) -> tuple[Eva
         else definition_of(v)
         for v in versions
     ]
+    target_definition = definition_of(target)
     answers = answer_values(assessment.answers.all())
+    proposed = open_proposals(target_definition, answers)
     factors = assessment_factors(assessment)
     self_assessed = evaluate(
-        definitions=definitions, answers=answers, enterprise=assessment.enterprise, factors=factors
+        definitions=definitions,
+        answers={**answers, **proposed},
+        enterprise=assessment.enterprise,
+        factors=factors,
     )
     corrections = dict(assessment.validated_answers.values_list("question_code", "value"))
     if not corrections:
-        return self_assessed, None
+        return _Rescored(self_assessed, None, proposed)
     corrected = dict(answers)
     for code, value in corrections.items():
         if value is None:
@@ -264,9 +304,12 @@ def _rescored(assessment: Assessment, target: QuestionnaireVersion) -> tuple[Eva
         else:
             corrected[code] = value
     validated = evaluate(
-        definitions=definitions, answers=corrected, enterprise=assessment.enterprise, factors=factors
+        definitions=definitions,
+        answers={**corrected, **open_proposals(target_definition, corrected)},
+        enterprise=assessment.enterprise,
+        factors=factors,
     )
-    return self_assessed, validated
+    return _Rescored(self_assessed, validated, proposed)
 
 
 def _item(result: Mapping[str, Any] | None, framework: str) -> dict[str, Any] | None:
@@ -324,7 +367,8 @@ def cohort_rescore(
             if existing is not None and existing.adopted_at is not None:
                 report.already_adopted += 1
                 continue
-            self_assessed, validated = _rescored(assessment, target)
+            rescored = _rescored(assessment, target)
+            self_assessed, validated = rescored.self_assessed, rescored.validated
             problems = self_assessed.problems + (validated.problems if validated else [])
             result = _item(self_assessed.result.to_dict() if self_assessed.result else None, framework)
             validated_item = _item(
@@ -333,6 +377,7 @@ def cohort_rescore(
             for item in (result, validated_item):
                 if item is not None:
                     item["revision"] = target.revision
+                    item["proposed"] = rescored.proposed  # options the figures proposed, not chosen
             rescore, _created = Rescore.objects.update_or_create(
                 assessment=assessment,
                 framework=framework,
@@ -369,6 +414,7 @@ def cohort_rescore(
                     ).get("score"),
                     "rescored_score": rescore.score,
                     "unscorable": bool(problems) and result is None,
+                    "proposed": rescored.proposed,
                 },
             )
     return report
@@ -401,7 +447,8 @@ def rescore_adopt(*, rescore: Rescore, user: User | None, reason: str = "") -> A
             for v in assessment_versions(locked)
             if (v.framework, v.version) == (target.framework, target.version)
         ]
-        self_assessed, validated = _rescored(locked, target)
+        rescored = _rescored(locked, target)
+        self_assessed, validated = rescored.self_assessed, rescored.validated
         if self_assessed.result is None or (validated is not None and validated.result is None):
             raise DomainError(_("该评估的答案不符合新修订，无法按新修订计分，不能采用。"), code="unscorable")
         before = {
@@ -425,6 +472,8 @@ def rescore_adopt(*, rescore: Rescore, user: User | None, reason: str = "") -> A
                 **{k: checked[k] for k in ("frameworks", "profile", "missing")},
             }
         locked.save(update_fields=["result", "validated_result", "total_score", "updated_at"])
+        # The counted result now reads the options the figures proposed: stored as proposed, not chosen.
+        proposed_answers_store(assessment=locked, proposals=rescored.proposed)
         framework_results_replace(assessment=locked, result=locked.result, validated=False)
         framework_results_replace(assessment=locked, result=locked.validated_result or {}, validated=True)
         analytics_refresh(assessment_ids=[locked.pk])
@@ -446,6 +495,7 @@ def rescore_adopt(*, rescore: Rescore, user: User | None, reason: str = "") -> A
                 "rescore": rescore.pk,
                 "score_before": (before["validated_result"] or before["result"] or {}).get("score"),
                 "score_after": rescore.score,
+                "proposed": rescored.proposed,
             },
         )
     return locked

@@ -93,6 +93,13 @@ def _badges(row: Any) -> SafeString:
         )
     if row.prefilled:
         parts.append(format_html('<span class="badge text-bg-info">{}</span>', gettext("沿用上年，待确认")))
+    if row.proposed:  # the option the figures propose, recorded by the system: nobody chose it yet
+        parts.append(
+            format_html(
+                '<span class="badge text-bg-light border" data-proposed-answer>{}</span>',
+                gettext("系统按数据预选，待您确认"),
+            )
+        )
     if len(row.frameworks) > 1:
         count = len(row.frameworks)
         parts.append(
@@ -297,7 +304,7 @@ def _after(row: Any, assessment_pk: int) -> SafeString:
         )
         parts.append(format_html('<ul class="list-unstyled small mt-2 mb-0">{}</ul>', items))
     answer = row.answer
-    if answer and answer.updated_by and not row.prefilled:
+    if answer and answer.updated_by and not row.prefilled and not row.proposed:
         parts.append(
             format_html(
                 '<div class="small text-muted mt-1" data-updated>{}</div>',

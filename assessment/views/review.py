@@ -145,6 +145,7 @@ def _question_rows(page: selectors.ReviewPage) -> list[dict[str, Any]]:
                     "answer": display_answer(question, answer.value if answer else None),
                     "raw": answer.value if answer else None,
                     "override_reason": answer.override_reason if answer else "",
+                    "proposed": bool(answer and answer.proposed and answer.value is not None),
                     "validated": validated,
                     "validated_display": display_answer(question, validated.value) if validated else "",
                     "comments": comments.get(code, []),

@@ -56,6 +56,7 @@ class QuestionRow:
     proposal: dict[str, Any] | None = None
     plan_proposal: dict[str, Any] | None = None  # an answer last year's improvement plan proposes
     choice_proposal: dict[str, Any] | None = None  # the option the figures propose (proposed_by)
+    proposed: bool = False  # the stored answer is that option, recorded by the system (Answer.proposed)
 
     @property
     def seen(self) -> str:
@@ -293,6 +294,7 @@ def question_rows(
                 asked=code in evaluation.asked,
                 answered=is_answered(value) or (is_by_evidence(question) and bool(evidence.get(code))),
                 prefilled=bool(answer and answer.prefilled and answer.value is not None),
+                proposed=bool(answer and answer.proposed and answer.value is not None),
                 answer=answer,
                 computed=computed_display(question, evaluation, questions) if is_derived(question) else None,
                 comments=comments.get(code, []),

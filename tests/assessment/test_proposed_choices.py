@@ -29,6 +29,10 @@ def stored(assessment, code):
 def test_saving_the_figures_without_a_choice_stores_the_option_they_propose(draft, sme_manager):
     answers_save_many(assessment=draft, user=sme_manager, values=ENERGY)
     assert stored(draft, CHOICE) == "decreased"
+    # Marked as the system's proposal until a person saves the question (docs/definitions.md).
+    assert Answer.objects.get(assessment=draft, question_code=CHOICE).proposed
+    answer_save(assessment=draft, user=sme_manager, code=CHOICE, value="decreased")
+    assert not Answer.objects.get(assessment=draft, question_code=CHOICE).proposed
     result = assessment_page(draft).evaluate(score=True).result
     digital = next(f for f in result.frameworks if f.framework == "sme_digital")
     assert next(i for i in digital.indicators if i.code == "dig24.outcomes.green").earned == 7

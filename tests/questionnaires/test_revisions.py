@@ -17,14 +17,12 @@ from pypdf import PdfReader
 from assessment.exceptions import DomainError
 from assessment.models import Answer, Assessment, AuditEvent, FrameworkResult, Rescore, RevisionNotice
 from assessment.services.assessments import answers_save_many, assessment_submit
-from assessment.services.review import review_decide
 from assessment.services.revisions import cohort_rescore, rescore_adopt, rescores_adopt
 from questionnaires.definition import clear_definition_cache
 from questionnaires.loader import DEFINITIONS_DIR, load_definitions
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.revisions import revision_changes
-from tests.builders import fill_draft
-from tests.factories import EnterpriseFactory, MembershipFactory
+from tests.builders import assessments_in_every_status
 
 GF = "green_factory-2025.yaml"
 CARBON_BENCHMARK = (
@@ -60,26 +58,10 @@ def definitions(tmp_path: Path, db):
     clear_definition_cache()
 
 
-def _member(name: str):
-    enterprise = EnterpriseFactory(name=name)
-    return enterprise, MembershipFactory(enterprise=enterprise).user
-
-
 @pytest.fixture
 def cohort(definitions, factor_set, province_official):
     """One assessment per status, all on revision 1 of green factory 2025."""
-    found = {}
-    for status in ("draft", "returned", "submitted", "accepted"):
-        enterprise, user = _member(f"{status} 企业")
-        assessment = fill_draft(enterprise=enterprise, user=user)
-        if status != "draft":
-            assessment = assessment_submit(assessment=assessment, user=user)
-        if status == "returned":
-            review_decide(assessment=assessment, reviewer=province_official, decision="return", note="请核对")
-        if status == "accepted":
-            review_decide(assessment=assessment, reviewer=province_official, decision="accept", note="")
-        found[status] = Assessment.objects.get(pk=assessment.pk)
-    return found
+    return assessments_in_every_status(reviewer=province_official)
 
 
 def gf_row(assessment: Assessment) -> QuestionnaireVersion:

@@ -105,7 +105,9 @@ def revision_notices(
         flagged = []
         for item in notice.flagged:
             row = (
-                issue_rows(page, [item["code"]])[0] if page is not None and item["kind"] == "invalid" else {}
+                issue_rows(page, [item["code"]])[0]
+                if page is not None and item["kind"] in ("invalid", "proposed")
+                else {}
             )
             flagged.append(
                 {
