@@ -508,8 +508,8 @@ class FrameworkResultAdmin(AnalyticsRefreshAdmin, LockedAssessmentChildAdmin):
 
 @admin.register(Answer)
 class AnswerAdmin(LockedAssessmentChildAdmin):
-    list_display = ["assessment", "question_code", "value", "prefilled", "updated_at"]
-    list_filter = ["prefilled"]
+    list_display = ["assessment", "question_code", "value", "prefilled", "proposed", "updated_at"]
+    list_filter = ["prefilled", "proposed"]
     search_fields = ["question_code", "assessment__enterprise__name"]
     list_select_related = ["assessment__enterprise"]
     raw_id_fields = ["assessment", "updated_by"]

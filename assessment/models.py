@@ -423,8 +423,9 @@ class Answer(models.Model):
     value = models.JSONField(_("答案"), null=True)
     prefilled = models.BooleanField(_("沿用上年待确认"), default=False)
     # The option the figures propose (a question's `proposed_by`), recorded by the system where nobody
-    # chose one; any save by a person clears it (docs/definitions.md, Proposed options).
-    proposed = models.BooleanField(_("系统按数据预选，企业未选择"), default=False)
+    # chose one; any save by a person clears it (docs/definitions.md, Proposed options). db_default: the
+    # demo's bulk INSERTs leave the column out.
+    proposed = models.BooleanField(_("系统按数据预选，企业未选择"), default=False, db_default=False)
     override_reason = models.TextField(_("覆盖计算值的理由"), blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
