@@ -48,6 +48,9 @@ FONTS_CONF = """<?xml version="1.0"?>
 </fontconfig>
 """
 LANGUAGES = {"zh": "zh-hans", "en": "en"}
+TIMEOUT_MS = int(
+    os.environ.get("SCREENSHOT_TIMEOUT_MS", "30000")
+)  # Playwright's default; more on a busy machine
 
 
 @dataclass(frozen=True)
@@ -392,6 +395,7 @@ def take(base: str, shots: list[Shot], out: Path) -> list[Path]:
                         viewport={"width": shot.viewport[0], "height": shot.viewport[1]}, locale=language
                     )
                     context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+                    context.set_default_timeout(TIMEOUT_MS)
                     page = context.new_page()
                     errors: list[str] = []
                     page.on(

@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from playwright.sync_api import Page, sync_playwright
-from screenshots import CHROMIUM, CHROMIUM_ARGS, OUT, login, use_vendored_fonts
+from screenshots import CHROMIUM, CHROMIUM_ARGS, OUT, TIMEOUT_MS, login, use_vendored_fonts
 
 ACTIONS = ("act.energy.variable_speed_drives", "act.energy.efficient_motors")
 DETAILS = (
@@ -93,6 +93,7 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
         context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": base}])
+        context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
         login(page, base, "sme_manager")
         link = page.locator("tbody tr:has(a[href$='/results/']) a[href$='/plan/']").first.get_attribute(
@@ -148,6 +149,7 @@ def main() -> None:
         context.close()
         phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
         phone.add_cookies([{"name": "django_language", "value": "zh-hans", "url": base}])
+        phone.set_default_timeout(TIMEOUT_MS)
         page = phone.new_page()
         login(page, base, "sme_manager")
         page.goto(base + link)
