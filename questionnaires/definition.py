@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from questionnaires.logic import condition_references, formula_references
-from questionnaires.question_types import is_several
+from questionnaires.rule_types import rule_questions, rule_type
 
 if TYPE_CHECKING:
     from questionnaires.models import QuestionnaireVersion
@@ -75,15 +75,6 @@ def dimension_of(definition: Mapping[str, Any], indicator_code: str) -> dict | N
 
 
 # --- references --------------------------------------------------------------------------------
-
-
-def rule_questions(rule: Mapping[str, Any] | None) -> list[str]:
-    """Question codes a scoring rule reads, in order."""
-    if not rule:
-        return []
-    if rule.get("type") == "requirements":
-        return [item["question"] for item in rule.get("items") or [] if "question" in item]
-    return [rule["question"]] if rule.get("question") else []
 
 
 def _applies_references(obj: Mapping[str, Any]) -> set[str]:
@@ -287,23 +278,12 @@ def metric_count(definition: Mapping[str, Any]) -> int:
 
 def rule_max_points(indicator: Mapping[str, Any], questions: Mapping[str, Mapping[str, Any]]) -> float:
     """The most a leaf indicator's rule can give, read from the rule itself (options, bands, level
-    points, requirement items), capped at the weight: an independent check that full marks are
-    reachable. `questions` is `question_index(definition)`."""
+    points, requirement items: its rule type's `best`), capped at the weight: an independent check that
+    full marks are reachable. `questions` is `question_index(definition)`."""
     weight = float(indicator.get("weight") or 0)
     rule = indicator.get("rule") or {}
-    rtype = rule.get("type")
-    if rtype == "options":
-        question = questions.get(rule.get("question") or "", {})
-        points = [float(o.get("points") or 0) for o in question.get("options") or []]
-        best = sum(points) if is_several(question) else max(points, default=0.0)
-    elif rtype == "bands":
-        best = max((float(b.get("points") or 0) for b in rule.get("bands") or []), default=0.0)
-    elif rtype == "level_points":
-        best = max((float(v) for v in (rule.get("points") or {}).values()), default=0.0)
-    elif rtype == "requirements":
-        best = sum(float(item.get("points") or 0) for item in rule.get("items") or []) or weight
-    else:  # linear, yesno, levels: full weight at best
-        best = weight
+    kind = rule_type(rule)
+    best = kind.best(rule, questions, weight) if kind else weight
     return min(best, weight)
 
 

@@ -6,8 +6,8 @@ come from `questionnaires/families.yaml`. A framework belongs to the family whos
 with.
 
 A **scoring method** (a definition's `method`) declares its settings keys, the rule types only it may
-use, whether full marks must be reachable, its level catalogue (best first), its single stored "no level
-reached" code and how its levels rank. The schema check reads it; the scoring engine asserts at
+use, whether full marks must be reachable, whether an enterprise's industry picks one of its systems, its
+level catalogue (best first), its single stored "no level reached" code and how its levels rank. The schema check reads it; the scoring engine asserts at
 import that it scores exactly these methods and that every level it gives is in the catalogue.
 
 Plain Python over data; no ORM and nothing from assessment/.
@@ -145,6 +145,9 @@ class ScoringMethod:
     # "benchmark" (the official level for a published system, else an indicative position).
     level_wording: str = "stored"
     own_rules: frozenset[str] = frozenset()  # rule types only this method may use
+    # One current system per industry: what its frameworks are called in the schema check's messages
+    # (each carries applies_to.industries, or is the one fallback); "" for a single framework per family.
+    system_per_industry: str = ""
     levels: Callable[[Mapping[str, Any]], list[Level]] = field(default=lambda settings: [])
     rank_of: Callable[[str | None, Mapping[str, Any]], float] = field(default=lambda code, details: 0.0)
     # The values of its settings (their keys are checked against settings_keys before).
@@ -389,6 +392,7 @@ _register_shipped(
             per_product=True,
             level_wording="benchmark",
             own_rules=frozenset({"levels"}),
+            system_per_industry="clean-production system",
             levels=_cp_levels,
             rank_of=lambda code, details: {"below_III": 0, "III": 1, "II": 2, "I": 3}.get(code or "", 0),
             check_settings=_check_clean_production,

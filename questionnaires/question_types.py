@@ -17,7 +17,7 @@ import math
 import random
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple, TypeGuard
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +55,7 @@ class ReviewInputError(ValueError):
     """A reviewer's typed value cannot be read for this question type (message translatable)."""
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[float]:
     """A finite int or float (not a bool)."""
     if not isinstance(value, int | float) or isinstance(value, bool):
         return False

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from questionnaires.definition import iter_dimensions, iter_indicators, iter_questions
+from questionnaires.rule_types import rule_field_label
 from questionnaires.text import Text
 
 # Provenance and labels: a change here alone does not make a revision (questionnaires.loader).
@@ -44,19 +45,6 @@ _INDICATOR_ASPECTS: dict[str, tuple[str, str]] = {
     "limiting": ("是否为限定性指标", "whether it is limiting"),
     "rule": ("计分规则", "scoring rule"),
     "provisional": ("确认状态", "confirmation status"),
-}
-# Benchmark values of a rule, in words.
-_RULE_VALUES: dict[str, tuple[str, str]] = {
-    "benchmark": ("基准值", "benchmark value"),
-    "leading": ("先进值", "leading value"),
-    "direction": ("方向（越高越好或越低越好）", "direction (higher or lower is better)"),
-    "thresholds": ("分级阈值", "level thresholds"),
-    "by_industry": ("分行业基准值", "benchmark values by industry"),
-    "bands": ("计分档位", "scoring bands"),
-    "points": ("各等级分值", "points per level"),
-    "items": ("要求项", "requirement items"),
-    "question": ("所读取的题目", "question it reads"),
-    "type": ("计分方式", "scoring method"),
 }
 
 
@@ -123,7 +111,7 @@ def _rule_changes(code: str, title: tuple[str, str], old: Mapping, new: Mapping)
     for key in sorted(set(old) | set(new)):
         if old.get(key) == new.get(key):
             continue
-        zh_label, en_label = _RULE_VALUES.get(key, ("计分规则", "scoring rule"))
+        zh_label, en_label = rule_field_label(key) or ("计分规则", "scoring rule")
         before, after = old.get(key), new.get(key)
         if isinstance(before, int | float) and isinstance(after, int | float):
             text = {

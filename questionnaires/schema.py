@@ -14,10 +14,18 @@ from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
-from questionnaires.frameworks import get_method, method_codes
+from questionnaires.frameworks import METHODS, get_method, method_codes
 from questionnaires.logic import FormulaError, compile_formula, formula_references
 from questionnaires.question_types import get_type, spoken_types, type_codes
 from questionnaires.references import ReferenceError, check_citations, iter_refs, load_references
+from questionnaires.rule_types import (
+    BAND_BOUNDS,
+    WEIGHT_TOLERANCE,
+    check_bounds,
+    get_rule_type,
+    iter_rule_types,
+    rule_codes,
+)
 
 FORMULA_REF_RE = re.compile(r"\{([^{}]*)\}")
 
@@ -26,7 +34,6 @@ KINDS = {"framework", "bank"}
 STATUSES = {"current", "legacy"}
 SIZE_CLASSES = {"large", "medium", "small", "micro"}
 CP_LEVELS = {"I", "II", "III", "none"}
-WEIGHT_TOLERANCE = 1e-6
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 OPTION_CODE_RE = re.compile(r"^[A-Za-z0-9_.+\-]+$")
@@ -90,34 +97,7 @@ PREREQUISITE_KEYS = {"code", "question", "title", "description"} | PROVENANCE_KE
 APPLIES_KEYS = {"industries", "size_classes", "when"}
 APPLIES_TO_KEYS = {"industries", "fallback"}
 COMPARISONS = {"equals", "not_equals", "in", "gt", "ge", "lt", "le", "answered"}
-RULE_KEYS = {
-    "linear": {"question", "direction", "benchmark", "leading", "by_industry"},
-    "options": {"question"},
-    "yesno": {"question"},
-    "bands": {"question", "bands"},
-    "level_points": {"question", "points"},
-    "levels": {"question", "direction", "thresholds"},
-    "requirements": {"items"},
-}
 RULE_COMMON_KEYS = {"type", "note"} | PROVENANCE_KEYS
-
-
-def rule_question_types(rtype: str) -> frozenset[str]:
-    """The question types a rule type may read (from the registered types' traits)."""
-    if rtype == "options":
-        return type_codes(lambda t: t.choice)
-    if rtype == "yesno":
-        return type_codes(lambda t: t.boolean)
-    if rtype == "bands":
-        return type_codes(lambda t: t.numeric or t.scale)
-    if rtype == "level_points":
-        return type_codes(lambda t: t.scale)
-    if rtype == "levels":  # quantitative thresholds, or single-choice options carrying cp_level
-        return type_codes(lambda t: t.numeric or (t.choice and not t.several))
-    return type_codes(lambda t: t.numeric)  # linear
-
-
-BAND_BOUNDS = ("gt", "ge", "lt", "le")
 
 
 @dataclass(frozen=True)
@@ -504,9 +484,7 @@ class _FileChecker:
             bwhere = f"{pwhere}.options[{index}]"
             if not self.keys(band, bwhere, set(BAND_BOUNDS) | {"option"}, ["option"]):
                 continue
-            for bound in BAND_BOUNDS:
-                if bound in band and not is_number(band[bound]):
-                    self.error(bwhere, f"{bound} must be a number")
+            check_bounds(self, band, bwhere)
             if str(band.get("option")) not in codes:
                 self.error(bwhere, f"option {band.get('option')!r} is not an option of this question")
 
@@ -794,170 +772,23 @@ class _FileChecker:
             self.error(where, "rule must be a mapping")
             return
         rtype = rule.get("type")
-        if not one_of(rtype, RULE_KEYS):
-            self.error(where, f"rule.type must be one of {sorted(RULE_KEYS)}, not {rtype!r}")
+        kind = get_rule_type(rtype)
+        if kind is None:
+            self.error(where, f"rule.type must be one of {sorted(rule_codes())}, not {rtype!r}")
             return
         rwhere = f"{where}.rule"
-        self.keys(
-            rule,
-            rwhere,
-            RULE_KEYS[rtype] | RULE_COMMON_KEYS,
-            RULE_KEYS[rtype]
-            - {"by_industry"}
-            - ({"direction", "thresholds"} if rtype == "levels" else set()),
-        )
+        self.keys(rule, rwhere, kind.keys | RULE_COMMON_KEYS, kind.keys - kind.optional_keys)
         self.provenance(rule, rwhere)
         allowed_methods = sorted(method_codes(lambda m: rtype in m.own_rules))
         if allowed_methods and self.method and self.method not in allowed_methods:
             self.error(where, f"rule type {rtype!r} is only for {sorted(allowed_methods)}")
-        if rtype != "requirements":
-            self.refer(where, rule.get("question"), "rule question")
-            self.typed_refs.append(
-                (where, rule.get("question"), rule_question_types(rtype), f"{rtype} rule question")
-            )
-        limit = None if self.method_has("omega_weights") else weight
-        if rtype == "linear":
-            self.check_linear(rule, where, rule.get("direction"))
-        elif rtype == "options":
-            self.option_rules.append((where, rule.get("question"), weight))
-        elif rtype == "bands":
-            self.check_bands(rule.get("bands"), where, limit)
-        elif rtype == "level_points":
-            self.check_level_points(rule.get("points"), where, limit)
-        elif rtype == "levels":
-            self.check_levels_rule(rule, where)
-        elif rtype == "requirements":
-            self.check_requirements(rule.get("items"), where, limit)
+        kind.check(self, rule, where, limit=None if self.method_has("omega_weights") else weight)
+        self.rules.append((where, rule, weight))
 
-    option_rules: list[tuple[str, Any, float | None]]
+    rules: list[tuple[str, dict, float | None]]  # (where, rule, weight): checked against the question read
 
-    def check_linear(self, rule: dict, where: str, direction: Any) -> None:
-        if direction not in ("higher", "lower"):
-            self.error(where, "rule.direction must be higher or lower")
-            direction = None
-        self.benchmark_pair(rule, where, "rule", direction)
-        by_industry = rule.get("by_industry")
-        if by_industry is None:
-            return
-        if not isinstance(by_industry, dict) or not by_industry:
-            self.error(where, "rule.by_industry must map industry codes to {benchmark, leading, source}")
-            return
-        for industry, values in by_industry.items():
-            iwhere = f"{where}.rule.by_industry.{industry}"
-            if not isinstance(industry, str) or not INDUSTRY_RE.match(industry):
-                self.error(where, f"by_industry key {industry!r} is not a GB/T 4754 code like C26")
-            if not self.keys(
-                values, iwhere, {"benchmark", "leading"} | PROVENANCE_KEYS, ["benchmark", "leading"]
-            ):
-                continue
-            self.provenance(
-                values, iwhere, needs_source=True, why="an industry benchmark comes from a source"
-            )
-            self.benchmark_pair(values, iwhere, "", direction)
-
-    def benchmark_pair(self, values: dict, where: str, prefix: str, direction: str | None) -> None:
-        benchmark, leading = values.get("benchmark"), values.get("leading")
-        label = f"{prefix}." if prefix else ""
-        for key, value in (("benchmark", benchmark), ("leading", leading)):
-            if key in values and not is_number(value):
-                self.error(where, f"{label}{key} must be a number")
-        if not (is_number(benchmark) and is_number(leading)):
-            return
-        if benchmark == leading:
-            self.error(where, f"{label}benchmark and leading value are equal ({benchmark:g})")
-        elif direction == "higher" and leading < benchmark:
-            self.error(
-                where,
-                f"higher is better but the leading value {leading:g} is below the benchmark {benchmark:g}",
-            )
-        elif direction == "lower" and leading > benchmark:
-            self.error(
-                where,
-                f"lower is better but the leading value {leading:g} is above the benchmark {benchmark:g}",
-            )
-
-    def check_points(self, points: Any, where: str, limit: float | None, what: str) -> None:
-        if not is_number(points) or points < 0:
-            self.error(where, f"{what} points must be a number ≥ 0, not {points!r}")
-        elif limit is not None and points > limit + WEIGHT_TOLERANCE:
-            self.error(where, f"{what} points {points:g} exceed the indicator weight {limit:g}")
-
-    def check_bands(self, bands: Any, where: str, limit: float | None) -> None:
-        if not isinstance(bands, list) or not bands:
-            self.error(where, "rule.bands must be a non-empty list of {gt|ge|lt|le, points}")
-            return
-        for index, band in enumerate(bands):
-            bwhere = f"{where}.rule.bands[{index}]"
-            if not self.keys(band, bwhere, set(BAND_BOUNDS) | {"points", "label"}, ["points"]):
-                continue
-            for bound in BAND_BOUNDS:
-                if bound in band and not is_number(band[bound]):
-                    self.error(bwhere, f"{bound} must be a number")
-            lower = [band[b] for b in ("gt", "ge") if is_number(band.get(b))]
-            upper = [band[b] for b in ("lt", "le") if is_number(band.get(b))]
-            if len(lower) > 1 or len(upper) > 1:
-                self.error(bwhere, "a band has at most one lower bound (gt|ge) and one upper bound (lt|le)")
-            if lower and upper and max(lower) > min(upper):
-                self.error(bwhere, f"lower bound {max(lower):g} is above upper bound {min(upper):g}")
-            if "label" in band:
-                self.bilingual(band["label"], bwhere, "label")
-            self.check_points(band.get("points"), bwhere, limit, "band")
-
-    def check_level_points(self, points: Any, where: str, limit: float | None) -> None:
-        if not isinstance(points, dict):
-            self.error(where, "rule.points must map levels 1-4 to points")
-            return
-        keys = {int(k) if isinstance(k, str) and k.isdigit() else k for k in points}
-        if keys != {1, 2, 3, 4}:
-            self.error(where, f"rule.points must have levels exactly 1-4 (found {sorted(map(str, keys))})")
-        for key, value in points.items():
-            self.check_points(value, f"{where}.rule.points.{key}", limit, f"level {key}")
-
-    def check_levels_rule(self, rule: dict, where: str) -> None:
-        thresholds, direction = rule.get("thresholds"), rule.get("direction")
-        if thresholds is None and direction is None:
-            self.qualitative_levels.append((where, rule.get("question")))
-            return
-        if direction not in ("higher", "lower"):
-            self.error(where, "rule.direction must be higher or lower")
-        if not isinstance(thresholds, dict) or set(thresholds) != {"I", "II", "III"}:
-            self.error(where, "rule.thresholds must have exactly I, II and III")
-            return
-        values = [thresholds[k] for k in ("I", "II", "III")]
-        if not all(is_number(v) for v in values):
-            self.error(where, "rule.thresholds must be numbers")
-            return
-        if direction == "higher" and not values[0] >= values[1] >= values[2]:
-            self.error(where, f"higher is better but thresholds are not I ≥ II ≥ III: {values}")
-        if direction == "lower" and not values[0] <= values[1] <= values[2]:
-            self.error(where, f"lower is better but thresholds are not I ≤ II ≤ III: {values}")
-
-    qualitative_levels: list[tuple[str, Any]]
-
-    def check_requirements(self, items: Any, where: str, limit: float | None) -> None:
-        if not isinstance(items, list) or not items:
-            self.error(where, "rule.items must be a non-empty list of {question, kind, points}")
-            return
-        total = 0.0
-        for index, item in enumerate(items):
-            iwhere = f"{where}.rule.items[{index}]"
-            if not self.keys(item, iwhere, {"question", "kind", "points", "title"}, ["question", "kind"]):
-                continue
-            if item.get("kind") not in ("mandatory", "optional"):
-                self.error(iwhere, "kind must be mandatory or optional")
-            if "points" in item:
-                self.check_points(item["points"], iwhere, limit, "item")
-                total += item["points"] if is_number(item["points"]) else 0
-            if "title" in item:
-                self.bilingual(item["title"], iwhere, "title")
-            self.refer(where, item.get("question"), "requirement question")
-            self.typed_refs.append(
-                (where, item.get("question"), type_codes(lambda t: t.boolean), "requirement question")
-            )
-        if limit is not None and total > limit + WEIGHT_TOLERANCE:
-            self.error(
-                where, f"requirement points add up to {total:g}, more than the indicator weight {limit:g}"
-            )
+    def industry_code(self, value: Any) -> bool:
+        return isinstance(value, str) and bool(INDUSTRY_RE.match(value))
 
     # --- settings ---------------------------------------------------------------------------
     def check_settings(self, settings: Any) -> None:
@@ -972,6 +803,10 @@ class _FileChecker:
     def refer_typed(self, where: str, code: Any, types: frozenset[str], what: str) -> None:
         """`code` must name a question whose type is one of `types` (checked once all files are read)."""
         self.refer(where, code, what)
+        self.expect_type(where, code, types, what)
+
+    def expect_type(self, where: str, code: Any, types: frozenset[str], what: str) -> None:
+        """A question `code` names, if it exists, must be of one of `types` (checked once all files are read)."""
         self.typed_refs.append((where, code, types, what))
 
     # --- cycles -------------------------------------------------------------------------------
@@ -994,8 +829,7 @@ def _new_checker(data: Any, file: str) -> _FileChecker:
     checker = _FileChecker(data, file)
     checker.condition_values = []
     checker.typed_refs = []
-    checker.option_rules = []
-    checker.qualitative_levels = []
+    checker.rules = []
     return checker.run()
 
 
@@ -1035,33 +869,12 @@ def _resolve_references(
             problem = kind.condition_value_problem(question, cond["question"], value) if kind else None
             if problem:
                 checker.error(where, f"{key} {problem}")
-    # Options rules: option points within the weight, and full marks reachable (points methods).
-    for where, code, weight in checker.option_rules:
-        if not isinstance(code, str) or code not in available:
-            continue
-        question = available[code][0]
-        points: list[Any] = [o.get("points") for o in as_list(question.get("options")) if isinstance(o, dict)]
-        if any(p is None for p in points):
-            checker.error(where, f"options rule reads {code}, whose options do not all carry points")
-            continue
-        points = [p for p in points if is_number(p)]
-        if weight is None or checker.method_has("omega_weights") or not points:
-            continue
-        for p in points:
-            if p > weight + WEIGHT_TOLERANCE:
-                checker.error(where, f"option points {p:g} of {code} exceed the indicator weight {weight:g}")
-        several = getattr(get_type(question.get("type")), "several", False)
-        best = min(sum(points), weight) if several else max(points)
-        if checker.method_has("points") and best < weight - WEIGHT_TOLERANCE:
-            checker.error(where, f"the options of {code} reach at most {best:g} of the weight {weight:g}")
-    for where, code in checker.qualitative_levels:
-        question = available.get(code, ({}, ""))[0] if isinstance(code, str) else {}
-        kind = get_type(question.get("type")) if question else None
-        if kind and kind.choice and not kind.several:
-            if not any(isinstance(o, dict) and "cp_level" in o for o in as_list(question.get("options"))):
-                checker.error(where, f"qualitative levels rule reads {code}, whose options carry no cp_level")
-        elif question:
-            checker.error(where, f"levels rule on {code} needs direction and thresholds (quantitative)")
+    # Each rule against the question it reads, by rule type in registration order.
+    for rule_kind in iter_rule_types():
+        for where, rule, weight in checker.rules:
+            read = rule.get("question")
+            if get_rule_type(rule.get("type")) is rule_kind and isinstance(read, str) and read in available:
+                rule_kind.check_read(checker, rule, where, available[read][0], weight=weight)
 
 
 def check_definition(data: Any, *, file: str = "<definition>") -> list[Problem]:
@@ -1124,22 +937,28 @@ def check_definitions(files: Mapping[str, Any]) -> list[Problem]:
                 for code, question in bank.questions.items():
                     available.setdefault(code, (question, use))
         _resolve_references(checker, available, bank_of_question)
-    _check_clean_production_choice(checkers)
+    _check_systems_per_industry(checkers)
     for checker in checkers.values():
         problems.extend(checker.problems)
     return problems
 
 
-def _check_clean_production_choice(checkers: Mapping[str, _FileChecker]) -> None:
-    """The enterprise's industry must pick one current clean-production system, the generic one as fallback."""
-    systems = [
-        c
-        for c in checkers.values()
-        if isinstance(c.data, dict)
-        and c.data.get("kind") == "framework"
-        and c.data.get("method") == "clean_production"
-        and c.data.get("status") == "current"
-    ]
+def _check_systems_per_industry(checkers: Mapping[str, _FileChecker]) -> None:
+    """Where a method has one system per industry (questionnaires.frameworks), the enterprise's industry
+    must pick one current system of it, its fallback one when no sector system applies."""
+    for method in [m for m in METHODS.values() if m.system_per_industry]:
+        systems = [
+            c
+            for c in checkers.values()
+            if isinstance(c.data, dict)
+            and c.data.get("kind") == "framework"
+            and c.data.get("method") == method.code
+            and c.data.get("status") == "current"
+        ]
+        _check_one_system_per_industry(systems, method.system_per_industry)
+
+
+def _check_one_system_per_industry(systems: list[_FileChecker], system: str) -> None:
     fallbacks: list[str] = []
     sectors: list[tuple[_FileChecker, list[str]]] = []
     for checker in systems:
@@ -1150,17 +969,13 @@ def _check_clean_production_choice(checkers: Mapping[str, _FileChecker]) -> None
         if applies_to.get("fallback") is True:
             fallbacks.append(bank_key(checker.data))
         elif not industries:
-            checker.error(
-                "applies_to", "a clean-production system needs applies_to.industries, or fallback: true"
-            )
+            checker.error("applies_to", f"a {system} needs applies_to.industries, or fallback: true")
         else:
             sectors.append((checker, industries))
     if len(fallbacks) > 1:
         for checker in systems:
             if bank_key(checker.data) in fallbacks[1:]:
-                checker.error(
-                    "applies_to", f"more than one fallback clean-production system: {', '.join(fallbacks)}"
-                )
+                checker.error("applies_to", f"more than one fallback {system}: {', '.join(fallbacks)}")
     for index, (checker, industries) in enumerate(sectors):
         for other, other_industries in sectors[:index]:
             overlap = sorted(

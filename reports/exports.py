@@ -33,6 +33,7 @@ from assessment.presentation import stored_level_text
 from assessment.selectors.rating import rating_scheme_for
 from assessment.selectors.review import SubmissionFilters
 from questionnaires.definition import DefinitionNotFound, get_definition, iter_dimensions, iter_indicators
+from questionnaires.rule_types import rule_type
 from questionnaires.text import pick
 
 CHUNK = 1000
@@ -77,20 +78,18 @@ class FrameworkColumns:
 
 
 def key_indicators(definition: dict[str, Any]) -> list[dict[str, Any]]:
-    """The indicators a framework sheet lists: the quantitative ones (linear, bands, level thresholds)
-    and the limiting ones; every indicator for a framework that has none of these (e.g. GB/T 36132-2018)."""
+    """The indicators a framework sheet lists: the quantitative ones (linear, bands, level thresholds: their
+    rule type's `quantitative`) and the limiting ones; every indicator for a framework that has none of
+    these (e.g. GB/T 36132-2018)."""
     leaves = list(iter_indicators(definition, leaves_only=True))
-    chosen = [
-        indicator
-        for indicator in leaves
-        if indicator.get("limiting")
-        or (indicator.get("rule") or {}).get("type") in ("linear", "bands")
-        or (
-            (indicator.get("rule") or {}).get("type") == "levels"
-            and (indicator.get("rule") or {}).get("thresholds")
-        )
-    ]
+    chosen = [indicator for indicator in leaves if indicator.get("limiting") or _quantitative(indicator)]
     return chosen or leaves
+
+
+def _quantitative(indicator: dict[str, Any]) -> bool:
+    rule = indicator.get("rule") or {}
+    kind = rule_type(rule)
+    return kind is not None and kind.quantitative(rule)
 
 
 def framework_columns(framework: str, version: str) -> FrameworkColumns:

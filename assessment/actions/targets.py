@@ -11,14 +11,7 @@ from typing import Any
 
 from questionnaires.logic import formula_references
 from questionnaires.question_types import is_derived
-
-
-def _rule_questions(rule: Mapping[str, Any] | None) -> set[str]:
-    if not rule:
-        return set()
-    codes = {rule["question"]} if rule.get("question") else set()
-    codes |= {item["question"] for item in rule.get("items", []) if item.get("question")}
-    return codes
+from questionnaires.rule_types import rule_questions
 
 
 def _leaves(indicators: Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
@@ -60,7 +53,7 @@ def indicators_improved(definitions: Iterable[Mapping[str, Any]], questions: Ite
                 found.append(prerequisite["code"])
         for dimension in definition.get("dimensions", []):
             for indicator in _leaves(dimension.get("indicators", [])):
-                if _rule_questions(indicator.get("rule")) & reached:
+                if set(rule_questions(indicator.get("rule"))) & reached:
                     found.append(indicator["code"])
     return list(dict.fromkeys(found))
 

@@ -68,6 +68,7 @@ from questionnaires.frameworks import family_of
 from questionnaires.logic import industry_matches, proposed_choices, resolve_answers
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.question_types import question_type
+from questionnaires.rule_types import rule_type
 
 if TYPE_CHECKING:
     from assessment.demo.context import DemoContext
@@ -130,36 +131,26 @@ def _maturity(rng: random.Random, enterprise: Enterprise, industry_effect: Mappi
 def scoring_targets(
     definitions: Iterable[Mapping[str, Any]],
 ) -> tuple[set[str], dict[str, Mapping[str, Any]]]:
-    """Veto questions, and the linear / threshold rules reading a question directly (by question code)."""
+    """Veto questions, and the rules that place the figure of a question they read directly (linear,
+    threshold levels: their rule type's `demo_guided`), by question code."""
     veto: set[str] = set()
     rules: dict[str, Mapping[str, Any]] = {}
     for definition in definitions:
         veto.update(p["question"] for p in definition.get("prerequisites") or [] if p.get("question"))
         for indicator in iter_indicators(definition, leaves_only=True):
             rule = indicator.get("rule") or {}
-            if rule.get("type") == "linear" or (rule.get("type") == "levels" and rule.get("thresholds")):
+            kind = rule_type(rule)
+            if kind is not None and kind.demo_guided(rule):
                 rules.setdefault(rule.get("question"), rule)
     return veto, rules
 
 
 def _rule_value(rng: random.Random, rule: Mapping[str, Any], maturity: float) -> float | None:
-    """A value scoring about as well as the maturity: between benchmark and leading value (linear), or
-    around the clean-production thresholds Ⅲ/Ⅱ/Ⅰ (levels)."""
+    """A value scoring about as well as the maturity, placed by the rule's type (between benchmark and
+    leading value for linear, around the clean-production thresholds Ⅲ/Ⅱ/Ⅰ for levels)."""
     position = maturity + rng.gauss(0, 0.25)
-    if rule.get("type") == "linear":
-        benchmark, leading = rule.get("benchmark"), rule.get("leading")
-        if not isinstance(benchmark, int | float) or not isinstance(leading, int | float):
-            return None
-        return benchmark + (leading - benchmark) * min(max(position, -0.4), 1.2)
-    thresholds = rule.get("thresholds") or {}
-    points = [thresholds.get(level) for level in ("III", "II", "I")]
-    if not all(isinstance(p, int | float) for p in points):
-        return None
-    worse = points[0] - ((points[1] - points[0]) or 1) * 0.5
-    anchors = [worse, *points, points[2] + (points[2] - points[1])]
-    place = min(max(position, 0.0), 0.999) * (len(anchors) - 1)
-    low = int(place)
-    return anchors[low] + (anchors[low + 1] - anchors[low]) * (place - low)
+    kind = rule_type(rule)
+    return kind.demo_figure(rule, position) if kind else None
 
 
 def energy_answers(

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from questionnaires.frameworks import CLEAN_PRODUCTION_LABELS
+from questionnaires.rule_types import rule_type
 
 from .compiled import CompiledDefinition
 from .pipeline import Rated, check_veto, dimension_leaves, indicator_result, missing_questions, rate_leaf
@@ -49,7 +50,7 @@ def score(compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFact
         for leaf in leaves:
             available = 100 * w * leaf.share if applies and leaf.applicable else 0.0
             rating = rate_leaf(leaf, available, ctx) if applies and leaf.applicable else None
-            if rating is not None and (leaf.indicator.rule or {}).get("type") != "levels":
+            if rating is not None and not getattr(rule_type(leaf.indicator.rule), "by_level", False):
                 # A points rule in a clean-production system: fully met counts for every level.
                 met = rating.status == "scored" and rating.fraction >= 1 - 1e-9
                 rating.membership = MEMBERSHIP["I" if met else "none"]

@@ -17,6 +17,7 @@ from typing import Any
 
 from questionnaires.frameworks import method_codes
 from questionnaires.logic import computed_order
+from questionnaires.rule_types import rule_questions
 
 from .types import ScoringInputError, Text
 
@@ -74,14 +75,6 @@ def _text(value: Any, fallback: str) -> Text:
     if isinstance(value, str):
         return {"zh": value, "en": value}
     return {"zh": fallback, "en": fallback}
-
-
-def rule_questions(rule: dict[str, Any] | None) -> list[str]:
-    if not rule:
-        return []
-    if rule.get("type") == "requirements":
-        return [item["question"] for item in rule.get("items", [])]
-    return [rule["question"]] if rule.get("question") else []
 
 
 def _indicator(raw: dict[str, Any], dimension: str, parent: str | None) -> Indicator:

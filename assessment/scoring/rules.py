@@ -1,4 +1,7 @@
-"""Scoring rules of docs/definitions.md ("Scoring rules"): one function per rule type.
+"""Scoring rules of docs/definitions.md ("Scoring rules"): one function per rule type, how it rates.
+
+The rule types themselves (their keys, schema check, inputs and traits) are registered in
+questionnaires/rule_types.py; `RATINGS` holds a rating function for exactly those codes.
 
 Each function rates one indicator from the answers and explains itself: the rule in words (zh, en),
 the share of its points earned (points methods) or its level membership (clean production), and the
@@ -13,11 +16,11 @@ from typing import Any
 
 from questionnaires.logic import band_holds, industry_matches, is_answered
 from questionnaires.question_types import is_several
+from questionnaires.rule_types import CP_LEVELS, rule_codes
 
 from .compiled import CompiledDefinition, Indicator
 from .types import ScoringInputError, Text
 
-CP_LEVELS = ("I", "II", "III")
 CP_NUMERALS = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "none": "—"}
 # Cumulative membership (docs/provenance.md §3): meeting Ⅰ also meets Ⅱ and Ⅲ.
 MEMBERSHIP = {"I": (1.0, 1.0, 1.0), "II": (0.0, 1.0, 1.0), "III": (0.0, 0.0, 1.0), "none": (0.0, 0.0, 0.0)}
@@ -539,7 +542,10 @@ def _requirements(indicator: Indicator, rule: Mapping[str, Any], available: floa
     return rating
 
 
-RULES: dict[str, Callable[[Indicator, Mapping[str, Any], float, Context], Rating]] = {
+Rate = Callable[[Indicator, Mapping[str, Any], float, Context], Rating]
+
+# How each rule type rates (its schema, inputs and traits: questionnaires/rule_types.py).
+RATINGS: dict[str, Rate] = {
     "linear": _linear,
     "options": _options,
     "yesno": _yesno,
@@ -548,12 +554,25 @@ RULES: dict[str, Callable[[Indicator, Mapping[str, Any], float, Context], Rating
     "levels": _levels,
     "requirements": _requirements,
 }
+# The scoring core rates exactly the registered rule types.
+if set(RATINGS) != rule_codes():
+    raise ImportError(f"rule ratings {sorted(RATINGS)} differ from the registry's {sorted(rule_codes())}")
+
+
+def register_rating(code: str, function: Rate) -> Rate:
+    """Rate a rule type registered in questionnaires.rule_types with `function` (tests add their own)."""
+    RATINGS[code] = function
+    return function
+
+
+def unregister_rating(code: str) -> None:
+    RATINGS.pop(code, None)
 
 
 def rate(indicator: Indicator, available: float, ctx: Context) -> Rating:
     """Rate one applicable leaf indicator with its rule."""
     rule = indicator.rule or {}
-    function = RULES.get(rule.get("type", ""))
+    function = RATINGS.get(rule.get("type", ""))
     if function is None:
         raise ScoringInputError(f"indicator {indicator.code} has unknown rule type {rule.get('type')!r}")
     return function(indicator, rule, available, ctx)
