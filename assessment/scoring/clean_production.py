@@ -21,7 +21,15 @@ from questionnaires.frameworks import CLEAN_PRODUCTION_LABELS
 from questionnaires.rule_types import rule_type
 
 from .compiled import CompiledDefinition
-from .pipeline import Rated, check_veto, dimension_leaves, indicator_result, missing_questions, rate_leaf
+from .pipeline import (
+    Rated,
+    Scored,
+    check_veto,
+    dimension_leaves,
+    framework_result,
+    indicator_result,
+    rate_leaf,
+)
 from .rules import CP_LEVELS, MEMBERSHIP, Context
 from .types import DimensionResult, EnterpriseFacts, FrameworkResult
 
@@ -117,21 +125,18 @@ def score(compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFact
             if isinstance(rule.get(level), dict) and rule[level].get("label")
         },
     }
-    veto = check_veto(compiled, ctx)
-    return FrameworkResult(
-        framework=compiled.framework,
-        version=compiled.version,
-        method=compiled.method,
-        score=min(max(sum(y) / 3, 0.0), 100.0),
+    scored = Scored(
+        min(max(sum(y) / 3, 0.0), 100.0), dimensions, indicators, all_rated, check_veto(compiled, ctx)
+    )
+    return framework_result(
+        compiled,
+        ctx,
+        scored,
         level={
             "code": achieved,
             "label": dict(labels[achieved]),
             "provisional": bool(rule.get("provisional", False)),
         },
-        veto=veto,
-        dimensions=dimensions,
-        indicators=indicators,
-        missing=missing_questions(compiled, ctx, all_rated, veto),
         details={
             "y": {level: round(value, 4) for level, value in zip(CP_LEVELS, y, strict=True)},
             "checks": checks,
@@ -140,5 +145,4 @@ def score(compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFact
                 {"name": name, "share": round(share * 100, 4)} for name, share in ctx.products or []
             ],
         },
-        provisional=compiled.provisional,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from questionnaires.frameworks import GREEN_FACTORY_2018_MET, GREEN_FACTORY_2018_NOT_MET
 
 from .compiled import CompiledDefinition
-from .pipeline import check_veto, missing_questions, score_points
+from .pipeline import framework_result, score_points
 from .rules import Context
 from .types import EnterpriseFacts, FrameworkResult, round2
 
@@ -21,32 +21,22 @@ NOT_MET = GREEN_FACTORY_2018_NOT_MET
 def score(compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFacts | None) -> FrameworkResult:
     # Category score = earned points / available points × category weight, which is the shared
     # renormalised points pipeline with the category weight as the dimension weight.
-    total, dimensions, indicators, rated = score_points(compiled, ctx, enterprise)
-    veto = check_veto(compiled, ctx)
-    mandatory_failed = [failure for item in rated if item.rating for failure in item.rating.mandatory_failed]
+    scored = score_points(compiled, ctx, enterprise)
+    mandatory_failed = [
+        failure for item in scored.rated if item.rating for failure in item.rating.mandatory_failed
+    ]
     pass_score = compiled.settings.get("pass_score")
     reasons = []
-    if not veto["passed"]:
+    if not scored.veto["passed"]:
         reasons.append("veto")
     if mandatory_failed:
         reasons.append("mandatory")
-    if pass_score is not None and round2(total) < float(pass_score):
+    if pass_score is not None and round2(scored.score) < float(pass_score):
         reasons.append("pass_score")
     level = {
         "code": "not_met" if reasons else "met",
         "label": dict(NOT_MET if reasons else MET),
         "provisional": False,
     }
-    return FrameworkResult(
-        framework=compiled.framework,
-        version=compiled.version,
-        method=compiled.method,
-        score=total,
-        level=level,
-        veto=veto,
-        dimensions=dimensions,
-        indicators=indicators,
-        missing=missing_questions(compiled, ctx, rated, veto),
-        details={"mandatory_failed": mandatory_failed, "pass_score": pass_score, "not_met_because": reasons},
-        provisional=compiled.provisional,
-    )
+    details = {"mandatory_failed": mandatory_failed, "pass_score": pass_score, "not_met_because": reasons}
+    return framework_result(compiled, ctx, scored, level=level, details=details)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .compiled import CompiledDefinition
-from .pipeline import check_veto, missing_questions, score_points
+from .pipeline import framework_result, score_points
 from .rules import Context
 from .types import EnterpriseFacts, FrameworkResult, round2
 
@@ -60,26 +60,14 @@ def green_code_percentile(
 
 
 def score(compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFacts | None) -> FrameworkResult:
-    total, dimensions, indicators, rated = score_points(compiled, ctx, enterprise)
-    veto = check_veto(compiled, ctx)
-    tier = rating_tier(total, compiled.settings)
+    scored = score_points(compiled, ctx, enterprise)
+    tier = rating_tier(scored.score, compiled.settings)
     level = None
-    if tier and veto["passed"]:
+    if tier and scored.veto["passed"]:
         level = {"code": tier["code"], "label": tier["label"], "provisional": tier["provisional"]}
-    return FrameworkResult(
-        framework=compiled.framework,
-        version=compiled.version,
-        method=compiled.method,
-        score=total,
-        level=level,
-        veto=veto,
-        dimensions=dimensions,
-        indicators=indicators,
-        missing=missing_questions(compiled, ctx, rated, veto),
-        details={
-            "tier": tier,
-            "tier_withheld": bool(tier) and not veto["passed"],
-            "green_code_thresholds": dict(compiled.settings.get("green_code") or DEFAULT_GREEN_CODE),
-        },
-        provisional=compiled.provisional,
-    )
+    details = {
+        "tier": tier,
+        "tier_withheld": bool(tier) and not scored.veto["passed"],
+        "green_code_thresholds": dict(compiled.settings.get("green_code") or DEFAULT_GREEN_CODE),
+    }
+    return framework_result(compiled, ctx, scored, level=level, details=details)

@@ -20,7 +20,7 @@ from questionnaires.question_types import takes_value
 
 from .compiled import CompiledDefinition, Dimension, Indicator
 from .rules import Context, Rating, rate
-from .types import DimensionResult, EnterpriseFacts, IndicatorResult, ScoringInputError
+from .types import DimensionResult, EnterpriseFacts, FrameworkResult, IndicatorResult, ScoringInputError
 from .validation import problems_in
 
 Calculator = Mapping[str, Any] | Callable[[Mapping[str, Any]], Mapping[str, Any]]
@@ -195,22 +195,12 @@ def rate_leaf(leaf: Leaf, available: float, ctx: Context) -> Rating:
 
 
 def indicator_result(rated: Rated, earned: float) -> IndicatorResult:
+    """A rated leaf as listed in the result; a leaf without a rating does not apply and earns nothing."""
     indicator = rated.leaf.indicator
-    rating = rated.rating
-    if rating is None:
-        return IndicatorResult(
-            code=indicator.code,
-            title=indicator.title,
-            dimension=indicator.dimension,
-            parent=indicator.parent,
-            questions=list(indicator.questions),
-            answer=None,
-            rule={"zh": "不适用于本企业", "en": "Does not apply to this enterprise"},
-            earned=0.0,
-            available=0.0,
-            status="not_applicable",
-            limiting=indicator.limiting,
-        )
+    applicable = rated.rating is not None
+    rating = rated.rating or Rating(
+        status="not_applicable", rule={"zh": "不适用于本企业", "en": "Does not apply to this enterprise"}
+    )
     return IndicatorResult(
         code=indicator.code,
         title=indicator.title,
@@ -219,8 +209,8 @@ def indicator_result(rated: Rated, earned: float) -> IndicatorResult:
         questions=list(indicator.questions),
         answer=rating.answer,
         rule=rating.rule,
-        earned=earned,
-        available=rated.available,
+        earned=earned if applicable else 0.0,
+        available=rated.available if applicable else 0.0,
         status=rating.status,
         gap=rating.gap,
         limiting=indicator.limiting,
@@ -228,10 +218,8 @@ def indicator_result(rated: Rated, earned: float) -> IndicatorResult:
     )
 
 
-def score_points(
-    compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFacts | None
-) -> tuple[float, list[DimensionResult], list[IndicatorResult], list[Rated]]:
-    """Points methods: each leaf earns its rating's share of its available points.
+def score_points(compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFacts | None) -> Scored:
+    """Points methods: each leaf earns its rating's share of its available points; the veto items checked.
 
     available = indicator share of the dimension (renormalised over applicable indicators) × dimension
     weight; a dimension that does not apply at all leaves the total, which is rescaled to 100.
@@ -267,7 +255,7 @@ def score_points(
         earned_total += score
         max_total += maximum
     total = 100 * earned_total / max_total if max_total > 0 else 0.0
-    return min(max(total, 0.0), 100.0), dimensions, indicators, all_rated
+    return Scored(min(max(total, 0.0), 100.0), dimensions, indicators, all_rated, check_veto(compiled, ctx))
 
 
 def check_veto(compiled: CompiledDefinition, ctx: Context) -> dict[str, Any]:
@@ -311,3 +299,40 @@ def missing_questions(
         ):
             needed.add(code)
     return [code for code in compiled.questions if code in needed]
+
+
+@dataclass
+class Scored:
+    """The shared part of a method's result: the 0–100 score, dimensions, indicators, the rated leaves and
+    the veto items' check."""
+
+    score: float
+    dimensions: list[DimensionResult]
+    indicators: list[IndicatorResult]
+    rated: list[Rated]
+    veto: dict[str, Any]
+
+
+def framework_result(
+    compiled: CompiledDefinition,
+    ctx: Context,
+    scored: Scored,
+    *,
+    level: dict[str, Any] | None,
+    details: dict[str, Any],
+) -> FrameworkResult:
+    """A method's result: the shared part with its level and details, the framework's identity and what is
+    missing."""
+    return FrameworkResult(
+        framework=compiled.framework,
+        version=compiled.version,
+        method=compiled.method,
+        score=scored.score,
+        level=level,
+        veto=scored.veto,
+        dimensions=scored.dimensions,
+        indicators=scored.indicators,
+        missing=missing_questions(compiled, ctx, scored.rated, scored.veto),
+        details=details,
+        provisional=compiled.provisional,
+    )

@@ -13,7 +13,7 @@ from typing import Any
 from questionnaires.frameworks import SME_DIGITAL_BELOW
 
 from .compiled import CompiledDefinition
-from .pipeline import check_veto, missing_questions, score_points
+from .pipeline import framework_result, score_points
 from .rules import Context, pts
 from .types import EnterpriseFacts, FrameworkResult, round2
 
@@ -91,10 +91,9 @@ def _next_level_text(check: dict[str, Any], score: float) -> dict[str, str]:
 
 
 def score(compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFacts | None) -> FrameworkResult:
-    total, dimensions, indicators, rated = score_points(compiled, ctx, enterprise)
-    veto = check_veto(compiled, ctx)
+    scored = score_points(compiled, ctx, enterprise)
     scenarios = scenario_levels(compiled, ctx)
-    checks = level_checks(total, scenarios, compiled.settings.get("levels") or [])
+    checks = level_checks(scored.score, scenarios, compiled.settings.get("levels") or [])
     achieved = next((check for check in checks if check["met"]), None)
     if achieved:
         level = {"code": achieved["code"], "label": achieved["label"], "provisional": achieved["provisional"]}
@@ -110,22 +109,11 @@ def score(compiled: CompiledDefinition, ctx: Context, enterprise: EnterpriseFact
         if not check["met"] and (achieved is None or float(check["min_score"]) > float(achieved["min_score"]))
     ]
     next_level = higher[-1] if higher else None
-    return FrameworkResult(
-        framework=compiled.framework,
-        version=compiled.version,
-        method=compiled.method,
-        score=total,
-        level=level,
-        veto=veto,
-        dimensions=dimensions,
-        indicators=indicators,
-        missing=missing_questions(compiled, ctx, rated, veto),
-        details={
-            "scenarios": scenarios,
-            "level_checks": checks,
-            "next_level": {"code": next_level["code"], "gap": _next_level_text(next_level, total)}
-            if next_level
-            else None,
-        },
-        provisional=compiled.provisional,
-    )
+    details = {
+        "scenarios": scenarios,
+        "level_checks": checks,
+        "next_level": {"code": next_level["code"], "gap": _next_level_text(next_level, scored.score)}
+        if next_level
+        else None,
+    }
+    return framework_result(compiled, ctx, scored, level=level, details=details)
