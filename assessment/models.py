@@ -688,6 +688,9 @@ class Plan(models.Model):
 
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="plan")
     revision = models.PositiveIntegerField(_("修订号"), default=0)
+    # Each counted action's central figures in the plan's sequence, for officials' analytics, with the
+    # revision and prices they were computed on (assessment/plan_figures.py); None: not computed yet.
+    figures = models.JSONField(_("计划估算"), null=True, blank=True, editable=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

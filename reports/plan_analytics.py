@@ -7,9 +7,10 @@ document that names it). The same filters as the analytics page (the submissions
 
 Money and CO₂: each plan's combined figures by the sequence rule (docs/plan.md): the economics engine's
 `combine` over the plan's counted actions in the plan's order, on that enterprise's answers, factor
-snapshot and the current prices (central estimate). Reads: the plans' actions with their assessment and
-enterprise, the answers of those assessments and the prices: four queries whatever the number of plans
-(plan_analytics); the computing grows with the number of plans.
+snapshot and the current prices (central estimate), stored on the plan when it changes
+(assessment/plan_figures.py). Reads: the plans' actions with their plan, assessment and enterprise, the
+prices and the submissions count: three queries whatever the number of plans (plan_analytics), two more
+for the answers and factors of plans whose stored figures are stale, which are computed then.
 """
 
 from __future__ import annotations
@@ -22,12 +23,9 @@ from django.utils.translation import gettext as _
 
 from assessment import reference
 from assessment.actions import load_catalog
-from assessment.economics.engine import Baseline, combine
-from assessment.economics.model import load_economics
-from assessment.energy import energy_balance, energy_inputs_from_answers
-from assessment.models import Answer, Assessment, Enterprise, PlanAction
+from assessment.models import Assessment, Enterprise, PlanAction
+from assessment.plan_figures import DEFERRED, StepFigures, catalog_rows, plan_figures_for
 from assessment.projection import COUNTED_STATUSES
-from assessment.selectors.factors import default_factors
 from assessment.selectors.prices import current_prices
 from assessment.selectors.review import SubmissionFilters, submissions
 from questionnaires.references import cite_text, load_references, parse_citation
@@ -94,36 +92,14 @@ class PlanAnalytics:
         return not self.total.plans
 
 
-def _add(figures: Figures, enterprise: int, status: str, economics: Any) -> None:
+def _add(figures: Figures, enterprise: int, status: str, step: StepFigures | None) -> None:
     figures.enterprises.add(enterprise)
     figures.counted += 1
     figures.done += status == "done"
-    if economics is not None and economics.estimated:
-        figures.investment_wan += economics.investment_wan.mid if economics.investment_wan else 0.0
-        figures.annual_saving_wan += economics.annual_saving_wan.mid if economics.annual_saving_wan else 0.0
-        figures.co2_avoided_t += economics.co2_avoided_t.mid if economics.co2_avoided_t else 0.0
-
-
-def _plan_steps(
-    rows: list[PlanAction], answers: dict[str, Any], prices: dict[str, Any], economics: Any
-) -> dict:
-    """Action code → its central figures in this plan (combine over the counted actions, in order)."""
-    counted = [row for row in rows if row.status in COUNTED_STATUSES]
-    if not counted:
-        return {}
-    assessment = counted[0].plan.assessment
-    factors = assessment.factor_snapshot or default_factors()
-    balance = energy_balance(inputs=energy_inputs_from_answers(answers), factors=factors)
-    baseline = Baseline.from_answers(
-        answers,
-        factors=factors,
-        prices=prices,
-        size_class=assessment.enterprise.size_class,
-        grid_factor_key=balance.grid_factor_key,
-    )
-    codes = [row.action_code for row in counted]
-    combined = combine([economics.model(code) for code in codes], baseline, economics=economics, codes=codes)
-    return {code: step.economics for code, step in zip(codes, combined.steps, strict=True)}
+    if step is not None:
+        figures.investment_wan += step.investment_wan or 0.0
+        figures.annual_saving_wan += step.annual_saving_wan or 0.0
+        figures.co2_avoided_t += step.co2_avoided_t or 0.0
 
 
 @dataclass(frozen=True)
@@ -131,7 +107,7 @@ class PlanRecord:
     """One action of one plan with its enterprise and its central figures in that plan (None: none)."""
 
     row: PlanAction
-    economics: Any
+    figures: StepFigures | None
 
     @property
     def enterprise(self) -> Enterprise:
@@ -139,41 +115,29 @@ class PlanRecord:
 
 
 def plan_records(assessments: QuerySet[Assessment]) -> list[PlanRecord]:
-    """Every action of the plans of `assessments` (catalog actions only), in plan order, with its figures:
-    three queries (the actions with their assessment and enterprise, those assessments' answers, the
-    prices) whatever the number of plans."""
-    rows = list(
-        PlanAction.objects.filter(plan__assessment__in=assessments)
-        .select_related("plan__assessment__enterprise")
-        .defer("plan__assessment__result")
-        .order_by("plan__assessment__enterprise__name", "plan_id", "position", "id")
+    """Every action of the plans of `assessments` (catalog actions only), in plan order, with its figures
+    as stored on its plan (assessment/plan_figures.py): two queries (the actions with their plan,
+    assessment and enterprise; the prices), two more for the answers and factors of plans whose stored
+    figures are stale (another revision or other prices), computed then."""
+    rows = PlanAction.objects.filter(plan__assessment__in=assessments).select_related(
+        "plan__assessment__enterprise"
     )
-    catalog = load_catalog()
-    known = {action.code for action in catalog.actions}
-    by_plan: dict[int, list[PlanAction]] = defaultdict(list)
-    for row in rows:
-        if row.action_code in known:
-            by_plan[row.plan.assessment_id].append(row)
+    by_plan = catalog_rows(
+        rows.defer(*DEFERRED).order_by("plan__assessment__enterprise__name", "plan_id", "position", "id")
+    )
     if not by_plan:
         return []
-    answers: dict[int, dict[str, Any]] = defaultdict(dict)
-    for assessment_id, code, value in Answer.objects.filter(assessment_id__in=list(by_plan)).values_list(
-        "assessment_id", "question_code", "value"
-    ):
-        if value is not None:
-            answers[assessment_id][code] = value
-    economics = load_economics()
-    prices = current_prices()
-    records = []
-    for assessment_id, plan_rows in by_plan.items():
-        steps = _plan_steps(plan_rows, answers[assessment_id], prices, economics)
-        records += [PlanRecord(row, steps.get(row.action_code)) for row in plan_rows]
-    return records
+    figures = plan_figures_for(by_plan, current_prices())
+    return [
+        PlanRecord(row, figures[plan_id].get(row.action_code))
+        for plan_id, plan_rows in by_plan.items()
+        for row in plan_rows
+    ]
 
 
 def plan_analytics(*, user: User, filters: SubmissionFilters, lang: str) -> PlanAnalytics:
-    """The plans of the submissions the analytics page counts under `filters` (module docstring): four
-    queries whatever the number of plans."""
+    """The plans of the submissions the analytics page counts under `filters` (module docstring): three
+    queries whatever the number of plans (five while some plans' stored figures are stale)."""
     scope = submissions(user, filters.for_analytics())
     return summarise(plan_records(scope), submissions=scope.count(), lang=lang)
 
@@ -202,9 +166,9 @@ def summarise(records: list[PlanRecord], *, submissions: int, lang: str) -> Plan
             per_action[row.action_code],
             *(groups[name].setdefault(key, Figures()) for name, key in keys.items()),
         ):
-            _add(figures, enterprise.pk, row.status, record.economics)
+            _add(figures, enterprise.pk, row.status, record.figures)
         for channel in catalog.get(row.action_code).support:
-            _add(channel_rows[channel], enterprise.pk, row.status, record.economics)
+            _add(channel_rows[channel], enterprise.pk, row.status, record.figures)
 
     sizes = dict(Enterprise.SizeClass.choices)
     registry = load_references()
@@ -298,11 +262,11 @@ def plan_sheet_rows(records: list[PlanRecord]) -> list[list[Any]]:
     catalog = load_catalog()
     rows = []
     for record in records:
-        row, enterprise, step = record.row, record.enterprise, record.economics
-        estimated = step is not None and step.estimated and row.status in COUNTED_STATUSES
+        row, enterprise, step = record.row, record.enterprise, record.figures
+        counted = step is not None and row.status in COUNTED_STATUSES
 
-        def figure(span: Any, estimated: bool = estimated) -> Any:
-            return round(span.mid, 2) if estimated and span is not None else ""
+        def figure(value: float | None, counted: bool = counted) -> Any:
+            return round(value, 2) if counted and value is not None else ""
 
         action = catalog.get(row.action_code)
         rows.append(

@@ -47,6 +47,7 @@ from assessment.selectors.assessments import (
 )
 from assessment.selectors.factors import current_factor_set
 from assessment.services.analytics import analytics_refresh
+from assessment.services.plan_figures import plan_figures_refresh
 from assessment.services.results import framework_results_replace
 from questionnaires.definition import get_definition
 from questionnaires.frameworks import families, selectable_families
@@ -824,6 +825,8 @@ def assessment_submit(*, assessment: Assessment, user: User | None) -> Assessmen
         )
         framework_results_replace(assessment=locked, result=result, validated=False)
         analytics_refresh(assessment_ids=[locked.pk])
+        # The plan's figures rest on the answers and factors frozen now (one query without a plan).
+        plan_figures_refresh(assessment_ids=[locked.pk])
         # Notices of a corrected definition were for the draft: the submission has seen the new revision.
         RevisionNotice.objects.filter(assessment=locked, dismissed_at__isnull=True).update(
             dismissed_at=now, dismissed_by=user

@@ -1,7 +1,8 @@
 """Writes of the improvement plan: add, update, remove and reorder its actions.
 
 Every change is atomic, locks the plan row (so two members' changes are applied one after the other),
-bumps the plan's revision and records an AuditEvent. An update or removal carries the revision of the
+bumps the plan's revision, stores the plan's figures for officials' analytics (services/plan_figures.py)
+and records an AuditEvent. An update or removal carries the revision of the
 row as this person last saw it: when someone else changed the row since, nothing is written and
 PlanConflict says which values differ (theirs, now stored, and this person's). See docs/plan.md.
 """
@@ -22,6 +23,7 @@ from assessment.actions import load_catalog
 from assessment.exceptions import DomainError
 from assessment.models import Assessment, AuditEvent, Plan, PlanAction, validate_quarter
 from assessment.permissions import can_edit_plan
+from assessment.services.plan_figures import plan_figures_refresh
 
 if TYPE_CHECKING:
     from assessment.models import User
@@ -70,9 +72,11 @@ def _locked_plan(assessment: Assessment, user: User) -> Plan:
 
 
 def _bump(plan: Plan, user: User) -> None:
+    """Count the change and store the plan's figures on its new revision (officials' analytics)."""
     plan.revision += 1
     plan.updated_by = user
     plan.save(update_fields=["revision", "updated_by", "updated_at"])
+    plan_figures_refresh(plan_ids=[plan.pk])
 
 
 def _audit(plan: Plan, user: User, action: str, detail: dict[str, Any]) -> None:

@@ -30,6 +30,9 @@ class Command(BaseCommand):
                 call_command(loader)
         self.step("seed_demo")
         call_command("seed_demo", enterprises=enterprises, verbosity=0, stdout=self.stdout)
+        # Plans saved through the plan services carry their figures; this fills older ones.
+        self.step("refresh_plan_figures")
+        call_command("refresh_plan_figures", stdout=self.stdout)
         self.compile_translations_if_needed()
         self.print_logins()
 

@@ -1,0 +1,131 @@
+"""Each plan's figures stored when the plan services change it (assessment/plan_figures.py), and the
+officials' plan analytics reading them: the same figures as computing every plan on each request, in a
+bounded number of queries; figures of other prices or another revision are stale and computed again."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from django.core.management import call_command
+
+from assessment.economics.prices import default_prices
+from assessment.models import Plan
+from assessment.plan_figures import prices_digest
+from assessment.selectors.prices import current_prices
+from assessment.selectors.review import SubmissionFilters, submissions
+from assessment.services.assessments import assessment_submit
+from assessment.services.plans import plan_action_add, plan_action_update, plan_actions_reorder
+from assessment.services.prices import price_set_load
+from reports.plan_analytics import plan_analytics, plan_records, plan_sheet_rows
+from tests.builders import make_submitted
+from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
+
+MOTORS = "act.energy.efficient_motors"
+GREEN_BODY = "act.mgmt.green_body"  # no money figures
+PV = "act.energy.rooftop_pv"
+GREEN_POWER = "act.energy.green_power"
+
+
+def planned(shipped_versions, enterprise, user, actions):
+    assessment = make_submitted(shipped_versions, enterprise=enterprise)
+    for code, status in actions:
+        plan_action_add(assessment=assessment, user=user, code=code, status=status)
+    return assessment
+
+
+@pytest.fixture
+def plans(shipped_versions, enterprise, sme_manager, other_enterprise, other_manager):
+    found = [
+        planned(
+            shipped_versions,
+            enterprise,
+            sme_manager,
+            [(MOTORS, "done"), (GREEN_BODY, "planned"), (PV, "dropped"), (GREEN_POWER, "planned")],
+        ),
+        planned(
+            shipped_versions, other_enterprise, other_manager, [(PV, "planned"), (MOTORS, "in_progress")]
+        ),
+    ]
+    for index, city in enumerate(("230600", "230100", "230200")):
+        enterprise = EnterpriseFactory(city_code=city, industry_division="C34" if index else "C14")
+        user = UserFactory(username=f"planner{index}")
+        MembershipFactory(user=user, enterprise=enterprise, role="manager")
+        found.append(
+            planned(shipped_versions, enterprise, user, [(GREEN_POWER, "done"), (MOTORS, "planned")])
+        )
+    return found
+
+
+def analytics(user):
+    return plan_analytics(user=user, filters=SubmissionFilters(year=2025), lang="zh-hans")
+
+
+def sheet(user):
+    return plan_sheet_rows(plan_records(submissions(user, SubmissionFilters(year=2025))))
+
+
+def test_the_plan_services_store_the_figures_of_each_change(plans, sme_manager):
+    assessment = plans[0]
+    plan = Plan.objects.get(assessment=assessment)
+    assert plan.figures["revision"] == plan.revision == 4
+    assert plan.figures["prices"] == prices_digest(current_prices())
+    # Counted actions with money figures only: not the management action nor the dropped PV.
+    assert set(plan.figures["actions"]) == {MOTORS, GREEN_POWER}
+    assert all(value > 0 for value in plan.figures["actions"][MOTORS])
+    plan_action_update(
+        assessment=assessment, user=sme_manager, code=PV, values={"status": "planned"}, seen_revision=None
+    )
+    plan.refresh_from_db()
+    assert plan.figures["revision"] == 5 and PV in plan.figures["actions"]
+    # The sequence rule: the order changes what each action acts on, so the stored figures follow it.
+    before = plan.figures["actions"]
+    plan_actions_reorder(assessment=assessment, user=sme_manager, codes=[GREEN_POWER, PV, GREEN_BODY, MOTORS])
+    plan.refresh_from_db()
+    assert plan.figures["revision"] == 6 and plan.figures["actions"] != before
+
+
+def test_stored_figures_are_the_figures_computed_on_each_request(
+    plans, province_official, city_official, django_assert_max_num_queries
+):
+    analytics(province_official)  # warm the catalog caches
+    with django_assert_max_num_queries(3):
+        stored = analytics(province_official)
+    stored_city, stored_sheet = analytics(city_official), sheet(province_official)
+    assert stored.total.plans == 5 and stored.total.investment_wan > 0
+    # Every plan's stored figures gone: all computed as before storing them (answers and factors read).
+    Plan.objects.update(figures=None)
+    with django_assert_max_num_queries(5):
+        computed = analytics(province_official)
+    assert computed == stored  # every count and sum, exactly (the same floats in the same order)
+    assert analytics(city_official) == stored_city and sheet(province_official) == stored_sheet
+    call_command("refresh_plan_figures", stdout=None)
+    assert analytics(province_official) == stored
+
+
+def test_figures_on_other_prices_are_computed_again_until_refreshed(plans, province_official):
+    before = analytics(province_official)
+    prices = copy.deepcopy(default_prices())
+    prices["as_of"] = "2026-06-30"
+    for entry in prices["prices"].values():
+        if entry["carrier"] == "electricity":
+            entry["low"], entry["high"] = "0.90", "1.20"
+    price_set_load(data=prices)
+    assert all(plan.figures["prices"] != prices_digest(current_prices()) for plan in Plan.objects.all())
+    after = analytics(province_official)  # stale: computed on the new prices
+    assert after.total.annual_saving_wan > before.total.annual_saving_wan
+    assert after.total.investment_wan == pytest.approx(before.total.investment_wan)
+    call_command("refresh_plan_figures", stdout=None)
+    assert all(plan.figures["prices"] == prices_digest(current_prices()) for plan in Plan.objects.all())
+    assert analytics(province_official) == after
+
+
+def test_a_submission_stores_the_figures_on_the_answers_it_freezes(filled_draft, sme_manager):
+    plan_action_add(assessment=filled_draft, user=sme_manager, code=MOTORS)
+    plan = Plan.objects.get(assessment=filled_draft)
+    computed = plan.figures["actions"][MOTORS]
+    # As if the answers changed after the plan's last change: same revision and prices, other figures.
+    Plan.objects.filter(pk=plan.pk).update(figures={**plan.figures, "actions": {MOTORS: [1.0, 1.0, 1.0]}})
+    assessment_submit(assessment=filled_draft, user=sme_manager)
+    plan.refresh_from_db()
+    assert plan.figures["actions"][MOTORS] == computed
