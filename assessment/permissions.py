@@ -18,7 +18,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
 from django.utils.translation import gettext as _
 
@@ -154,17 +154,47 @@ def can_edit_plan(user: User, assessment: Assessment) -> bool:
     return membership is not None and membership.enterprise_id == assessment.enterprise_id
 
 
-def get_assessment_for_member(user: User, pk: int) -> Assessment:
+def get_assessment_for_member(user: User, pk: int, *, page: bool = False) -> Assessment:
     """The assessment `pk` of the user's own enterprise, for writing (one query on the usual path: the
     SME journey's autosave). Otherwise the same answers as get_assessment_for_user(write=True): 404 for
-    an assessment the user may not see, 403 for one they may see but not change."""
+    an assessment the user may not see, 403 for one they may see but not change.
+
+    With `page` (a page of the journey), the same query also reads the page facts
+    (selectors.assessments.with_page_facts) and the user's membership, which the page layout shows
+    (`user.membership`): the queries of what the page would otherwise read separately."""
     if user.is_authenticated:
         try:
-            return Assessment.objects.select_related("enterprise").get(
+            found = Assessment.objects.select_related("enterprise").filter(
                 pk=pk, enterprise__memberships__user=user
             )
+            if page:
+                from assessment.selectors.assessments import with_page_facts
+
+                # Annotated after the filter: the same join, i.e. this user's membership row.
+                found = with_page_facts(found).annotate(
+                    member_pk=F("enterprise__memberships__pk"),
+                    member_role=F("enterprise__memberships__role"),
+                    member_since=F("enterprise__memberships__created_at"),
+                )
+            assessment = found.get()
         except (Assessment.DoesNotExist, ValueError, TypeError):
             pass
+        else:
+            if page:
+                membership = Membership.from_db(
+                    assessment._state.db,
+                    ["id", "user_id", "enterprise_id", "role", "created_at"],
+                    [
+                        assessment.member_pk,
+                        user.pk,
+                        assessment.enterprise_id,
+                        assessment.member_role,
+                        assessment.member_since,
+                    ],
+                )
+                membership.enterprise = assessment.enterprise
+                Membership._meta.get_field("user").remote_field.set_cached_value(user, membership)
+            return assessment
     return get_assessment_for_user(user, pk, write=True)
 
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Prefetch, Subquery
+from django.db import connection
+from django.db.models import BooleanField, Prefetch, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 
 from assessment.energy import EnergyBalance, calculator_outputs, energy_balance, energy_inputs_from_answers
 from assessment.models import (
@@ -22,7 +24,10 @@ from assessment.models import (
     Enterprise,
     Evidence,
     FrameworkResult,
+    Plan,
+    PlanAction,
     ReviewComment,
+    RevisionNotice,
     ValidatedAnswer,
 )
 from assessment.scoring import AssessmentResult, EnterpriseFacts, ScoringInputError, score_assessment
@@ -371,9 +376,57 @@ class AssessmentPage:
         return grouped
 
 
+def _page_facts_sql() -> dict[str, tuple[str, tuple[Any, ...]]]:
+    """with_page_facts' EXISTS expressions, as SQL: compiling four ORM subqueries (Exists, OuterRef)
+    cost the page more than the queries they save. The outer query's table is the assessments table."""
+    quote = connection.ops.quote_name
+    outer = quote(Assessment._meta.db_table)
+    evidence, comment, notice = (
+        quote(model._meta.db_table) for model in (Evidence, ReviewComment, RevisionNotice)
+    )
+    action, plan, assessment = (quote(model._meta.db_table) for model in (PlanAction, Plan, Assessment))
+    return {
+        "page_has_evidence": (f"EXISTS(SELECT 1 FROM {evidence} x WHERE x.assessment_id = {outer}.id)", ()),
+        "page_has_comments": (f"EXISTS(SELECT 1 FROM {comment} x WHERE x.assessment_id = {outer}.id)", ()),
+        "page_has_open_notices": (
+            f"EXISTS(SELECT 1 FROM {notice} x WHERE x.assessment_id = {outer}.id AND x.dismissed_at IS NULL)",
+            (),
+        ),
+        # Any action of a plan of an earlier, no longer editable assessment of the enterprise: what
+        # followup.last_year_plan reads (the latest such assessment's plan) can exist only then.
+        "page_may_have_plan": (
+            f"EXISTS(SELECT 1 FROM {action} x JOIN {plan} p ON x.plan_id = p.id"
+            f" JOIN {assessment} a ON p.assessment_id = a.id WHERE a.enterprise_id = {outer}.enterprise_id"
+            f" AND a.year < {outer}.year AND a.status NOT IN (%s, %s))",
+            tuple(str(status) for status in EDITABLE_STATUSES),
+        ),
+    }
+
+
+def with_page_facts(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """The assessments with what a page needs to know before reading more: the factor set (joined), and
+    whether there is any evidence, review comment, open revision notice, or improvement plan of an
+    earlier year to read at all (EXISTS in the same query). assessment_page and the fill page skip the
+    query of what is absent: a fresh draft's page reads nothing it cannot show. A fact says only that
+    rows existed when the assessment was read, in the same request, as a separate query would have."""
+    return assessments.select_related("factor_set").annotate(
+        **{
+            name: RawSQL(sql, params, output_field=BooleanField())
+            for name, (sql, params) in _page_facts_sql().items()
+        }
+    )
+
+
+def page_fact(assessment: Assessment, name: str) -> bool:
+    """A fact of with_page_facts (`has_evidence`, `has_comments`, `has_open_notices`, `may_have_plan`):
+    True (there may be something to read) when the assessment was read without them."""
+    return getattr(assessment, f"page_{name}", True) is not False
+
+
 def assessment_page(assessment: Assessment) -> AssessmentPage:
     """Definitions, answers (with who last changed them), evidence, review comments and factors of one
-    assessment: 5 queries (versions, answers, evidence, comments, factors of a draft's factor set)."""
+    assessment: 5 queries (versions, answers, evidence, comments, factors of a draft's factor set),
+    fewer for an assessment read with_page_facts (no evidence or comments: not read; factor set joined)."""
     definitions = assessment_definitions(assessment)
     answers = {
         a.question_code: a
@@ -381,9 +434,19 @@ def assessment_page(assessment: Assessment) -> AssessmentPage:
         .select_related("updated_by")
         .order_by("question_code")
     }
-    evidence = list(Evidence.objects.filter(assessment=assessment).order_by("question_code", "uploaded_at"))
-    comments = list(
-        ReviewComment.objects.filter(assessment=assessment).select_related("author").order_by("created_at")
+    evidence = (
+        list(Evidence.objects.filter(assessment=assessment).order_by("question_code", "uploaded_at"))
+        if page_fact(assessment, "has_evidence")
+        else []
+    )
+    comments = (
+        list(
+            ReviewComment.objects.filter(assessment=assessment)
+            .select_related("author")
+            .order_by("created_at")
+        )
+        if page_fact(assessment, "has_comments")
+        else []
     )
     return AssessmentPage(
         assessment=assessment,

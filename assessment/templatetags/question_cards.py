@@ -23,7 +23,7 @@ from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.urls import reverse
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext, ngettext
@@ -32,7 +32,7 @@ from assessment.templatetags.answer_fields import answer_field, format_html, for
 
 register = template.Library()
 
-EMPTY = mark_safe("")
+EMPTY = SafeString("")
 
 # (id of the question mapping, language) -> (the mapping, its help column): the mapping is kept so that
 # its id cannot be reused by another object while the entry exists.
@@ -110,11 +110,11 @@ def _badges(row: Any) -> SafeString:
             )
         )
     parts.append(
-        mark_safe(
+        SafeString(
             '<span class="badge text-bg-light border text-muted font-monospace" data-changed-badge hidden></span>'
         )
     )
-    return format_html('<div class="d-flex flex-wrap gap-1 mb-1 small">{}</div>', mark_safe("".join(parts)))
+    return format_html('<div class="d-flex flex-wrap gap-1 mb-1 small">{}</div>', SafeString("".join(parts)))
 
 
 def _notices(row: Any) -> SafeString:
@@ -130,7 +130,7 @@ def _notices(row: Any) -> SafeString:
                 '<button type="submit" name="take" value="{}" class="btn btn-sm btn-outline-secondary">{}</button>'
                 '<button type="submit" name="next" value="stay" class="btn btn-sm btn-outline-success">{}</button>'
                 "</div></div>",
-                mark_safe(
+                SafeString(
                     gettext("%(name)s 于 %(time)s 修改了此题，请选择保留哪一个值。")
                     % {
                         "name": conditional_escape(conflict["by"]),
@@ -160,11 +160,11 @@ def _notices(row: Any) -> SafeString:
         parts.append(
             format_html(
                 '<div class="alert alert-warning py-1 px-2 small mb-2" role="note"><strong>{}</strong>{}</div>',
-                mark_safe(gettext("审核意见（%(name)s）：") % {"name": conditional_escape(comment.author)}),
+                SafeString(gettext("审核意见（%(name)s）：") % {"name": conditional_escape(comment.author)}),
                 comment.text,
             )
         )
-    return mark_safe("".join(parts))
+    return SafeString("".join(parts))
 
 
 def _answer(row: Any) -> SafeString:
@@ -180,7 +180,7 @@ def _answer(row: Any) -> SafeString:
             )
             override = format_html(
                 '<details class="mt-1 override"{}><summary class="small">{}</summary><div class="mt-2">{}{}</div></details>',
-                mark_safe(" open") if is_open else EMPTY,
+                SafeString(" open") if is_open else EMPTY,
                 gettext("覆盖计算值（须说明理由）"),
                 answer_field(row.field, row.unit),
                 answer_field(row.reason_field),
@@ -233,7 +233,7 @@ def _after(row: Any, assessment_pk: int) -> SafeString:
             format_html(
                 '<div class="small mt-1" data-proposal>{} <button type="button" '
                 'class="btn btn-link btn-sm p-0 align-baseline" data-propose="{}">{}</button></div>',
-                mark_safe(
+                SafeString(
                     gettext("注册时填写：%(value)s") % {"value": conditional_escape(row.proposal["text"])}
                 ),
                 row.proposal["value"],
@@ -308,7 +308,7 @@ def _after(row: Any, assessment_pk: int) -> SafeString:
         parts.append(
             format_html(
                 '<div class="small text-muted mt-1" data-updated>{}</div>',
-                mark_safe(
+                SafeString(
                     gettext("%(name)s 于 %(time)s 保存")
                     % {
                         "name": conditional_escape(answer.updated_by),
@@ -317,7 +317,7 @@ def _after(row: Any, assessment_pk: int) -> SafeString:
                 ),
             )
         )
-    return mark_safe("".join(parts))
+    return SafeString("".join(parts))
 
 
 @register.simple_tag
@@ -339,7 +339,7 @@ def question_card(row: Any, assessment_pk: int) -> SafeString:
         row.client_value,
         row.seen,
         condition,
-        mark_safe(" hidden") if not row.asked else EMPTY,
+        SafeString(" hidden") if not row.asked else EMPTY,
         _badges(row),
         _notices(row),
         _answer(row),
@@ -388,8 +388,8 @@ def fill_navigation(navigation: list[dict[str, Any]], assessment_pk: int) -> Saf
                     '<li class="nav-item"><a class="nav-link px-2 py-1 d-flex justify-content-between '
                     'align-items-start gap-2{}"{} href="{}"><span>{}</span> <span class="badge {}" '
                     'data-progress="{}" title="{}">{}/{}</span></a></li>',
-                    mark_safe(" active fw-semibold") if item["current"] else EMPTY,
-                    mark_safe(' aria-current="page"') if item["current"] else EMPTY,
+                    SafeString(" active fw-semibold") if item["current"] else EMPTY,
+                    SafeString(' aria-current="page"') if item["current"] else EMPTY,
                     reverse("assessment_fill", args=[assessment_pk, key]),
                     item["title"],
                     "text-bg-success" if progress.complete else "text-bg-light border",
@@ -399,5 +399,5 @@ def fill_navigation(navigation: list[dict[str, Any]], assessment_pk: int) -> Saf
                     progress.required,
                 )
             )
-        parts.append(format_html('<ul class="nav flex-column small">{}</ul>', mark_safe("".join(items))))
-    return mark_safe("".join(parts))
+        parts.append(format_html('<ul class="nav flex-column small">{}</ul>', SafeString("".join(items))))
+    return SafeString("".join(parts))

@@ -141,6 +141,8 @@ def plan_proposal_rows(page: selectors.AssessmentPage) -> list[dict[str, Any]]:
     from assessment.selectors.followup import pending_proposals
     from assessment.views.sme_context import plan_proposal_rows as rows
 
+    if not selectors.page_fact(page.assessment, "may_have_plan"):
+        return []
     proposals = pending_proposals(page.assessment, definitions=page.definitions, answers=page.values)
     if not proposals:
         return []

@@ -84,7 +84,9 @@ def _fill_context(
         present.attach_validated(rows, selectors.validated_answers(assessment))
     return {
         "return_notice": return_notice(page),
-        "revision_notices": revision_notices(open_notices([assessment.pk]).get(assessment.pk, []), page),
+        "revision_notices": revision_notices(open_notices([assessment.pk]).get(assessment.pk, []), page)
+        if selectors.page_fact(assessment, "has_open_notices")
+        else [],
         "assessment": assessment,
         "section": section,
         "section_title": pick(section.title),
@@ -171,7 +173,8 @@ def assessment_fill(request: HttpRequest, pk: int, section: str) -> HttpResponse
     """One page of questions. POST is the save button: only the fields this person changed since
     loading the page are written; invalid ones are shown again as typed with their message, and one
     a colleague changed meanwhile is shown with both values for the person to choose."""
-    assessment = get_assessment_for_member(request.user, pk)  # officials read the results, not the form
+    # Officials read the results, not the form. With the page's facts: what the page need not read.
+    assessment = get_assessment_for_member(request.user, pk, page=True)
     if not assessment.is_editable:
         return redirect("assessment_results", pk=assessment.pk)
     page = selectors.assessment_page(assessment)
