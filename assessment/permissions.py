@@ -193,7 +193,9 @@ def get_assessment_for_member(user: User, pk: int, *, page: bool = False) -> Ass
                     ],
                 )
                 membership.enterprise = assessment.enterprise
-                Membership._meta.get_field("user").remote_field.set_cached_value(user, membership)
+                link = Membership._meta.get_field("user")
+                link.set_cached_value(membership, user)  # membership.user
+                link.remote_field.set_cached_value(user, membership)  # user.membership
             return assessment
     return get_assessment_for_user(user, pk, write=True)
 

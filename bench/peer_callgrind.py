@@ -26,7 +26,9 @@ OUT = "PEER_CALLGRIND_OUT"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--site", default=os.environ.get("PEER_SITE", "/tmp/peer-site"))
     args = parser.parse_args()
@@ -53,7 +55,9 @@ def main() -> None:
             )
             totals = next(line for line in Path(out).read_text().splitlines() if line.startswith("totals:"))
         per_get = int(totals.split()[1]) / args.runs
-        print(f"peer, 20-question page: {per_get / 1e6:.1f} million instructions per GET (callgrind, {args.runs} GETs)")
+        print(
+            f"peer, 20-question page: {per_get / 1e6:.1f} million instructions per GET (callgrind, {args.runs} GETs)"
+        )
         return
 
     work = tempfile.mkdtemp(prefix="peer-callgrind-", dir="/tmp")

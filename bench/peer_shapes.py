@@ -51,6 +51,7 @@ import sys
 import tempfile
 import traceback
 from decimal import Decimal
+from html import unescape
 from time import perf_counter
 
 REVIEW_STATUSES = ("submitted", "returned", "accepted")
@@ -602,10 +603,70 @@ client_demo = logged_client(sme_manager)
 URL_A2 = fill_url(demo_draft.pk, PAGE_20.key)
 
 
+def shown_values(html, code):
+    """The values the page shows in question `code`'s field: the checked options of its radios and
+    checkboxes, the selected options of a select, a text input's value, a textarea's text."""
+    shown = []
+    name = re.escape(f'name="{code}"')
+    for tag in re.findall(r"<input\b[^>]*" + name + r"[^>]*>", html):
+        value = re.search(r'\bvalue="([^"]*)"', tag)
+        kind = re.search(r'\btype="([^"]*)"', tag)
+        if kind and kind.group(1) in ("radio", "checkbox"):
+            if re.search(r"\schecked\b", tag) and value:
+                shown.append(unescape(value.group(1)))
+        elif kind and kind.group(1) == "hidden":
+            continue
+        elif value:
+            shown.append(unescape(value.group(1)))
+    for options in re.findall(r"<select\b[^>]*" + name + r"[^>]*>(.*?)</select>", html, re.S):
+        shown += [unescape(v) for v in re.findall(r'<option\b[^>]*value="([^"]*)"[^>]*\bselected\b', options)]
+    shown += [
+        unescape(t).strip()
+        for t in re.findall(r"<textarea\b[^>]*" + name + r"[^>]*>(.*?)</textarea>", html, re.S)
+    ]
+    return shown
+
+
+def expected_shown(question, value):
+    """What the field of `question` shows for the stored `value` (form_value's posted form), or None
+    when this check cannot tell (a per-product answer is shown as one of its values)."""
+    if isinstance(value, dict):
+        return None
+    posted, _stored = form_value(question, value)
+    return sorted(posted) if isinstance(posted, list) else [posted]
+
+
+# The page of (a2) shows the demo draft's stored answers: every answered question with a field
+# (computed questions show their value, not an input) must show exactly its stored value.
+PREFILLED_ON_PAGE = {
+    q["code"]: expected_shown(q, value)
+    for q in PAGE_20.questions
+    if field_for(q) is not None and q.get("type") not in ("computed", "file")
+    for value in [
+        Answer.objects.filter(assessment=demo_draft, question_code=q["code"])
+        .values_list("value", flat=True)
+        .first()
+    ]
+    if value is not None and expected_shown(q, value) is not None
+}
+check(
+    len(PREFILLED_ON_PAGE) >= N20 // 2,
+    f"the demo draft answers only {len(PREFILLED_ON_PAGE)} of the {N20} questions of {PAGE_20.key}: not a pre-filled page",
+)
+
+
 def verify_prefilled(ctx, r):
     verify_page(field_codes(PAGE_20))(ctx, r)
     html = r.content.decode()
-    check(len(re.findall(r"\bchecked\b", html)) >= N20 // 2, "expected the demo draft's answers pre-selected")
+    wrong = {}
+    for code, expected in PREFILLED_ON_PAGE.items():
+        shown = shown_values(html, code)
+        if sorted(shown) != expected:
+            wrong[code] = (shown, expected)
+    check(
+        not wrong,
+        f"the demo draft's answers are not all shown pre-filled (shown, stored): {dict(list(wrong.items())[:3])}",
+    )
 
 
 measure(

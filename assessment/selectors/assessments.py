@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from django.db import connection
@@ -233,6 +233,11 @@ class Evaluation:
     prefilled: list[str]
     warnings: list[dict[str, Any]] = field(default_factory=list)  # energy warnings not yet confirmed
     energy_errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @cached_property
+    def missing(self) -> frozenset[str]:
+        """missing_required as a set (the pages' progress counts read it per page)."""
+        return frozenset(self.missing_required)
 
     @property
     def can_submit(self) -> bool:

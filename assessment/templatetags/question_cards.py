@@ -15,6 +15,7 @@ list of questions are built here too (a template loop over every page was the ne
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -369,10 +370,28 @@ def evidence_question_options(rows: list[Any]) -> SafeString:
     )
 
 
+_KEY_MARK = "section-key-mark"
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.~-]+")
+
+
+def _section_urls(assessment_pk: int) -> Any:
+    """key -> the URL of that page of the assessment: one reverse() for all of them (a page key of
+    letters, digits and _.~- is put in the URL as it is, which is what reverse does with it)."""
+    head, _mark, tail = reverse("assessment_fill", args=[assessment_pk, _KEY_MARK]).partition(_KEY_MARK)
+
+    def url(key: str) -> str:
+        if _PLAIN_KEY.fullmatch(key):
+            return f"{head}{key}{tail}"
+        return reverse("assessment_fill", args=[assessment_pk, key])
+
+    return url
+
+
 @register.simple_tag
 def fill_navigation(navigation: list[dict[str, Any]], assessment_pk: int) -> SafeString:
     """The page list of the side panel: framework groups, each page with its required answers done."""
     title = gettext("必答题完成数")
+    urls = _section_urls(assessment_pk)
     parts = []
     for group in navigation:
         if group["group"]:
@@ -390,7 +409,7 @@ def fill_navigation(navigation: list[dict[str, Any]], assessment_pk: int) -> Saf
                     'data-progress="{}" title="{}">{}/{}</span></a></li>',
                     SafeString(" active fw-semibold") if item["current"] else EMPTY,
                     SafeString(' aria-current="page"') if item["current"] else EMPTY,
-                    reverse("assessment_fill", args=[assessment_pk, key]),
+                    urls(key),
                     item["title"],
                     "text-bg-success" if progress.complete else "text-bg-light border",
                     key,

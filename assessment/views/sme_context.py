@@ -331,17 +331,30 @@ class Progress:
         return 100 if not self.required else round(100 * self.answered / self.required)
 
 
+# id(section) -> (section, its required questions that are answered, not computed). Sections are cached
+# per process with their definitions (selectors.assessments.build_sections); the entry keeps its section
+# alive, so an id is not reused while cached.
+_REQUIRED: dict[int, tuple[Section, tuple[str, ...]]] = {}
+
+
+def _required_questions(section: Section) -> tuple[str, ...]:
+    entry = _REQUIRED.get(id(section))
+    if entry is None or entry[0] is not section:
+        if len(_REQUIRED) > 1000:
+            _REQUIRED.clear()
+        codes = tuple(q["code"] for q in section.questions if q.get("required") and not is_derived(q))
+        entry = _REQUIRED[id(section)] = (section, codes)
+    return entry[1]
+
+
 def _required_codes(section: Section, evaluation: Evaluation) -> list[str]:
-    return [
-        q["code"]
-        for q in section.questions
-        if q.get("required") and not is_derived(q) and q["code"] in evaluation.asked
-    ]
+    asked = evaluation.asked
+    return [code for code in _required_questions(section) if code in asked]
 
 
 def section_progress(section: Section, evaluation: Evaluation) -> Progress:
     required = _required_codes(section, evaluation)
-    missing = set(evaluation.missing_required)
+    missing = evaluation.missing
     return Progress(answered=sum(1 for code in required if code not in missing), required=len(required))
 
 
@@ -349,8 +362,7 @@ def overall_progress(sections: Iterable[Section], evaluation: Evaluation) -> Pro
     required: set[str] = set()
     for section in sections:
         required.update(_required_codes(section, evaluation))
-    missing = set(evaluation.missing_required)
-    return Progress(answered=len(required - missing), required=len(required))
+    return Progress(answered=len(required - evaluation.missing), required=len(required))
 
 
 # --- results ----------------------------------------------------------------------------------------------

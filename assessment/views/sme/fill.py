@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -58,14 +59,15 @@ def _fill_context(
     )
     index = [s.key for s in page.sections].index(section.key)
     navigation = []
+    language = get_language()
     for item in page.sections:
-        group = pick(item.framework_title) if item.framework_title else ""
+        group = pick(item.framework_title, language) if item.framework_title else ""
         if not navigation or navigation[-1]["group"] != group:
             navigation.append({"group": group, "items": []})
         navigation[-1]["items"].append(
             {
                 "section": item,
-                "title": pick(item.title),
+                "title": pick(item.title, language),
                 "progress": present.section_progress(item, evaluation),
                 "current": item.key == section.key,
             }
