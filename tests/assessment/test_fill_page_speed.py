@@ -219,3 +219,35 @@ def test_the_side_panel_links_are_the_reversed_urls():
         except Exception:  # a key the URL pattern does not take is not a page key
             continue
         assert urls(key) == expected
+
+
+# --- the layout's pieces remembered per language ----------------------------------------------------------
+
+
+def test_a_per_language_piece_is_rendered_once_per_language_and_value():
+    from django.template import engines
+
+    piece = engines["django"].from_string(
+        "{% load i18n fragments %}{% per_language x %}{% translate '保存' %}{{ x }}{{ y }}{% end_per_language %}"
+    )
+    with translation.override("zh-hans"):
+        assert piece.render({"x": 1, "y": "a"}) == "保存1a"
+        assert piece.render({"x": 2, "y": "a"}) == "保存2a"
+        # Only the language and the given values are the key: anything else inside is remembered as
+        # first rendered (which is why such a piece holds nothing per request or per user).
+        assert piece.render({"x": 1, "y": "b"}) == "保存1a"
+    with translation.override("en"):
+        assert piece.render({"x": 1, "y": "b"}) == "Save1b"
+
+
+def test_the_layout_follows_the_language_switch(client, draft, sme_manager):
+    client.force_login(sme_manager)
+    url = fill_url(draft)
+    for language, skip_link, upload in (
+        ("en", "Skip to main content", "Upload evidence"),
+        ("zh-hans", "跳到主要内容", "上传佐证材料"),
+        ("en", "Skip to main content", "Upload evidence"),
+    ):
+        client.cookies["django_language"] = language
+        content = client.get(url).content.decode()
+        assert skip_link in content and upload in content, language

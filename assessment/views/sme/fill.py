@@ -113,6 +113,10 @@ def _fill_context(
         "now": timezone.now().isoformat(),
         "prefilled_count": len(evaluation.prefilled),
         "prefilled_here": [row.code for row in rows if row.prefilled and row.asked],
+        # Whether any question has a form of its own (remove evidence, decide a proposal, confirm).
+        "row_forms": any(
+            row.evidence or getattr(row, "plan_proposal", None) or row.prefilled for row in rows
+        ),
         "plan_proposals": plan_proposals,
     }
 
