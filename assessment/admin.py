@@ -625,12 +625,20 @@ class EnterpriseImportAdmin(ReadOnlyAdmin):
     """Officials' uploaded lists: who, when, how many rows and enterprises (the rows themselves are not
     shown; they are dropped once a list is imported)."""
 
-    list_display = ["created_at", "uploaded_by", "filename", "row_count", "created_count", "confirmed_at"]
-    list_filter = [("confirmed_at", admin.EmptyFieldListFilter)]
+    list_display = [
+        "created_at",
+        "uploaded_by",
+        "filename",
+        "row_count",
+        "status",
+        "created_count",
+        "confirmed_at",
+    ]
+    list_filter = ["status", "in_background", ("confirmed_at", admin.EmptyFieldListFilter)]
     search_fields = ["uploaded_by__username", "filename"]
     list_select_related = ["uploaded_by"]
     date_hierarchy = "created_at"
-    exclude = ["rows"]
+    exclude = ["rows", "check_result"]
 
 
 @admin.register(ProposalDecision)

@@ -9,9 +9,11 @@ worker never looks for rows that are not there yet (or that a rollback removed).
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
-from django.db import transaction
+from django.db import OperationalError, transaction
+from django.db.models import QuerySet
 
 try:  # Django 6.0+
     from django.tasks import TaskResultStatus, default_task_backend, task  # type: ignore[import-not-found]
@@ -27,16 +29,21 @@ def enqueue_on_commit(task_: Any, *args: Any, **kwargs: Any) -> None:
     transaction.on_commit(lambda: task_.enqueue(*args, **kwargs))
 
 
-def enqueue_many_on_commit(task_: Any, arguments: list[tuple[Any, ...]]) -> None:
-    """Enqueue `task_` once per argument tuple after the current transaction commits, all in one
-    transaction of their own (with the database backend: one commit for the lot, not one per task)."""
-
-    def enqueue_all() -> None:
-        with transaction.atomic():
-            for args in arguments:
-                task_.enqueue(*args)
-
-    transaction.on_commit(enqueue_all)
+LOCKED_RETRIES = 6
 
 
-__all__ = ["TaskResultStatus", "default_task_backend", "enqueue_many_on_commit", "enqueue_on_commit", "task"]
+def update_when_unlocked(queryset: QuerySet, **fields: Any) -> int:
+    """`queryset.update(**fields)` for a task's progress or outcome. A SQLite table briefly locked by a
+    reader (a progress page's poll; shared-cache databases report it at once instead of waiting) is tried
+    again a few times rather than failing the task."""
+    for attempt in range(LOCKED_RETRIES):
+        try:
+            return queryset.update(**fields)
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == LOCKED_RETRIES - 1:
+                raise
+            time.sleep(0.05 * 2**attempt)
+    return 0
+
+
+__all__ = ["TaskResultStatus", "default_task_backend", "enqueue_on_commit", "task", "update_when_unlocked"]

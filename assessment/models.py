@@ -111,7 +111,18 @@ class EnterpriseImport(models.Model):
 
     `rows` are the file's non-blank rows as read (cell text by column key, with the row number in the file);
     they are validated again whenever the preview is shown and on confirmation, so what is created is what
-    the preview showed at that moment. Once confirmed, the rows are dropped and the counts kept."""
+    the preview showed at that moment. Once confirmed, the rows are dropped and the counts kept.
+
+    A list of more than IMPORT_DIRECT_MAX_ROWS rows is checked and confirmed by background tasks
+    (`in_background`): `status` and `rows_checked` are their progress, `check_result` the preview the
+    last check stored, `message` why the last confirmation did not go through."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("正在校验")
+        READY = "ready", _("待确认")
+        CONFIRMING = "confirming", _("正在导入")
+        DONE = "done", _("已导入")
+        FAILED = "failed", _("失败")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     uploaded_by = models.ForeignKey(
@@ -128,6 +139,12 @@ class EnterpriseImport(models.Model):
     rejected_count = models.PositiveIntegerField(_("未导入行数"), default=0)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.READY)
+    in_background = models.BooleanField(_("后台处理"), default=False)
+    language = models.CharField(_("语言"), max_length=16, default="zh-hans")
+    rows_checked = models.PositiveIntegerField(_("已校验行数"), default=0)
+    check_result = models.JSONField(_("校验结果"), null=True, blank=True)
+    message = models.TextField(_("消息"), blank=True)
 
     class Meta:
         verbose_name = _("企业批量导入")

@@ -1,5 +1,6 @@
 """Background tasks of the assessment app (Django's Tasks API, see assessment/background.py): the e-mails
-the services send once their transaction commits, and the officials' analytics rebuild.
+the services send once their transaction commits, the officials' analytics rebuild, and the check and
+import of an official's large list of enterprises.
 
 Arguments are ids and a language code (JSON); each task reads the current rows when it runs, so an e-mail
 says what is true when it is sent, and a row deleted meanwhile means nothing to send.
@@ -7,10 +8,15 @@ says what is true when it is sent, and a row deleted meanwhile means nothing to 
 
 from __future__ import annotations
 
+import logging
+import uuid
+
 from django.conf import settings
 from django.utils import translation
 
 from assessment.background import task
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -28,7 +34,8 @@ def send_decision_email(assessment_id: int, language: str = settings.LANGUAGE_CO
 
 @task()
 def send_invitation_email(invitation_id: int, language: str = settings.LANGUAGE_CODE) -> int:
-    """Mail an invitation link to the invited address (0 if the invitation was withdrawn meanwhile)."""
+    """Mail an invitation link to the invited address (0 if the invitation was withdrawn meanwhile). The
+    services now enqueue send_invitation_emails; this one stays for tasks queued before that change."""
     from assessment.models import Invitation
     from assessment.services.enterprises import _send_invitation_email
 
@@ -40,6 +47,50 @@ def send_invitation_email(invitation_id: int, language: str = settings.LANGUAGE_
     with translation.override(language):
         _send_invitation_email(invitation)
     return 1
+
+
+@task()
+def send_invitation_emails(invitation_ids: list[int], language: str = settings.LANGUAGE_CODE) -> int:
+    """Mail the invitation links of several invitations (an official's imported list: one task for the
+    lot, not one per enterprise); returns how many were mailed. An address that fails does not stop the
+    others; the task fails at the end, naming how many were not sent, so the failure shows in the task
+    results."""
+    from assessment.models import Invitation
+    from assessment.services.enterprises import _send_invitation_email
+
+    invitations = Invitation.objects.select_related("enterprise", "invited_by").filter(pk__in=invitation_ids)
+    sent = failed = 0
+    with translation.override(language):
+        for invitation in invitations.order_by("pk").iterator(chunk_size=500):
+            try:
+                _send_invitation_email(invitation)
+            except Exception:
+                logger.exception("invitation %s: e-mail not sent", invitation.pk)
+                failed += 1
+            else:
+                sent += 1
+    if failed:
+        raise RuntimeError(f"{failed} of {sent + failed} invitation e-mails not sent (see the log)")
+    return sent
+
+
+@task()
+def check_enterprise_import(import_id: str) -> str | None:
+    """Check every row of an official's large list and store its preview; returns the list's status."""
+    from assessment.services.enterprise_import import enterprise_import_run_check
+
+    batch = enterprise_import_run_check(uuid.UUID(import_id))
+    return batch.status if batch else None
+
+
+@task()
+def confirm_enterprise_import(import_id: str, fingerprint: str) -> str | None:
+    """Import an official's large list once confirmed (enterprises, audit events, invitations in one
+    transaction); returns the list's status."""
+    from assessment.services.enterprise_import import enterprise_import_run_confirm
+
+    batch = enterprise_import_run_confirm(uuid.UUID(import_id), fingerprint)
+    return batch.status if batch else None
 
 
 @task()

@@ -83,4 +83,9 @@ urlpatterns = [
         enterprise_import.enterprise_import_confirm_view,
         name="enterprise_import_confirm",
     ),
+    path(
+        "officials/enterprises/import/<uuid:pk>/status/",
+        enterprise_import.enterprise_import_status,
+        name="enterprise_import_status",
+    ),
 ]

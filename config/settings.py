@@ -156,6 +156,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # docs/workbook.md): the largest file and the most data rows accepted.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 10_000)
+# An officials' list of more rows than this is checked and imported by background tasks, not the request.
+IMPORT_DIRECT_MAX_ROWS = env_int("IMPORT_DIRECT_MAX_ROWS", 1000)
 
 # Background work (exports, e-mail, analytics rebuilds) goes through Django's Tasks API (the django-tasks
 # backport on Django 5.2). Production: the database backend, run by `manage.py db_worker`. With DEBUG

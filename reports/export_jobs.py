@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import tempfile
-import time
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -27,12 +26,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from assessment.background import update_when_unlocked
 from assessment.exceptions import DomainError
 from assessment.permissions import official_profile_of
 from assessment.selectors.review import filters_from, submissions
@@ -124,21 +124,9 @@ def _enqueue(job_id: uuid.UUID) -> None:
         _fail(job_id, _("导出任务无法排队：%(error)s") % {"error": f"{type(error).__name__}: {error}"})
 
 
-LOCKED_RETRIES = 6
-
-
 def _update(job_id: uuid.UUID, **fields: Any) -> None:
-    """Record progress or the outcome. A SQLite table briefly locked by a reader (the progress page's
-    poll; shared-cache databases report it at once instead of waiting) is tried again a few times
-    rather than failing the export."""
-    for attempt in range(LOCKED_RETRIES):
-        try:
-            ExportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now(), **fields)
-            return
-        except OperationalError as error:
-            if "locked" not in str(error) or attempt == LOCKED_RETRIES - 1:
-                raise
-            time.sleep(0.05 * 2**attempt)
+    """Record progress or the outcome (retried while a SQLite reader holds the table)."""
+    update_when_unlocked(ExportJob.objects.filter(pk=job_id), heartbeat_at=timezone.now(), **fields)
 
 
 def _fail(job_id: uuid.UUID, message: str) -> None:

@@ -2,7 +2,7 @@
 
 CSV always streams. An Excel workbook of up to EXPORT_DIRECT_MAX_ROWS rows is built in the request; a
 larger one needs a confirmation (POST) that queues a background job (reports.export_jobs), whose page
-shows its progress, polled by static/js/export_job.js, and links the file when it is ready.
+shows its progress, polled by static/js/job_progress.js, and links the file when it is ready.
 Officials only (403 for everyone else); a job is seen only by the official who requested it (404).
 """
 

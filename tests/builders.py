@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import copy
 import json
+import signal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 
 from assessment.models import Answer, Assessment, Enterprise, FrameworkResult, User
@@ -219,3 +221,14 @@ def make_submitted(
     )
     analytics_refresh(assessment_ids=[assessment.pk])
     return assessment
+
+
+def run_db_worker() -> None:
+    """`manage.py db_worker` in batch mode, as production's worker: runs the queued tasks on its own
+    connection, then returns (the signal handlers it installs are put back)."""
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)

@@ -107,5 +107,5 @@ def jurisdiction_summary(*, city_code: str | None, top_industries: int = 8) -> J
 
 
 def recent_enterprise_imports(user, *, limit: int = 10) -> list[EnterpriseImport]:
-    """The official's latest uploaded lists, newest first, without their rows (one query)."""
-    return list(EnterpriseImport.objects.filter(uploaded_by=user).defer("rows")[:limit])
+    """The official's latest uploaded lists, newest first, without their rows or stored preview (one query)."""
+    return list(EnterpriseImport.objects.filter(uploaded_by=user).defer("rows", "check_result")[:limit])

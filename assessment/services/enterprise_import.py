@@ -7,6 +7,11 @@ creates exactly the rows the preview showed as valid, or nothing (the check's fi
 Each row is checked by the sign-up form's fields and the sign-up service's rules (size class derived the
 same way), plus what a list adds: the official's jurisdiction, duplicates within the file and against the
 enterprises already registered, and managers' addresses that cannot be invited.
+
+A list of more than IMPORT_DIRECT_MAX_ROWS rows is checked and confirmed by background tasks
+(assessment.tasks.check_enterprise_import, confirm_enterprise_import), as the officials' large exports
+are: the upload and the confirmation only queue them, the list's page shows their progress, then the
+preview the check stored (`ImportPreview`), then the outcome.
 """
 
 from __future__ import annotations
@@ -14,15 +19,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+import logging
+import uuid
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessment import reference
+from assessment.background import update_when_unlocked
 from assessment.enterprise_list import COLUMN_KEYS, COLUMN_LABELS, is_example_name, read_enterprise_list
 from assessment.exceptions import DomainError
 from assessment.forms.enterprise_import import ROW_FIELD_COLUMNS, EnterpriseImportRowForm
@@ -35,10 +45,14 @@ from assessment.services.enterprises import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
+logger = logging.getLogger(__name__)
 # An upload not confirmed within this time is deleted when the next list is uploaded.
 PREVIEW_KEPT = dt.timedelta(hours=24)
+PREVIEW_VALID_ROWS = 200  # valid rows listed on the preview (all are counted and imported)
+PREVIEW_ERRORS = 500  # problems listed on the preview (all are counted)
+PROGRESS_EVERY = 500  # a background check records its progress once per this many rows
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,66 @@ class ImportCheck:
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
+@dataclass
+class ImportPreview:
+    """What the preview page shows of a check: the counts, the fingerprint, the first valid rows and the
+    first problems. Stored as JSON (`EnterpriseImport.check_result`) by a background check."""
+
+    rows_read: int
+    valid_count: int
+    rejected_rows: int
+    error_count: int
+    fingerprint: str
+    valid: list[ImportRow]
+    errors: list[RowError]
+
+    SCALARS: ClassVar = ("rows_read", "valid_count", "rejected_rows", "error_count", "fingerprint")
+
+    @classmethod
+    def of(cls, check: ImportCheck) -> ImportPreview:
+        return cls(
+            rows_read=check.rows_read,
+            valid_count=len(check.valid),
+            rejected_rows=check.rejected_rows,
+            error_count=len(check.errors),
+            fingerprint=check.fingerprint,
+            valid=check.valid[:PREVIEW_VALID_ROWS],
+            errors=check.errors[:PREVIEW_ERRORS],
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **{name: getattr(self, name) for name in self.SCALARS},
+            "valid": [
+                {
+                    "row": item.row,
+                    "manager_email": item.manager_email,
+                    "profile": {**asdict(item.profile), "revenue": str(item.profile.revenue)},
+                }
+                for item in self.valid
+            ],
+            "errors": [asdict(error) for error in self.errors],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ImportPreview:
+        valid = [
+            ImportRow(
+                row=item["row"],
+                manager_email=item["manager_email"],
+                profile=EnterpriseProfile(
+                    **{**item["profile"], "revenue": Decimal(item["profile"]["revenue"])}
+                ),
+            )
+            for item in data["valid"]
+        ]
+        return cls(
+            **{name: data[name] for name in cls.SCALARS},
+            valid=valid,
+            errors=[RowError(**error) for error in data["errors"]],
+        )
+
+
 def _official(user: User) -> OfficialProfile:
     try:
         return user.official
@@ -116,13 +190,40 @@ def enterprise_import_upload(
     EnterpriseImport.objects.filter(
         confirmed_at__isnull=True, created_at__lt=timezone.now() - PREVIEW_KEPT
     ).delete()
-    return EnterpriseImport.objects.create(
+    in_background = len(parsed.rows) > settings.IMPORT_DIRECT_MAX_ROWS
+    batch = EnterpriseImport.objects.create(
         uploaded_by=user,
         filename=filename[-200:],
         rows=parsed.rows,
         row_count=len(parsed.rows),
         ignored_columns=parsed.ignored_columns[:50],
+        in_background=in_background,
+        status=EnterpriseImport.Status.CHECKING if in_background else EnterpriseImport.Status.READY,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
     )
+    if in_background:
+        transaction.on_commit(lambda: _enqueue("check_enterprise_import", batch.pk))
+    return batch
+
+
+def _enqueue(task_name: str, batch_id: uuid.UUID, *args: str) -> None:
+    """Hand a list's task to the task backend; a backend that refuses it (unreachable queue,
+    misconfiguration) fails the list with a message instead of leaving it waiting for ever."""
+    from assessment import tasks
+
+    try:
+        getattr(tasks, task_name).enqueue(str(batch_id), *args)
+    except Exception as error:
+        logger.exception("enterprise list %s: %s could not be queued", batch_id, task_name)
+        _record(
+            batch_id,
+            status=EnterpriseImport.Status.FAILED,
+            message=_("后台任务无法排队：%(error)s") % {"error": f"{type(error).__name__}: {error}"},
+        )
+
+
+def _record(batch_id: uuid.UUID, **fields: Any) -> None:
+    update_when_unlocked(EnterpriseImport.objects.filter(pk=batch_id), **fields)
 
 
 def _number_text(value: str) -> str:
@@ -171,13 +272,21 @@ def _taken(usccs: Iterable[str], emails: Iterable[str]) -> tuple[set[str], dict[
     return registered, unavailable
 
 
-def enterprise_import_check(*, rows: list[dict[str, object]], official: OfficialProfile) -> ImportCheck:
+def enterprise_import_check(
+    *,
+    rows: list[dict[str, object]],
+    official: OfficialProfile,
+    progress: Callable[[int], None] | None = None,
+) -> ImportCheck:
     """Every row checked (a few queries whatever the number of rows): the valid rows, and every problem
-    with its row number in the file, column and a translated message, in file order."""
+    with its row number in the file, column and a translated message, in file order. `progress` is told
+    how many rows have been checked, every PROGRESS_EVERY rows."""
     check = ImportCheck(rows_read=len(rows))
     candidates: list[tuple[int, dict[str, str], dict]] = []
     errors: dict[int, list[RowError]] = {}
-    for cells in rows:
+    for position, cells in enumerate(rows, start=1):
+        if progress is not None and position % PROGRESS_EVERY == 0:
+            progress(position)
         row = int(cells["row"])  # type: ignore[call-overload]
         data = _form_data(cells)
         form = EnterpriseImportRowForm(data)
@@ -310,8 +419,19 @@ def enterprise_import_confirm(*, batch: EnterpriseImport, user: User, fingerprin
     try:
         with transaction.atomic():
             enterprises = Enterprise.objects.bulk_create(enterprises)
-    except IntegrityError:  # a sign-up or another import registered one of the codes meanwhile
-        raise changed from None
+    except IntegrityError:  # a sign-up or another import registered one of the codes since the check
+        codes = [enterprise.uscc for enterprise in enterprises]
+        taken = sorted(Enterprise.objects.filter(uscc__in=codes).values_list("uscc", flat=True))
+        if not taken:
+            raise changed from None
+        raise DomainError(
+            _(
+                "导入时，统一社会信用代码 %(codes)s 的企业刚刚在系统中注册，名单没有导入，也没有写入任何数据。"
+                "请核对更新后的预览，再确认导入。"
+            )
+            % {"codes": "、".join(taken[:5]) + ("…" if len(taken) > 5 else "")},
+            code="import_race",
+        ) from None
     AuditEvent.objects.bulk_create(
         AuditEvent(
             actor=user,
@@ -335,5 +455,125 @@ def enterprise_import_confirm(*, batch: EnterpriseImport, user: User, fingerprin
     batch.created_count = len(enterprises)
     batch.rejected_count = check.rejected_rows
     batch.rows = []
-    batch.save(update_fields=["confirmed_at", "created_count", "rejected_count", "rows"])
+    batch.status = EnterpriseImport.Status.DONE
+    batch.check_result = None
+    batch.message = ""
+    batch.save(
+        update_fields=[
+            "confirmed_at",
+            "created_count",
+            "rejected_count",
+            "rows",
+            "status",
+            "check_result",
+            "message",
+        ]
+    )
     return batch
+
+
+def enterprise_import_current_preview(*, batch: EnterpriseImport, official: OfficialProfile) -> ImportPreview:
+    """The preview of a list waiting for confirmation: checked now for a list checked in the request (in
+    the page's language, reflecting enterprises registered meanwhile), the stored result of its
+    background check otherwise."""
+    if batch.in_background and batch.check_result is not None:
+        return ImportPreview.from_json(batch.check_result)
+    return ImportPreview.of(enterprise_import_check(rows=batch.rows, official=official))
+
+
+@transaction.atomic
+def enterprise_import_confirm_later(
+    *, batch: EnterpriseImport, user: User, fingerprint: str
+) -> EnterpriseImport:
+    """Queue the confirmation of a list checked in the background (the task calls
+    enterprise_import_confirm, which checks every row again). Refused (DomainError) if the list was
+    imported already, is still being checked, or its stored preview is not the one shown (`fingerprint`).
+    A second request while the first is queued or running changes nothing."""
+    _official(user)
+    batch = EnterpriseImport.objects.select_for_update().get(pk=batch.pk)
+    if batch.confirmed_at is not None:
+        raise DomainError(_("该名单已经导入，不能重复导入。"), code="import_done")
+    if batch.status == EnterpriseImport.Status.CONFIRMING:
+        return batch
+    stored = batch.check_result or {}
+    if batch.status != EnterpriseImport.Status.READY or not stored:
+        raise DomainError(_("该名单还没有校验完成，请稍候。"), code="import_busy")
+    if stored["fingerprint"] != fingerprint:
+        raise DomainError(
+            _("该名单的校验结果与您确认的预览不一致。请核对当前的预览，再确认导入。"), code="import_changed"
+        )
+    if not stored["valid_count"]:
+        raise DomainError(_("名单中没有可以导入的企业。"), code="import_empty")
+    batch.status = EnterpriseImport.Status.CONFIRMING
+    batch.message = ""
+    batch.language = translation.get_language() or settings.LANGUAGE_CODE
+    batch.save(update_fields=["status", "message", "language"])
+    transaction.on_commit(lambda: _enqueue("confirm_enterprise_import", batch.pk, fingerprint))
+    return batch
+
+
+def _waiting(batch_id: uuid.UUID, status: str) -> EnterpriseImport | None:
+    """The list, if it is waiting for the task that `status` stands for (a task delivered again, or for a
+    list deleted meanwhile, finds nothing to do)."""
+    return EnterpriseImport.objects.select_related("uploaded_by").filter(pk=batch_id, status=status).first()
+
+
+def enterprise_import_run_check(batch_id: uuid.UUID) -> EnterpriseImport | None:
+    """The background check of a list (task check_enterprise_import): every row checked in the uploader's
+    language, with progress, and the preview stored. None if the list is gone or not waiting for a check.
+    An error fails the list with its message."""
+    batch = _waiting(batch_id, EnterpriseImport.Status.CHECKING)
+    if batch is None:
+        return None
+    try:
+        with translation.override(batch.language):
+            check = enterprise_import_check(
+                rows=batch.rows,
+                official=_official(batch.uploaded_by),
+                progress=lambda done: _record(batch_id, rows_checked=done),
+            )
+            _record(
+                batch_id,
+                status=EnterpriseImport.Status.READY,
+                rows_checked=check.rows_read,
+                check_result=ImportPreview.of(check).as_json(),
+            )
+    except Exception as error:
+        logger.exception("enterprise list %s: the check failed", batch_id)
+        with translation.override(batch.language):
+            _record(batch_id, status=EnterpriseImport.Status.FAILED, message=_failure_message(error))
+    batch.refresh_from_db()
+    return batch
+
+
+def enterprise_import_run_confirm(batch_id: uuid.UUID, fingerprint: str) -> EnterpriseImport | None:
+    """The background confirmation of a list (task confirm_enterprise_import): enterprise_import_confirm
+    in the uploader's name and language. When the rows no longer give the preview confirmed (a code
+    registered meanwhile), nothing is written: the list is checked again and its new preview shown with the
+    reason. Any other error fails the list with its message. None if the list is not waiting for this."""
+    batch = _waiting(batch_id, EnterpriseImport.Status.CONFIRMING)
+    if batch is None:
+        return None
+    with translation.override(batch.language):
+        try:
+            return enterprise_import_confirm(batch=batch, user=batch.uploaded_by, fingerprint=fingerprint)
+        except DomainError as error:
+            if error.code == "import_done":  # the same task delivered twice: the other one imported it
+                return EnterpriseImport.objects.get(pk=batch_id)
+            if error.code in ("import_changed", "import_race", "import_empty"):
+                _record(
+                    batch_id, status=EnterpriseImport.Status.CHECKING, rows_checked=0, message=error.message
+                )
+                return enterprise_import_run_check(batch_id)
+            _record(batch_id, status=EnterpriseImport.Status.FAILED, message=error.message)
+        except Exception as error:
+            logger.exception("enterprise list %s: the confirmation failed", batch_id)
+            _record(batch_id, status=EnterpriseImport.Status.FAILED, message=_failure_message(error))
+    batch.refresh_from_db()
+    return batch
+
+
+def _failure_message(error: Exception) -> str:
+    if isinstance(error, DomainError):
+        return str(error.message)
+    return _("处理名单时出错：%(error)s") % {"error": f"{type(error).__name__}: {error}"}

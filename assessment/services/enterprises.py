@@ -23,11 +23,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessment import reference
-from assessment.background import enqueue_many_on_commit
+from assessment.background import enqueue_on_commit
 from assessment.exceptions import DomainError
 from assessment.models import AuditEvent, Enterprise, Invitation, Membership, OfficialProfile
 from assessment.services.analytics import analytics_refresh_enterprise
-from assessment.tasks import send_invitation_email
+from assessment.tasks import send_invitation_emails
 from assessment.uscc import validate_uscc
 
 if TYPE_CHECKING:
@@ -212,8 +212,8 @@ def invitations_issue(
     *, addresses: list[tuple[Enterprise, str]], role: str, invited_by: User, now: dt.datetime
 ) -> list[Invitation]:
     """Store invitations to checked addresses (each to its enterprise), record them and mail each once the
-    caller's transaction commits: invitation_create for one colleague, the officials' bulk import for the
-    managers of the new enterprises (a few queries however many)."""
+    caller's transaction commits (one background task for all of them): invitation_create for one colleague,
+    the officials' bulk import for the managers of the new enterprises (a few queries however many)."""
     expires_at = now + dt.timedelta(days=settings.INVITATION_VALID_DAYS)
     invitations = Invitation.objects.bulk_create(
         Invitation(
@@ -231,7 +231,8 @@ def invitations_issue(
         for invitation in invitations
     )
     language = translation.get_language() or settings.LANGUAGE_CODE
-    enqueue_many_on_commit(send_invitation_email, [(invitation.pk, language) for invitation in invitations])
+    # One task for all of them: with the database backend each enqueued task is an insert of its own.
+    enqueue_on_commit(send_invitation_emails, [invitation.pk for invitation in invitations], language)
     return invitations
 
 

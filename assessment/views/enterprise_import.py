@@ -1,13 +1,17 @@
 """Officials' bulk import of enterprises (thin views): the upload page with the template, the preview of a
 list with every row's problems, and the confirmation. Officials only (403); an uploaded list is seen only by
-the official who uploaded it (404). Rules and writes: assessment.services.enterprise_import."""
+the official who uploaded it (404). Rules and writes: assessment.services.enterprise_import.
+
+A list checked and imported in the background (more than IMPORT_DIRECT_MAX_ROWS rows) has the same page:
+while a task works on it, the page shows its progress, polled by static/js/job_progress.js (JSON from
+enterprise_import_status), or refreshed by hand without JavaScript."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,17 +19,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessment import enterprise_list
 from assessment.exceptions import DomainError
 from assessment.forms.enterprise_import import EnterpriseImportUploadForm
-from assessment.permissions import get_enterprise_import_for_official, require_official
+from assessment.models import EnterpriseImport
+from assessment.permissions import get_enterprise_import_for_official, json_login_required, require_official
 from assessment.selectors.enterprises import recent_enterprise_imports
 from assessment.services.enterprise_import import (
-    enterprise_import_check,
     enterprise_import_confirm,
+    enterprise_import_confirm_later,
+    enterprise_import_current_preview,
     enterprise_import_upload,
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PREVIEW_VALID_ROWS = 200  # valid rows listed on the preview (all are counted and imported)
-PREVIEW_ERRORS = 500  # problems listed on the preview (all are counted)
+WORKING = (EnterpriseImport.Status.CHECKING, EnterpriseImport.Status.CONFIRMING)
 
 
 @login_required
@@ -62,35 +67,78 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def enterprise_import_preview(request: HttpRequest, pk: str) -> HttpResponse:
+    """The list's page: progress while a background task works on it, else the preview or the outcome."""
     batch = get_enterprise_import_for_official(request, pk)
-    context: dict[str, object] = {"batch": batch}
-    if batch.confirmed_at is None:
-        check = enterprise_import_check(rows=batch.rows, official=request.user.official)
+    context: dict[str, object] = {
+        "batch": batch,
+        "working": batch.status in WORKING,
+        "progress_text": _progress_text(batch),
+        "percent": _percent(batch),
+    }
+    if batch.status == EnterpriseImport.Status.READY:
+        preview = enterprise_import_current_preview(batch=batch, official=request.user.official)
         context.update(
-            check=check,
-            valid_rows=check.valid[:PREVIEW_VALID_ROWS],
-            more_valid=max(0, len(check.valid) - PREVIEW_VALID_ROWS),
-            errors=check.errors[:PREVIEW_ERRORS],
-            more_errors=max(0, len(check.errors) - PREVIEW_ERRORS),
+            preview=preview,
+            more_valid=preview.valid_count - len(preview.valid),
+            more_errors=preview.error_count - len(preview.errors),
         )
     return render(request, "assessment/enterprise_import_preview.html", context)
+
+
+def _percent(batch: EnterpriseImport) -> int:
+    return min(100, batch.rows_checked * 100 // batch.row_count) if batch.row_count else 0
+
+
+def _progress_text(batch: EnterpriseImport) -> str:
+    if batch.status == EnterpriseImport.Status.CHECKING:
+        if not batch.rows_checked:
+            return _("等待开始…")
+        return _("已校验 %(done)s / %(total)s 行（%(percent)s%%）") % {
+            "done": batch.rows_checked,
+            "total": batch.row_count,
+            "percent": _percent(batch),
+        }
+    if batch.status == EnterpriseImport.Status.CONFIRMING:
+        count = (batch.check_result or {}).get("valid_count", 0)
+        return _("正在建立 %(count)s 家企业并发出邀请…") % {"count": count}
+    return str(batch.get_status_display())
+
+
+@json_login_required
+@require_GET
+def enterprise_import_status(request: HttpRequest, pk: str) -> JsonResponse:
+    """Progress for the list page's script: status, rows checked, percent, a sentence to show."""
+    batch = get_enterprise_import_for_official(request, pk)
+    response = JsonResponse(
+        {
+            "status": batch.status,
+            "label": str(batch.get_status_display()),
+            "rows_done": batch.rows_checked if batch.status == EnterpriseImport.Status.CHECKING else 0,
+            "rows_total": batch.row_count if batch.status == EnterpriseImport.Status.CHECKING else 0,
+            "percent": _percent(batch),
+            "text": _progress_text(batch),
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
 @require_POST
 def enterprise_import_confirm_view(request: HttpRequest, pk: str) -> HttpResponse:
     batch = get_enterprise_import_for_official(request, pk)
+    fingerprint = request.POST.get("fingerprint", "")
     try:
-        batch = enterprise_import_confirm(
-            batch=batch, user=request.user, fingerprint=request.POST.get("fingerprint", "")
-        )
+        if batch.in_background:  # the list's page shows the progress, then the outcome
+            batch = enterprise_import_confirm_later(batch=batch, user=request.user, fingerprint=fingerprint)
+        else:
+            batch = enterprise_import_confirm(batch=batch, user=request.user, fingerprint=fingerprint)
+            messages.success(
+                request,
+                _("已导入 %(count)s 家企业，并向其管理员发出了邀请邮件。") % {"count": batch.created_count},
+            )
     except DomainError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("已导入 %(count)s 家企业，并向其管理员发出了邀请邮件。") % {"count": batch.created_count},
-        )
     return redirect("enterprise_import_preview", pk=batch.pk)
 
 

@@ -488,7 +488,7 @@ def test_it_keeps_users_other_than_officials_out(client, sme_manager):
 def test_it_lists_the_first_problems_of_a_long_list_and_counts_them_all(
     client, province_official, monkeypatch
 ):
-    monkeypatch.setattr("assessment.views.enterprise_import.PREVIEW_ERRORS", 3)
+    monkeypatch.setattr("assessment.services.enterprise_import.PREVIEW_ERRORS", 3)
     client.force_login(province_official)
     response = upload(client, csv_bytes([a_row(n, city="上海市") for n in range(5)]))
     page = client.get(response.url).content.decode()

@@ -129,6 +129,22 @@ def _import_a_list(page) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def _look_at_a_long_list_being_checked(page) -> None:
+    """A list of more than IMPORT_DIRECT_MAX_ROWS rows while its background check runs: the progress."""
+    from assessment.models import EnterpriseImport
+
+    batch = EnterpriseImport.objects.create(
+        uploaded_by=User.objects.get(username="city_official"),
+        filename="long.csv",
+        row_count=5000,
+        rows_checked=1500,
+        status=EnterpriseImport.Status.CHECKING,
+        in_background=True,
+    )
+    page.goto(page.url.split("/officials/")[0] + f"/officials/enterprises/import/{batch.pk}/")
+    page.wait_for_selector("#import-progress progress")
+
+
 def _upload_a_workbook_with_a_conflict_and_a_mistake(page) -> None:
     """The workbook downloaded, two numbers changed (one of them also changed online meanwhile: a conflict)
     and one cell broken, uploaded: the preview lists the change, the conflict with its choice, the error."""
@@ -240,6 +256,7 @@ PERSONAS: dict[str, Persona] = {
             Visit("/officials/enterprises/import/", prepare=_upload_a_damaged_file),
             Visit("/officials/enterprises/import/", prepare=_upload_a_list_with_mistakes),
             Visit("/officials/enterprises/import/", prepare=_import_a_list),
+            Visit("/officials/enterprises/import/", prepare=_look_at_a_long_list_being_checked),
         ),
     ),
     "province_official": Persona(

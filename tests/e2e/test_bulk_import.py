@@ -1,7 +1,9 @@
 """An official's bulk import of enterprises in real Chromium: the template downloaded from the page and
 filled with 50 enterprises of which two are wrong, the upload, the preview rejecting exactly those two
 rows, the confirmation, and the 48 enterprises created with their managers' invitations queued for the
-task worker (the database task backend, as in production)."""
+task worker (the database task backend, as in production; one task for the list's e-mails). Then the same
+list over IMPORT_DIRECT_MAX_ROWS: checked and imported by the worker while the page shows the progress and
+reloads itself for the preview, then for the outcome."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from openpyxl import load_workbook
 from assessment import reference
 from assessment.models import AuditEvent, Enterprise, EnterpriseImport, Invitation
 from assessment.uscc import make_uscc
+from tests.e2e.test_exports import start_worker
 from tests.e2e.test_journey import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -90,14 +93,50 @@ def test_an_official_imports_fifty_enterprises_of_which_two_are_rejected(
     assert Enterprise.objects.get(uscc=expected[0][1]).industry_division == "C13"
     invitations = Invitation.objects.filter(role="manager", invited_by=province_official)
     assert sorted(invitations.values_list("email", flat=True)) == sorted(str(row[6]) for row in expected)
-    queued = DBTaskResult.objects.filter(task_path__endswith="send_invitation_email", status="READY")
-    assert sorted(task.args_kwargs["args"][0] for task in queued) == sorted(
-        invitations.values_list("pk", flat=True)
-    )
+    (queued,) = DBTaskResult.objects.filter(task_path__endswith="send_invitation_emails", status="READY")
+    assert sorted(queued.args_kwargs["args"][0]) == sorted(invitations.values_list("pk", flat=True))
     assert AuditEvent.objects.filter(action="enterprise.import", actor=province_official).count() == ROWS - 2
     assert EnterpriseImport.objects.get().created_count == ROWS - 2
 
     # The import page lists the list as imported; the preview cannot be confirmed a second time.
     page.goto(f"{base}/officials/enterprises/import/")
     assert "已导入 48 家" in page.inner_text("#main")
+    assert console_errors == []
+
+
+def test_a_list_over_the_threshold_is_checked_and_imported_in_the_background(
+    live_server, province_official, new_context, console_errors, settings, tmp_path
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.IMPORT_DIRECT_MAX_ROWS = 10
+    base = live_server.url
+    page = new_context().new_page()
+    login(page, base, "province_official")
+    page.goto(f"{base}/officials/enterprises/import/")
+    lines = ["企业名称,统一社会信用代码,所在地市,行业大类,从业人员,营业收入,管理员邮箱"]
+    lines += [",".join(str(cell) for cell in row) for row in enterprise_rows()]
+    listed = tmp_path / "名单.csv"
+    listed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page.set_input_files("#id_file", str(listed))
+    page.click("text=上传并预览")
+    page.wait_for_url(f"{base}/officials/enterprises/import/*/")
+    assert "正在校验" in page.inner_text("#import-progress")  # no worker yet: it waits
+
+    worker = start_worker()  # the page's script polls, and reloads once the check is stored
+    page.wait_for_selector("#rows-valid", timeout=30_000)
+    worker.join(timeout=30)
+    assert page.inner_text("#rows-valid") == str(ROWS - 2)
+    assert page.inner_text("#rows-rejected") == "2"
+    rejected = page.locator("#import-errors tbody tr")
+    assert rejected.nth(0).get_attribute("data-row") == str(BAD_CHECK_CHARACTER + 2)
+
+    page.click("text=确认导入 48 家企业并发送邀请")
+    page.wait_for_selector("#import-progress")
+    assert "正在建立 48 家企业" in page.inner_text("#import-progress")
+    assert Enterprise.objects.count() == 0
+    worker = start_worker()
+    page.wait_for_selector("text=建立了 48 家企业", timeout=30_000)
+    worker.join(timeout=30)
+    assert Enterprise.objects.count() == ROWS - 2
+    assert EnterpriseImport.objects.get().status == "done"
     assert console_errors == []

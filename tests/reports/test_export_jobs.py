@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import signal
 import threading
 from datetime import timedelta
 
@@ -19,10 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from assessment import background
 from assessment.models import Assessment, OfficialProfile
 from reports import export_jobs, exports
 from reports.models import ExportJob
-from tests.builders import make_submitted
+from tests.builders import make_submitted, run_db_worker
 from tests.factories import EnterpriseFactory
 
 HOSTILE = "=cmd|' /C calc'!A0"
@@ -277,7 +277,7 @@ def test_the_job_page_polls_with_a_static_script_and_has_a_reload_link(client, c
     job = job_for(city_official, status=ExportJob.Status.RUNNING, rows_total=4000, rows_done=1000)
     client.force_login(city_official)
     page = client.get(reverse("officials_export_job", args=[job.pk])).content.decode()
-    assert 'src="/static/js/export_job.js"' in page and "<script>" not in page
+    assert 'src="/static/js/job_progress.js"' in page and "<script>" not in page
     assert 'max="4000" value="1000"' in page
     assert reverse("officials_export_job_status", args=[job.pk]) in page
     assert "<noscript>" in page and f'href="{reverse("officials_export_job", args=[job.pk])}"' in page
@@ -470,12 +470,7 @@ def test_the_database_worker_builds_the_job(client, shipped_versions, enterprise
     task_row = DBTaskResult.objects.get()
     assert task_row.status == "READY" and task_row.task_path == "reports.tasks.build_export"
 
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
+    run_db_worker()
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE, job.error
     assert job.rows_done == job.rows_total == 3
@@ -524,21 +519,21 @@ def test_progress_is_recorded_again_when_sqlite_reports_the_table_briefly_locked
     submissions, province_official, monkeypatch
 ):
     job = job_for(province_official, scope_city="")
-    update, calls = export_jobs.QuerySet.update, []
+    update, calls = background.QuerySet.update, []
 
     def locked_twice(queryset, **fields):
         calls.append(fields)
         if queryset.model is ExportJob and len(calls) <= 2:
-            raise export_jobs.OperationalError("database table is locked: reports_exportjob")
+            raise background.OperationalError("database table is locked: reports_exportjob")
         return update(queryset, **fields)
 
-    monkeypatch.setattr(export_jobs.QuerySet, "update", locked_twice)
-    monkeypatch.setattr(export_jobs.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(background.QuerySet, "update", locked_twice)
+    monkeypatch.setattr(background.time, "sleep", lambda seconds: None)
     export_jobs._update(job.pk, rows_done=7)
     assert ExportJob.objects.get(pk=job.pk).rows_done == 7
     assert len(calls) == 3
 
-    monkeypatch.setattr(export_jobs, "LOCKED_RETRIES", 2)
+    monkeypatch.setattr(background, "LOCKED_RETRIES", 2)
     calls.clear()
-    with pytest.raises(export_jobs.OperationalError):
+    with pytest.raises(background.OperationalError):
         export_jobs._update(job.pk, rows_done=8)

@@ -1,23 +1,25 @@
-// Export job page: polls the job's status (JSON) and moves the progress bar; when the job is done or has
-// failed, reloads the page, which then shows the download link or the retry button. Without JavaScript
-// the page offers a plain reload link instead.
+// Progress of a background task (an official's export, a large list of enterprises): polls the status
+// URL of the box marked data-status-url (JSON: status, label, text, rows_done, rows_total, percent) and
+// moves its progress bar; once the status is no longer one of the box's data-waiting statuses, reloads the
+// page, which then shows the outcome. Without JavaScript the page offers a plain reload link instead.
 (function () {
   "use strict";
-  var box = document.getElementById("export-job");
+  var box = document.querySelector("[data-status-url]");
   if (!box) { return; }
-  var bar = document.getElementById("export-progress");
-  var label = document.getElementById("export-label");
-  var text = document.getElementById("export-text");
+  var waiting = (box.dataset.waiting || "queued running").split(" ");
+  var bar = box.querySelector("progress");
+  var label = box.querySelector("[data-status-label]");
+  var text = box.querySelector("[data-status-text]");
   var delay = 1000;
 
   function show(data) {
-    if (data.rows_total > 0) {
+    if (bar && data.rows_total > 0) {
       bar.max = data.rows_total;
       bar.value = Math.min(data.rows_done, data.rows_total);
+      bar.textContent = data.percent + "%";
     }
-    bar.textContent = data.percent + "%";
-    label.textContent = data.label;
-    text.textContent = data.text;
+    if (label) { label.textContent = data.label; }
+    if (text) { text.textContent = data.text; }
   }
 
   function poll() {
@@ -30,7 +32,7 @@
       .then(function (data) {
         if (!data) { return; }
         show(data);
-        if (data.status === "done" || data.status === "failed") {
+        if (waiting.indexOf(data.status) === -1) {
           window.location.reload();
           return;
         }
