@@ -202,9 +202,10 @@ def get_assessment_for_member(user: User, pk: int, *, page: bool = False) -> Ass
 
 def get_enterprise_import_for_official(request: HttpRequest, pk: object) -> EnterpriseImport:
     """An uploaded list of enterprises: officials only (else 403), and only the official who uploaded it
-    (else 404)."""
+    (else 404). Its rows and stored preview (up to a few MB) are read only if used: the progress page's
+    script asks for the status every second."""
     require_official(request)
     try:
-        return EnterpriseImport.objects.get(pk=pk, uploaded_by=request.user)
+        return EnterpriseImport.objects.defer("rows", "check_result").get(pk=pk, uploaded_by=request.user)
     except (EnterpriseImport.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

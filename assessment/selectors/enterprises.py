@@ -109,3 +109,14 @@ def jurisdiction_summary(*, city_code: str | None, top_industries: int = 8) -> J
 def recent_enterprise_imports(user, *, limit: int = 10) -> list[EnterpriseImport]:
     """The official's latest uploaded lists, newest first, without their rows or stored preview (one query)."""
     return list(EnterpriseImport.objects.filter(uploaded_by=user).defer("rows", "check_result")[:limit])
+
+
+def enterprise_import_valid_count(batch: EnterpriseImport) -> int:
+    """How many rows of a list checked in the background can be imported, from its stored preview without
+    reading the rest of it (one query; the progress page asks every second)."""
+    count = (
+        EnterpriseImport.objects.filter(pk=batch.pk)
+        .values_list("check_result__valid_count", flat=True)
+        .first()
+    )
+    return int(count or 0)

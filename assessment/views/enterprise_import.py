@@ -21,7 +21,7 @@ from assessment.exceptions import DomainError
 from assessment.forms.enterprise_import import EnterpriseImportUploadForm
 from assessment.models import EnterpriseImport
 from assessment.permissions import get_enterprise_import_for_official, json_login_required, require_official
-from assessment.selectors.enterprises import recent_enterprise_imports
+from assessment.selectors.enterprises import enterprise_import_valid_count, recent_enterprise_imports
 from assessment.services.enterprise_import import (
     enterprise_import_confirm,
     enterprise_import_confirm_later,
@@ -99,7 +99,7 @@ def _progress_text(batch: EnterpriseImport) -> str:
             "percent": _percent(batch),
         }
     if batch.status == EnterpriseImport.Status.CONFIRMING:
-        count = (batch.check_result or {}).get("valid_count", 0)
+        count = enterprise_import_valid_count(batch)
         return _("正在建立 %(count)s 家企业并发出邀请…") % {"count": count}
     return str(batch.get_status_display())
 
