@@ -10,7 +10,7 @@ def mark_imported_done(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessment", "0016_answer_proposed")]
+    dependencies = [("assessment", "0017_plan_figures")]
 
     operations = [
         migrations.AddField(
