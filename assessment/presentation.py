@@ -24,7 +24,7 @@ from typing import Any
 from questionnaires.frameworks import NO_LEVEL as NO_LEVEL_CODE
 from questionnaires.frameworks import get_method, level_catalogue, normal_level
 from questionnaires.references import load_references
-from questionnaires.text import pick
+from questionnaires.text import is_english, pick
 
 ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ"}
 OFFICIAL_CP = {
@@ -58,10 +58,6 @@ NOTES = {
         "{document}); it is not a grade of the national standard.",
     },
 }
-
-
-def _lang(lang: str) -> str:
-    return "en" if (lang or "").startswith("en") else "zh"
 
 
 @dataclass(frozen=True)
@@ -119,7 +115,7 @@ def level_text(
         veto = _get(result, "veto") or {}
         tier = scheme_tier(scheme, float(_get(result, "score") or 0)) if veto.get("passed", True) else None
         label = pick(tier["label"], lang) if tier else pick(NO_LEVEL, lang)
-        text = f"{label}（{name}）" if _lang(lang) == "zh" else f"{label} ({name})"
+        text = f"{label} ({name})" if is_english(lang) else f"{label}（{name}）"
         return LevelText(text, "scheme", note)
     if wording == "benchmark":
         code = (level or {}).get("code")
@@ -173,7 +169,7 @@ def revision_lines(state: Any, lang: str = "zh-hans") -> list[str]:
     """What a result says about the revision of its framework version it was scored on (a corrected
     definition makes revision 2, 3, ...; docs/definitions.md) and about officials' re-scores on a later
     revision: which result counts is always said. `state`: assessment.selectors.revisions.RevisionState."""
-    zh = _lang(lang) == "zh"
+    zh = not is_english(lang)
     lines = [f"按第{state.scored}版修订评分" if zh else f"Scored on revision {state.scored}"]
     if state.latest > state.scored:
         lines[0] += (

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.utils.translation import get_language
+
+from questionnaires.text import is_english, text_language
 
 PROVINCE_CODE = "230000"
 PROVINCE_NAME = {"zh": "黑龙江省", "en": "Heilongjiang Province"}
@@ -26,8 +27,7 @@ class Named:
 
     def name(self, language: str | None = None) -> str:
         """The name in the given language code (default: the active language)."""
-        language = language or get_language() or "zh-hans"
-        return self.en if language.startswith("en") else self.zh
+        return self.en if is_english(language) else self.zh
 
 
 # GB/T 2260 codes of Heilongjiang's 13 prefecture-level divisions. The same list appears in >= 5
@@ -118,7 +118,7 @@ def city(code: str) -> Named | None:
 def city_name(code: str, language: str | None = None) -> str:
     """Localised name of a city code; the province for a blank code; the code itself if unknown."""
     if not code:
-        return PROVINCE_NAME["en" if (language or get_language() or "").startswith("en") else "zh"]
+        return PROVINCE_NAME[text_language(language)]
     found = _CITY_BY_CODE.get(code)
     return found.name(language) if found else code
 

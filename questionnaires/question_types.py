@@ -22,7 +22,7 @@ from typing import Any, ClassVar, NamedTuple, TypeGuard
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from questionnaires.text import pick
+from questionnaires.text import is_english, pick
 
 # No answer needs more than 18 significant digits; the bound also keeps numbers within a float's range.
 MAX_DIGITS = 18
@@ -88,12 +88,8 @@ def display_number(value: float, decimals: int | None = None) -> str:
     return text or "0"
 
 
-def _zh(lang: str) -> bool:
-    return not lang.startswith("en")
-
-
 def _list_separator(lang: str) -> str:
-    return "；" if _zh(lang) else "; "
+    return "; " if is_english(lang) else "；"
 
 
 def is_blank_cell(cell: Any) -> bool:
@@ -189,7 +185,7 @@ class QuestionType:
     def display(self, question: Mapping[str, Any], value: Any, lang: str) -> str:
         """A non-empty stored value as a person reads it, in `lang` ("zh…" or "en…")."""
         if isinstance(value, bool):
-            return ("是", "Yes")[not _zh(lang)] if value else ("否", "No")[not _zh(lang)]
+            return ("是", "Yes")[is_english(lang)] if value else ("否", "No")[is_english(lang)]
         if isinstance(value, int | float):
             return display_number(float(value), question.get("decimals"))
         if isinstance(value, list):
@@ -783,8 +779,10 @@ class Level(QuestionType):
             return super().display(question, value, lang)
         levels = {item.get("level"): pick(item.get("text"), lang) for item in question.get("levels", [])}
         text = levels.get(int(value), "")
-        prefix = f"{int(value)}级" if _zh(lang) else f"Level {int(value)}"
-        return f"{prefix}：{text}" if text and _zh(lang) else (f"{prefix}: {text}" if text else prefix)
+        prefix = f"Level {int(value)}" if is_english(lang) else f"{int(value)}级"
+        if not text:
+            return prefix
+        return f"{prefix}: {text}" if is_english(lang) else f"{prefix}：{text}"
 
     def _level_labels(self, question: Mapping[str, Any], lang: str) -> dict[int, str]:
         return {
@@ -867,10 +865,10 @@ class YesNo(QuestionType):
         raise ReviewInputError(_("请填写“是”或“否”。"))
 
     def display(self, question: Mapping[str, Any], value: Any, lang: str) -> str:
-        return ("是" if value else "否") if _zh(lang) else ("Yes" if value else "No")
+        return ("Yes" if value else "No") if is_english(lang) else ("是" if value else "否")
 
     def workbook_choices(self, question: Mapping[str, Any], lang: str) -> list[str]:
-        return ["是", "否"] if _zh(lang) else ["Yes", "No"]
+        return ["Yes", "No"] if is_english(lang) else ["是", "否"]
 
     def workbook_hint(self, question: Mapping[str, Any], lang: str) -> str:
         return str(_("是 / 否"))

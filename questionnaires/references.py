@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from questionnaires.text import text_language
+
 REFERENCES_FILE = Path(__file__).resolve().parent / "references.yaml"
 KINDS = ("standard", "policy", "article", "guidance")
 ENTRY_KEYS = {"title", "issuer", "number", "date", "url", "kind", "match"}
@@ -168,14 +170,10 @@ def citations_for(obj: Mapping[str, Any], registry: Mapping[str, Any], fallback:
     return [c for c in map(parse_citation, fallback) if c and c.ref in registry]
 
 
-def _lang(lang: str) -> str:
-    return "zh" if (lang or "zh").startswith("zh") else "en"
-
-
 def cite_text(citation: Citation, registry: Mapping[str, Mapping[str, Any]], lang: str = "zh") -> str:
     """A short in-text citation: 《title》（number），section — no file names, no section signs."""
     entry = registry[citation.ref]
-    lg = _lang(lang)
+    lg = text_language(lang)
     title = entry["title"][lg]
     number = entry.get("number")
     if lg == "zh":
@@ -188,7 +186,7 @@ def cite_text(citation: Citation, registry: Mapping[str, Mapping[str, Any]], lan
 def bibliography_entry(ref_id: str, registry: Mapping[str, Mapping[str, Any]], lang: str = "zh") -> str:
     """One line of a reference list: issuer. title. number, date. url."""
     entry = registry[ref_id]
-    lg = _lang(lang)
+    lg = text_language(lang)
     parts = [entry["issuer"][lg], f"《{entry['title'][lg]}》" if lg == "zh" else entry["title"][lg]]
     tail = ", ".join(str(x) for x in (entry.get("number"), entry.get("date")) if x)
     if tail:

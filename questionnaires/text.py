@@ -1,7 +1,8 @@
 """Bilingual texts: the {"zh": ..., "en": ...} mappings of the definition files, results and reports.
 
 Chinese is the source language; English is the other. `pick` chooses a side for the active language
-(or a given one) and falls back to the other side when that one is empty.
+(or a given one) and falls back to the other side when that one is empty. `text_language` is the one
+place that maps a language code to a side: every module asks it rather than testing codes itself.
 """
 
 from __future__ import annotations
@@ -9,14 +10,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import get_language
 
 Text = dict[str, str]  # {"zh": ..., "en": ...}
 
 
+def active_language() -> str:
+    """The active language code, or the default one (settings.LANGUAGE_CODE, zh-hans) outside a request."""
+    return get_language() or settings.LANGUAGE_CODE
+
+
+def text_language(lang: str | None = None) -> str:
+    """The side of a {zh, en} text for a language code (default: the active language): "en" for English in
+    any variant ("en", "en-us", "en-GB"), else "zh": Chinese is the source and default language, so
+    "zh-hans", "zh-hant" and any unsupported code read Chinese, as Django falls back to LANGUAGE_CODE."""
+    return "en" if (lang or active_language()).lower().startswith("en") else "zh"
+
+
 def is_english(lang: str | None = None) -> bool:
     """Whether `lang` (default: the active language) is English."""
-    return (lang or get_language() or "").startswith("en")
+    return text_language(lang) == "en"
 
 
 def report_language(requested: str | None = None) -> str:

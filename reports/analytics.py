@@ -39,7 +39,6 @@ from django.db.models import Case, Count, QuerySet, Sum, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.fields import CharField, IntegerField
 from django.db.models.functions import Cast
-from django.utils.translation import get_language
 
 from assessment import reference
 from assessment.models import Assessment, Enterprise, FrameworkResult, ScoreAggregate
@@ -49,7 +48,7 @@ from assessment.selectors.review import SubmissionFilters, submissions
 from assessment.services.analytics import json_values_sql
 from questionnaires.definition import DefinitionNotFound, get_definition, iter_dimensions, iter_indicators
 from questionnaires.frameworks import NO_LEVEL, level_catalogue, normal_level
-from questionnaires.text import pick
+from questionnaires.text import active_language, pick
 
 if TYPE_CHECKING:
     from assessment.models import User
@@ -520,7 +519,7 @@ def _compose(
     source: _LiveSource | _AggregateSource | _DifferenceSource, *, lang: str | None, detail: str | None
 ) -> Analytics:
     """Label and arrange the source's grouped rows (6–7 queries, whatever the number of assessments)."""
-    lang = lang or get_language() or "zh-hans"
+    lang = lang or active_language()
     status_counts = source.status_counts()
     by_status = [
         StatusCount(code, str(label), status_counts.get(code, 0))
@@ -689,7 +688,7 @@ def cached_analytics(
     """build_analytics through the cache (see the module's docstring): one query when the same
     jurisdiction, filters, framework and language were computed since the data last changed; `compute`:
     another way to the same figures."""
-    lang = lang or get_language() or "zh-hans"
+    lang = lang or active_language()
     parts = [
         assessments.values("id").query.sql_with_params(),
         trend_assessments.values("id").query.sql_with_params() if trend_assessments is not None else None,
@@ -752,7 +751,7 @@ def official_analytics(
     they are at most half of those without it, else from the aggregates less the live rows of the
     assessments the search leaves out (never more than half are unnested). The same figures whichever
     way. Returned submissions only when the filters ask."""
-    lang = lang or get_language() or "zh-hans"
+    lang = lang or active_language()
     filters = filters.for_analytics()
     scope = aggregate_scope(user=user, filters=filters)
     if scope is not None:

@@ -38,7 +38,7 @@ from questionnaires.frameworks import short_title
 from questionnaires.logic import is_asked
 from questionnaires.question_types import display_value, is_by_evidence, is_derived
 from questionnaires.references import bibliography, citations_for, load_references
-from questionnaires.text import pick, report_language
+from questionnaires.text import is_english, pick, report_language
 from reports.plan import plan_section
 from reports.types import (
     ActionRow,
@@ -211,12 +211,8 @@ GLOSSARY: list[tuple[tuple[str, str], tuple[str, str]]] = [
 ]
 
 
-def _zh(lang: str) -> bool:
-    return not lang.startswith("en")
-
-
 def label(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if _zh(lang) else pair[1]
+    return pair[1] if is_english(lang) else pair[0]
 
 
 def short_framework(framework: str, title: Any, lang: str) -> str:
@@ -388,11 +384,12 @@ def _trigger_text(trigger: Trigger, questions: Mapping[str, Any], lang: str) -> 
     mark = " ※" if trigger.provisional else ""
     line = (
         f"{text}：{label(_TEXT['current'], lang)} {current} → {label(_TEXT['target'], lang)} {target}{mark}"
-        if _zh(lang)
+        if not is_english(lang)
         else f"{text}: {current} now → target {target}{mark}"
     )
     if trigger.provisional and trigger.basis:
-        line += f"（{pick(trigger.basis, lang)}）" if _zh(lang) else f" ({pick(trigger.basis, lang)})"
+        basis = pick(trigger.basis, lang)
+        line += f" ({basis})" if is_english(lang) else f"（{basis}）"
     return line
 
 
@@ -542,7 +539,7 @@ def benchmark_rows(
                 BenchmarkRow(
                     short_framework(framework, titles.get(framework), lang),
                     f"{label(_SCOPE[scope], lang)}：{scope_names[scope]}"
-                    if _zh(lang)
+                    if not is_english(lang)
                     else f"{label(_SCOPE[scope], lang)}: {scope_names[scope]}",
                     peers,
                     percentile,
@@ -625,12 +622,12 @@ def compose_report(
         step = overall["step"]
         maturity = (
             f"{pick(step.get('label'), lang)}（{_number(float(overall['index']), 1)}）"
-            if _zh(lang)
+            if not is_english(lang)
             else f"{pick(step.get('label'), lang)} ({_number(float(overall['index']), 1)})"
         )
         if step.get("description"):
-            maturity += (" — " if not _zh(lang) else "——") + pick(step.get("description"), lang)
-        maturity += (" " if not _zh(lang) else "") + label(_TEXT["maturity_note"], lang)
+            maturity += (" — " if is_english(lang) else "——") + pick(step.get("description"), lang)
+        maturity += (" " if is_english(lang) else "") + label(_TEXT["maturity_note"], lang)
     economics = _economics(
         subject=subject,
         definitions=definitions,

@@ -34,7 +34,7 @@ from assessment.selectors.rating import rating_scheme_for
 from assessment.selectors.review import SubmissionFilters
 from questionnaires.definition import DefinitionNotFound, get_definition, iter_dimensions, iter_indicators
 from questionnaires.rule_types import rule_type
-from questionnaires.text import pick
+from questionnaires.text import active_language, pick
 
 CHUNK = 1000
 Progress = Callable[[int], None]  # called with the number of assessments written so far
@@ -73,7 +73,7 @@ class FrameworkColumns:
             score=result.score,
             veto_failed=result.veto_failed,
             scheme=self.scheme,
-            lang=get_language() or "zh-hans",
+            lang=active_language(),
         )
 
 

@@ -13,7 +13,7 @@ from assessment.presentation import level_text
 from assessment.projection import PlannedAction, active_codes, project_plan
 from assessment.scoring import EnterpriseFacts
 from assessment.scoring.types import AssessmentResult
-from questionnaires.text import pick
+from questionnaires.text import is_english, pick
 from reports.types import PlanRowData, PlanSection
 
 STATUS = {
@@ -26,7 +26,7 @@ NOT_SET = ("未定", "Not set")
 
 
 def _label(pair: tuple[str, str], lang: str) -> str:
-    return pair[1] if lang.startswith("en") else pair[0]
+    return pair[1] if is_english(lang) else pair[0]
 
 
 def plan_section(

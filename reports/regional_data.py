@@ -14,6 +14,7 @@ from django.utils import translation
 
 from assessment import reference
 from assessment.selectors.review import SubmissionFilters
+from questionnaires.text import is_english
 from reports.analytics import Analytics, official_analytics
 from reports.plan_analytics import PlanAnalytics, plan_analytics, plan_note
 
@@ -35,7 +36,7 @@ class RegionalData:
 
     @property
     def is_english(self) -> bool:
-        return self.lang.startswith("en")
+        return is_english(self.lang)
 
 
 def build_regional_data(

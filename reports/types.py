@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from questionnaires.text import is_english
+
 
 @dataclass
 class EnterpriseInfo:
@@ -216,7 +218,7 @@ class ReportData:
 
     @property
     def is_english(self) -> bool:
-        return self.lang.startswith("en")
+        return is_english(self.lang)
 
     def top_actions(self, count: int = 5) -> list[ActionRow]:
         return self.actions[:count]

@@ -12,12 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from assessment.permissions import require_official
 from assessment.selectors import review as selectors
-from questionnaires.text import report_language
+from questionnaires.text import active_language, report_language
 from reports import charts
 from reports.analytics import FIRST, official_analytics
 from reports.exports import export_filename
@@ -44,7 +43,7 @@ def analytics(request: HttpRequest) -> HttpResponse:
         level_charts={stats.key: charts.level_bar(stats.levels) for stats in data.frameworks},
         band_charts={stats.key: charts.band_bars(stats.bands) for stats in data.frameworks},
         returned_toggle=True,
-        **plan_context(plan_analytics(user=request.user, filters=filters, lang=get_language() or "zh-hans")),
+        **plan_context(plan_analytics(user=request.user, filters=filters, lang=active_language())),
     )
     return render(request, "reports/analytics.html", context)
 

@@ -18,7 +18,7 @@ from assessment.economics.model import EconomicsModel, load_economics
 from assessment.energy import INPUTS
 from questionnaires.references import Citation
 from questionnaires.references import cite_text as registry_cite_text
-from questionnaires.text import pick
+from questionnaires.text import is_english, pick
 
 Text = dict[str, str]
 
@@ -32,10 +32,6 @@ STATUS_TEXT: dict[str, Text] = {
     "not_applicable": {"zh": "不适用", "en": "Not applicable"},
     "not_quantified": {"zh": "未估算金额", "en": "No money figures"},
 }
-
-
-def _lang(lang: str) -> str:
-    return "en" if lang.startswith("en") else "zh"
 
 
 def span_text(span: Span | None, places: int = 1) -> str:
@@ -82,7 +78,7 @@ def _question_text(code: str, texts: Mapping[str, Any], lang: str) -> str:
     if code in INPUTS:
         return pick(INPUTS[code].label, lang)
     if code == "enterprise.size_class":
-        return "企业规模" if _lang(lang) == "zh" else "Enterprise size"
+        return "Enterprise size" if is_english(lang) else "企业规模"
     return code
 
 
@@ -90,11 +86,11 @@ def cite_text(
     cite: Mapping[str, Any], economics: EconomicsModel, lang: str, price_labels: Mapping[str, Any]
 ) -> str:
     """One source in plain words: a document (title, number, section) or a planning assumption's basis."""
-    zh = _lang(lang) == "zh"
+    zh = not is_english(lang)
     parts = []
     if cite.get("ref") in economics.references:
         citation = Citation(cite["ref"], str(cite.get("section") or ""))
-        parts.append(registry_cite_text(citation, economics.references, "zh" if zh else "en"))
+        parts.append(registry_cite_text(citation, economics.references, lang))
     if cite.get("provisional"):
         basis = pick(cite.get("basis"), lang)
         prefix = ""
@@ -125,7 +121,7 @@ def plan_rows(
     names = framework_names or {}
     labels = cost_labels or {}
     prices = price_labels or {}
-    zh = _lang(lang) == "zh"
+    zh = not is_english(lang)
     rows = []
     for item in plan.view(view):
         econ = item.economics
@@ -180,7 +176,7 @@ def price_labels(plan: ActionPlan) -> dict[str, Any]:
 
 def price_notes(plan: ActionPlan, lang: str) -> list[str]:
     """Which prices the figures used: the enterprise's own (bill ÷ quantity) or the dated reference set."""
-    zh = _lang(lang) == "zh"
+    zh = not is_english(lang)
     own: list[str] = []
     reference: list[str] = []
     for carrier, origin in plan.prices_origin().items():
@@ -228,7 +224,7 @@ def mac_geometry(
     points = list(plan.mac)
     if not points:
         return None
-    zh = _lang(lang) == "zh"
+    zh = not is_english(lang)
     left, right, top, bottom = 64.0, 16.0, 16.0, 44.0
     plot_w, plot_h = width - left - right, height - top - bottom
     total = points[-1].end or 1.0

@@ -13,11 +13,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.question_types import question_type
-from questionnaires.text import pick
+from questionnaires.text import active_language, pick
 
 REASON_SUFFIX = "__reason"
 
@@ -25,7 +24,7 @@ REASON_SUFFIX = "__reason"
 def field_for(question: Mapping[str, Any]) -> forms.Field | None:
     """The form field of a question, as its type builds it (None: not answered in a form, e.g. a file)."""
     qtype = question_type(question)
-    field = qtype.form_field(question, get_language() or "zh-hans") if qtype else None
+    field = qtype.form_field(question, active_language()) if qtype else None
     if field is None:
         return None
     field.label = _("覆盖计算值") if qtype.derived else pick(question.get("text")) or question["code"]

@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from assessment.forms.answers import json_value
 from assessment.services.review import ACCEPT, RETURN
 from questionnaires.question_types import QuestionType, ReviewInputError, question_type
+from questionnaires.text import active_language
 
 _TYPED = object()  # no widget value: the reviewer typed the value
 
@@ -71,7 +71,7 @@ class ValidateAnswerForm(forms.Form):
         """The value set with the question's widget (options, levels, yes/no) as stored, or _TYPED when the
         question has no widget or the posted value is not a widget's (typed text is parsed instead)."""
         qtype = question_type(question)
-        field = qtype.review_field(question, get_language() or "zh-hans") if qtype and question else None
+        field = qtype.review_field(question, active_language()) if qtype and question else None
         if field is None or question is None:
             return _TYPED
         getlist = getattr(self.data, "getlist", None)

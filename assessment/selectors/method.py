@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import get_language
-
 from assessment.selectors.rating import rating_schemes
 from questionnaires.definition import iter_dimensions, iter_indicators, iter_questions
 from questionnaires.loader import resolved_definitions
 from questionnaires.references import citations_for, cite_text, load_references
-from questionnaires.text import pick
+from questionnaires.text import active_language, pick
 
 KINDS = {
     "framework": {"zh": "框架整体", "en": "Framework as a whole"},
@@ -39,7 +37,7 @@ def _item(obj: dict, kind: str, title: Any, registry: dict, fallback: list, lang
 
 def provisional_values() -> list[dict[str, Any]]:
     """Per current framework: its title and the provisional items (kind, title, citations, note)."""
-    lang = get_language() or "zh-hans"
+    lang = active_language()
     registry = load_references()
     out = []
     for definition in resolved_definitions():

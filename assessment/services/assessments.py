@@ -61,6 +61,7 @@ from questionnaires.logic import (
 )
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.question_types import question_type, takes_value
+from questionnaires.text import text_language
 
 FIRST_YEAR = 2015
 RECOMMENDATIONS_STORED = 10
@@ -235,10 +236,7 @@ def _question(definitions: list[dict[str, Any]], code: str) -> tuple[dict[str, A
 
 
 def _message(problem: Any) -> str:
-    from django.utils.translation import get_language
-
-    text = problem.message
-    return text.get("en") if (get_language() or "").startswith("en") else text.get("zh")
+    return problem.message.get(text_language())
 
 
 def _clean_value(

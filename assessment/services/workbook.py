@@ -15,7 +15,7 @@ from typing import Any
 
 from django import forms
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessment import consistency
@@ -26,6 +26,7 @@ from assessment.selectors.workbook import version_keys
 from assessment.services.assessments import SaveOutcome, answer_check, answers_save
 from assessment.workbook import BaseAnswer, WorkbookError, read_workbook
 from questionnaires.question_types import question_type
+from questionnaires.text import text_language
 
 UPLOAD_RETENTION = dt.timedelta(days=2)
 
@@ -120,7 +121,7 @@ def workbook_check(*, assessment: Assessment, data: bytes) -> WorkbookCheck:
     if proposed:
         merged = {code: answer.value for code, answer in page.answers.items()}
         merged.update(proposed)
-        language = "en" if (translation.get_language() or "").startswith("en") else "zh"
+        language = text_language()
         for code, problem in consistency.impossible(definitions, merged, proposed).items():
             check.errors.append(
                 {"code": code, "ref": refs[code], "message": problem.message.get(language, "")}

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from assessment.actions import Catalog
@@ -18,18 +17,14 @@ from assessment.presentation import level_text
 from assessment.projection import PlanProjection
 from assessment.recommendations import Recommendations
 from assessment.views.sme.home import short_framework_title
-from questionnaires.text import pick
-
-
-def _lang() -> str:
-    return get_language() or "zh-hans"
+from questionnaires.text import active_language, pick
 
 
 def framework_rows(
     projection: PlanProjection, definitions: list[dict[str, Any]], schemes: Mapping[tuple[str, str], Any]
 ) -> list[dict[str, Any]]:
     """Per framework: the score and level today and once the plan is done, worded by presentation.py."""
-    lang = _lang()
+    lang = active_language()
     by_slug = {d["framework"]: d for d in definitions}
     rows = []
     for item in projection.frameworks:

@@ -16,7 +16,6 @@ from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -38,12 +37,12 @@ from assessment.selectors.revisions import revision_states
 from assessment.services import review as services
 from questionnaires.definition import iter_indicators
 from questionnaires.question_types import display_value, is_by_evidence, question_type
-from questionnaires.text import pick
+from questionnaires.text import active_language, pick
 
 
 def display_answer(question: Mapping[str, Any] | None, value: Any) -> str:
     """An answer as a reviewer reads it: option texts, yes/no, levels, numbers with their unit."""
-    return display_value(question, value, get_language() or "zh-hans")
+    return display_value(question, value, active_language())
 
 
 @login_required
@@ -54,7 +53,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     queue = selectors.review_queue(user=request.user, filters=filters, page=request.GET.get("page") or 1)
     context = selectors.filter_choices(user=request.user, filters=filters)
     schemes = rating_schemes()
-    lang = get_language() or "zh-hans"
+    lang = active_language()
 
     def level_wording(r: Any) -> str:
         # As the results page words it: never a stored code, a tier only from a configured scheme.
@@ -164,7 +163,7 @@ def _value_field(question: Mapping[str, Any], validated: Any, answer: Any) -> Bo
     """The enterprise form's field for a validated value (options, levels, yes/no), set to the validated
     value, else to the enterprise's answer to start from; None for a question whose value is typed."""
     qtype = question_type(question)
-    field = qtype.review_field(question, get_language() or "zh-hans") if qtype else None
+    field = qtype.review_field(question, active_language()) if qtype else None
     if field is None:
         return None
     field.label = _("核定值")
@@ -205,19 +204,17 @@ def _framework_rows(page: selectors.ReviewPage) -> list[dict[str, Any]]:
                 "title": titles.get(item["framework"], item["framework"]),
                 "version": item["version"],
                 "score": item["score"],
-                "level": level_text(item, definition, scheme=scheme, lang=get_language() or "zh-hans").text,
+                "level": level_text(item, definition, scheme=scheme, lang=active_language()).text,
                 "veto_failed": [pick(v.get("title")) for v in (item.get("veto") or {}).get("failed") or []],
                 # Which revision of a corrected definition it was scored on, and any re-score beside it.
                 "revision_lines": (
-                    revision_lines(revisions[item["framework"]], get_language() or "zh-hans")
+                    revision_lines(revisions[item["framework"]], active_language())
                     if item["framework"] in revisions
                     else []
                 ),
                 "validated": other,
                 "validated_level": (
-                    level_text(other, definition, scheme=scheme, lang=get_language() or "zh-hans").text
-                    if other
-                    else ""
+                    level_text(other, definition, scheme=scheme, lang=active_language()).text if other else ""
                 ),
                 "dimensions": [
                     {

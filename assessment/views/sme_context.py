@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.forms import BoundField
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from assessment.forms.answers import REASON_SUFFIX, AnswerForm
@@ -29,7 +28,7 @@ from questionnaires.logic import (
 )
 from questionnaires.question_types import is_by_evidence, is_derived, question_type
 from questionnaires.references import citations_for, cite_text, load_references
-from questionnaires.text import pick
+from questionnaires.text import active_language, is_english, pick
 
 
 @dataclass
@@ -83,7 +82,7 @@ class QuestionRow:
     def addon(self) -> str:
         """The text after the input (a unit, % for a percentage), as the question's type says."""
         qtype = question_type(self.question)
-        return qtype.addon(self.question, get_language() or "zh-hans") if qtype else ""
+        return qtype.addon(self.question, active_language()) if qtype else ""
 
     @property
     def client_value(self) -> str:
@@ -103,7 +102,7 @@ class QuestionRow:
     def citations(self) -> list[str]:
         """The documents the question cites, as bibliographic text (never the internal source note)."""
         registry = load_references()
-        lang = get_language() or "zh-hans"
+        lang = active_language()
         return [cite_text(c, registry, lang) for c in citations_for(self.question, registry)]
 
 
@@ -391,7 +390,7 @@ def radar_chart(dimensions: list[Mapping[str, Any]], *, size: int = 240) -> dict
     values = [point(i, max(0.0, min(1.0, float(d["percent"]) / 100))) for i, d in enumerate(axes)]
     labels = []
     titles = [pick(d.get("title")) for d in axes]
-    english = (get_language() or "").startswith("en")
+    english = is_english()
     for i, (d, short) in enumerate(zip(axes, short_titles(titles, 14 if english else 9), strict=True)):
         x, y = point(i, 1.18)
         anchor = "middle" if abs(x - centre) < 8 else ("start" if x > centre else "end")

@@ -14,7 +14,6 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,7 +36,7 @@ from assessment.services import assessments as services
 from assessment.services import revisions as revision_services
 from assessment.views.sme.common import resume_target, return_notice, revision_notices, safe_next
 from questionnaires.frameworks import selectable_families, short_title
-from questionnaires.text import pick
+from questionnaires.text import active_language, pick
 
 
 def _framework_choices() -> list[tuple[str, str]]:
@@ -46,7 +45,7 @@ def _framework_choices() -> list[tuple[str, str]]:
 
 
 def short_framework_title(framework: str) -> str:
-    return short_title(framework, get_language() or "zh-hans")
+    return short_title(framework, active_language())
 
 
 def _result_summary(
@@ -54,7 +53,7 @@ def _result_summary(
 ) -> list[dict[str, Any]]:
     """Per framework: short name, score, level worded as on the results page, veto failed (from the
     stored result; a stored label such as an old green-factory tier is not shown)."""
-    lang = get_language() or "zh-hans"
+    lang = active_language()
     return [
         {
             "title": short_framework_title(item["framework"]),

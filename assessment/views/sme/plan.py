@@ -33,7 +33,7 @@ from assessment.selectors.rating import rating_schemes
 from assessment.services import plans as services
 from assessment.views import plan_context as present
 from assessment.views.sme.common import report_url
-from questionnaires.text import pick
+from questionnaires.text import active_language, pick
 
 OPS = ("add", "update", "remove", "up", "down", "by_quarter")
 QUARTERS_AHEAD = 20  # five years of target quarters, the current one first
@@ -64,7 +64,7 @@ def _projection_context(assessment: Assessment, rows: PlanRows, inputs: PlanInpu
         if projection
         else [],
         "totals": present.totals(projection) if projection else None,
-        "mac": econ_present.mac_geometry(projection, lang=present._lang(), titles=titles)  # type: ignore[arg-type]
+        "mac": econ_present.mac_geometry(projection, lang=active_language(), titles=titles)  # type: ignore[arg-type]
         if projection
         else None,
         "rows": present.action_rows(rows.actions, projection, catalog),

@@ -11,7 +11,6 @@ from django.http import (
     HttpResponse,
 )
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,7 +40,7 @@ from assessment.views.sme.home import short_framework_title
 from questionnaires.definition import provisional_items
 from questionnaires.logic import is_answered
 from questionnaires.question_types import takes_value
-from questionnaires.text import pick
+from questionnaires.text import active_language, pick
 
 
 @login_required
@@ -149,7 +148,7 @@ def _action_plan(
 
     if evaluation.result is None:
         return None
-    lang = get_language() or "zh-hans"
+    lang = active_language()
     plan = plan_for_answers(
         definitions=page.definitions,
         answers=evaluation.answers,
@@ -212,7 +211,7 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
     if result is not None and evaluation is not None:
         follow_view = follow_through(assessment, evaluation=evaluation)
         if follow_view is not None:
-            follow = follow_through_section(follow_view, get_language() or "zh-hans")
+            follow = follow_through_section(follow_view, active_language())
     previous = selectors.previous_assessment(assessment)
     changes = present.dimension_changes(result or {}, previous.result if previous else None)
     frameworks = []
@@ -225,7 +224,7 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
             item,
             definition,
             scheme=schemes.get((item["framework"], str(item.get("version")))),
-            lang=get_language() or "zh-hans",
+            lang=active_language(),
         )
         frameworks.append(
             {
@@ -233,7 +232,7 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
                 "level_note": wording.note,
                 "level_kind": wording.kind,
                 "revision_lines": (
-                    revision_lines(revisions[item["framework"]], get_language() or "zh-hans")
+                    revision_lines(revisions[item["framework"]], active_language())
                     if item["framework"] in revisions
                     else []
                 ),

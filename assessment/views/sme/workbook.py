@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,7 +21,7 @@ from assessment.services.workbook import workbook_upload_apply, workbook_upload_
 from assessment.views.sme.common import section_url
 from assessment.workbook import MAX_UPLOAD_BYTES
 from questionnaires.question_types import display_value
-from questionnaires.text import pick, report_language
+from questionnaires.text import active_language, pick, report_language
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -98,7 +97,7 @@ def _preview_context(
 ) -> dict[str, Any]:
     page = selectors.assessment_page(assessment)
     questions = selectors.question_index(page.definitions)
-    lang = get_language() or "zh-hans"
+    lang = active_language()
 
     def shown(code: str, value: Any) -> str:
         return display_value(questions.get(code), value, lang, blank=_("（空）"))
