@@ -37,7 +37,7 @@ from assessment.economics.model import (
     load_economics,
 )
 from assessment.economics.prices import QUANTITY_QUESTIONS, Price, resolve_prices
-from assessment.energy import CARRIERS, energy_balance, energy_inputs_from_answers
+from assessment.energy import CARRIERS, INPUTS, energy_balance, energy_inputs_from_answers
 
 Text = dict[str, str]
 GJ_PER_KWH = 0.0036
@@ -45,21 +45,17 @@ GJ_PER_T_STEAM = 2.52  # 1 t/h of steam ≈ 0.7 MW of heat: 2.52 GJ per tonne (b
 SCENARIOS = ("low", "mid", "high")
 
 _CARRIER_OF_INPUT = {question: carrier for carrier, question in QUANTITY_QUESTIONS.items()}
+# A carrier is named as the energy calculator labels its quantity question, so one wording serves both.
 CARRIER_LABELS: dict[str, Text] = {
-    "electricity": {"zh": "电力", "en": "electricity"},
-    "raw_coal": {"zh": "原煤", "en": "raw coal"},
-    "coke": {"zh": "焦炭", "en": "coke"},
-    "natural_gas": {"zh": "天然气", "en": "natural gas"},
-    "lpg": {"zh": "液化石油气", "en": "LPG"},
-    "diesel": {"zh": "柴油", "en": "diesel"},
-    "gasoline": {"zh": "汽油", "en": "gasoline"},
-    "fuel_oil": {"zh": "燃料油", "en": "fuel oil"},
-    "steam": {"zh": "外购蒸汽", "en": "steam bought"},
-    "heat": {"zh": "外购热力", "en": "heat bought"},
-    "water": {"zh": "取水", "en": "water intake"},
+    **{carrier: INPUTS[question].label for carrier, question in QUANTITY_QUESTIONS.items()},
     # Not a carrier used: the price of PV surplus sold to the grid (prices.resolve_prices).
     "electricity_export": {"zh": "光伏余电上网", "en": "PV surplus sold"},
 }
+
+
+def _in_sentence(label: str) -> str:
+    """An English label inside a sentence: "Raw coal" -> "raw coal"; an acronym ("LPG") stays."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
 
 
 def _t(zh: str, en: str) -> Text:
@@ -398,14 +394,15 @@ def _param_line(param: Param, value_text: str | None = None) -> Text:
 
 def _price_line(price: Price, carrier: str) -> Text:
     name = CARRIER_LABELS.get(carrier, {"zh": carrier, "en": carrier})
+    name_en = _in_sentence(name["en"])
     text = _range_text(price.low, price.high, price.unit, 3)
     text_en = _range_text(price.low, price.high, unit_en(price.unit), 3)
     if price.origin == "own":
         return _t(
             f"{name['zh']}价格：{text}（本企业账单 ÷ 用量）",
-            f"Price of {name['en']}: {text_en} (your bill ÷ quantity)",
+            f"Price of {name_en}: {text_en} (your bill ÷ quantity)",
         )
-    return _t(f"{name['zh']}价格：{text}（参考价格）", f"Price of {name['en']}: {text_en} (reference price)")
+    return _t(f"{name['zh']}价格：{text}（参考价格）", f"Price of {name_en}: {text_en} (reference price)")
 
 
 class _Estimator:
@@ -441,12 +438,8 @@ class _Estimator:
     def price(self, carrier: str) -> str:
         price = self.base.prices.get(carrier)
         if price is None:
-            raise _Missing(
-                [],
-                _t(
-                    f"缺少{CARRIER_LABELS.get(carrier, {}).get('zh', carrier)}价格", f"No price for {carrier}"
-                ),
-            )
+            name = CARRIER_LABELS.get(carrier, {"zh": carrier, "en": carrier})
+            raise _Missing([], _t(f"缺少{name['zh']}价格", f"No price for {_in_sentence(name['en'])}"))
         key = f"price:{carrier}"
         self.ranges[key] = (price.low, price.high)
         self.lines.append(_price_line(price, carrier))
@@ -497,7 +490,7 @@ class _Estimator:
             return present
         unanswered = [QUANTITY_QUESTIONS[c] for c in carriers if c not in self.base.answered]
         names_zh = "、".join(CARRIER_LABELS[c]["zh"] for c in carriers)
-        names_en = ", ".join(CARRIER_LABELS[c]["en"] for c in carriers)
+        names_en = ", ".join(_in_sentence(CARRIER_LABELS[c]["en"]) for c in carriers)
         if set(carriers) <= set(FUELS) or len(unanswered) < len(carriers):
             # Fuels left blank mean "not used" (as in the energy calculator): nothing to save.
             raise _Missing(

@@ -605,3 +605,19 @@ def test_the_command_gives_a_stored_assessment_the_figures_of_its_report(submitt
                 f"{low:,.1f}".rstrip("0").rstrip(".") + "–" + f"{high:,.1f}".rstrip("0").rstrip("."),
                 f"{low:,.1f}".rstrip("0").rstrip("."),
             }
+
+
+def test_carriers_are_named_as_the_energy_calculator_labels_their_quantities():
+    from assessment.economics.engine import CARRIER_LABELS, _price_line
+    from assessment.economics.prices import QUANTITY_QUESTIONS, Price
+    from assessment.energy import INPUTS
+
+    for carrier, question in QUANTITY_QUESTIONS.items():
+        assert CARRIER_LABELS[carrier] == INPUTS[question].label
+    # Inside an English sentence a label is lower case, an acronym as it is.
+    coal = _price_line(Price("raw_coal", 900, 900, "元/t", "own"), "raw_coal")
+    assert coal == {
+        "zh": "原煤价格：900 元/t（本企业账单 ÷ 用量）",
+        "en": "Price of raw coal: 900 yuan/t (your bill ÷ quantity)",
+    }
+    assert _price_line(Price("lpg", 1, 2, "元/t", "reference"), "lpg")["en"].startswith("Price of LPG: ")
