@@ -44,7 +44,7 @@ from assessment import reference
 from assessment.models import Assessment, Enterprise, FrameworkResult, ScoreAggregate
 from assessment.permissions import official_profile_of
 from assessment.presentation import stored_level_text
-from assessment.selectors.review import SubmissionFilters, submissions
+from assessment.selectors.review import StatusCount, SubmissionFilters, submissions
 from assessment.services.analytics import json_values_sql
 from questionnaires.definition import DefinitionNotFound, get_definition, iter_dimensions, iter_indicators
 from questionnaires.frameworks import NO_LEVEL, level_catalogue, normal_level
@@ -129,12 +129,6 @@ class YearRow(NamedTuple):
 
 
 Row = TypeVar("Row", bound=tuple[Any, ...])  # one of the row types above
-
-
-class StatusCount(NamedTuple):
-    code: str
-    label: str
-    assessments: int
 
 
 class DimensionTitle(NamedTuple):

@@ -10,7 +10,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from reports.analytics import Analytics, BandCount, LevelCount, StatusCount
+from assessment.selectors.review import StatusCount
+from reports.analytics import Analytics, BandCount, LevelCount
 
 LEVEL_COLOURS = ("#1B5E20", "#2E7D32", "#66BB6A", "#A5D6A7", "#C8E6C9")
 NONE_COLOUR = "#BDBDBD"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -185,11 +185,12 @@ def ordered(queryset: QuerySet[Assessment], sort: str) -> QuerySet[Assessment]:
     return queryset.order_by(*fields)
 
 
-@dataclass
-class StatusCount:
+class StatusCount(NamedTuple):
+    """How many assessments have one status: the review queue's tabs and the officials' analytics."""
+
     code: str
     label: str
-    count: int
+    assessments: int
 
 
 @dataclass

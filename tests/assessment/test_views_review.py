@@ -135,7 +135,7 @@ def test_the_queue_counts_by_status_under_the_other_filters(
     client.post(reverse("review_decide", args=[harbin.pk]), {"decision": "accept", "note": ""})
     client.force_login(province_official)
     response = client.get(reverse("review_queue"), {"status": "submitted"})
-    counts = {tally.code: tally.count for tally in response.context["queue"].by_status}
+    counts = {tally.code: tally.assessments for tally in response.context["queue"].by_status}
     assert counts == {"submitted": 1, "returned": 0, "accepted": 1}
     assert [row["assessment"].pk for row in response.context["rows"]] == [qiqihar.pk]
     # The page count comes from the status counts: the selected status's, or their sum.
