@@ -225,13 +225,17 @@ def assessment_create(
 # --- answers --------------------------------------------------------------------------------------------
 
 
-def _question(definitions: list[dict[str, Any]], code: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def assessment_question(
+    definitions: list[dict[str, Any]], code: str, *, field: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(definition, question) of a question code of the assessment; DomainError on `field` (default: the
+    code itself, the answer form's field) for a code none of its definitions asks."""
     for definition in definitions:
         for question in definition.get("questions") or []:
             if question["code"] == code:
                 return definition, question
     raise DomainError(
-        _("题目 %(code)s 不属于本次评估。") % {"code": code}, field=code, code="unknown_question"
+        _("题目 %(code)s 不属于本次评估。") % {"code": code}, field=field or code, code="unknown_question"
     )
 
 
@@ -243,7 +247,7 @@ def _clean_value(
     definitions: list[dict[str, Any]], code: str, value: Any, override_reason: str
 ) -> tuple[Any, str]:
     """The value to store (None clears the answer) and the override reason, or DomainError(field=code)."""
-    definition, question = _question(definitions, code)
+    definition, question = assessment_question(definitions, code)
     qtype = question_type(question)
     if qtype is not None and qtype.by_evidence:
         raise DomainError(_("此题以上传佐证材料作答。"), field=code)
@@ -686,7 +690,7 @@ def evidence_add(
     the file is stored under a random name; the size is limited by settings.EVIDENCE_MAX_BYTES."""
     _check_editable(assessment)
     if question_code:
-        _question(assessment_definitions(assessment), question_code)
+        assessment_question(assessment_definitions(assessment), question_code)
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size is None or upload.size > limit:
         raise DomainError(

@@ -35,6 +35,7 @@ from assessment.selectors.assessments import (
     tag_revisions,
 )
 from assessment.services.analytics import analytics_refresh
+from assessment.services.assessments import assessment_question
 from assessment.services.results import framework_results_replace
 from assessment.tasks import send_decision_email
 from questionnaires.question_types import question_type
@@ -79,16 +80,6 @@ def _text(value: str, *, field: str, required: bool, message: str) -> str:
     return text
 
 
-def _question(definitions: list[dict[str, Any]], code: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    for definition in definitions:
-        for question in definition.get("questions") or []:
-            if question["code"] == code:
-                return definition, question
-    raise DomainError(
-        _("题目 %(code)s 不属于本次评估。") % {"code": code}, field="code", code="unknown_question"
-    )
-
-
 # --- comments -------------------------------------------------------------------------------------------
 
 
@@ -104,7 +95,7 @@ def review_comment_add(
     text = _text(text, field="text", required=True, message=_("请填写审核意见。"))
     question_code = (question_code or "").strip()
     if question_code:
-        _question(assessment_definitions(locked), question_code)
+        assessment_question(assessment_definitions(locked), question_code, field="code")
     comment = ReviewComment.objects.create(
         assessment=locked, question_code=question_code, author=reviewer, text=text
     )
@@ -181,7 +172,7 @@ def review_validate_answer(
     _check_under_review(locked)
     reason = _text(reason, field="reason", required=True, message=_("请说明核定理由。"))
     definitions = assessment_definitions(locked)
-    definition, question = _question(definitions, code)
+    definition, question = assessment_question(definitions, code, field="code")
     qtype = question_type(question)
     if qtype is not None and qtype.by_evidence:
         raise DomainError(_("佐证材料题不能核定数值，请以审核意见说明。"), field="code", code="file_question")
