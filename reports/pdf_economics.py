@@ -194,40 +194,19 @@ def mac_drawing(geometry: dict[str, Any], font: str) -> Drawing:
     def flip(y: float) -> float:
         return height - y
 
+    def line(x1: float, y1: float, x2: float, y2: float, *, colour: Any, width: float) -> None:
+        drawing.add(Line(x1, flip(y1), x2, flip(y2), strokeColor=colour, strokeWidth=width))
+
+    def label(x: float, y: float, text: str, *, colour: Any = MUTED, anchor: str = "middle") -> None:
+        """A 7-point label at reportlab's (x, y)."""
+        drawing.add(String(x, y, text, fontName=font, fontSize=7, fillColor=colour, textAnchor=anchor))
+
+    left, right = geometry["left"], geometry["right"]
     for tick in geometry["ticks_y"]:
-        drawing.add(
-            Line(
-                geometry["left"],
-                flip(tick["y"]),
-                geometry["right"],
-                flip(tick["y"]),
-                strokeColor=GRID,
-                strokeWidth=0.5,
-            )
-        )
-        drawing.add(
-            String(
-                geometry["left"] - 4,
-                flip(tick["y"]) - 3,
-                tick["label"],
-                fontName=font,
-                fontSize=7,
-                fillColor=MUTED,
-                textAnchor="end",
-            )
-        )
+        line(left, tick["y"], right, tick["y"], colour=GRID, width=0.5)
+        label(left - 4, flip(tick["y"]) - 3, tick["label"], anchor="end")
     for tick in geometry["ticks_x"]:
-        drawing.add(
-            String(
-                tick["x"],
-                flip(geometry["bottom"]) - 11,
-                tick["label"],
-                fontName=font,
-                fontSize=7,
-                fillColor=MUTED,
-                textAnchor="middle",
-            )
-        )
+        label(tick["x"], flip(geometry["bottom"]) - 11, tick["label"])
     for bar in geometry["bars"]:
         drawing.add(
             Rect(
@@ -240,39 +219,9 @@ def mac_drawing(geometry: dict[str, Any], font: str) -> Drawing:
                 strokeWidth=0.5,
             )
         )
-        drawing.add(
-            String(
-                bar["label_x"],
-                flip(bar["label_y"]),
-                str(bar["number"]),
-                fontName=font,
-                fontSize=7,
-                fillColor=TEXT,
-                textAnchor="middle",
-            )
-        )
-    drawing.add(
-        Line(
-            geometry["left"],
-            flip(geometry["zero"]),
-            geometry["right"],
-            flip(geometry["zero"]),
-            strokeColor=TEXT,
-            strokeWidth=0.8,
-        )
-    )
-    drawing.add(
-        Line(
-            geometry["left"],
-            flip(geometry["top"]),
-            geometry["left"],
-            flip(geometry["bottom"]),
-            strokeColor=TEXT,
-            strokeWidth=0.8,
-        )
-    )
-    drawing.add(
-        String(geometry["left"], 3, geometry["x_label"], fontName=font, fontSize=7.5, fillColor=SECONDARY)
-    )
+        label(bar["label_x"], flip(bar["label_y"]), str(bar["number"]), colour=TEXT)
+    line(left, geometry["zero"], right, geometry["zero"], colour=TEXT, width=0.8)  # the zero line
+    line(left, geometry["top"], left, geometry["bottom"], colour=TEXT, width=0.8)  # the y axis
+    drawing.add(String(left, 3, geometry["x_label"], fontName=font, fontSize=7.5, fillColor=SECONDARY))
     drawing.add(String(2, height - 9, geometry["y_label"], fontName=font, fontSize=7.5, fillColor=SECONDARY))
     return drawing
