@@ -232,3 +232,9 @@ def run_db_worker() -> None:
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
+
+
+def stored_answer(assessment: Assessment, code: str) -> Any:
+    """The value stored for a question of the assessment (None when it has no answer)."""
+    answer = Answer.objects.filter(assessment=assessment, question_code=code).first()
+    return answer.value if answer else None

@@ -11,6 +11,7 @@ Every persona's password is tests.factories.TEST_PASSWORD.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -41,6 +42,13 @@ _HYPOTHESIS = {
 settings.register_profile("default", max_examples=60, **_HYPOTHESIS)
 settings.register_profile("ci", max_examples=30, derandomize=True, **_HYPOTHESIS)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture
+def media_root(settings, tmp_path) -> Path:
+    """Uploads go to a folder of this test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

@@ -23,12 +23,6 @@ from assessment.services.backup import (
 from tests.builders import PDF_BYTES, fill_draft, pdf_upload, submitted_assessment
 
 
-@pytest.fixture
-def media_root(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def _snapshot() -> dict[int, dict]:
     return {
         a.pk: {

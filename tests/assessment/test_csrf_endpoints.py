@@ -36,8 +36,7 @@ def _token_from_page(client: Client, url: str) -> str:
 
 
 @pytest.mark.django_db
-def test_it_refuses_the_journeys_posts_without_the_csrf_token(draft, sme_manager, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def test_it_refuses_the_journeys_posts_without_the_csrf_token(draft, sme_manager, media_root):
     client = _csrf_client(sme_manager)
     section = build_sections(assessment_definitions(draft))[-1].key
     before = sorted(Answer.objects.filter(assessment=draft).values_list("question_code", "value"))

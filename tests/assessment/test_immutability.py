@@ -19,12 +19,6 @@ from tests.builders import PDF_BYTES, fill_draft, pdf_upload
 CODE = "dig24.q.devices_networked"
 
 
-@pytest.fixture
-def media_root(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 @pytest.fixture(params=[Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED])
 def locked(request, frameworks_loaded, enterprise, sme_manager, city_official, media_root) -> Assessment:
     assessment = fill_draft(enterprise=enterprise, user=sme_manager)

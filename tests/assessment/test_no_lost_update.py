@@ -13,15 +13,11 @@ from django.urls import reverse
 
 from assessment.models import Answer
 from assessment.services.assessments import answer_save, answers_save, page_save_plan
+from tests.builders import stored_answer
 
 SECTION = "energy"
 A = "energy.grid_electricity_kwh"
 B = "energy.output_value_10k"
-
-
-def stored(assessment, code):
-    answer = Answer.objects.filter(assessment=assessment, question_code=code).first()
-    return answer.value if answer else None
 
 
 def loaded_page(client, assessment):
@@ -74,7 +70,7 @@ def test_a_save_does_not_overwrite_an_answer_a_colleague_changed_after_it_was_se
     first = answer_save(assessment=draft, user=sme_manager, code=A, value=100)
     answer_save(assessment=draft, user=sme_contributor, code=A, value=200)
     outcome = answers_save(assessment=draft, user=sme_manager, values={A: 300}, seen={A: first.updated_at})
-    assert stored(draft, A) == 200
+    assert stored_answer(draft, A) == 200
     assert set(outcome.conflicts) == {A}
     conflict = outcome.conflicts[A]
     assert (conflict.mine, conflict.theirs) == (300, 200)
@@ -85,14 +81,14 @@ def test_a_save_after_seeing_the_colleagues_answer_overwrites_it(draft, sme_mana
     theirs = answer_save(assessment=draft, user=sme_contributor, code=A, value=200)
     outcome = answers_save(assessment=draft, user=sme_manager, values={A: 300}, seen={A: theirs.updated_at})
     assert not outcome.conflicts
-    assert stored(draft, A) == 300
+    assert stored_answer(draft, A) == 300
 
 
 def test_an_answer_given_meanwhile_where_none_was_seen_is_a_conflict(draft, sme_manager, sme_contributor):
     answer_save(assessment=draft, user=sme_contributor, code=A, value=200)
     outcome = answers_save(assessment=draft, user=sme_manager, values={A: 300}, seen={A: None})
     assert set(outcome.conflicts) == {A}
-    assert stored(draft, A) == 200
+    assert stored_answer(draft, A) == 200
 
 
 def test_this_persons_own_newer_save_is_not_a_conflict(draft, sme_manager):
@@ -100,7 +96,7 @@ def test_this_persons_own_newer_save_is_not_a_conflict(draft, sme_manager):
     answer_save(assessment=draft, user=sme_manager, code=A, value=200)  # another tab
     outcome = answers_save(assessment=draft, user=sme_manager, values={A: 300}, seen={A: first.updated_at})
     assert not outcome.conflicts
-    assert stored(draft, A) == 300
+    assert stored_answer(draft, A) == 300
 
 
 # --- the page's save button ----------------------------------------------------------------------------
@@ -118,8 +114,8 @@ def test_a_stale_page_save_keeps_the_colleagues_answer_to_a_field_it_did_not_cha
         {"_base": base, "_present": [A, B], A: "100", B: "55", "next": "stay"},
     )
     assert response.status_code == 302
-    assert stored(draft, A) == 200
-    assert stored(draft, B) == 55
+    assert stored_answer(draft, A) == 200
+    assert stored_answer(draft, B) == 55
 
 
 def test_a_field_absent_from_the_page_post_is_not_saved_as_empty(client, draft, sme_manager):
@@ -130,7 +126,7 @@ def test_a_field_absent_from_the_page_post_is_not_saved_as_empty(client, draft, 
         reverse("assessment_fill", args=[draft.pk, SECTION]), {"_base": base, B: "55", "next": "stay"}
     )
     assert response.status_code == 302
-    assert stored(draft, A) == 100
+    assert stored_answer(draft, A) == 100
 
 
 def test_a_page_save_shows_both_values_when_both_people_changed_a_field(
@@ -146,13 +142,13 @@ def test_a_page_save_shows_both_values_when_both_people_changed_a_field(
     content = response.content.decode()
     assert "data-conflict" in content
     assert "200" in content and 'value="300"' in content  # theirs in words, mine still in the field
-    assert stored(draft, A) == 200
+    assert stored_answer(draft, A) == 200
     # "keep mine": the page shown again carries the colleague's answer as its base, so saving writes mine
     new_base = unescape(re.search(r'name="_base" value="([^"]*)"', content).group(1))
     assert json.loads(new_base)[A][0] == 200
     kept = client.post(url, {"_base": new_base, "_present": [A], A: "300", "next": "stay"})
     assert kept.status_code == 302
-    assert stored(draft, A) == 300
+    assert stored_answer(draft, A) == 300
 
 
 def test_take_theirs_leaves_the_colleagues_answer(client, draft, sme_manager, sme_contributor):
@@ -165,8 +161,8 @@ def test_take_theirs_leaves_the_colleagues_answer(client, draft, sme_manager, sm
         {"_base": base, "_present": [A, B], A: "300", B: "55", "take": A},
     )
     assert response.status_code == 302
-    assert stored(draft, A) == 200
-    assert stored(draft, B) == 55
+    assert stored_answer(draft, A) == 200
+    assert stored_answer(draft, B) == 55
 
 
 # --- autosave --------------------------------------------------------------------------------------------
@@ -183,11 +179,11 @@ def test_autosave_does_not_overwrite_a_newer_answer_it_has_not_seen(
     body = client.post(url, data).json()
     assert body["ok"] is False and body["conflict"] is True
     assert body["theirs"] == 200 and "200" in body["theirs_text"] and "300" in body["mine_text"]
-    assert stored(draft, A) == 200
+    assert stored_answer(draft, A) == 200
     # after the person chose to keep theirs, the script's base is the colleague's save time
     again = client.post(url, {**data, f"{A}__seen": body["at"]}).json()
     assert again["ok"] is True
-    assert stored(draft, A) == 300
+    assert stored_answer(draft, A) == 300
 
 
 @pytest.mark.parametrize("count", [1, 25])
@@ -231,7 +227,7 @@ def test_autosave_reports_each_refused_answer_and_saves_the_others(client, draft
     assert results[A]["ok"] is False and results[A]["error"]
     assert results[B]["ok"] is True
     assert results["no.such"]["ok"] is False
-    assert stored(draft, A) is None and stored(draft, B) == 12
+    assert stored_answer(draft, A) is None and stored_answer(draft, B) == 12
 
 
 @pytest.mark.parametrize(

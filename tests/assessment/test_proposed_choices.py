@@ -10,6 +10,7 @@ from django.urls import reverse
 from assessment.models import Answer
 from assessment.selectors.assessments import assessment_page
 from assessment.services.assessments import answer_save, answers_save_many
+from tests.builders import stored_answer
 
 ENERGY = {
     "dig24.q.energy_last_year": 1100,
@@ -20,15 +21,10 @@ ENERGY = {
 CHOICE = "dig24.q.energy_intensity_trend"
 
 
-def stored(assessment, code):
-    answer = Answer.objects.filter(assessment=assessment, question_code=code).first()
-    return answer.value if answer else None
-
-
 @pytest.mark.django_db
 def test_saving_the_figures_without_a_choice_stores_the_option_they_propose(draft, sme_manager):
     answers_save_many(assessment=draft, user=sme_manager, values=ENERGY)
-    assert stored(draft, CHOICE) == "decreased"
+    assert stored_answer(draft, CHOICE) == "decreased"
     # Marked as the system's proposal until a person saves the question (docs/definitions.md).
     assert Answer.objects.get(assessment=draft, question_code=CHOICE).proposed
     answer_save(assessment=draft, user=sme_manager, code=CHOICE, value="decreased")
@@ -42,11 +38,11 @@ def test_saving_the_figures_without_a_choice_stores_the_option_they_propose(draf
 def test_the_last_missing_figure_saved_alone_completes_the_proposal(draft, sme_manager):
     partial = {k: v for k, v in ENERGY.items() if k != "dig24.q.energy_year_before"}
     answers_save_many(assessment=draft, user=sme_manager, values=partial)
-    assert stored(draft, CHOICE) is None  # without every figure there is no change, hence no proposal
+    assert stored_answer(draft, CHOICE) is None  # without every figure there is no change, hence no proposal
     answer_save(
         assessment=draft, user=sme_manager, code="dig24.q.energy_year_before", value=1100 * 9100 / 9800
     )
-    assert stored(draft, CHOICE) == "unchanged"  # the same intensity in both years: 0.00 %
+    assert stored_answer(draft, CHOICE) == "unchanged"  # the same intensity in both years: 0.00 %
 
 
 @pytest.mark.django_db
@@ -54,10 +50,10 @@ def test_a_choice_is_never_replaced_by_the_proposal(draft, sme_manager):
     # The person chose 持平 (a small change within the accuracy of their statistics) ...
     answer_save(assessment=draft, user=sme_manager, code=CHOICE, value="unchanged")
     answers_save_many(assessment=draft, user=sme_manager, values=ENERGY)
-    assert stored(draft, CHOICE) == "unchanged"
+    assert stored_answer(draft, CHOICE) == "unchanged"
     # ... and a choice saved together with the figures stands too.
     answers_save_many(assessment=draft, user=sme_manager, values={**ENERGY, CHOICE: "increased"})
-    assert stored(draft, CHOICE) == "increased"
+    assert stored_answer(draft, CHOICE) == "increased"
     digital = next(
         f
         for f in assessment_page(draft).evaluate(score=True).result.frameworks

@@ -18,12 +18,6 @@ from tests.builders import PDF_BYTES, fill_draft
 
 
 @pytest.fixture
-def media_root(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def draft(frameworks_loaded, enterprise, sme_manager) -> Assessment:
     return fill_draft(enterprise=enterprise, user=sme_manager)
 

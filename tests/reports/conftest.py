@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
 
 from assessment.models import Answer, Assessment, Enterprise
 from questionnaires.loader import load_definitions
@@ -19,6 +21,16 @@ from tests.factories import AssessmentFactory
 DEMO_FILE = Path(settings.BASE_DIR) / "reports" / "demo_answers.json"
 HOSTILE_NAME = "<b>粗体</b> & <script>alert(1)</script> 公司"
 HOSTILE_PRODUCT = '<font size="40">大</font> & </para> 酸奶'
+
+
+@pytest.fixture
+def empty_cache():
+    """An empty cache before and after the test (no cached analytics from another test), and the default
+    language after it (English requests leave theirs active in the thread)."""
+    cache.clear()
+    yield
+    cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")

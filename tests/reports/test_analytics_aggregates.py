@@ -41,6 +41,8 @@ from reports.regional_data import build_regional_data
 from tests.builders import demo_answers, make_submitted
 from tests.factories import EnterpriseFactory
 
+pytestmark = pytest.mark.usefixtures("empty_cache")
+
 FILTERS = [
     SubmissionFilters(),
     SubmissionFilters(year=2025),
@@ -60,13 +62,6 @@ FILTERS = [
     SubmissionFilters(year=2024, include_returned=True),
     SubmissionFilters(status="returned"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ recomputed as soon as the data it reads changes (framework results, assessments,
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from assessment.models import Assessment
@@ -15,12 +14,7 @@ from reports.analytics import FIRST, build_analytics, cached_analytics
 from tests.builders import make_submitted
 from tests.factories import EnterpriseFactory
 
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 @pytest.fixture

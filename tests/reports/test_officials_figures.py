@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
@@ -31,15 +30,9 @@ from reports.regional_data import build_regional_data
 from tests.builders import make_submitted
 from tests.factories import EnterpriseFactory
 
+pytestmark = pytest.mark.usefixtures("empty_cache")
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-    translation.activate("zh-hans")  # the English requests leave their language active in this thread
 
 
 @pytest.fixture
