@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -37,6 +39,17 @@ def parse_value(question: Mapping[str, Any] | None, raw: str) -> Any:
         raise forms.ValidationError(str(error)) from None
 
 
+def _check_as_the_enterprise_field(question: Mapping[str, Any] | None, value: Any) -> None:
+    """A typed number passes the field the enterprise fills in: the same bounds, decimals and size limit,
+    refused with the same messages in the page's language."""
+    qtype = question_type(question)
+    if question is None or qtype is None or not qtype.numeric or not isinstance(value, int | float):
+        return
+    field = qtype.form_field(question, get_language() or "zh-hans")
+    if field is not None:
+        field.clean(format(Decimal(str(value)).normalize(), "f") if math.isfinite(value) else str(value))
+
+
 class ValidateAnswerForm(forms.Form):
     code = forms.CharField(label=_("题目编码"), max_length=128)
     value = forms.CharField(
@@ -60,9 +73,11 @@ class ValidateAnswerForm(forms.Form):
             question = self.questions.get(code)
             try:
                 chosen = self._chosen(question)
-                cleaned["parsed_value"] = (
-                    parse_value(question, cleaned.get("value", "")) if chosen is _TYPED else chosen
-                )
+                if chosen is _TYPED:
+                    cleaned["parsed_value"] = parse_value(question, cleaned.get("value", ""))
+                    _check_as_the_enterprise_field(question, cleaned["parsed_value"])
+                else:
+                    cleaned["parsed_value"] = chosen
             except forms.ValidationError as error:
                 self.add_error("value", error)
         return cleaned

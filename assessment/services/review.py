@@ -39,6 +39,7 @@ from assessment.services.assessments import assessment_question
 from assessment.services.results import framework_results_replace
 from assessment.tasks import send_decision_email
 from questionnaires.question_types import question_type
+from questionnaires.text import pick
 
 if TYPE_CHECKING:
     from assessment.models import User
@@ -181,8 +182,8 @@ def review_validate_answer(
     if value is not None:
         problems = validate_answers(definition, {code: value}, allow_unknown=True)
         if problems:
-            message = problems[0].message
-            raise DomainError(message.get("zh") or str(problems[0]), field="value", code=problems[0].kind)
+            message = pick(problems[0].message, translation.get_language() or "zh-hans")
+            raise DomainError(message or str(problems[0]), field="value", code=problems[0].kind)
     before = locked.validated_result or locked.result
     self_assessed = locked.answers.filter(question_code=code).values_list("value", flat=True).first()
     validated, _created = ValidatedAnswer.objects.update_or_create(

@@ -16,6 +16,8 @@ from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -326,6 +328,16 @@ def review_comment(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _refused(questions: Mapping[str, Mapping[str, Any]], code: str, reason: str) -> str:
+    """Why a validated value was not saved, naming the question as the page shows it (not its code)."""
+    question = questions.get(code)
+    text = pick(question.get("text"), get_language() or "zh-hans") if question else ""
+    return _("核定值未保存（%(question)s）：%(reason)s") % {
+        "question": Truncator(text).chars(60) or code,
+        "reason": reason,
+    }
+
+
 @login_required
 @require_POST
 def review_validate(request: HttpRequest, pk: int) -> HttpResponse:
@@ -343,12 +355,12 @@ def review_validate(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as error:
-            messages.error(request, f"{form.cleaned_data['code']}: {error.message}")
+            messages.error(request, _refused(questions, form.cleaned_data["code"], str(error.message)))
         else:
             messages.success(request, _("核定值已保存，审核后得分已重新计算。"))
     else:
         errors = _("；").join(str(e) for errors in form.errors.values() for e in errors)
-        messages.error(request, f"{form.data.get('code', '')}: {errors}")
+        messages.error(request, _refused(questions, form.data.get("code", ""), errors))
     return _back(assessment, f"q-{form.data.get('code', '')}")
 
 

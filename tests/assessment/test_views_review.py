@@ -4,7 +4,9 @@ paging, decisions through the page, and that no official can change an SME's ans
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from assessment.models import Answer, Assessment, AuditEvent
 from tests.builders import make_submitted
@@ -306,3 +308,33 @@ def test_the_queue_shows_the_counted_level_its_level_filter_matches(
     english = client.get(reverse("review_queue"), {"framework": "sme_digital", "level": counted.level})
     english_label = english.context["level_labels"]["sme_digital"][self_level]
     assert f"(self-assessed: {english_label})" in english.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "expected"),
+    [
+        ("-5", "en", "greater than or equal to 0"),
+        ("-5", "zh-hans", "大于或等于0"),
+        ("1e400", "en", "Enter a number"),
+        ("99999999999999999999999", "en", "too large"),
+    ],
+)
+def test_it_explains_a_refused_validated_value_in_the_page_language(
+    client, city_official, harbin, value, language, expected
+):
+    """The reviewer reads why in their language, as the enterprise would at the same field: no question
+    code, no internal notation ("[0, ]"), and a number beyond what an enterprise may enter is refused."""
+    client.force_login(city_official)
+    with translation.override(settings.LANGUAGE_CODE):  # the request's language does not outlive the test
+        response = client.post(
+            reverse("review_validate", args=[harbin.pk]),
+            {"code": "dig24.q.devices_digital", "value": value, "reason": "台账只列出10台"},
+            HTTP_ACCEPT_LANGUAGE=language,
+            follow=True,
+        )
+    shown = " ".join(str(message) for message in response.context["messages"])
+    assert expected in shown
+    assert "dig24.q.devices_digital" not in shown and "[0, ]" not in shown
+    if language == "en":
+        assert not any("\u4e00" <= char <= "\u9fff" for char in shown), shown
+    assert not harbin.validated_answers.exists()
