@@ -33,6 +33,15 @@ def is_english(lang: str | None = None) -> bool:
     return text_language(lang) == "en"
 
 
+def pick_name(name: str, lang: str | None = None) -> str:
+    """The side of a name written "中文名 / English name" in one field (factor and price sets are) in `lang`
+    (default: the active language); a name without " / " as it is."""
+    zh, separator, en = name.partition(" / ")
+    if not separator:
+        return name
+    return (en if is_english(lang) else zh).strip() or name
+
+
 def report_language(requested: str | None = None) -> str:
     """The language code a report is made in: "en" or "zh-hans", from a requested code (e.g. ?lang=en)
     or, without one, the active language."""

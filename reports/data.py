@@ -38,7 +38,7 @@ from questionnaires.frameworks import short_title
 from questionnaires.logic import is_asked
 from questionnaires.question_types import display_value, is_by_evidence, is_derived
 from questionnaires.references import bibliography, citations_for, load_references
-from questionnaires.text import is_english, pick, report_language
+from questionnaires.text import is_english, pick, pick_name, report_language
 from reports.plan import plan_section
 from reports.types import (
     ActionRow,
@@ -465,7 +465,8 @@ def energy_rows(balance: Any, lang: str) -> tuple[list[EnergyRow], list[str]]:
     factor_set = balance.factor_set or {}
     if factor_set.get("name"):
         notes.append(
-            f"{label(_TEXT['factor_set'], lang)}: {factor_set.get('name')} ({factor_set.get('year', '')})"
+            f"{label(_TEXT['factor_set'], lang)}: {pick_name(str(factor_set['name']), lang)}"
+            f" ({factor_set.get('year', '')})"
         )
     if balance.grid_factor_key:
         entry = balance.factors_used.get(balance.grid_factor_key, {})

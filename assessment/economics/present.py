@@ -18,7 +18,7 @@ from assessment.economics.model import EconomicsModel, load_economics
 from assessment.energy import INPUTS
 from questionnaires.references import Citation
 from questionnaires.references import cite_text as registry_cite_text
-from questionnaires.text import is_english, pick
+from questionnaires.text import is_english, pick, pick_name
 
 Text = dict[str, str]
 
@@ -192,7 +192,7 @@ def price_notes(plan: ActionPlan, lang: str) -> list[str]:
             + ("；".join(own) if zh else "; ".join(own))
         )
     if reference:
-        name = str(plan.prices.get("name") or "")
+        name = pick_name(str(plan.prices.get("name") or ""), lang)
         as_of = str(plan.prices.get("as_of") or "")
         head = f"参考价格（{name}，{as_of}）：" if zh else f"Reference prices ({name}, {as_of}): "
         notes.append(head + ("；".join(reference) if zh else "; ".join(reference)))

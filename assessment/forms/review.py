@@ -45,7 +45,7 @@ def _check_as_the_enterprise_field(question: Mapping[str, Any] | None, value: An
     qtype = question_type(question)
     if question is None or qtype is None or not qtype.numeric or not isinstance(value, int | float):
         return
-    field = qtype.form_field(question, get_language() or "zh-hans")
+    field = qtype.form_field(question, active_language())
     if field is not None:
         field.clean(format(Decimal(str(value)).normalize(), "f") if math.isfinite(value) else str(value))
 

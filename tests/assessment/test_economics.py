@@ -621,3 +621,18 @@ def test_carriers_are_named_as_the_energy_calculator_labels_their_quantities():
         "en": "Price of raw coal: 900 yuan/t (your bill ÷ quantity)",
     }
     assert _price_line(Price("lpg", 1, 2, "元/t", "reference"), "lpg")["en"].startswith("Price of LPG: ")
+
+
+@pytest.mark.parametrize(
+    ("lang", "other_side"), [("en", "黑龙江省参考能源"), ("zh-hans", "Heilongjiang reference")]
+)
+def test_the_report_names_the_price_and_factor_sets_in_its_own_language(submitted, lang, other_side):
+    """Sets are named "中文 / English" in one field: a report in one language shows its own half only."""
+    from reports.data import build_report_data
+
+    data = build_report_data(submitted, lang=lang)
+    notes = " ".join(data.energy_notes) + " ".join(data.economics.prices)
+    assert "2025" in notes
+    assert other_side not in notes
+    assert ("默认系数集" if lang == "en" else "Default factor set") not in notes
+    assert " / " not in notes
