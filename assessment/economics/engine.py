@@ -77,7 +77,8 @@ def _number(raw: Any) -> float | None:
 def fmt(value: float, places: int = 2) -> str:
     """A number for an assumption line: rounded, trailing zeros dropped, thousands grouped."""
     text = f"{value:,.{places}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text == "-0" else text  # a small negative figure rounds to 0, not "-0"
 
 
 def unit_en(unit: str) -> str:

@@ -636,3 +636,13 @@ def test_the_report_names_the_price_and_factor_sets_in_its_own_language(submitte
     assert other_side not in notes
     assert ("默认系数集" if lang == "en" else "Default factor set") not in notes
     assert " / " not in notes
+
+
+def test_a_figure_that_rounds_to_zero_is_not_shown_as_minus_zero():
+    from assessment.economics.engine import Span, fmt
+    from assessment.economics.present import span_text
+
+    assert fmt(-0.004, 2) == "0"
+    assert fmt(-0.3, 0) == "0"
+    assert span_text(Span(-0.02, -0.01, -0.001), 1) == "0"
+    assert fmt(-1.5, 1) == "-1.5"
