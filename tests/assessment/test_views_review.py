@@ -338,3 +338,11 @@ def test_it_explains_a_refused_validated_value_in_the_page_language(
     if language == "en":
         assert not any("\u4e00" <= char <= "\u9fff" for char in shown), shown
     assert not harbin.validated_answers.exists()
+
+
+def test_the_english_review_page_heads_with_the_year_not_a_stray_word(client, city_official, harbin):
+    client.force_login(city_official)
+    with translation.override(settings.LANGUAGE_CODE):
+        content = client.get(reverse("review_detail", args=[harbin.pk]), HTTP_ACCEPT_LANGUAGE="en").content
+    heading = content.decode().split("<h1", 1)[1].split("</h1>", 1)[0]
+    assert f"Year {harbin.year}" in heading and f"{harbin.year} Year" not in heading

@@ -67,7 +67,9 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "frameworks": [
-            f"{pick(d.get('title'))}（{d.get('version', '')}）" for d in page.definitions if d.get("title")
+            _("%(title)s（%(version)s）") % {"title": pick(d.get("title")), "version": d.get("version", "")}
+            for d in page.definitions
+            if d.get("title")
         ],
         "unanswered_optional": len(unanswered),
         "checks": [{"message": pick(c.message), **issue_rows(page, [c.code])[0]} for c in checks],
