@@ -110,3 +110,22 @@ def test_figures_given_at_sign_up_are_proposed_not_written(client, draft, sme_ma
     answer_save(assessment=draft, user=sme_manager, code=code, value=enterprise.employees + 1)
     content = client.get(url).content.decode()
     assert "data-proposal" not in content[content.index(f'id="q-{code}"') :][:6000]
+
+
+def test_the_english_return_notice_reads_as_english(client, returned, sme_manager):
+    """Labels and their text are apart ("Review comments: Please…") and the section of a commented
+    question is in ASCII parentheses."""
+    import re
+
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.html import strip_tags
+
+    client.force_login(sme_manager)
+    with translation.override(settings.LANGUAGE_CODE):
+        content = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    notice = content.split("data-return-notice>", 1)[1].split("</section>", 1)[0]
+    text = " ".join(strip_tags(notice).split())
+    assert f"Review comments: {NOTE}" in text
+    assert "整体填写认真" in text and re.search(r"\): 整体填写认真", text)
+    assert "（" not in text and "）" not in text
