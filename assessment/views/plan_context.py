@@ -109,7 +109,7 @@ def picker(
 ) -> dict[str, Any]:
     """Recommended actions first (ranked, each with its score gain and the gap it closes), then every
     other catalog action that applies to the enterprise. Actions already in the plan are marked so the
-    page hides them (and shows them again when removed)."""
+    page hides them (and shows them again when removed), and are listed after the others."""
     cost_labels = {key: value["label"] for key, value in catalog.effort_classes.items()}
     recommended = []
     codes = set()
@@ -132,6 +132,9 @@ def picker(
                 "in_plan": item.action.code in in_plan,
             }
         )
+    # Those already in the plan (hidden) go last, in rank order, so the first places shown before the
+    # "more" fold are the best-ranked actions still to choose from.
+    recommended.sort(key=lambda item: item["in_plan"])
     others = [
         {"code": a.code, "title": pick(a.title), "in_plan": a.code in in_plan}
         for a in catalog.actions

@@ -186,3 +186,20 @@ def test_the_quarters_offered_start_at_the_current_quarter_and_keep_a_stored_ear
     assert '<option value="2025Q2" selected>' in first and " selected" not in second
     data = post(client, submitted, op="update", code=MOTORS, revision=1, quarter="2025Q2", owner="张工")
     assert data.json()["ok"] and PlanAction.objects.get(action_code=MOTORS).quarter == "2025Q2"
+
+
+def test_actions_already_planned_leave_the_first_places_to_those_still_to_choose(
+    client, submitted, sme_manager
+):
+    """With the eight best-ranked actions in the plan, the eight shown before the "more" fold are the next
+    ones, not eight hidden rows above a closed fold."""
+    client.force_login(sme_manager)
+    page = client.get(url(submitted)).content.decode()
+    ranked = re.findall(r'<li class="border-bottom py-2 plan-pick" data-code="([^"]+)"', page)
+    assert len(ranked) > 8
+    for code in ranked[:8]:
+        plan_action_add(assessment=submitted, code=code, user=sme_manager)
+    page = client.get(url(submitted)).content.decode()
+    before_fold = page.split('id="plan-recommended"', 1)[1].split("</ul>", 1)[0]
+    shown = re.findall(r'plan-pick" data-code="([^"]+)"(?! hidden)>', before_fold)
+    assert shown == ranked[8:16]
