@@ -36,6 +36,7 @@ from assessment.selectors.prices import current_prices
 from assessment.selectors.revisions import revision_states
 from questionnaires.frameworks import short_title
 from questionnaires.logic import is_asked
+from questionnaires.numbers import number_text
 from questionnaires.question_types import display_value, is_by_evidence, is_derived
 from questionnaires.references import bibliography, citations_for, load_references
 from questionnaires.text import is_english, pick, pick_name, report_language
@@ -220,10 +221,7 @@ def short_framework(framework: str, title: Any, lang: str) -> str:
 
 
 def _number(value: float, decimals: int | None = None) -> str:
-    if decimals is not None:
-        return f"{value:,.{decimals}f}"
-    text = f"{value:,.4f}".rstrip("0").rstrip(".")
-    return text or "0"
+    return number_text(value, decimals)
 
 
 def format_answer(question: Mapping[str, Any] | None, value: Any, lang: str) -> str:
@@ -279,7 +277,7 @@ class Subject:
             city=reference.city_name(self.city_code, lang) if self.city_code else "",
             industry=industry,
             size=label(_SIZE[self.size_class], lang) if self.size_class in _SIZE else "",
-            employees="" if self.employees is None else str(self.employees),
+            employees="" if self.employees is None else number_text(self.employees, 0),
             revenue="" if self.revenue in (None, "") else _number(float(self.revenue), 2),
             main_products=self.main_products,
         )

@@ -39,6 +39,7 @@ from reportlab.platypus import (
 )
 
 from questionnaires.definition import short_titles
+from questionnaires.numbers import number_text
 from reports.fonts import report_font
 from reports.pdf_charts import horizontal_bars
 from reports.types import ActionRow, FrameworkSection, ReportData
@@ -220,10 +221,8 @@ def esc(value: Any) -> str:
 
 
 def fmt(value: float | None, digits: int = 2) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:,.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """A figure in the project's number format, up to `digits` decimals (trailing zeros dropped)."""
+    return number_text(value, digits, trim=True)
 
 
 def _points(indicator: Any) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
+from questionnaires.numbers import money_text
 from reports.pdf import fmt
 from reports.plan_analytics import GroupRow, PlanAnalytics
 
@@ -15,10 +16,10 @@ LABELS = {
     "title": ("改进计划", "Improvement plans"),
     "none": ("本地区的企业尚未制定改进计划。", "No enterprise of this region has an improvement plan yet."),
     "summary": (
-        "{plans} 家企业制定了改进计划：计入措施 {counted} 项，其中已完成 {done} 项；计划投资 {investment} 万元，"
-        "年节约 {saving} 万元，年减排 {co2} tCO₂。",
+        "{plans} 家企业制定了改进计划：计入措施 {counted} 项，其中已完成 {done} 项；计划投资 {investment}，"
+        "年节约 {saving}，年减排 {co2} tCO₂。",
         "{plans} enterprises have an improvement plan: {counted} actions counted, {done} of them done; "
-        "investment {investment} (10k yuan), saving {saving} (10k yuan) a year, {co2} t CO₂ avoided a year.",
+        "investment {investment}, saving {saving} a year, {co2} t CO₂ avoided a year.",
     ),
     "actions": ("计划的措施", "Actions planned"),
     "action": ("措施", "Action"),
@@ -77,11 +78,11 @@ def plan_analytics_story(renderer: Any, plan: PlanAnalytics | None, note: str) -
     story += [
         renderer.p(
             _t(renderer, "summary").format(
-                plans=total.plans,
-                counted=total.counted,
-                done=total.done,
-                investment=fmt(total.investment_wan, 1),
-                saving=fmt(total.annual_saving_wan, 1),
+                plans=fmt(total.plans, 0),
+                counted=fmt(total.counted, 0),
+                done=fmt(total.done, 0),
+                investment=money_text(total.investment_wan, 1, lang="en" if renderer.en else "zh"),
+                saving=money_text(total.annual_saving_wan, 1, lang="en" if renderer.en else "zh"),
                 co2=fmt(total.co2_avoided_t, 1),
             )
         ),

@@ -38,6 +38,7 @@ from assessment.economics.model import (
 )
 from assessment.economics.prices import QUANTITY_QUESTIONS, Price, resolve_prices
 from assessment.energy import CARRIERS, INPUTS, energy_balance, energy_inputs_from_answers
+from questionnaires.numbers import MONEY_UNIT, number_text
 
 Text = dict[str, str]
 GJ_PER_KWH = 0.0036
@@ -76,14 +77,12 @@ def _number(raw: Any) -> float | None:
 
 def fmt(value: float, places: int = 2) -> str:
     """A number for an assumption line: rounded, trailing zeros dropped, thousands grouped."""
-    text = f"{value:,.{places}f}"
-    text = text.rstrip("0").rstrip(".") if "." in text else text
-    return "0" if text == "-0" else text  # a small negative figure rounds to 0, not "-0"
+    return number_text(value, places, trim=True)
 
 
 def unit_en(unit: str) -> str:
-    """A unit for English text: 元 → yuan, 万元 → 10k yuan."""
-    return unit.replace("万元", "10k yuan").replace("元", "yuan")
+    """A unit for English text: 元 → yuan, 万元 → 10k yuan (the one English money unit)."""
+    return unit.replace(MONEY_UNIT["zh"], MONEY_UNIT["en"]).replace("元", "yuan")
 
 
 def _range_text(low: float, high: float, unit: str, places: int = 2) -> str:

@@ -26,6 +26,7 @@ from questionnaires.logic import (
     is_answered,
     proposed_option,
 )
+from questionnaires.numbers import number_text
 from questionnaires.question_types import is_by_evidence, is_derived, question_type
 from questionnaires.references import citations_for, cite_text, load_references
 from questionnaires.text import active_language, is_english, pick
@@ -109,9 +110,7 @@ class QuestionRow:
 def _format(value: Any, decimals: int | None = None) -> str:
     if not isinstance(value, int | float) or isinstance(value, bool):
         return "" if value is None else str(value)
-    if decimals is not None:
-        return f"{value:,.{decimals}f}"
-    return f"{value:,.4f}".rstrip("0").rstrip(".")
+    return number_text(value, decimals)
 
 
 def computed_display(
