@@ -13,7 +13,9 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
 from assessment import reference
 from assessment.models import (
@@ -41,7 +43,7 @@ SORTS: dict[str, tuple[str, ...]] = {
     "submitted": ("submitted_at", "id"),
     "name": ("enterprise__name", "id"),
     "city": ("enterprise__city_code", "enterprise__name", "id"),
-    "score": ("total_score", "id"),
+    "score": ("counted_score", "id"),
     "year": ("year", "enterprise__name", "id"),
     "status": ("status", "enterprise__name", "id"),
 }
@@ -177,7 +179,22 @@ def apply_filters(queryset: QuerySet[Assessment], filters: SubmissionFilters) ->
     return queryset
 
 
+def counted_total_score() -> Case:
+    """The composite index officials count, as the counted framework results: the validated one where a
+    reviewer validated answers (Assessment.validated_result), else the self-assessed one (total_score)."""
+    return Case(
+        When(
+            validated_result__isnull=False,
+            then=Cast(KT("validated_result__profile__overall__index"), FloatField()),
+        ),
+        default=F("total_score"),
+        output_field=FloatField(),
+    )
+
+
 def ordered(queryset: QuerySet[Assessment], sort: str) -> QuerySet[Assessment]:
+    """The queryset in a queue order, annotated with `counted_score` (the composite index shown)."""
+    queryset = queryset.annotate(counted_score=counted_total_score())
     key = sort.lstrip("-")
     fields = SORTS.get(key, SORTS["submitted"])
     if sort.startswith("-"):

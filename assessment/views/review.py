@@ -73,6 +73,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "assessment": assessment,
             "results": [_counted_result(pair, level_wording) for pair in _result_pairs(assessment)],
             "validated": any(r.validated for r in assessment.framework_results.all()),
+            "self_assessed_index": _differing_index(assessment.total_score, assessment.counted_score),
         }
         for assessment in queue.rows
     ]
@@ -88,6 +89,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     ]
     context.update(queue=queue, rows=rows, sort_columns=sort_columns)
     return render(request, "assessment/review_queue.html", context)
+
+
+def _differing_index(self_assessed: float | None, counted: float | None) -> float | None:
+    """The self-assessed composite index where it reads differently from the counted one, else None."""
+    if self_assessed is None or counted is None or round(self_assessed, 1) == round(counted, 1):
+        return None
+    return self_assessed
 
 
 def _result_pairs(assessment: Assessment) -> list[tuple[Any, Any]]:

@@ -3,8 +3,11 @@ paging, decisions through the page, and that no official can change an SME's ans
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import translation
 
@@ -299,7 +302,8 @@ def test_the_queue_shows_the_counted_level_its_level_filter_matches(
     assert qiqihar_cell["self_assessed_level"] == ""  # nothing validated: one level, no second mark
     # Only frameworks whose validated level differs carry the mark, in words in both languages.
     html = response.content.decode()
-    assert html.count("（自评：") == 1 and f"（自评：{labels[self_level]}）" in html
+    marks = {label: html.count(f"（自评：{label}）") for label in labels.values()}
+    assert marks[labels[self_level]] == 1 and sum(marks.values()) == 1
     assert (
         client.get(reverse("review_queue"), {"framework": "sme_digital", "level": self_level}).context["rows"]
         == []
@@ -346,3 +350,48 @@ def test_the_english_review_page_heads_with_the_year_not_a_stray_word(client, ci
         content = client.get(reverse("review_detail", args=[harbin.pk]), HTTP_ACCEPT_LANGUAGE="en").content
     heading = content.decode().split("<h1", 1)[1].split("</h1>", 1)[0]
     assert f"Year {harbin.year}" in heading and f"{harbin.year} Year" not in heading
+
+
+def test_the_queue_shows_and_sorts_by_the_counted_composite_index(
+    client, province_official, city_official, harbin, qiqihar
+):
+    """Like the framework columns, the composite index is the counted one: validated where a reviewer
+    validated answers, with the self-assessed index beside it where it reads differently."""
+    from assessment.services.review import review_validate_answer
+
+    self_assessed = harbin.total_score
+    review_validate_answer(
+        assessment=harbin,
+        reviewer=city_official,
+        code="dig24.q.devices_digital",
+        value=0,
+        reason="台账不全",
+    )
+    harbin.refresh_from_db()
+    counted = harbin.validated_result["profile"]["overall"]["index"]
+    assert round(counted, 1) != round(self_assessed, 1) and harbin.total_score == self_assessed
+
+    client.force_login(province_official)
+    response = client.get(reverse("review_queue"), {"sort": "score"})
+    rows = {row["assessment"].pk: row for row in response.context["rows"]}
+    assert rows[harbin.pk]["assessment"].counted_score == pytest.approx(counted)
+    assert rows[harbin.pk]["self_assessed_index"] == self_assessed
+    assert rows[qiqihar.pk]["assessment"].counted_score == qiqihar.total_score
+    assert rows[qiqihar.pk]["self_assessed_index"] is None
+    cells = [c["result"] for c in rows[harbin.pk]["results"]]
+    assert all(result.validated for result in cells)  # the same (counted) results as the score columns
+    order = [row["assessment"].counted_score for row in response.context["rows"]]
+    assert order == sorted(order)
+    html = response.content.decode()
+    assert f"{floatformat(counted, 1)} <span" in html and f"（自评：{floatformat(self_assessed, 1)}）" in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(reverse("review_queue")).content.decode()
+    assert f"(self-assessed: {floatformat(self_assessed, 1)})" in english
+
+
+def test_the_review_page_names_questions_in_words_without_their_codes(client, city_official, harbin):
+    client.force_login(city_official)
+    html = client.get(reverse("review_detail", args=[harbin.pk])).content.decode()
+    assert 'id="q-dig24.q.devices_digital"' in html  # the anchor stays
+    visible = re.sub(r"<[^>]+>", " ", html)  # text only: attributes (ids, form values) are not shown
+    assert "dig24.q." not in visible and "mgmt." not in visible
