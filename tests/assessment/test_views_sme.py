@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from assessment.models import Answer, Assessment, Evidence, ReviewComment
 from assessment.selectors.assessments import assessment_definitions, build_sections
@@ -365,3 +366,19 @@ def test_the_english_submit_confirmation_lists_frameworks_without_chinese_punctu
     listed = content.split("data-confirm-frameworks>", 1)[1].split("</ul>", 1)[0]
     assert "Green factory" in listed and "(2025)" in listed
     assert "（" not in listed and "）" not in listed
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_results_preview_names_an_invalid_answer_by_its_question_not_its_code(
+    client, filled_draft, sme_manager, language
+):
+    Answer.objects.filter(assessment=filled_draft, question_code="dig24.q.devices_digital").update(
+        value="maybe"
+    )
+    login(client, sme_manager).post(reverse("set_language"), {"language": language, "next": "/"})
+    response = client.get(reverse("assessment_results", args=[filled_draft.pk]))
+    problems = response.context["problems"]
+    assert [p["code"] for p in problems] == ["dig24.q.devices_digital"]
+    html = response.content.decode()
+    assert problems[0]["text"] and escape(f"{problems[0]['text']} — {problems[0]['message']}") in html
+    assert "dig24.q.devices_digital" not in html

@@ -280,8 +280,9 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
         "follow": follow,
         "reached_label": _("已达到计划值"),
         "report_url": report_url(assessment),
+        # The question in words, never its internal code.
         "problems": [
-            {"code": p["code"], "message": pick(p["message"])}
+            {"message": pick(p["message"]), **(issue_rows(page, [p["code"]])[0] if p.get("code") else {})}
             for p in (evaluation.problems if evaluation else [])
         ],
     }
