@@ -16,9 +16,10 @@ for the answers and factors of plans whose stored figures are stale, which are c
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from assessment import reference
@@ -142,6 +143,15 @@ def plan_analytics(*, user: User, filters: SubmissionFilters, lang: str) -> Plan
     return summarise(plan_records(scope), submissions=scope.count(), lang=lang)
 
 
+def plan_default_year(*, user: User, filters: SubmissionFilters) -> int | None:
+    """The year the plan section shows when no year is chosen: the latest submission year (under the other
+    filters) whose plans have an action done, since the latest year's plans have barely started; None
+    when no plan has one (one query)."""
+    scope = submissions(user, replace(filters.for_analytics(), year=None))
+    done = PlanAction.objects.filter(plan__assessment__in=scope, status=PlanAction.Status.DONE)
+    return done.aggregate(year=Max("plan__assessment__year"))["year"]
+
+
 def summarise(records: list[PlanRecord], *, submissions: int, lang: str) -> PlanAnalytics:
     """The counts and figures of these plan actions by action, city, industry, size and support channel."""
     catalog = load_catalog()
@@ -223,10 +233,15 @@ def plan_note() -> str:
     )
 
 
-def plan_context(plan: PlanAnalytics) -> dict[str, Any]:
-    """The analytics page's plan section: the analytics, its groups with their headings and the note."""
+def plan_context(
+    plan: PlanAnalytics, *, year: int | None = None, year_differs: bool = False
+) -> dict[str, Any]:
+    """The analytics page's plan section: the analytics, its groups with their headings and the note;
+    `year` the plans' submission year, `year_differs` when it is not the rest of the page's."""
     return {
         "plan": plan,
+        "plan_year": year,
+        "plan_year_differs": year_differs,
         "plan_groups": [
             (_("按城市"), plan.by_city, "city"),
             (_("按行业"), plan.by_industry, "industry"),

@@ -20,7 +20,7 @@ from questionnaires.text import active_language, report_language
 from reports import charts
 from reports.analytics import FIRST, official_analytics
 from reports.exports import export_filename
-from reports.plan_analytics import plan_analytics, plan_context
+from reports.plan_analytics import plan_analytics, plan_context, plan_default_year
 from reports.regional import render_regional_pdf
 from reports.regional_data import build_regional_data
 
@@ -30,10 +30,14 @@ from reports.regional_data import build_regional_data
 def analytics(request: HttpRequest) -> HttpResponse:
     require_official(request)
     filters = selectors.filters_from(request.GET, user=request.user)
-    if "year" not in request.GET:
-        # Opened without a choice: the latest year (trends still span every year); "全部" sends year=.
-        years = selectors.filter_years(request.user)
-        filters = replace(filters, year=years[0] if years else None)
+    plan_filters = filters
+    year_defaulted = "year" not in request.GET  # "全部" sends year=, an explicit choice of every year
+    if year_defaulted:
+        # Opened without a choice: the latest finished year with submissions (trends still span every
+        # year); the plans: the latest year whose plans have work done, else the same year.
+        filters = replace(filters, year=selectors.default_year(request.user))
+        plan_year = plan_default_year(user=request.user, filters=filters) or filters.year
+        plan_filters = replace(filters, year=plan_year)
     data = official_analytics(user=request.user, filters=filters, detail=filters.framework or FIRST)
     context = selectors.filter_choices(user=request.user, filters=filters)
     context.update(
@@ -43,7 +47,12 @@ def analytics(request: HttpRequest) -> HttpResponse:
         level_charts={stats.key: charts.level_bar(stats.levels) for stats in data.frameworks},
         band_charts={stats.key: charts.band_bars(stats.bands) for stats in data.frameworks},
         returned_toggle=True,
-        **plan_context(plan_analytics(user=request.user, filters=filters, lang=active_language())),
+        year_defaulted=year_defaulted,
+        **plan_context(
+            plan_analytics(user=request.user, filters=plan_filters, lang=active_language()),
+            year=plan_filters.year,
+            year_differs=plan_filters.year != filters.year,
+        ),
     )
     return render(request, "reports/analytics.html", context)
 
@@ -54,8 +63,7 @@ def regional_pdf(request: HttpRequest) -> HttpResponse:
     """The regional summary of the official's jurisdiction (or, for the province, one city) for a year."""
     require_official(request)
     filters = selectors.filters_from(request.GET, user=request.user)
-    years = selectors.filter_years(request.user)
-    year = filters.year or (years[0] if years else timezone.localdate().year)
+    year = filters.year or selectors.default_year(request.user) or timezone.localdate().year
     filters = selectors.SubmissionFilters(city=filters.city, year=year)
     lang = report_language(request.GET.get("lang"))
     data = build_regional_data(

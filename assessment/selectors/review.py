@@ -8,6 +8,7 @@ a fixed number of queries whatever the number of rows (count, status counts, one
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -16,6 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from assessment import reference
 from assessment.models import (
@@ -345,6 +347,15 @@ def filter_years(user: User) -> list[int]:
         .distinct()
         .order_by("-year")
     )
+
+
+def default_year(user: User, *, today: dt.date | None = None) -> int | None:
+    """The year officials' analytics show when none is chosen: the latest year with submissions that has
+    ended (the current year's assessments arrive mostly the year after, so it holds few); the current
+    year only when no earlier year has any; None without submissions (one query)."""
+    years = filter_years(user)
+    this_year = (today or timezone.localdate()).year
+    return next((year for year in years if year < this_year), years[0] if years else None)
 
 
 def short_title(framework: str) -> str:
