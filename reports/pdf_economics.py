@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
@@ -181,9 +181,10 @@ def economics_annex_story(renderer: Any, section: EconomicsSection) -> list[Any]
 def _legend(geometry: dict[str, Any], english: bool) -> str:
     sep = "; " if english else "；"
     unit_t, unit_c = ("t", "yuan/t") if english else ("吨", "元/吨")
-    return sep.join(
+    legend = sep.join(
         f"{b['number']}. {b['title']} {b['co2']} {unit_t}, {b['cost']} {unit_c}" for b in geometry["bars"]
     )
+    return f"{legend}{sep}{geometry['clip_note']}" if geometry.get("clip_note") else legend
 
 
 def mac_drawing(geometry: dict[str, Any], font: str) -> Drawing:
@@ -219,7 +220,23 @@ def mac_drawing(geometry: dict[str, Any], font: str) -> Drawing:
                 strokeWidth=0.5,
             )
         )
-        label(bar["label_x"], flip(bar["label_y"]), str(bar["number"]), colour=TEXT)
+        if bar["clipped"]:
+            band = bar["break_polygon"]
+            points = [v if i % 2 == 0 else flip(v) for i, v in enumerate(band)]
+            drawing.add(Polygon(points, fillColor=colors.white, strokeColor=TEXT, strokeWidth=0.5))
+            drawing.add(
+                String(
+                    bar["value_x"],
+                    flip(bar["value_y"]),
+                    bar["value"],
+                    fontName=font,
+                    fontSize=7,
+                    fillColor=TEXT,
+                    textAnchor=bar["value_anchor"],
+                )
+            )
+        if bar["labelled"]:
+            label(bar["label_x"], flip(bar["label_y"]), str(bar["number"]), colour=TEXT)
     line(left, geometry["zero"], right, geometry["zero"], colour=TEXT, width=0.8)  # the zero line
     line(left, geometry["top"], left, geometry["bottom"], colour=TEXT, width=0.8)  # the y axis
     drawing.add(String(left, 3, geometry["x_label"], fontName=font, fontSize=7.5, fillColor=SECONDARY))

@@ -219,48 +219,62 @@ def mac_geometry(
     """The abatement cost curve laid out in a width × height box (y grows downwards, as in SVG).
 
     Bars: x from cumulative t CO₂, width = t CO₂ of the action, height = 元/t (below the zero line when
-    the action saves money). Returns None when no action avoids CO₂.
+    the action saves money). The cost axis spans the ordinary figures (`cost_axis_bound`): a bar beyond
+    it is cut at the axis end, marked with a break and its figure written beside it, so that one extreme
+    action does not flatten the others. A bar's number is left out where it would overlap the one before
+    (the legend lists every bar). Returns None when no action avoids CO₂.
     """
     points = list(plan.mac)
     if not points:
         return None
     zh = not is_english(lang)
-    left, right, top, bottom = 64.0, 16.0, 16.0, 44.0
+    left, right, top, bottom = 64.0, 16.0, 24.0, 44.0
     plot_w, plot_h = width - left - right, height - top - bottom
     total = points[-1].end or 1.0
-    low = min(0.0, min(p.cost_per_t for p in points))
-    high = max(0.0, max(p.cost_per_t for p in points))
+    bound = cost_axis_bound([p.cost_per_t for p in points])
+    low = max(min(0.0, min(p.cost_per_t for p in points)), -bound)
+    high = min(max(0.0, max(p.cost_per_t for p in points)), bound)
     if high == low:
         high = low + 1
     step = _nice_step((high - low) / 4)
     low, high = math.floor(low / step) * step, math.ceil(high / step) * step
 
     def y(value: float) -> float:
-        return top + (high - value) / (high - low) * plot_h
+        return top + (high - min(max(value, low), high)) / (high - low) * plot_h
 
     zero = y(0.0)
     bars = []
     names = titles or {}
+    last_label = -math.inf
     for index, point in enumerate(points, start=1):
         x0 = left + point.start / total * plot_w
         w = max(point.co2_t / total * plot_w, 1.0)
         yv = y(point.cost_per_t)
-        bars.append(
-            {
-                "number": index,
-                "code": point.code,
-                "title": names.get(point.code, point.code),
-                "x": round(x0, 2),
-                "y": round(min(yv, zero), 2),
-                "w": round(w, 2),
-                "h": round(max(abs(zero - yv), 1.0), 2),
-                "label_x": round(x0 + w / 2, 2),
-                "label_y": round(min(yv, zero) - 3 if point.cost_per_t >= 0 else max(yv, zero) + 11, 2),
-                "saves": point.cost_per_t < 0,
-                "co2": fmt(point.co2_t, 1),
-                "cost": fmt(point.cost_per_t, 0),
-            }
-        )
+        clipped = not low <= point.cost_per_t <= high
+        centre = x0 + w / 2
+        # Room for the digits at 11 px; a cut bar's number goes with its figure beside it.
+        labelled = not clipped and centre - last_label >= 6 + 7 * len(str(index))
+        last_label = centre if labelled else last_label
+        bar: dict[str, Any] = {
+            "number": index,
+            "code": point.code,
+            "title": names.get(point.code, point.code),
+            "x": round(x0, 2),
+            "y": round(min(yv, zero), 2),
+            "w": round(w, 2),
+            "h": round(max(abs(zero - yv), 1.0), 2),
+            "label_x": round(centre, 2),
+            "label_y": round(min(yv, zero) - 3 if point.cost_per_t >= 0 else max(yv, zero) + 11, 2),
+            "labelled": labelled,
+            "saves": point.cost_per_t < 0,
+            "co2": fmt(point.co2_t, 1),
+            "cost": fmt(point.cost_per_t, 0),
+            "clipped": clipped,
+        }
+        if clipped:
+            bar.update(_break_mark(x0, w, yv, downwards=point.cost_per_t < 0, right=width - right))
+            bar["value"] = f"{index}: {bar['cost']}"
+        bars.append(bar)
     ticks_y = []
     value = low
     while value <= high + 1e-9:
@@ -294,6 +308,48 @@ def mac_geometry(
             "CO₂. Actions are stacked cheapest first and never double counted."
         ),
         "total": fmt(total, 0),
+        "clip_note": (
+            (
+                "标有折断符号的柱超出坐标范围，已截断，旁边标注其实际数值。"
+                if zh
+                else "Bars with a break mark run beyond the axis: they are cut, with their actual figure written beside them."
+            )
+            if any(bar["clipped"] for bar in bars)
+            else ""
+        ),
+    }
+
+
+# A cost more than this many times the next largest (in size) is cut at the axis end rather than scaled.
+OUTLIER_RATIO = 4.0
+
+
+def cost_axis_bound(costs: list[float]) -> float:
+    """How far the cost axis reaches either side of zero: the largest cost in size, unless the largest
+    ones are outliers (each more than OUTLIER_RATIO times the next); those, at most half the bars, are
+    left beyond the bound. Infinite when nothing is cut."""
+    sizes = sorted((abs(cost) for cost in costs), reverse=True)
+    cut = 0
+    while cut < len(sizes) // 2 and sizes[cut + 1] > 0 and sizes[cut] > OUTLIER_RATIO * sizes[cut + 1]:
+        cut += 1
+    return sizes[cut] * 1.1 if cut else math.inf
+
+
+def _break_mark(x0: float, w: float, y_end: float, *, downwards: bool, right: float) -> dict[str, Any]:
+    """The slanted band (white, outlined) across a cut bar near its end, a little wider than the bar so
+    that it shows on a narrow one, and where its figure is written: beside the bar (to its left when the
+    bar is near the right edge)."""
+    inside = 8.0 if not downwards else -8.0  # the band sits this far inside the bar from its cut end
+    yb = y_end + inside
+    x1, x2 = x0 - 3, x0 + w + 3
+    band = [(x1, yb + 2), (x2, yb - 2), (x2, yb + 1), (x1, yb + 5)]
+    on_left = x2 + 70 > right
+    return {
+        "break_points": " ".join(f"{round(px, 2)},{round(py, 2)}" for px, py in band),
+        "break_polygon": [round(v, 2) for point in band for v in point],
+        "value_x": round(x1 - 2 if on_left else x2 + 2, 2),
+        "value_y": round(yb + 4, 2),
+        "value_anchor": "end" if on_left else "start",
     }
 
 
