@@ -41,7 +41,7 @@ from reportlab.platypus import (
 from questionnaires.definition import short_titles
 from questionnaires.numbers import number_text
 from reports.fonts import report_font
-from reports.pdf_charts import horizontal_bars
+from reports.pdf_charts import LEADING, horizontal_bars, wrap_name
 from reports.types import ActionRow, FrameworkSection, ReportData
 
 # Palette: one green family for structure, amber for warnings, red for veto failures.
@@ -817,14 +817,25 @@ class _Renderer(PdfRenderer):
         return story
 
     def percentile_chart(self, rows: Sequence[Any], width: float = 174 * mm) -> Drawing:
-        """One bar per framework and peer group: the share of peers this enterprise scores above."""
+        """One bar per framework and peer group: the share of peers this enterprise scores above. Each
+        name, the framework over its peer group, is wrapped to the left margin, never cut; the rows grow
+        with the longest name."""
+        margin, size = 62 * mm, 7
+        names = [
+            "\n".join(
+                wrap_name(f"{b.framework}\n{b.scope}", font=self.font, size=size, width=margin - 4 * mm)
+            )
+            for b in rows
+        ]
+        lines = max(name.count("\n") + 1 for name in names)
+        row_height = max(7 * mm, lines * size * LEADING + 3 * mm)
         return horizontal_bars(
             [b.percentile for b in rows],
-            [self._short(f"{b.framework} · {b.scope}", 40 if self.en else 24) for b in rows],
+            names,
             font=self.font,
             width=width,
-            height=10 * mm + 7 * mm * len(rows),
-            margins=(62 * mm, 6 * mm, 10 * mm, 4 * mm),
+            height=10 * mm + row_height * len(rows),
+            margins=(margin, 6 * mm, 10 * mm, 4 * mm),
             colour=SECONDARY,
             step=25,
             grid=GRID,
