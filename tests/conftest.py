@@ -14,6 +14,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 from hypothesis import HealthCheck, settings
 
 from assessment.models import Assessment, Enterprise, FactorSet, Membership, User
@@ -42,6 +44,14 @@ _HYPOTHESIS = {
 settings.register_profile("default", max_examples=60, **_HYPOTHESIS)
 settings.register_profile("ci", max_examples=30, derandomize=True, **_HYPOTHESIS)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """The default language again after every test: a request (or `translation.activate`) leaves its
+    language active in the thread, and a later test in the same worker would render in it."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -6,10 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils import translation
 
 from assessment.models import Answer, Assessment, AuditEvent
 from tests.builders import make_submitted
@@ -329,13 +327,12 @@ def test_it_explains_a_refused_validated_value_in_the_page_language(
     """The reviewer reads why in their language, as the enterprise would at the same field: no question
     code, no internal notation ("[0, ]"), and a number beyond what an enterprise may enter is refused."""
     client.force_login(city_official)
-    with translation.override(settings.LANGUAGE_CODE):  # the request's language does not outlive the test
-        response = client.post(
-            reverse("review_validate", args=[harbin.pk]),
-            {"code": "dig24.q.devices_digital", "value": value, "reason": "台账只列出10台"},
-            HTTP_ACCEPT_LANGUAGE=language,
-            follow=True,
-        )
+    response = client.post(
+        reverse("review_validate", args=[harbin.pk]),
+        {"code": "dig24.q.devices_digital", "value": value, "reason": "台账只列出10台"},
+        HTTP_ACCEPT_LANGUAGE=language,
+        follow=True,
+    )
     shown = " ".join(str(message) for message in response.context["messages"])
     assert expected in shown
     assert "dig24.q.devices_digital" not in shown and "[0, ]" not in shown
@@ -346,8 +343,7 @@ def test_it_explains_a_refused_validated_value_in_the_page_language(
 
 def test_the_english_review_page_heads_with_the_year_not_a_stray_word(client, city_official, harbin):
     client.force_login(city_official)
-    with translation.override(settings.LANGUAGE_CODE):
-        content = client.get(reverse("review_detail", args=[harbin.pk]), HTTP_ACCEPT_LANGUAGE="en").content
+    content = client.get(reverse("review_detail", args=[harbin.pk]), HTTP_ACCEPT_LANGUAGE="en").content
     heading = content.decode().split("<h1", 1)[1].split("</h1>", 1)[0]
     assert f"Year {harbin.year}" in heading and f"{harbin.year} Year" not in heading
 

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import translation
 
 from assessment.models import Answer, Assessment, Enterprise
 from questionnaires.loader import load_definitions
@@ -25,12 +24,10 @@ HOSTILE_PRODUCT = '<font size="40">大</font> & </para> 酸奶'
 
 @pytest.fixture
 def empty_cache():
-    """An empty cache before and after the test (no cached analytics from another test), and the default
-    language after it (English requests leave theirs active in the thread)."""
+    """An empty cache before and after the test (no cached analytics from another test)."""
     cache.clear()
     yield
     cache.clear()
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")
