@@ -17,6 +17,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import BooleanField, Case, F, IntegerField, Q, Value, When
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+from django.db.models.lookups import Exact
+
 from assessment.actions import load_catalog
 from assessment.economics.engine import Baseline, combine
 from assessment.economics.model import load_economics
@@ -96,6 +101,20 @@ def stored(steps: Mapping[str, StepFigures], *, revision: int, digest: str) -> d
 def is_fresh(plan: Plan, digest: str) -> bool:
     figures = plan.figures or {}
     return figures.get("revision") == plan.revision and figures.get("prices") == digest
+
+
+def fresh_expression(digest: str, *, through: str = "") -> Case:
+    """`is_fresh` in SQL: True when the plan's stored figures are of its revision and of the prices of
+    `digest` (`through`: the path from the queried model to the plan, e.g. "plan__")."""
+    stored_revision = Cast(KeyTextTransform("revision", f"{through}figures"), IntegerField())
+    return Case(
+        When(
+            Q(**{f"{through}figures__prices": digest}) & Q(Exact(stored_revision, F(f"{through}revision"))),
+            then=Value(True),
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
 
 
 def from_stored(figures: Mapping[str, Any]) -> dict[str, StepFigures]:

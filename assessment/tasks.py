@@ -1,6 +1,7 @@
 """Background tasks of the assessment app (Django's Tasks API, see assessment/background.py): the e-mails
 the services send once their transaction commits, the officials' analytics rebuild, and the check and
-import of an official's large list of enterprises.
+import of an official's large list of enterprises, and the refresh of the plans' stored figures after a
+price change.
 
 Arguments are ids and a language code (JSON); each task reads the current rows when it runs, so an e-mail
 says what is true when it is sent, and a row deleted meanwhile means nothing to send.
@@ -99,3 +100,13 @@ def rebuild_analytics() -> int:
     from assessment.services.analytics import analytics_rebuild
 
     return analytics_rebuild()
+
+
+@task()
+def refresh_plan_figures() -> int:
+    """Store again the figures of the plans whose stored ones are stale (queued when a price set or price
+    changes: assessment/services/plan_figures.py); returns how many plans were written. Idempotent: a
+    second task queued for the same change finds every plan fresh and writes nothing."""
+    from assessment.services.plan_figures import plan_figures_refresh
+
+    return plan_figures_refresh(stale_only=True)

@@ -8,24 +8,37 @@ document that names it). The same filters as the analytics page (the submissions
 Money and CO₂: each plan's combined figures by the sequence rule (docs/plan.md): the economics engine's
 `combine` over the plan's counted actions in the plan's order, on that enterprise's answers, factor
 snapshot and the current prices (central estimate), stored on the plan when it changes
-(assessment/plan_figures.py). Reads: the plans' actions with their plan, assessment and enterprise, the
-prices and the submissions count: three queries whatever the number of plans (plan_analytics), two more
-for the answers and factors of plans whose stored figures are stale, which are computed then.
+(assessment/plan_figures.py). The page's figures are counted and added up by the database on those
+stored figures (summarise_in_database: seven queries whatever the number of plans, no plan row read);
+plans whose stored figures are stale (another revision or other prices) have their money computed on the
+request and added (three more queries). The Excel sheet reads every plan action (plan_records).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Max
+from django.db import NotSupportedError
+from django.db.models import Count, F, FloatField, Func, Max, Q, Sum
 from django.utils.translation import gettext as _
 
 from assessment import reference
 from assessment.actions import load_catalog
 from assessment.models import Assessment, Enterprise, PlanAction
-from assessment.plan_figures import DEFERRED, StepFigures, catalog_rows, plan_figures_for
+from assessment.plan_figures import (
+    DEFERRED,
+    FIELDS,
+    StepFigures,
+    catalog_rows,
+    compute_for,
+    fresh_expression,
+    plan_figures_for,
+    prices_digest,
+)
 from assessment.projection import COUNTED_STATUSES
 from assessment.selectors.prices import current_prices
 from assessment.selectors.review import SubmissionFilters, submissions
@@ -42,16 +55,12 @@ if TYPE_CHECKING:
 class Figures:
     """Counts and central estimates of a group of plans."""
 
-    enterprises: set[int] = field(default_factory=set)
+    plans: int = 0  # enterprises with a counted action in the group
     counted: int = 0  # actions planned, in progress or done
     done: int = 0
     investment_wan: float = 0.0
     annual_saving_wan: float = 0.0
     co2_avoided_t: float = 0.0
-
-    @property
-    def plans(self) -> int:
-        return len(self.enterprises)
 
 
 @dataclass(frozen=True)
@@ -93,14 +102,29 @@ class PlanAnalytics:
         return not self.total.plans
 
 
-def _add(figures: Figures, enterprise: int, status: str, step: StepFigures | None) -> None:
-    figures.enterprises.add(enterprise)
-    figures.counted += 1
-    figures.done += status == "done"
+@dataclass
+class _Tally:
+    """A group's running counts and sums in the Python summary (`summarise`)."""
+
+    enterprises: set[int] = field(default_factory=set)
+    counted: int = 0
+    done: int = 0
+    money: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+
+    def add(self, enterprise: int, status: str, step: StepFigures | None) -> None:
+        self.enterprises.add(enterprise)
+        self.counted += 1
+        self.done += status == "done"
+        _add_money(self.money, step)
+
+    def figures(self) -> Figures:
+        return Figures(len(self.enterprises), self.counted, self.done, *self.money)
+
+
+def _add_money(money: list[float], step: StepFigures | None) -> None:
     if step is not None:
-        figures.investment_wan += step.investment_wan or 0.0
-        figures.annual_saving_wan += step.annual_saving_wan or 0.0
-        figures.co2_avoided_t += step.co2_avoided_t or 0.0
+        for index, name in enumerate(FIELDS):
+            money[index] += getattr(step, name) or 0.0
 
 
 @dataclass(frozen=True)
@@ -137,10 +161,165 @@ def plan_records(assessments: QuerySet[Assessment]) -> list[PlanRecord]:
 
 
 def plan_analytics(*, user: User, filters: SubmissionFilters, lang: str) -> PlanAnalytics:
-    """The plans of the submissions the analytics page counts under `filters` (module docstring): three
-    queries whatever the number of plans (five while some plans' stored figures are stale)."""
+    """The plans of the submissions the analytics page counts under `filters` (module docstring), added
+    up in the database: seven queries whatever the number of plans (ten while some plans' stored figures
+    are stale, whose figures are computed then)."""
     scope = submissions(user, filters.for_analytics())
-    return summarise(plan_records(scope), submissions=scope.count(), lang=lang)
+    return summarise_in_database(scope, submissions=scope.count(), lang=lang)
+
+
+class StoredFigure(Func):
+    """One central figure of a plan action as stored on its plan: Plan.figures["actions"][<the action's
+    code>][index] (assessment/plan_figures.py, FIELDS), NULL when the action has none. The key is the
+    row's own code, so the path is built in SQL: SQLite's json_extract and PostgreSQL's jsonb operators."""
+
+    arity = 2
+    output_field = FloatField()
+
+    def __init__(self, index: int) -> None:
+        super().__init__(F("plan__figures"), F("action_code"))
+        self.index = index
+
+    def _compiled(self, compiler: Any) -> tuple[str, str, list[Any]]:
+        figures_sql, figures_params = compiler.compile(self.source_expressions[0])
+        code_sql, code_params = compiler.compile(self.source_expressions[1])
+        return figures_sql, code_sql, [*figures_params, *code_params]
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+        raise NotSupportedError("StoredFigure supports SQLite and PostgreSQL only.")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+        figures, code, params = self._compiled(compiler)
+        # Action codes hold dots: the key is quoted in the JSON path.
+        return f"json_extract({figures}, '$.actions.\"' || {code} || '\"[{self.index}]')", params
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+        figures, code, params = self._compiled(compiler)
+        return f"(({figures} -> 'actions' -> {code} ->> {self.index})::double precision)", params
+
+
+COUNTED = Q(status__in=COUNTED_STATUSES)
+FRESH = Q(fresh=True)
+ENTERPRISE = "plan__assessment__enterprise_id"
+GROUP_KEYS = {
+    "city": "plan__assessment__enterprise__city_code",
+    "industry": "plan__assessment__enterprise__industry_division",
+    "size": "plan__assessment__enterprise__size_class",
+}
+
+
+def _group_keys(enterprise: Enterprise) -> dict[str, str]:
+    """The enterprise's key in each group (GROUP_KEYS)."""
+    return {
+        "city": enterprise.city_code,
+        "industry": enterprise.industry_division,
+        "size": enterprise.size_class,
+    }
+
+
+def _figure_aggregates(prefix: str = "", only: Q | None = None) -> dict[str, Any]:
+    """The aggregates of a Figures over the counted rows (and `only`): the money from fresh stored
+    figures only (stale plans' money is computed and added in Python)."""
+    counted = COUNTED & only if only is not None else COUNTED
+    aggregates: dict[str, Any] = {
+        f"{prefix}plans": Count(ENTERPRISE, distinct=True, filter=counted),
+        f"{prefix}counted": Count("pk", filter=counted),
+        f"{prefix}done": Count("pk", filter=counted & Q(status="done")),
+    }
+    for index, name in enumerate(FIELDS):
+        aggregates[f"{prefix}{name}"] = Sum(StoredFigure(index), filter=counted & FRESH)
+    return aggregates
+
+
+def _figures(values: dict[str, Any], prefix: str = "") -> Figures:
+    return Figures(
+        values[f"{prefix}plans"],
+        values[f"{prefix}counted"],
+        values[f"{prefix}done"],
+        *(values[f"{prefix}{name}"] or 0.0 for name in FIELDS),
+    )
+
+
+def _add_stale_money(figures: Figures, step: StepFigures | None) -> None:
+    money = [figures.investment_wan, figures.annual_saving_wan, figures.co2_avoided_t]
+    _add_money(money, step)
+    figures.investment_wan, figures.annual_saving_wan, figures.co2_avoided_t = money
+
+
+def summarise_in_database(assessments: QuerySet[Assessment], *, submissions: int, lang: str) -> PlanAnalytics:
+    """`summarise` of the plans of `assessments`, counted and added up by the database on the stored
+    figures (values/annotate: the same numbers as `summarise` over `plan_records`, tested): one query for
+    the prices, one per action, city, industry and size, one for the total and the support channels, and
+    for plans whose stored figures are stale (another revision or other prices) one for their rows and
+    two for their answers and factors; their money is computed then and added."""
+    catalog = load_catalog()
+    prices = current_prices()
+    rows = PlanAction.objects.filter(
+        plan__assessment__in=assessments, action_code__in=[action.code for action in catalog.actions]
+    ).annotate(fresh=fresh_expression(prices_digest(prices), through="plan__"))
+    channel_codes = {
+        channel: [action.code for action in catalog.actions if channel in action.support]
+        for channel in catalog.support_channels
+    }
+    summary = rows.aggregate(
+        **_figure_aggregates(),
+        stale=Count("pk", filter=COUNTED & Q(fresh=False)),
+        **{
+            name: aggregate
+            for index, codes in enumerate(channel_codes.values())
+            for name, aggregate in _figure_aggregates(f"c{index}_", Q(action_code__in=codes)).items()
+        },
+    )
+    total = _figures(summary)
+    statuses: dict[str, Counter[str]] = {}
+    per_action: dict[str, Figures] = {}
+    for values in rows.values("action_code").annotate(
+        **_figure_aggregates(),
+        **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in PlanAction.Status.values},
+    ):
+        code = values["action_code"]
+        statuses[code] = Counter({status: values[f"status_{status}"] for status in PlanAction.Status.values})
+        per_action[code] = _figures(values)
+    groups = {
+        name: {
+            values[key]: _figures(values)
+            for values in rows.filter(COUNTED).values(key).annotate(**_figure_aggregates()).order_by()
+        }
+        for name, key in GROUP_KEYS.items()
+    }
+    channel_figures = {
+        channel: _figures(summary, f"c{index}_") for index, channel in enumerate(channel_codes)
+    }
+    if summary["stale"]:
+        stale_rows = (
+            rows.filter(COUNTED, fresh=False)
+            .select_related("plan__assessment__enterprise")
+            .defer(*DEFERRED)
+            .order_by("plan_id", "position", "id")
+        )
+        # The sequence rule (compute_steps) counts only the counted rows: they are all it needs.
+        by_plan = catalog_rows(stale_rows)
+        computed = compute_for(by_plan, prices)
+        for plan_id, plan_rows in by_plan.items():
+            for row in plan_rows:
+                step = computed[plan_id].get(row.action_code)
+                keys = _group_keys(row.plan.assessment.enterprise)
+                for figures in (
+                    total,
+                    per_action[row.action_code],
+                    *(groups[name][key] for name, key in keys.items()),
+                    *(channel_figures[channel] for channel in catalog.get(row.action_code).support),
+                ):
+                    _add_stale_money(figures, step)
+    return _assemble(
+        submissions=submissions,
+        total=total,
+        statuses=statuses,
+        per_action=per_action,
+        groups=groups,
+        channel_figures={code: figures for code, figures in channel_figures.items() if figures.counted},
+        lang=lang,
+    )
 
 
 def plan_default_year(*, user: User, filters: SubmissionFilters) -> int | None:
@@ -153,33 +332,55 @@ def plan_default_year(*, user: User, filters: SubmissionFilters) -> int | None:
 
 
 def summarise(records: list[PlanRecord], *, submissions: int, lang: str) -> PlanAnalytics:
-    """The counts and figures of these plan actions by action, city, industry, size and support channel."""
+    """The counts and figures of these plan actions by action, city, industry, size and support channel,
+    added up in Python (`summarise_in_database` does it in the database; tests compare the two)."""
     catalog = load_catalog()
-    total = Figures()
-    per_action: dict[str, Figures] = defaultdict(Figures)
+    total = _Tally()
+    per_action: dict[str, _Tally] = defaultdict(_Tally)
     statuses: dict[str, Counter[str]] = defaultdict(Counter)
-    groups: dict[str, dict[str, Figures]] = {"city": {}, "industry": {}, "size": {}}
-    channel_rows: dict[str, Figures] = defaultdict(Figures)
+    groups: dict[str, dict[str, _Tally]] = {"city": {}, "industry": {}, "size": {}}
+    channel_rows: dict[str, _Tally] = defaultdict(_Tally)
     for record in records:
         row = record.row
         statuses[row.action_code][row.status] += 1
         if row.status not in COUNTED_STATUSES:
             continue
         enterprise = record.enterprise
-        keys = {
-            "city": enterprise.city_code,
-            "industry": enterprise.industry_division,
-            "size": enterprise.size_class,
-        }
-        for figures in (
+        keys = _group_keys(enterprise)
+        for tally in (
             total,
             per_action[row.action_code],
-            *(groups[name].setdefault(key, Figures()) for name, key in keys.items()),
+            *(groups[name].setdefault(key, _Tally()) for name, key in keys.items()),
         ):
-            _add(figures, enterprise.pk, row.status, record.figures)
+            tally.add(enterprise.pk, row.status, record.figures)
         for channel in catalog.get(row.action_code).support:
-            _add(channel_rows[channel], enterprise.pk, row.status, record.figures)
+            channel_rows[channel].add(enterprise.pk, row.status, record.figures)
+    return _assemble(
+        submissions=submissions,
+        total=total.figures(),
+        statuses=statuses,
+        per_action={code: tally.figures() for code, tally in per_action.items()},
+        groups={
+            name: {key: tally.figures() for key, tally in items.items()} for name, items in groups.items()
+        },
+        channel_figures={code: tally.figures() for code, tally in channel_rows.items()},
+        lang=lang,
+    )
 
+
+def _assemble(
+    *,
+    submissions: int,
+    total: Figures,
+    statuses: Mapping[str, Counter[str]],
+    per_action: Mapping[str, Figures],
+    groups: Mapping[str, Mapping[str, Figures]],
+    channel_figures: Mapping[str, Figures],
+    lang: str,
+) -> PlanAnalytics:
+    """The rows in the page's order and language: actions by counted rows, groups by investment,
+    channels by counted rows then the catalog's order."""
+    catalog = load_catalog()
     sizes = dict(Enterprise.SizeClass.choices)
     registry = load_references()
     order = {code: index for index, code in enumerate(catalog.support_channels)}
@@ -194,7 +395,7 @@ def summarise(records: list[PlanRecord], *, submissions: int, lang: str) -> Plan
             planned=counts["planned"] + counts["in_progress"],
             done=counts["done"],
             dropped=counts["dropped"],
-            figures=per_action.get(code, Figures()),
+            figures=per_action.get(code) or Figures(),
         )
         for code, counts in sorted(
             statuses.items(), key=lambda item: (-sum(item[1][s] for s in COUNTED_STATUSES), item[0])
@@ -202,7 +403,7 @@ def summarise(records: list[PlanRecord], *, submissions: int, lang: str) -> Plan
     ]
     channels = []
     for code, figures in sorted(
-        channel_rows.items(), key=lambda item: (-item[1].counted, order.get(item[0], 99))
+        channel_figures.items(), key=lambda item: (-item[1].counted, order.get(item[0], 99))
     ):
         channel = catalog.support_channels[code]
         ref = channel.get("ref")
@@ -224,6 +425,20 @@ def summarise(records: list[PlanRecord], *, submissions: int, lang: str) -> Plan
         by_size=group("size", lambda code: str(sizes.get(code, code))),
         channels=channels,
     )
+
+
+def comparable(value: Any, places: int = 6) -> Any:
+    """Analytics (or any of its parts) as plain data with floats rounded to `places`: the database adds
+    the figures in another order than Python, so the last bits of a sum may differ."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return comparable(dataclasses.asdict(value), places)
+    if isinstance(value, dict):
+        return {key: comparable(item, places) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [comparable(item, places) for item in value]
+    if isinstance(value, float):
+        return round(value, places) + 0.0  # -0.0 and 0.0 alike
+    return value
 
 
 def plan_note() -> str:

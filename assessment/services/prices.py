@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from assessment.models import AuditEvent, Price, PriceSet
+from assessment.services.plan_figures import plan_figures_refresh_later
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def price_set_load(*, data: dict[str, Any]) -> PriceSetLoad:
         )
         for key, entry in data["prices"].items()
     )
+    plan_figures_refresh_later()  # the bulk insert sends no signal
     AuditEvent.objects.create(
         actor=None,
         action="price_set.loaded",
@@ -91,6 +93,7 @@ def price_set_make_default(*, price_set: PriceSet, actor: Any = None) -> None:
     """Make a set the one reports use (exactly one default)."""
     PriceSet.objects.exclude(pk=price_set.pk).filter(is_default=True).update(is_default=False)
     PriceSet.objects.filter(pk=price_set.pk).update(is_default=True)
+    plan_figures_refresh_later()  # other prices: the plans' stored figures are stale
     AuditEvent.objects.create(
         actor=actor, action="price_set.made_default", detail={"price_set": price_set.pk}
     )

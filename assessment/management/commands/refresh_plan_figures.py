@@ -1,10 +1,10 @@
 """manage.py refresh_plan_figures: compute and store every improvement plan's figures (Plan.figures) on
 the current prices, as the plan services store them after each change.
 
-Run it after loading or changing prices (load_prices, the admin), after upgrading the economics model or
-the action catalog, and once after migration 0017 to fill the plans saved before it. Until then the
-officials' plan analytics compute the figures of plans whose stored ones are missing or stale on each
-request (correct, only slower). setup_demo runs it.
+Run it after upgrading the economics model or the action catalog, and once after migration 0017 to fill
+the plans saved before it (a change of prices queues the background task `refresh_plan_figures`, which
+stores the stale plans' figures). Until then the officials' plan analytics compute the money of plans
+whose stored figures are missing or stale on each request (correct, only slower). setup_demo runs it.
 """
 
 from __future__ import annotations
