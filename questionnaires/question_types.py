@@ -22,6 +22,7 @@ from typing import Any, ClassVar, NamedTuple, TypeGuard
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from questionnaires.numbers import number_text as grouped_number
 from questionnaires.text import is_english, pick
 
 # No answer needs more than 18 significant digits; the bound also keeps numbers within a float's range.
@@ -82,10 +83,8 @@ def number_text(value: Any) -> str:
 
 
 def display_number(value: float, decimals: int | None = None) -> str:
-    if decimals is not None:
-        return f"{value:,.{decimals}f}"
-    text = f"{value:,.4f}".rstrip("0").rstrip(".")
-    return text or "0"
+    """An answer's number in the project's number format (questionnaires/numbers.py)."""
+    return grouped_number(value, decimals)
 
 
 def _list_separator(lang: str) -> str:

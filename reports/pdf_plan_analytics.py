@@ -50,9 +50,9 @@ def _groups(renderer: Any, key: str, rows: list[GroupRow]) -> list[Any]:
     body = [
         [
             row.label,
-            str(row.figures.plans),
-            str(row.figures.counted),
-            str(row.figures.done),
+            fmt(row.figures.plans, 0),
+            fmt(row.figures.counted, 0),
+            fmt(row.figures.done, 0),
             fmt(row.figures.investment_wan, 1),
             fmt(row.figures.annual_saving_wan, 1),
             fmt(row.figures.co2_avoided_t, 1),
@@ -93,9 +93,9 @@ def plan_analytics_story(renderer: Any, plan: PlanAnalytics | None, note: str) -
             [
                 [
                     row.title,
-                    str(row.planned),
-                    str(row.done),
-                    str(row.dropped),
+                    fmt(row.planned, 0),
+                    fmt(row.done, 0),
+                    fmt(row.dropped, 0),
                     fmt(row.figures.investment_wan, 1),
                     fmt(row.figures.co2_avoided_t, 1),
                 ]
@@ -114,7 +114,13 @@ def plan_analytics_story(renderer: Any, plan: PlanAnalytics | None, note: str) -
         renderer.table(
             [_t(renderer, k) for k in ("channel", "counted", "enterprises", "investment", "source")],
             [
-                [row.title, str(row.actions), str(row.enterprises), fmt(row.investment_wan, 1), row.source]
+                [
+                    row.title,
+                    fmt(row.actions, 0),
+                    fmt(row.enterprises, 0),
+                    fmt(row.investment_wan, 1),
+                    row.source,
+                ]
                 for row in plan.channels
             ],
             [46 * mm, 16 * mm, 16 * mm, 22 * mm, 74 * mm],

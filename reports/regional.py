@@ -103,7 +103,7 @@ class _RegionalRenderer(PdfRenderer):
         d = self.region_data
         pairs = [
             (self.t("year"), str(d.year)),
-            (self.t("assessments"), str(d.analytics.total)),
+            (self.t("assessments"), fmt(d.analytics.total, 0)),
             (self.t("date"), d.generated),
         ]
         return self.cover_page(d.region, pairs)
@@ -114,7 +114,7 @@ class _RegionalRenderer(PdfRenderer):
         story.append(
             self.table(
                 [self.t("status"), self.t("count")],
-                [[status.label, str(status.assessments)] for status in a.by_status],
+                [[status.label, fmt(status.assessments, 0)] for status in a.by_status],
                 [60 * mm, 30 * mm],
                 align_right=[1],
             )
@@ -123,7 +123,7 @@ class _RegionalRenderer(PdfRenderer):
         rows = [
             [
                 s.title,
-                str(s.count),
+                fmt(s.count, 0),
                 fmt(s.mean_score),
                 f"{fmt(s.veto_share, 1)}%" if s.veto_share is not None else "—",
             ]
@@ -157,7 +157,7 @@ class _RegionalRenderer(PdfRenderer):
             story.append(
                 self.table(
                     [self.t("level"), self.t("count"), self.t("share")],
-                    [[level.label, str(level.count), f"{fmt(level.share, 1)}%"] for level in stats.levels],
+                    [[level.label, fmt(level.count, 0), f"{fmt(level.share, 1)}%"] for level in stats.levels],
                     [100 * mm, 30 * mm, 30 * mm],
                     align_right=[1, 2],
                 )
@@ -169,7 +169,7 @@ class _RegionalRenderer(PdfRenderer):
             self.table(
                 [self.t("band"), *[band.label for band in stats.bands]],
                 [
-                    [self.t("count"), *[str(band.count) for band in stats.bands]],
+                    [self.t("count"), *[fmt(band.count, 0) for band in stats.bands]],
                     [self.t("share"), *[f"{fmt(band.share, 0)}%" for band in stats.bands]],
                 ],
                 [24 * mm, *[15 * mm] * len(stats.bands)],
@@ -199,7 +199,7 @@ class _RegionalRenderer(PdfRenderer):
                         "n",
                         *short_titles([dimension.title for dimension in dims], 14 if self.en else 8),
                     ],
-                    [[row.label, str(row.count), *[fmt(value, 0) for value in row.cells]] for row in rows],
+                    [[row.label, fmt(row.count, 0), *[fmt(value, 0) for value in row.cells]] for row in rows],
                     [first, 12 * mm, *[rest] * len(dims)],
                     align_right=list(range(1, len(dims) + 2)),
                     extra=heat,
