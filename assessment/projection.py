@@ -128,6 +128,12 @@ def check_codes(codes: Sequence[str], catalog: Catalog) -> None:
         raise DomainError(_("这项措施已在计划中。"), code="duplicate_action")
 
 
+def sequence_reads(codes: Iterable[str], catalog: Catalog) -> set[str]:
+    """The questions whose answers `sequence_changes` reads for these actions: their effects' questions
+    (each effect reads only its own question's current answer)."""
+    return {effect.question for code in codes for effect in catalog.get(code).effects}
+
+
 def sequence_changes(
     *,
     codes: Sequence[str],

@@ -10,9 +10,9 @@ from typing import Any
 from django.db.models import Subquery
 
 from assessment.actions import load_catalog
-from assessment.followup import FollowThrough, Proposal, plan_proposals, planned_vs_achieved
+from assessment.followup import FollowThrough, Proposal, done_codes, plan_proposals, planned_vs_achieved
 from assessment.models import Answer, Assessment, PlanAction, ProposalDecision
-from assessment.projection import PlannedAction
+from assessment.projection import PlannedAction, sequence_reads
 from assessment.recommendations import current_values
 from assessment.scoring import EnterpriseFacts
 from assessment.selectors.assessments import (
@@ -29,7 +29,8 @@ from assessment.selectors.assessments import (
 @dataclass
 class LastYearPlan:
     """Last year's assessment (the enterprise's latest submitted one of an earlier year), its plan's
-    actions in the plan's order and its stored answers."""
+    actions in the plan's order and its stored answers (read `for_proposals`: only those the proposals
+    need)."""
 
     assessment_id: int
     year: int
@@ -40,25 +41,40 @@ class LastYearPlan:
         return [PlannedAction(r.action_code, r.status, r.quarter, r.position) for r in self.actions]
 
 
-def last_year_plan(assessment: Assessment) -> LastYearPlan | None:
+def last_year_plan(assessment: Assessment, *, for_proposals: bool = False) -> LastYearPlan | None:
     """Last year's plan of this assessment's enterprise, or None when it has none: one query, and one
-    more for last year's answers when there is a plan."""
+    more for last year's answers when there is a plan.
+
+    `for_proposals`: what plan_proposals needs, no more (the fill page reads it on every GET): None
+    when no action is done, and only the answers of the questions the done actions' effects touch, the
+    only ones the sequence rule reads (projection.sequence_reads), instead of every answer."""
     previous = (
         Assessment.objects.filter(enterprise_id=assessment.enterprise_id, year__lt=assessment.year)
         .exclude(status__in=EDITABLE_STATUSES)
         .order_by("-year")
         .values("pk")[:1]
     )
+    # Last year's assessment comes with every action row: its stored results (and, for the proposals,
+    # its factor snapshot) are left out, or each row would decode them (some 100 kB of JSON) again.
+    heavy = ["result", "validated_result"] + (["factor_snapshot"] if for_proposals else [])
     actions = list(
         PlanAction.objects.filter(plan__assessment_id=Subquery(previous))
         .select_related("plan__assessment")
+        .defer(*(f"plan__assessment__{name}" for name in heavy))
         .order_by("position", "id")
     )
     if not actions:
         return None
     last = actions[0].plan.assessment
-    answers = answer_values(Answer.objects.filter(assessment_id=last.pk).only("question_code", "value"))
-    return LastYearPlan(last.pk, last.year, actions, answers)
+    plan = LastYearPlan(last.pk, last.year, actions, {})
+    answers = Answer.objects.filter(assessment_id=last.pk)
+    if for_proposals:
+        done = done_codes(plan.planned())
+        if not done:
+            return None
+        answers = answers.filter(question_code__in=sequence_reads(done, load_catalog()))
+    plan.answers = answer_values(answers.only("question_code", "value"))
+    return plan
 
 
 def rejected_values(assessment: Assessment) -> dict[str, Any]:
@@ -78,10 +94,10 @@ def pending_proposals(
     last: LastYearPlan | None = None,
 ) -> list[Proposal]:
     """The answers last year's plan proposes and nobody confirmed or rejected yet (at most three
-    queries: last year's plan, its answers, the decisions; one when there is no plan). Proposals are
-    made only while the assessment can still be edited."""
+    queries: last year's plan, the answers its done actions touch, the decisions; one when there is no
+    plan or no done action). Proposals are made only while the assessment can still be edited."""
     if assessment.status in EDITABLE_STATUSES and last is None:
-        last = last_year_plan(assessment)
+        last = last_year_plan(assessment, for_proposals=True)
     if last is None or assessment.status not in EDITABLE_STATUSES:
         return []
     return plan_proposals(

@@ -22,7 +22,7 @@ from assessment.demo.plans import PLAN_ENTERPRISES, PLAN_SHARE, plan_chance
 from assessment.models import Answer, Assessment, AuditEvent, FrameworkResult, Plan, PlanAction, User
 from assessment.projection import quarter_of
 from assessment.selectors.assessments import answer_values, assessment_definitions
-from assessment.selectors.followup import follow_through, pending_proposals
+from assessment.selectors.followup import follow_through, last_year_plan, pending_proposals
 from assessment.selectors.plans import plan_inputs
 from assessment.selectors.review import SubmissionFilters
 from reports.plan_analytics import plan_analytics
@@ -139,6 +139,22 @@ def test_the_demo_managers_draft_follows_last_years_plan(seeded):
     )
     followed = follow_through(draft)
     assert followed is not None and followed.last_year == draft.year - 1 and followed.followed.actions
+
+
+def test_the_demo_drafts_proposals_are_the_same_from_every_answer_of_last_year(seeded):
+    """The pages read only the answers the done actions touch (last_year_plan(for_proposals=True))."""
+    drafts = Assessment.objects.filter(status__in=["draft", "returned"])
+    found = []
+    for draft in drafts:
+        definitions = assessment_definitions(draft)
+        answers = answer_values(Answer.objects.filter(assessment=draft))
+        proposals = pending_proposals(draft, definitions=definitions, answers=answers)
+        last = last_year_plan(draft)
+        assert proposals == (
+            pending_proposals(draft, definitions=definitions, answers=answers, last=last) if last else []
+        )
+        found += proposals
+    assert found
 
 
 def test_officials_see_the_plans_in_their_analytics(seeded):

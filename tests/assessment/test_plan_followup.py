@@ -11,7 +11,7 @@ import pytest
 from assessment.actions import load_catalog
 from assessment.energy import calculator_outputs, energy_balance, energy_inputs_from_answers
 from assessment.followup import done_codes, plan_proposals, planned_vs_achieved, reached
-from assessment.projection import PlannedAction
+from assessment.projection import PlannedAction, sequence_changes, sequence_reads
 from assessment.recommendations import current_values
 from assessment.scoring import EnterpriseFacts, score_assessment, simulate
 from assessment.selectors.factors import default_factors
@@ -126,6 +126,20 @@ def test_a_question_this_year_s_questionnaire_does_not_ask_is_not_proposed(defin
         catalog=load_catalog(),
     )
     assert "cpg.q.cp_organisation" not in [p.question for p in found]
+
+
+def test_the_sequence_rule_reads_no_answer_but_those_of_its_actions_effects(definitions, last_year):
+    """The fill page reads only these answers of last year for the proposals (last_year_plan)."""
+    catalog = load_catalog()
+    last_answers, result, _calculator = last_year
+    values = current_values(last_answers, result)
+    every = [action.code for action in catalog.actions]
+    for codes in [every, list(reversed(every)), *([code] for code in every)]:
+        read = sequence_reads(codes, catalog)
+        only_read = {code: value for code, value in values.items() if code in read}
+        args = {"codes": codes, "questions": questions(definitions), "catalog": catalog}
+        assert sequence_changes(values=only_read, **args) == sequence_changes(values=values, **args)
+    assert {"mgmt.cp_audit_3y", "cpg.q.cp_organisation"} <= sequence_reads([CP_AUDIT], catalog)
 
 
 # --- planned against achieved ---------------------------------------------------------------------------
