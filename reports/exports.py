@@ -3,7 +3,7 @@
 Workbook: a summary sheet (one row per assessment: the enterprise, status, the overall index and each
 framework's score and level) and one sheet per framework version (one row per assessment: score, level,
 veto, the validated score, every dimension's percent and the key indicators' percent of points earned:
-quantitative and limiting indicators).
+quantitative and limiting indicators; 未答 for an unanswered one, not 0).
 CSV: the summary columns plus every framework's dimension percents, one row per assessment.
 
 Rows are read with `.iterator(chunk_size)` (the framework results prefetched per chunk, the large
@@ -79,11 +79,23 @@ class FrameworkColumns:
 
 def key_indicators(definition: dict[str, Any]) -> list[dict[str, Any]]:
     """The indicators a framework sheet lists: the quantitative ones (linear, bands, level thresholds: their
-    rule type's `quantitative`) and the limiting ones; every indicator for a framework that has none of
-    these (e.g. GB/T 36132-2018)."""
+    rule type's `quantitative`; a choice whose option the figures propose, such as the SME digital changes
+    增加/持平/降低) and the limiting ones; every indicator for a framework that has none of these (e.g.
+    GB/T 36132-2018)."""
+    questions = {question["code"]: question for question in definition.get("questions") or []}
     leaves = list(iter_indicators(definition, leaves_only=True))
-    chosen = [indicator for indicator in leaves if indicator.get("limiting") or _quantitative(indicator)]
+    chosen = [
+        indicator
+        for indicator in leaves
+        if indicator.get("limiting") or _quantitative(indicator) or _proposed(indicator, questions)
+    ]
     return chosen or leaves
+
+
+def _proposed(indicator: dict[str, Any], questions: dict[str, dict[str, Any]]) -> bool:
+    """The indicator scores a choice that figures propose (the question's `proposed_by`)."""
+    question = questions.get((indicator.get("rule") or {}).get("question") or "")
+    return bool(question and question.get("proposed_by"))
 
 
 def _quantitative(indicator: dict[str, Any]) -> bool:
@@ -168,6 +180,7 @@ class _Labels:
         self.sizes = {code: str(label) for code, label in Enterprise.SizeClass.choices}
         self.statuses = {code: str(label) for code, label in Assessment.Status.choices}
         self.veto = {True: _("未通过"), False: _("通过")}
+        self.unanswered = _("未答")
 
 
 # One set per language: a background export (a thread, in the requester's language) runs next to the
@@ -265,8 +278,16 @@ def framework_row(
         validated.score if validated else None,
         columns.level(validated) if validated else "",
         *[(dimensions.get(code) or {}).get("percent") for code, _title in columns.dimensions],
-        *[indicators.get(code) for code, _title in columns.indicators],
+        *[_indicator_cell(indicators, code) for code, _title in columns.indicators],
     ]
+
+
+def _indicator_cell(indicators: dict[str, float | None], code: str) -> Any:
+    """An indicator's percent; 未答 for an unanswered one (stored as None), not 0; blank when the
+    indicator does not apply."""
+    if code in indicators and indicators[code] is None:
+        return labels().unanswered
+    return indicators.get(code)
 
 
 def _safe(row: Iterable[Any]) -> list[Any]:

@@ -2,7 +2,8 @@
 
 Used for the validated score of a review and the bulk demo data; the row fields match what
 assessment_submit stores (score, level code, veto_failed, dimension_scores {code: {score, max, percent}}),
-plus indicator_scores {indicator code: percent earned} that analytics averages in the database.
+plus indicator_scores {indicator code: percent earned, or None when unanswered} that analytics averages in
+the database (SQL's AVG/COUNT leave the JSON nulls out).
 """
 
 from __future__ import annotations
@@ -23,13 +24,18 @@ def dimension_scores(framework_result: Mapping[str, Any]) -> dict[str, dict[str,
     }
 
 
-def indicator_scores(framework_result: Mapping[str, Any]) -> dict[str, float]:
-    """{indicator code: percent of its available points earned} for applicable indicators (missing
-    answers count as 0 %, not-applicable indicators are left out), rounded to 2 decimals."""
-    scores: dict[str, float] = {}
+def indicator_scores(framework_result: Mapping[str, Any]) -> dict[str, float | None]:
+    """{indicator code: percent of its available points earned} for applicable indicators, rounded to 2
+    decimals; None for an unanswered one (status "missing": e.g. an SME digital change 增加/持平/降低 of a
+    returned assessment without the figures that propose it), which analytics and exports show as
+    unanswered instead of 0 % (the score still gives it no points); not-applicable indicators left out."""
+    scores: dict[str, float | None] = {}
     for indicator in framework_result.get("indicators") or []:
         available = float(indicator.get("available") or 0)
         if indicator.get("status") == "not_applicable" or available <= 0:
+            continue
+        if indicator.get("status") == "missing":
+            scores[indicator["code"]] = None
             continue
         scores[indicator["code"]] = round(100 * float(indicator.get("earned") or 0) / available, 2)
     return scores
