@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.template import Context, Template
 from django.utils import translation
 
 from questionnaires.numbers import MONEY_UNIT, money_text, money_unit, number_text
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -47,8 +51,30 @@ def test_it_offers_the_same_format_to_templates():
 
 
 def test_it_uses_one_english_money_unit_in_the_translations():
-    from pathlib import Path
-
-    po = (Path(__file__).resolve().parents[2] / "locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    po = (ROOT / "locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8")
     assert "CNY" not in po
     assert "10,000 yuan" not in po
+
+
+# English spellings of 万元 other than MONEY_UNIT["en"]. The definition files' prose ("per 10,000 yuan of
+# output value") is left out: editing an answered definition makes a new revision.
+OTHER_MONEY_UNITS = re.compile(r"10,000 CNY|× 10,000|10 000 yuan|ten thousand yuan|RMB 10k|10K yuan")
+
+
+def test_no_other_english_money_unit_is_written_in_code_templates_or_translations():
+    files = [
+        path
+        for app in ("assessment", "reports", "questionnaires", "config")
+        for path in (ROOT / app).rglob("*.py")
+    ]
+    found = [
+        str(path.relative_to(ROOT))
+        for path in [
+            *files,
+            *ROOT.glob("*/templates/**/*.html"),
+            *ROOT.glob("templates/**/*.html"),
+            ROOT / "locale/en/LC_MESSAGES/django.po",
+        ]
+        if "migrations" not in path.parts and OTHER_MONEY_UNITS.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
