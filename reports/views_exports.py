@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 from assessment.exceptions import DomainError
 from assessment.permissions import json_login_required, require_official
 from assessment.selectors import review as selectors
+from questionnaires.numbers import number_text
 from reports import export_jobs
 from reports.exports import csv_lines, export_filename, xlsx_tempfile
 from reports.models import ExportJob
@@ -111,11 +112,11 @@ def export_job(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 def _progress_text(job: ExportJob, status: str) -> str:
     if status == ExportJob.Status.RUNNING and job.rows_total and job.rows_done >= job.rows_total:
-        return _("已写入全部 %(total)s 行，正在生成文件…") % {"total": job.rows_total}
+        return _("已写入全部 %(total)s 行，正在生成文件…") % {"total": number_text(job.rows_total, 0)}
     if status in (ExportJob.Status.RUNNING, ExportJob.Status.DONE):
         return _("已写入 %(done)s / %(total)s 行（%(percent)s%%）") % {
-            "done": job.rows_done,
-            "total": job.rows_total,
+            "done": number_text(job.rows_done, 0),
+            "total": number_text(job.rows_total, 0),
             "percent": job.percent,
         }
     if status == ExportJob.Status.QUEUED:

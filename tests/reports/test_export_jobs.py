@@ -258,7 +258,7 @@ def test_the_status_endpoint_reports_progress(client, city_official):
         "rows_done": 500,
         "rows_total": 2000,
         "percent": 25,
-        "text": "已写入 500 / 2000 行（25%）",
+        "text": "已写入 500 / 2,000 行（25%）",  # grouped for reading; the counts above stay plain numbers
         "download_url": None,
     }
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, rows_done=2000)
@@ -278,7 +278,8 @@ def test_the_job_page_polls_with_a_static_script_and_has_a_reload_link(client, c
     client.force_login(city_official)
     page = client.get(reverse("officials_export_job", args=[job.pk])).content.decode()
     assert 'src="/static/js/job_progress.js"' in page and "<script>" not in page
-    assert 'max="4000" value="1000"' in page
+    assert 'max="4000" value="1000"' in page  # the progress element's values stay plain numbers
+    assert "1,000 / 4,000" in page  # its text groups them
     assert reverse("officials_export_job_status", args=[job.pk]) in page
     assert "<noscript>" in page and f'href="{reverse("officials_export_job", args=[job.pk])}"' in page
 
