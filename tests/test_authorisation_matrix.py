@@ -122,16 +122,27 @@ APP_CASES: list[Case] = [
         data={"email": "new@example.com", "role": "contributor"},
         expected=expect("A302 M302 C403 O302 X403 Y403 P403 S403"),
     ),
+    # Removing, revoking and deleting a file: GET is the confirmation page, POST acts with confirm=1.
+    Case(
+        "membership_remove",
+        target="contributor_membership",
+        expected=expect("A302 M200 C403 O404 X403 Y403 P403 S403"),
+    ),
     Case(
         "membership_remove",
         target="contributor_membership",
         method="POST",
+        data={"confirm": "1"},
         expected=expect("A302 M302 C403 O404 X403 Y403 P403 S403"),
+    ),
+    Case(
+        "invitation_revoke", target="invitation", expected=expect("A302 M200 C403 O404 X403 Y403 P403 S403")
     ),
     Case(
         "invitation_revoke",
         target="invitation",
         method="POST",
+        data={"confirm": "1"},
         expected=expect("A302 M302 C403 O404 X403 Y403 P403 S403"),
     ),
     # The SME journey.
@@ -208,13 +219,20 @@ APP_CASES: list[Case] = [
     ),
     Case("evidence_download", "draft", expected=expect("A302 M200 C200 O404 X404 Y404 P404 S200")),
     Case("evidence_download", "submitted", expected=expect("A302 M200 C200 O404 X404 Y200 P200 S200")),
+    Case("evidence_delete", "draft", expected=expect("A302 M200 C200 O404 X404 Y404 P404 S403")),
     Case(
-        "evidence_delete", "draft", method="POST", expected=expect("A302 M302 C302 O404 X404 Y404 P404 S403")
+        "evidence_delete",
+        "draft",
+        method="POST",
+        data={"confirm": "1"},
+        expected=expect("A302 M302 C302 O404 X404 Y404 P404 S403"),
     ),
+    Case("evidence_delete", "submitted", expected=expect("A302 M200 C200 O404 X404 Y403 P403 S403")),
     Case(
         "evidence_delete",
         "submitted",
         method="POST",
+        data={"confirm": "1"},
         expected=expect("A302 M302 C302 O404 X404 Y403 P403 S403"),
     ),
     Case("assessment_review", "draft", expected=expect("A302 M200 C200 O404 X404 Y404 P404 S403")),

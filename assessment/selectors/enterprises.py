@@ -39,6 +39,18 @@ def membership_in_enterprise(enterprise: Enterprise, pk: int) -> Membership | No
     return Membership.objects.filter(enterprise=enterprise, pk=pk).select_related("user").first()
 
 
+def is_last_manager(membership: Membership) -> bool:
+    """Whether removing this membership would leave its enterprise without a manager (the service
+    refuses it; the confirmation says so beforehand)."""
+    if membership.role != Membership.Role.MANAGER:
+        return False
+    return not (
+        Membership.objects.filter(enterprise_id=membership.enterprise_id, role=Membership.Role.MANAGER)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
 @dataclass
 class Tally:
     code: str

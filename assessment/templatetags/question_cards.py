@@ -29,6 +29,7 @@ from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext, ngettext
 
+from assessment.confirmations import evidence_removal
 from assessment.templatetags.answer_fields import answer_field, format_html, format_html_join
 
 register = template.Library()
@@ -288,22 +289,30 @@ def _after(row: Any, assessment_pk: int) -> SafeString:
             )
         )
     if row.evidence:
+        # The delete button sends the page form (saving what was typed) to ask for confirmation; with
+        # JS it opens the confirmation dialog instead and the page is not left (js/confirm.js).
         items = format_html_join(
             "",
-            '<li class="d-flex align-items-center gap-2">📎 <a href="{}">{}</a> <span class="text-muted">{}</span> '
-            '<button class="btn btn-link btn-sm text-danger p-0" type="submit" form="remove-evidence-{}">{}</button></li>',
+            '<li class="d-flex align-items-center gap-2" data-confirm-item>📎 <a href="{}">{}</a> '
+            '<span class="text-muted">{}</span> <button class="btn btn-link btn-sm text-danger p-0" '
+            'type="submit" name="remove_evidence" value="{}" {}>{}<span class="visually-hidden"> {}</span>'
+            "</button></li>",
             (
                 (
                     reverse("evidence_download", args=[assessment_pk, item.pk]),
                     item.original_name,
                     filesizeformat(item.size),
                     item.pk,
+                    evidence_removal(item, question_text=row.text, return_to="").data_attributes(),
                     gettext("删除"),
+                    item.original_name,
                 )
                 for item in row.evidence
             ),
         )
-        parts.append(format_html('<ul class="list-unstyled small mt-2 mb-0">{}</ul>', items))
+        parts.append(
+            format_html('<ul class="list-unstyled small mt-2 mb-0" data-confirm-list>{}</ul>', items)
+        )
     answer = row.answer
     if answer and answer.updated_by and not row.prefilled and not row.proposed:
         parts.append(

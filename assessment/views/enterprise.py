@@ -6,15 +6,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from assessment.confirmations import invitation_revocation, membership_removal
 from assessment.exceptions import DomainError
 from assessment.forms.enterprises import EnterpriseProfileForm, InvitationForm
 from assessment.models import Enterprise, Invitation, Membership
 from assessment.permissions import get_enterprise_for_member, require_manager
-from assessment.selectors.enterprises import enterprise_members, membership_in_enterprise, pending_invitations
+from assessment.selectors.enterprises import (
+    enterprise_members,
+    is_last_manager,
+    membership_in_enterprise,
+    pending_invitations,
+)
 from assessment.services.enterprises import (
     enterprise_update,
     invitation_create,
@@ -22,6 +29,7 @@ from assessment.services.enterprises import (
     invitation_url,
     membership_remove,
 )
+from assessment.views.confirm import action_done, confirmation_page, is_confirmed
 from assessment.views.sme import sme_home_context
 
 
@@ -53,9 +61,17 @@ def _members_page(
     invitations = list(pending_invitations(enterprise))
     for invitation in invitations:
         invitation.expired = invitation.expires_at <= now
+        invitation.revocation = invitation_revocation(invitation)
+    members = enterprise_members(enterprise)
+    managers = sum(1 for member in members if member.role == Membership.Role.MANAGER)
+    for member in members:
+        last_manager = member.role == Membership.Role.MANAGER and managers <= 1
+        member.removal = membership_removal(
+            member, enterprise=enterprise, by=request.user, last_manager=last_manager
+        )
     context = {
         "enterprise": enterprise,
-        "members": enterprise_members(enterprise),
+        "members": members,
         "invitations": invitations,
         "invite_form": invite_form,
     }
@@ -96,30 +112,42 @@ def invitation_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET (or POST without `confirm`): what revoking does, to confirm; POST with `confirm`: revoke."""
     enterprise = get_enterprise_for_member(request.user)
     require_manager(request.user, enterprise)
     invitation = get_object_or_404(Invitation, pk=pk, enterprise=enterprise)
+    if not is_confirmed(request):
+        if invitation.accepted_at or invitation.revoked_at:  # nothing left to revoke
+            return redirect("enterprise_members")
+        return confirmation_page(request, invitation_revocation(invitation))
     invitation_revoke(invitation=invitation, by=request.user)
-    messages.success(request, _("已撤销对 %(email)s 的邀请。") % {"email": invitation.email})
-    return redirect("enterprise_members")
+    return action_done(
+        request, _("已撤销对 %(email)s 的邀请。") % {"email": invitation.email}, reverse("enterprise_members")
+    )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def membership_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a member, or leave the enterprise (one's own membership): confirmed as above."""
     enterprise = get_enterprise_for_member(request.user)
     require_manager(request.user, enterprise)
     membership = membership_in_enterprise(enterprise, pk)
     if membership is None:
         raise Http404
+    if not is_confirmed(request):
+        confirmation = membership_removal(
+            membership, enterprise=enterprise, by=request.user, last_manager=is_last_manager(membership)
+        )
+        return confirmation_page(request, confirmation)
+    members_url = reverse("enterprise_members")
     try:
         membership_remove(membership=membership, by=request.user)
     except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("已将 %(user)s 移出企业。") % {"user": membership.user})
-        if membership.user_id == request.user.pk:
-            return redirect("home")
-    return redirect("enterprise_members")
+        return action_done(request, error.message, members_url, ok=False)
+    if membership.user_id == request.user.pk:
+        message = _("您已退出 %(enterprise)s。") % {"enterprise": enterprise.name}
+        return action_done(request, message, reverse("home"), leave=True)
+    return action_done(request, _("已将 %(user)s 移出企业。") % {"user": membership.user}, members_url)

@@ -411,6 +411,8 @@
     var codes = Object.keys(queue).filter(function (code) { return !queue[code].rejected; });
     if (codes.length) { navigator.sendBeacon(d.autosaveUrl, body(codes)); }
   });
+  // A file deleted through the confirmation dialog (js/confirm.js) may change the page's counts.
+  document.addEventListener("confirm:done", function () { refreshState(); });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") { refreshState(); }
   });

@@ -135,7 +135,7 @@ def test_it_refuses_every_page_write_to_a_locked_assessment(client, locked, sme_
         client.post(reverse("assessment_fill", args=[locked.pk, section]), {CODE: "100"})
         client.post(reverse("assessment_confirm", args=[locked.pk]))
         client.post(reverse("evidence_upload", args=[locked.pk]), {"question": "", "file": pdf_upload()})
-        client.post(reverse("evidence_delete", args=[locked.pk, evidence.pk]))
+        client.post(reverse("evidence_delete", args=[locked.pk, evidence.pk]), {"confirm": "1"})
         response = client.post(reverse("assessment_submit", args=[locked.pk]))
         assert response.status_code == 302
         assert response.url == reverse("assessment_results", args=[locked.pk])

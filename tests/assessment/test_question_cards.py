@@ -115,10 +115,13 @@ def test_it_shows_the_notices_at_the_question_with_what_people_typed_escaped():
 @pytest.mark.django_db
 def test_it_lists_evidence_and_says_who_saved_the_answer():
     answer = SimpleNamespace(updated_by="李四 <b>", updated_at=WHEN, value=3, prefilled=False)
-    evidence = [SimpleNamespace(pk=9, original_name="发票<1>.pdf", size=2048)]
+    evidence = [SimpleNamespace(pk=9, assessment_id=5, original_name="发票<1>.pdf", size=2048)]
     html = card(make_row(NUMBER, answer=answer, evidence=evidence), pk=5)
     assert '<a href="/assessments/5/evidence/9/">发票&lt;1&gt;.pdf</a>' in html
-    assert "2.0\xa0KB" in html and 'form="remove-evidence-9"' in html
+    # Deleting saves the page form and asks first; with JS the dialog asks, with the file named.
+    assert "2.0\xa0KB" in html and 'name="remove_evidence" value="9"' in html
+    assert 'data-confirm="/assessments/5/evidence/9/remove/"' in html
+    assert 'data-confirm-title="删除佐证材料 发票&lt;1&gt;.pdf？"' in html
     assert "李四 &lt;b&gt; 于 2026-03-01 10:30 保存" in html
 
 

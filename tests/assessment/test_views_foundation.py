@@ -266,9 +266,11 @@ def test_it_keeps_the_typed_email_when_the_invitation_is_refused(login, sme_mana
 def test_it_lets_the_manager_remove_and_revoke(login, sme_manager, sme_contributor, enterprise):
     client = login(sme_manager)
     invitation = InvitationFactory(enterprise=enterprise)
-    assert client.post(reverse("invitation_revoke", args=[invitation.pk])).status_code == 302
+    revoke = reverse("invitation_revoke", args=[invitation.pk])
+    assert client.post(revoke, {"confirm": "1"}).status_code == 302
     assert Invitation.objects.get(pk=invitation.pk).revoked_at is not None
-    assert client.post(reverse("membership_remove", args=[sme_contributor.membership.pk])).status_code == 302
+    remove = reverse("membership_remove", args=[sme_contributor.membership.pk])
+    assert client.post(remove, {"confirm": "1"}).status_code == 302
     assert not Membership.objects.filter(user=sme_contributor).exists()
 
 
@@ -280,10 +282,15 @@ def test_it_refuses_member_management_to_contributors_and_outsiders(
     for user in (sme_contributor, city_official):
         client = login(user)
         assert client.get(reverse("enterprise_members")).status_code == 403
-        assert client.post(reverse("membership_remove", args=[target])).status_code == 403
+        assert client.get(reverse("membership_remove", args=[target])).status_code == 403
+        assert client.post(reverse("membership_remove", args=[target]), {"confirm": "1"}).status_code == 403
         assert client.get(reverse("enterprise_edit")).status_code == 403
     # another enterprise's manager cannot even see that the membership exists
-    assert login(other_manager).post(reverse("membership_remove", args=[target])).status_code == 404
+    assert login(other_manager).get(reverse("membership_remove", args=[target])).status_code == 404
+    assert (
+        login(other_manager).post(reverse("membership_remove", args=[target]), {"confirm": "1"}).status_code
+        == 404
+    )
     assert Membership.objects.filter(pk=target).exists()
 
 
@@ -291,7 +298,7 @@ def test_it_refuses_member_management_to_contributors_and_outsiders(
 def test_it_only_accepts_posts_for_state_changes(login, sme_manager):
     client = login(sme_manager)
     assert client.get(reverse("invitation_create")).status_code == 405
-    assert client.get(reverse("membership_remove", args=[sme_manager.membership.pk])).status_code == 405
+    assert client.put(reverse("membership_remove", args=[sme_manager.membership.pk])).status_code == 405
 
 
 @pytest.mark.django_db

@@ -281,7 +281,9 @@ def test_it_uploads_downloads_and_removes_evidence(
         .status_code
         == 404
     )
-    login(client, sme_manager).post(reverse("evidence_delete", args=[draft.pk, evidence.pk]))
+    login(client, sme_manager).post(
+        reverse("evidence_delete", args=[draft.pk, evidence.pk]), {"confirm": "1"}
+    )
     assert not Evidence.objects.exists()
 
 

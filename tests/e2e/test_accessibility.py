@@ -25,9 +25,11 @@ from django.core.management import call_command
 
 from assessment.demo import DemoContext, run_demo_steps
 from assessment.models import Assessment, Membership, User
-from assessment.selectors.assessments import previous_assessment
+from assessment.selectors.assessments import assessment_definitions, build_sections, previous_assessment
+from assessment.services.assessments import evidence_add
 from assessment.services.enterprises import invitation_create
 from assessment.services.plans import plan_action_add
+from tests.builders import pdf_upload
 from tests.e2e.test_journey import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -84,6 +86,12 @@ def _plan_three_actions(page) -> None:
     page.wait_for_function(
         "() => document.querySelectorAll('.plan-row')[1].classList.contains('plan-dropped')"
     )
+
+
+def _open_the_first_confirmation(page) -> None:
+    """The confirmation dialog of the page's first destructive button (removing, revoking, deleting)."""
+    page.locator("[data-confirm]").first.click()
+    page.locator("#confirm-dialog").wait_for(state="visible")
 
 
 def _open_every_details(page) -> None:
@@ -223,6 +231,12 @@ PERSONAS: dict[str, Persona] = {
             Visit("/assessments/{accepted}/plan/", prepare=_plan_three_actions),
             Visit("/enterprise/"),
             Visit("/enterprise/members/"),
+            Visit("/enterprise/members/", prepare=_open_the_first_confirmation),
+            Visit("/enterprise/members/{contributor_membership}/remove/"),
+            Visit("/enterprise/members/{manager_membership}/remove/"),
+            Visit("/enterprise/invitations/{invitation_id}/revoke/"),
+            Visit("/assessments/{draft}/fill/{evidence_section}/", prepare=_open_the_first_confirmation),
+            Visit("/assessments/{draft}/evidence/{evidence}/remove/"),
             Visit("/accounts/password_change/"),
         ),
     ),
@@ -284,12 +298,24 @@ def _seed(enterprises: int) -> dict[str, Any]:
     manager = User.objects.get(username="sme_manager")
     enterprise = manager.membership.enterprise
     own = Assessment.objects.filter(enterprise=enterprise).order_by("-year")
+    draft = own.get(status=Assessment.Status.DRAFT)
+    invitation = invitation_create(
+        enterprise=enterprise, email="colleague@example.com", role="contributor", invited_by=manager
+    )
+    # A file on a question of the draft: its fill page offers to delete it, which asks first.
+    sections = build_sections(assessment_definitions(draft))
+    question = sections[0].questions[0]["code"]
     names: dict[str, Any] = {
-        "draft": own.get(status=Assessment.Status.DRAFT).pk,
+        "draft": draft.pk,
         "accepted": own.filter(status=Assessment.Status.ACCEPTED).first().pk,
-        "invitation": invitation_create(
-            enterprise=enterprise, email="colleague@example.com", role="contributor", invited_by=manager
-        ).token,
+        "invitation": invitation.token,
+        "invitation_id": invitation.pk,
+        "manager_membership": manager.membership.pk,
+        "contributor_membership": Membership.objects.get(user__username="sme_contributor").pk,
+        "evidence": evidence_add(
+            assessment=draft, user=manager, question_code=question, upload=pdf_upload()
+        ).pk,
+        "evidence_section": sections[0].key,
     }
     # Last year's improvement plan with actions done: the draft's pages show what it proposes, its results
     # preview planned against achieved, the officials' analytics the plans (issue 16).

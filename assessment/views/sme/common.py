@@ -69,7 +69,7 @@ def resume_target(assessment: Assessment, user: Any, sections: list[selectors.Se
 def safe_next(request: HttpRequest, default: str) -> str:
     from django.utils.http import url_has_allowed_host_and_scheme
 
-    target = request.POST.get("return_to") or ""
+    target = request.POST.get("return_to") or request.GET.get("return_to") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return default

@@ -13,8 +13,9 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessment.confirmations import evidence_removal
 from assessment.exceptions import DomainError
 from assessment.forms.answers import EvidenceForm
 from assessment.models import Evidence
@@ -22,8 +23,11 @@ from assessment.permissions import (
     get_assessment_for_member,
     get_assessment_for_user,
 )
+from assessment.selectors import assessments as selectors
 from assessment.services import assessments as services
+from assessment.views.confirm import action_done, confirmation_page, is_confirmed
 from assessment.views.sme.common import safe_next
+from questionnaires.text import pick
 
 
 @login_required
@@ -71,14 +75,24 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    """GET (or POST without `confirm`): what deleting the file does, to confirm; POST with `confirm`:
+    delete it. `return_to` (query or form) is the page to come back to."""
     assessment = get_assessment_for_member(request.user, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment)
+    back = safe_next(request, reverse("assessment_detail", args=[assessment.pk]))
+    if not is_confirmed(request):
+        question = ""
+        if evidence.question_code:
+            index = selectors.question_index(selectors.assessment_definitions(assessment))
+            question = pick(index.get(evidence.question_code, {}).get("text")) or ""
+        confirmation = evidence_removal(
+            evidence, question_text=question, return_to=back, editable=assessment.is_editable
+        )
+        return confirmation_page(request, confirmation)
     try:
         services.evidence_remove(evidence=evidence, user=request.user)
     except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("已删除佐证材料 %(name)s。") % {"name": evidence.original_name})
-    return redirect(safe_next(request, reverse("assessment_detail", args=[assessment.pk])))
+        return action_done(request, error.message, back, ok=False)
+    return action_done(request, _("已删除佐证材料 %(name)s。") % {"name": evidence.original_name}, back)

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -113,10 +114,8 @@ def _fill_context(
         "now": timezone.now().isoformat(),
         "prefilled_count": len(evaluation.prefilled),
         "prefilled_here": [row.code for row in rows if row.prefilled and row.asked],
-        # Whether any question has a form of its own (remove evidence, decide a proposal, confirm).
-        "row_forms": any(
-            row.evidence or getattr(row, "plan_proposal", None) or row.prefilled for row in rows
-        ),
+        # Whether any question has a form of its own (decide a proposal, confirm a prefilled answer).
+        "row_forms": any(getattr(row, "plan_proposal", None) or row.prefilled for row in rows),
         "plan_proposals": plan_proposals,
     }
 
@@ -242,6 +241,10 @@ def assessment_fill(request: HttpRequest, pk: int, section: str) -> HttpResponse
             messages.error(request, _("部分答案未保存，请按提示修改。"))
             page = selectors.assessment_page(assessment)
         else:
+            removing = _evidence_to_remove(request, assessment)
+            if removing is not None:
+                # Without JS a file's delete button saves the page first, then asks to confirm.
+                return removing
             messages.success(request, _("已保存。"))
             target = request.POST.get("next")
             if target == "next":
@@ -257,6 +260,22 @@ def assessment_fill(request: HttpRequest, pk: int, section: str) -> HttpResponse
     if conflicts:
         present.attach_conflicts(context["rows"], conflicts)
     return render(request, "assessment/fill_section.html", context)
+
+
+def _evidence_to_remove(request: HttpRequest, assessment: Assessment) -> HttpResponse | None:
+    """The redirect to the confirmation of deleting the evidence file whose button sent the page form
+    (`remove_evidence`), coming back to its question; None for the save buttons."""
+    pk = request.POST.get("remove_evidence", "")
+    code = (
+        assessment.evidence.filter(pk=int(pk)).values_list("question_code", flat=True).first()
+        if pk.isdigit()
+        else None
+    )
+    if code is None:
+        return None
+    back = f"{request.path}#q-{code}" if code else request.path
+    url = reverse("evidence_delete", args=[assessment.pk, int(pk)])
+    return redirect(f"{url}?{urlencode({'return_to': back})}")
 
 
 def _seen_times(request: HttpRequest, codes: list[str]) -> dict[str, Any]:
