@@ -6,6 +6,7 @@ the invariants the database can enforce.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -145,6 +147,9 @@ class EnterpriseImport(models.Model):
     rows_checked = models.PositiveIntegerField(_("已校验行数"), default=0)
     check_result = models.JSONField(_("校验结果"), null=True, blank=True)
     message = models.TextField(_("消息"), blank=True)
+    # When a background task last showed progress on the list (queued, started, rows checked); a list
+    # waiting longer than IMPORT_STALLED_MINUTES is stalled.
+    progressed_at = models.DateTimeField(_("最近进展时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("企业批量导入")
@@ -154,6 +159,15 @@ class EnterpriseImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.row_count})"
+
+    @property
+    def is_stalled(self) -> bool:
+        """A background task should be working on the list (checking or importing) but has shown no
+        progress for IMPORT_STALLED_MINUTES: its worker died, or none is running."""
+        if not self.in_background or self.status not in (self.Status.CHECKING, self.Status.CONFIRMING):
+            return False
+        last = self.progressed_at or self.created_at
+        return last < timezone.now() - dt.timedelta(minutes=settings.IMPORT_STALLED_MINUTES)
 
 
 class OfficialProfile(models.Model):
@@ -639,6 +653,7 @@ class AuditEvent(models.Model):
         "membership.remove": _("移除了成员"),
         "official.create": _("创建了主管部门账号"),
         "enterprise.import": _("批量导入了企业"),
+        "enterprise.import_retry": _("重试了停滞的企业名单后台任务"),
         "factor_set.loaded": _("载入了排放因子集"),
         "factor_set.copied": _("复制了排放因子集"),
         "factor_set.made_default": _("将排放因子集设为默认"),

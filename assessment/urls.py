@@ -88,4 +88,9 @@ urlpatterns = [
         enterprise_import.enterprise_import_status,
         name="enterprise_import_status",
     ),
+    path(
+        "officials/enterprises/import/<uuid:pk>/retry/",
+        enterprise_import.enterprise_import_retry_view,
+        name="enterprise_import_retry",
+    ),
 ]

@@ -158,6 +158,9 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 10_000)
 # An officials' list of more rows than this is checked and imported by background tasks, not the request.
 IMPORT_DIRECT_MAX_ROWS = env_int("IMPORT_DIRECT_MAX_ROWS", 1000)
+# A list a background task checks or imports, without progress for this long, is shown as stalled (its
+# worker died or never came): the official may queue its task again (docs/bulk_import.md).
+IMPORT_STALLED_MINUTES = env_int("IMPORT_STALLED_MINUTES", 15)
 
 # Background work (exports, e-mail, analytics rebuilds) goes through Django's Tasks API (the django-tasks
 # backport on Django 5.2). Production: the database backend, run by `manage.py db_worker`. With DEBUG

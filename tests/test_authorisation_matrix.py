@@ -391,6 +391,12 @@ APP_CASES: list[Case] = [
         "enterprise_import",
         expected=expect("A401 M403 C403 O403 X404 Y200 P404 S403"),
     ),
+    Case(
+        "enterprise_import_retry",
+        "enterprise_import",
+        method="POST",
+        expected=expect("A302 M403 C403 O403 X404 Y302 P404 S403"),
+    ),
     # Background exports: the job (city_official's, done) is seen by its requester only.
     Case("officials_export_jobs", expected=expect("A302 M403 C403 O403 X200 Y200 P200 S403")),
     Case(

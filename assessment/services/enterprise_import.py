@@ -200,6 +200,7 @@ def enterprise_import_upload(
         in_background=in_background,
         status=EnterpriseImport.Status.CHECKING if in_background else EnterpriseImport.Status.READY,
         language=translation.get_language() or settings.LANGUAGE_CODE,
+        progressed_at=timezone.now(),
     )
     if in_background:
         transaction.on_commit(lambda: _enqueue("check_enterprise_import", batch.pk))
@@ -507,8 +508,46 @@ def enterprise_import_confirm_later(
     batch.status = EnterpriseImport.Status.CONFIRMING
     batch.message = ""
     batch.language = translation.get_language() or settings.LANGUAGE_CODE
-    batch.save(update_fields=["status", "message", "language"])
+    batch.progressed_at = timezone.now()
+    batch.save(update_fields=["status", "message", "language", "progressed_at"])
     transaction.on_commit(lambda: _enqueue("confirm_enterprise_import", batch.pk, fingerprint))
+    return batch
+
+
+@transaction.atomic
+def enterprise_import_retry(*, batch: EnterpriseImport, user: User) -> EnterpriseImport:
+    """Queue again the task of a stalled list (`is_stalled`: checking or importing in the background, no
+    progress for IMPORT_STALLED_MINUTES), as the uploader: the check from its first row, or the
+    confirmation of the preview it stored (which checks every row again). Audited. Refused (DomainError,
+    nothing queued) when the list is not stalled: imported already, failed, or its task is working, or
+    was queued again a moment ago (a second click). Safe if the first task was only slow: the
+    confirmation locks the list and does nothing for a list imported already, so no enterprise is
+    created twice (and credit codes are unique)."""
+    _official(user)
+    batch = EnterpriseImport.objects.select_for_update().defer("rows").get(pk=batch.pk)
+    if batch.confirmed_at is not None:
+        raise DomainError(_("该名单已经导入，不能重复导入。"), code="import_done")
+    if not batch.is_stalled:
+        raise DomainError(_("该名单的后台任务仍在进行，无需重试。"), code="import_not_stalled")
+    status = batch.status
+    fingerprint = (batch.check_result or {}).get("fingerprint", "")
+    if status == EnterpriseImport.Status.CONFIRMING and not fingerprint:
+        raise DomainError(_("该名单没有可以确认的预览，请重新上传。"), code="import_busy")
+    batch.progressed_at = timezone.now()
+    fields = ["progressed_at"]
+    if status == EnterpriseImport.Status.CHECKING:
+        batch.rows_checked = 0
+        fields.append("rows_checked")
+    batch.save(update_fields=fields)
+    AuditEvent.objects.create(
+        actor=user,
+        action="enterprise.import_retry",
+        detail={"import": str(batch.pk), "status": status, "filename": batch.filename},
+    )
+    if status == EnterpriseImport.Status.CHECKING:
+        transaction.on_commit(lambda: _enqueue("check_enterprise_import", batch.pk))
+    else:
+        transaction.on_commit(lambda: _enqueue("confirm_enterprise_import", batch.pk, fingerprint))
     return batch
 
 
@@ -525,18 +564,20 @@ def enterprise_import_run_check(batch_id: uuid.UUID) -> EnterpriseImport | None:
     batch = _waiting(batch_id, EnterpriseImport.Status.CHECKING)
     if batch is None:
         return None
+    _record(batch_id, progressed_at=timezone.now())  # started: not stalled
     try:
         with translation.override(batch.language):
             check = enterprise_import_check(
                 rows=batch.rows,
                 official=_official(batch.uploaded_by),
-                progress=lambda done: _record(batch_id, rows_checked=done),
+                progress=lambda done: _record(batch_id, rows_checked=done, progressed_at=timezone.now()),
             )
             _record(
                 batch_id,
                 status=EnterpriseImport.Status.READY,
                 rows_checked=check.rows_read,
                 check_result=ImportPreview.of(check).as_json(),
+                progressed_at=timezone.now(),
             )
     except Exception as error:
         logger.exception("enterprise list %s: the check failed", batch_id)
@@ -554,6 +595,7 @@ def enterprise_import_run_confirm(batch_id: uuid.UUID, fingerprint: str) -> Ente
     batch = _waiting(batch_id, EnterpriseImport.Status.CONFIRMING)
     if batch is None:
         return None
+    _record(batch_id, progressed_at=timezone.now())  # started: not stalled
     with translation.override(batch.language):
         try:
             return enterprise_import_confirm(batch=batch, user=batch.uploaded_by, fingerprint=fingerprint)
@@ -562,7 +604,11 @@ def enterprise_import_run_confirm(batch_id: uuid.UUID, fingerprint: str) -> Ente
                 return EnterpriseImport.objects.get(pk=batch_id)
             if error.code in ("import_changed", "import_race", "import_empty"):
                 _record(
-                    batch_id, status=EnterpriseImport.Status.CHECKING, rows_checked=0, message=error.message
+                    batch_id,
+                    status=EnterpriseImport.Status.CHECKING,
+                    rows_checked=0,
+                    message=error.message,
+                    progressed_at=timezone.now(),
                 )
                 return enterprise_import_run_check(batch_id)
             _record(batch_id, status=EnterpriseImport.Status.FAILED, message=error.message)

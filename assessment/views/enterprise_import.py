@@ -4,7 +4,8 @@ the official who uploaded it (404). Rules and writes: assessment.services.enterp
 
 A list checked and imported in the background (more than IMPORT_DIRECT_MAX_ROWS rows) has the same page:
 while a task works on it, the page shows its progress, polled by static/js/job_progress.js (JSON from
-enterprise_import_status), or refreshed by hand without JavaScript."""
+enterprise_import_status), or refreshed by hand without JavaScript; a list without progress for
+IMPORT_STALLED_MINUTES is shown as stalled, with a button to queue its task again."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from assessment.services.enterprise_import import (
     enterprise_import_confirm,
     enterprise_import_confirm_later,
     enterprise_import_current_preview,
+    enterprise_import_retry,
     enterprise_import_upload,
 )
 
@@ -71,7 +73,9 @@ def enterprise_import_preview(request: HttpRequest, pk: str) -> HttpResponse:
     batch = get_enterprise_import_for_official(request, pk)
     context: dict[str, object] = {
         "batch": batch,
-        "working": batch.status in WORKING,
+        "working": batch.status in WORKING and not batch.is_stalled,
+        "stalled": batch.is_stalled,
+        "stalled_minutes": settings.IMPORT_STALLED_MINUTES,
         "progress_text": _progress_text(batch),
         "percent": _percent(batch),
     }
@@ -117,6 +121,7 @@ def enterprise_import_status(request: HttpRequest, pk: str) -> JsonResponse:
             "rows_total": batch.row_count if batch.status == EnterpriseImport.Status.CHECKING else 0,
             "percent": _percent(batch),
             "text": _progress_text(batch),
+            "stalled": batch.is_stalled,
         }
     )
     response["Cache-Control"] = "no-store"
@@ -139,6 +144,20 @@ def enterprise_import_confirm_view(request: HttpRequest, pk: str) -> HttpRespons
             )
     except DomainError as error:
         messages.error(request, error.message)
+    return redirect("enterprise_import_preview", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def enterprise_import_retry_view(request: HttpRequest, pk: str) -> HttpResponse:
+    """Queue again the background task of a stalled list (the uploader only)."""
+    batch = get_enterprise_import_for_official(request, pk)
+    try:
+        batch = enterprise_import_retry(batch=batch, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已重新提交后台任务，页面会显示其进度。"))
     return redirect("enterprise_import_preview", pk=batch.pk)
 
 

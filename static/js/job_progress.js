@@ -1,7 +1,8 @@
 // Progress of a background task (an official's export, a large list of enterprises): polls the status
 // URL of the box marked data-status-url (JSON: status, label, text, rows_done, rows_total, percent) and
-// moves its progress bar; once the status is no longer one of the box's data-waiting statuses, reloads the
-// page, which then shows the outcome. Without JavaScript the page offers a plain reload link instead.
+// moves its progress bar; once the status is no longer one of the box's data-waiting statuses (or the JSON
+// says `stalled`: no progress for a long time), reloads the page, which then shows the outcome (or the
+// retry button). Without JavaScript the page offers a plain reload link instead.
 (function () {
   "use strict";
   var box = document.querySelector("[data-status-url]");
@@ -32,7 +33,7 @@
       .then(function (data) {
         if (!data) { return; }
         show(data);
-        if (waiting.indexOf(data.status) === -1) {
+        if (data.stalled || waiting.indexOf(data.status) === -1) {  // stalled: the page offers a retry
           window.location.reload();
           return;
         }

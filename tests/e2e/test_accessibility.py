@@ -137,8 +137,8 @@ def _import_a_list(page) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def _look_at_a_long_list_being_checked(page) -> None:
-    """A list of more than IMPORT_DIRECT_MAX_ROWS rows while its background check runs: the progress."""
+def _open_a_list_in_the_background(page, selector: str, **fields) -> None:
+    """city_official's list of 5,000 rows checked in the background (1,500 so far), its page opened."""
     from assessment.models import EnterpriseImport
 
     batch = EnterpriseImport.objects.create(
@@ -148,9 +148,27 @@ def _look_at_a_long_list_being_checked(page) -> None:
         rows_checked=1500,
         status=EnterpriseImport.Status.CHECKING,
         in_background=True,
+        **fields,
     )
     page.goto(page.url.split("/officials/")[0] + f"/officials/enterprises/import/{batch.pk}/")
-    page.wait_for_selector("#import-progress progress")
+    page.wait_for_selector(selector)
+
+
+def _look_at_a_long_list_being_checked(page) -> None:
+    """A list of more than IMPORT_DIRECT_MAX_ROWS rows while its background check runs: the progress."""
+    _open_a_list_in_the_background(page, "#import-progress progress")
+
+
+def _look_at_a_stalled_list(page) -> None:
+    """A list whose background check made no progress for longer than IMPORT_STALLED_MINUTES (its
+    worker died): shown as stalled, with the retry button."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    _open_a_list_in_the_background(
+        page, "#import-stalled button[type=submit]", progressed_at=timezone.now() - dt.timedelta(hours=1)
+    )
 
 
 def _upload_a_workbook_with_a_conflict_and_a_mistake(page) -> None:
@@ -271,6 +289,7 @@ PERSONAS: dict[str, Persona] = {
             Visit("/officials/enterprises/import/", prepare=_upload_a_list_with_mistakes),
             Visit("/officials/enterprises/import/", prepare=_import_a_list),
             Visit("/officials/enterprises/import/", prepare=_look_at_a_long_list_being_checked),
+            Visit("/officials/enterprises/import/", prepare=_look_at_a_stalled_list),
         ),
     ),
     "province_official": Persona(
