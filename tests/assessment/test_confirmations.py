@@ -186,7 +186,7 @@ def test_without_js_the_delete_button_saves_the_typed_answers_before_asking(
     assert f'name="remove_evidence" value="{evidence.pk}"' in page
     # The page's first submit button saves: Enter in a field does not start deleting a file.
     form = page[page.index('id="answers-form"') :]
-    assert form.index('name="next" value="stay"') < form.index('name="remove_evidence"')
+    assert form.index("data-default-save") < form.index('name="remove_evidence"')
 
     response = client.post(fill, {QUESTION: "true", "remove_evidence": str(evidence.pk)})
     assert Answer.objects.get(assessment=draft, question_code=QUESTION).value is True
