@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.spider import SpiderChart
 from reportlab.graphics.shapes import Drawing, Rect, String
-from reportlab.lib import colors
+from reportlab.lib import colors, textsplit
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -37,6 +37,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus import paragraph as paragraph_module
 
 from questionnaires.definition import short_titles
 from questionnaires.numbers import number_text
@@ -232,6 +233,23 @@ def _points(indicator: Any) -> str:
         return "—"
     earned = "—" if indicator.status == "missing" else fmt(indicator.earned)
     return f"{earned} / {fmt(indicator.available)}"
+
+
+# Punctuation that may not start a line in Chinese. reportlab's CJK wrapping knows the Japanese list only
+# (、。」 and ASCII marks), so "，" "；" "：" and closing quotes could open a line; added to both places that
+# list is read, a mark hangs at the end of the line before instead.
+CHINESE_CANNOT_START = "，；：！？）》」』】〕〉”’・…"
+
+
+def _keep_chinese_punctuation_off_line_starts() -> None:
+    missing = "".join(c for c in CHINESE_CANNOT_START if c not in textsplit.ALL_CANNOT_START)
+    textsplit.ALL_CANNOT_START += missing
+    paragraph_module.ALL_CANNOT_START += "".join(
+        c for c in CHINESE_CANNOT_START if c not in paragraph_module.ALL_CANNOT_START
+    )
+
+
+_keep_chinese_punctuation_off_line_starts()
 
 
 class _Styles:

@@ -1,4 +1,5 @@
-"""The PDF's bar charts: names wrapped to the margin, never cut (the peer comparison's long groups)."""
+"""The PDF's wrapping: bar chart names wrapped to the margin, never cut (the peer comparison's long groups),
+and Chinese punctuation kept off the start of a line."""
 
 from __future__ import annotations
 
@@ -47,3 +48,25 @@ def test_the_peer_chart_names_every_group_in_full(demo_report, demo_report_en, l
     # The rows are tall enough for the longest name's lines.
     lines = names[0].count("\n") + 1
     assert chart.height / len(rows) >= lines * 7 * 1.2
+
+
+PEER_INTRO = (
+    "百分位表示本企业得分高于同组已提交企业的比例；同组不足5家时不计算。百分位是本工具的汇总，不是官方排名，"
+    "方法见网站“方法说明”页。"
+)
+
+
+def test_chinese_punctuation_never_starts_a_line():
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from reports.pdf import CHINESE_CANNOT_START
+
+    style = ParagraphStyle("body", fontName=report_font().name, fontSize=10, wordWrap="CJK")
+    for text in (PEER_INTRO, f"<b>{PEER_INTRO}</b>"):  # plain lines and styled fragments wrap apart
+        for width in range(200, 480, 7):
+            paragraph = Paragraph(text, style)
+            paragraph.wrap(width, 1000)
+            for line in paragraph.blPara.lines[1:]:
+                words = line[1] if isinstance(line, tuple) else [w.text for w in line.words]
+                assert "".join(words)[:1] not in CHINESE_CANNOT_START, width
