@@ -245,7 +245,7 @@ def mac_geometry(
     zero = y(0.0)
     bars = []
     names = titles or {}
-    last_label = -math.inf
+    last_label = {True: -math.inf, False: -math.inf}  # by side: numbers above and below the zero line
     for index, point in enumerate(points, start=1):
         x0 = left + point.start / total * plot_w
         w = max(point.co2_t / total * plot_w, 1.0)
@@ -253,8 +253,10 @@ def mac_geometry(
         clipped = not low <= point.cost_per_t <= high
         centre = x0 + w / 2
         # Room for the digits at 11 px; a cut bar's number goes with its figure beside it.
-        labelled = not clipped and centre - last_label >= 6 + 7 * len(str(index))
-        last_label = centre if labelled else last_label
+        above = point.cost_per_t >= 0
+        labelled = not clipped and centre - last_label[above] >= 6 + 7 * len(str(index))
+        if labelled:
+            last_label[above] = centre
         bar: dict[str, Any] = {
             "number": index,
             "code": point.code,

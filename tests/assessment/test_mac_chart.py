@@ -70,6 +70,16 @@ def test_numbers_of_bars_too_narrow_to_label_are_left_to_the_legend():
     assert len(_legend(mac_geometry(many, lang="zh-hans"), english=False).split("；")) == 7
 
 
+def test_numbers_above_and_below_the_zero_line_do_not_crowd_each_other():
+    alternating = plan_of(
+        *((f"a{i}", 2.0, 100.0 if i % 2 else -100.0) for i in range(6)), ("wide", 500.0, 50.0)
+    )
+    bars = mac_geometry(alternating, lang="zh-hans")["bars"]
+    # Neighbours on opposite sides share no space; on one side, every other bar is still too close.
+    assert [bar["labelled"] for bar in bars[:2]] == [True, True]
+    assert not all(bar["labelled"] for bar in bars[:6])
+
+
 def test_the_page_and_the_pdf_show_the_cut_bar_and_its_figure():
     geometry = mac_geometry(EXTREME, lang="zh-hans")
     svg = render_to_string("assessment/_mac_chart.html", {"g": geometry, "prefix": ""})
