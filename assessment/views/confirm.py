@@ -30,6 +30,8 @@ def action_done(
     with the message, and `then` as `redirect` only when the page it is on can no longer be shown
     (`leave`: one has left the enterprise)."""
     if _wants_json(request):
+        if leave:  # the dialog's page goes to `then`, which shows the message
+            messages.success(request, message)
         return JsonResponse({"ok": ok, "message": message, "redirect": then if leave else ""})
     (messages.success if ok else messages.error)(request, message)
     return redirect(then)

@@ -82,6 +82,8 @@ def test_leaving_the_enterprise_says_so_and_the_dialog_is_sent_home(
         "redirect": reverse("home"),
     }
     assert not Membership.objects.filter(user=sme_manager).exists()
+    home = client.get(reverse("home")).content.decode()
+    assert words("您已退出 ", "You have left ", language) in home  # where the dialog's page goes
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
