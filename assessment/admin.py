@@ -137,7 +137,24 @@ class OfficialProfileAdminForm(forms.ModelForm):
         fields = ["user", "city_code", "organisation"]
 
 
-class MembershipInline(admin.TabularInline):
+class LabelledInlineFormSet(forms.BaseInlineFormSet):
+    """A tabular inline names its columns in the table head only: each field (and the delete box) is also
+    named on itself, as WCAG 2.1 asks of every form control (1.3.1, 4.1.2)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            # A foreign key's widget is wrapped (the add and change links): the inner one is rendered.
+            widget = getattr(field.widget, "widget", field.widget)
+            if field.label and not widget.is_hidden:
+                widget.attrs.setdefault("aria-label", field.label)
+
+
+class LabelledTabularInline(admin.TabularInline):
+    formset = LabelledInlineFormSet
+
+
+class MembershipInline(LabelledTabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["enterprise"]
@@ -160,6 +177,11 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["membership", "official"]
     fieldsets = (*BaseUserAdmin.fieldsets, (_("绿智评"), {"fields": ["display_name"]}))
     inlines = [MembershipInline, OfficialProfileInline]
+    # Recorded, not edited; and Django's split date-time fields name only their first half.
+    readonly_fields = ["last_login", "date_joined"]
+    # Plain lists with their label: Django's two-box filter puts a name on a span that has no role
+    # (WCAG 4.1.2, axe aria-prohibited-attr).
+    filter_horizontal = ()
 
     @admin.display(description=_("角色"))
     def role(self, user: User) -> str:
@@ -252,7 +274,7 @@ class OfficialProfileAdmin(admin.ModelAdmin):
 FACTOR_FIELDS = ["key", "label_zh", "label_en", "value", "unit", "year", "source", "provisional"]
 
 
-class FactorInline(admin.TabularInline):
+class FactorInline(LabelledTabularInline):
     model = Factor
     extra = 0
     fields = FACTOR_FIELDS
@@ -335,7 +357,7 @@ PRICE_FIELDS = [
 ]
 
 
-class PriceInline(admin.TabularInline):
+class PriceInline(LabelledTabularInline):
     model = Price
     extra = 0
     fields = [*PRICE_FIELDS, "basis_zh", "basis_en"]
@@ -458,7 +480,7 @@ class LockedAssessmentChildAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
-class FrameworkResultInline(admin.TabularInline):
+class FrameworkResultInline(LabelledTabularInline):
     model = FrameworkResult
     extra = 0
     readonly_fields = ["framework", "version", "score", "level", "veto_failed", "validated"]

@@ -1,12 +1,14 @@
 """Accessibility: axe-core, injected into real Chromium, finds no WCAG 2.1 A/AA violation on the main pages
 of every persona, in both languages.
 
-The pages are those of the demo data (`seed_demo` on a few enterprises): the SME manager's draft, its fill
-pages, check page and preview, the Excel workbook page and an upload's preview, the results of an accepted
-year, a returned assessment, members and invitations, the officials' queue, review, analytics, exports and
-bulk import of enterprises. To check a new page, add a `Visit` to
-its persona's list in PERSONAS; a path may name the demo's objects ({draft} and {accepted}: the demo SME's;
-{submitted} and {returned}: another enterprise's, seeded for personas with `enterprises=5`; {invitation}).
+The pages are those of the demo data (`seed_demo` on a few enterprises): sign-in and password reset, the
+SME manager's draft, its fill pages, check page, preview and plan, the Excel workbook page and an upload's
+preview, the results and plan of an accepted year, a returned assessment, members and invitations, the
+officials' queue, review, revisions, analytics, exports and bulk import (with their background progress),
+the error pages and the administration (docs/accessibility.md lists them). To check a new page, add a
+`Visit` to its persona's list in PERSONAS; a path may name the demo's objects ({draft} and {accepted}: the
+demo SME's; {submitted} and {returned}: another enterprise's, seeded for personas with `enterprises=5`;
+{invitation}; a persona's `setup` may name more).
 
 axe-core is the pinned npm package of package.json / package-lock.json (`npm ci` at the top level). Without
 it the test is skipped, except in CI (CI=true), where it fails.
@@ -24,6 +26,7 @@ import pytest
 from django.core.management import call_command
 
 from assessment.demo import DemoContext, run_demo_steps
+from assessment.demo.context import EMAIL_DOMAIN
 from assessment.models import Assessment, Membership, User
 from assessment.selectors.assessments import assessment_definitions, build_sections, previous_assessment
 from assessment.services.assessments import evidence_add
@@ -31,6 +34,7 @@ from assessment.services.enterprises import invitation_create
 from assessment.services.plans import plan_action_add
 from tests.builders import pdf_upload
 from tests.e2e.test_journey import login
+from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -51,6 +55,7 @@ class Visit:
     path: str  # may name the demo's objects: "/assessments/{draft}/"
     prepare: Callable[[Any], None] | None = None  # run on the loaded page before the check
     follow: str | None = None  # links on the page (a CSS selector): each linked page is checked too
+    status: int = 200  # the HTTP status expected (the error pages: 403, 404)
 
 
 def _submit_signup_with_mistakes(page) -> None:
@@ -67,6 +72,60 @@ def _submit_login_with_mistakes(page) -> None:
     page.fill("#id_password", "wrong-password")
     page.click("#main form button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def _ask_for_a_password_reset(page) -> None:
+    """The reset asked for a demo user's address: the page saying an e-mail was sent."""
+    page.fill("#id_email", "sme_manager@" + EMAIL_DOMAIN)
+    page.click("#main form button[type=submit]")
+    page.wait_for_url("**/password_reset/done/")
+
+
+def _open_a_reset_link_and_mistype(page) -> None:
+    """The link of a reset e-mail (a real token), opened, and two different new passwords sent."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = User.objects.get(username="sme_manager")
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    page.goto(f"{_base(page)}/accounts/reset/{uid}/{default_token_generator.make_token(user)}/")
+    page.wait_for_url("**/set-password/")
+    page.fill("#id_new_password1", TEST_PASSWORD + "-new")
+    page.fill("#id_new_password2", TEST_PASSWORD + "-other")
+    page.click("#main form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#id_new_password2").get_attribute("aria-invalid") == "true"
+
+
+def _set_the_new_password(page) -> None:
+    """The same link's form sent right: the page saying the password is set."""
+    _open_a_reset_link_and_mistype(page)
+    page.fill("#id_new_password1", TEST_PASSWORD + "-new")
+    page.fill("#id_new_password2", TEST_PASSWORD + "-new")
+    page.click("#main form button[type=submit]")
+    page.wait_for_url("**/reset/done/")
+
+
+def _change_the_password(page) -> None:
+    """The password "changed" to itself (later logins keep working): the page confirming the change."""
+    page.fill("#id_old_password", TEST_PASSWORD)
+    page.fill("#id_new_password1", TEST_PASSWORD)
+    page.fill("#id_new_password2", TEST_PASSWORD)
+    page.click("#main form button[type=submit]")
+    page.wait_for_url("**/password_change/done/")
+
+
+def _invite_a_wrong_address(page) -> None:
+    """The members page with the invitation sent to an address that is not one: the field's message."""
+    page.fill("#id_email", "not-an-address")
+    page.click("#main form[action$='/invite/'] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def _base(page) -> str:
+    """The live server's address, from the page's."""
+    return "/".join(page.url.split("/", 3)[:3])
 
 
 def _type_a_bad_number(page) -> None:
@@ -171,6 +230,102 @@ def _look_at_a_stalled_list(page) -> None:
     )
 
 
+def _look_at_a_list(page, **fields: Any) -> None:
+    """The page of a list in another state than the uploads above lead to (`fields` of EnterpriseImport)."""
+    from assessment.models import EnterpriseImport
+
+    batch = EnterpriseImport.objects.create(
+        uploaded_by=User.objects.get(username="city_official"), filename="long.csv", row_count=5000, **fields
+    )
+    page.goto(f"{_base(page)}/officials/enterprises/import/{batch.pk}/")
+    page.wait_for_load_state("networkidle")
+
+
+def _look_at_a_long_list_being_imported(page) -> None:
+    from assessment.models import EnterpriseImport
+
+    _look_at_a_list(page, rows_checked=5000, status=EnterpriseImport.Status.CONFIRMING, in_background=True)
+    page.wait_for_selector("#import-progress progress")
+
+
+def _look_at_a_list_that_failed(page) -> None:
+    from assessment.models import EnterpriseImport
+
+    _look_at_a_list(
+        page, rows_checked=1200, status=EnterpriseImport.Status.FAILED, in_background=True, message="内存不足"
+    )
+
+
+def _start_a_background_export(page) -> None:
+    """The confirmation answered: the export runs (at once in tests), its page offers the file. The
+    running export of the other language's pass has finished meanwhile (one export at a time)."""
+    from django.db.models import F
+
+    from reports.models import ExportJob
+
+    ExportJob.objects.filter(status=ExportJob.Status.RUNNING).update(
+        status=ExportJob.Status.DONE, rows_done=F("rows_total")
+    )
+    page.click("#main form button[type=submit]")
+    page.wait_for_url("**/reports/exports/*/")
+    page.wait_for_selector("#export-download")
+
+
+def _look_at_an_export(page, **fields: Any) -> None:
+    from reports.models import ExportJob
+
+    job = ExportJob.objects.create(
+        requested_by=User.objects.get(username="city_official"),
+        scope_city="230100",  # 哈尔滨市, the official's
+        filename="submissions.xlsx",
+        **fields,
+    )
+    page.goto(f"{_base(page)}/reports/exports/{job.pk}/")
+    page.wait_for_load_state("networkidle")
+
+
+def _look_at_a_running_export(page) -> None:
+    """An export half written: the progress bar and its text, updated by the page script."""
+    from reports.models import ExportJob
+
+    _look_at_an_export(page, status=ExportJob.Status.RUNNING, rows_total=4000, rows_done=1500)
+    page.wait_for_selector("#export-progress")
+
+
+def _look_at_a_failed_export(page) -> None:
+    from reports.models import ExportJob
+
+    _look_at_an_export(page, status=ExportJob.Status.FAILED, rows_total=4000, rows_done=10, error="磁盘已满")
+
+
+def _revise_green_factory_and_rescore(page) -> None:
+    """Revision 2 of green factory 2025 loaded (a benchmark corrected, a question added) and the submitted
+    and accepted assessments re-scored on it: the page lists the new scores to adopt."""
+    import shutil
+    import tempfile
+
+    from assessment.services.revisions import cohort_rescore
+    from questionnaires.loader import DEFINITIONS_DIR, load_definitions
+    from tests.questionnaires.test_revisions import correct
+
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "definitions"
+        shutil.copytree(DEFINITIONS_DIR, target)
+        correct(target)
+        load_definitions(directory=target)
+    province = User.objects.get(username="province_official")
+    cohort_rescore(framework="green_factory", version="2025", user=province)
+    page.reload()
+    page.wait_for_selector("#main form[action$='/adopt/'] input[name=rescore]")
+
+
+def _adopt_without_a_reason(page) -> None:
+    """Adoption sent without ticks or reason: the messages at the fields."""
+    _revise_green_factory_and_rescore(page)
+    page.click("#main form[action$='/adopt/'] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
 def _upload_a_workbook_with_a_conflict_and_a_mistake(page) -> None:
     """The workbook downloaded, two numbers changed (one of them also changed online meanwhile: a conflict)
     and one cell broken, uploaded: the preview lists the change, the conflict with its choice, the error."""
@@ -214,11 +369,26 @@ def _upload_a_workbook_with_a_conflict_and_a_mistake(page) -> None:
     page.locator("[data-conflict]").first.wait_for()
 
 
+def _name_admin_objects(names: dict[str, Any]) -> None:
+    """The demo objects whose administration pages have inline tables (members, factors, prices)."""
+    from assessment.models import FactorSet, PriceSet
+
+    call_command("load_prices", verbosity=0)
+    manager = User.objects.get(username="sme_manager")
+    names.update(
+        enterprise=manager.membership.enterprise_id,
+        manager=manager.pk,
+        factor_set=FactorSet.objects.get(is_default=True).pk,
+        price_set=PriceSet.objects.order_by("pk").first().pk,
+    )
+
+
 @dataclass(frozen=True)
 class Persona:
     username: str | None  # a demo login ("{returned_manager}": the demo's, see _seed); None: signed out
     visits: tuple[Visit, ...]
     enterprises: int = 1  # demo enterprises seeded: from 5 on, one assessment is submitted and one returned
+    setup: Callable[[dict[str, Any]], None] | None = None  # after seeding: more data, more names for paths
 
 
 PERSONAS: dict[str, Persona] = {
@@ -228,10 +398,17 @@ PERSONAS: dict[str, Persona] = {
             Visit("/accounts/login/"),
             Visit("/accounts/login/", prepare=_submit_login_with_mistakes),
             Visit("/accounts/password_reset/"),
+            Visit("/accounts/password_reset/", prepare=_ask_for_a_password_reset),
+            Visit("/accounts/password_reset/", prepare=_open_a_reset_link_and_mistype),
+            Visit("/accounts/password_reset/", prepare=_set_the_new_password),
+            Visit("/accounts/reset/MQ/set-password/"),  # a link used or altered
             Visit("/signup/"),
             Visit("/signup/", prepare=_submit_signup_with_mistakes),
             Visit("/invitations/{invitation}/"),
+            Visit("/invitations/00000000-0000-4000-8000-000000000000/", status=404),
             Visit("/method/"),
+            Visit("/no-such-page/", status=404),
+            Visit("/admin/login/"),
         ),
     ),
     "sme_manager": Persona(
@@ -247,6 +424,8 @@ PERSONAS: dict[str, Persona] = {
             Visit("/assessments/{accepted}/"),
             Visit("/assessments/{accepted}/results/"),
             Visit("/assessments/{accepted}/plan/", prepare=_plan_three_actions),
+            Visit("/assessments/{draft}/plan/"),
+            Visit("/assessments/{draft}/plan/", prepare=_plan_three_actions),
             Visit("/enterprise/"),
             Visit("/enterprise/members/"),
             Visit("/enterprise/members/", prepare=_open_the_first_confirmation),
@@ -255,7 +434,9 @@ PERSONAS: dict[str, Persona] = {
             Visit("/enterprise/invitations/{invitation_id}/revoke/"),
             Visit("/assessments/{draft}/fill/{evidence_section}/", prepare=_open_the_first_confirmation),
             Visit("/assessments/{draft}/evidence/{evidence}/remove/"),
+            Visit("/enterprise/members/", prepare=_invite_a_wrong_address),
             Visit("/accounts/password_change/"),
+            Visit("/accounts/password_change/", prepare=_change_the_password),
         ),
     ),
     "sme_contributor": Persona(
@@ -263,6 +444,8 @@ PERSONAS: dict[str, Persona] = {
         (
             Visit("/"),
             Visit("/assessments/{draft}/"),
+            Visit("/enterprise/members/", status=403),
+            Visit("/assessments/999999/", status=404),
         ),
     ),
     "returned_manager": Persona(
@@ -284,12 +467,19 @@ PERSONAS: dict[str, Persona] = {
             Visit("/reports/analytics/"),
             Visit("/reports/exports/"),
             Visit("/reports/exports/submissions.xlsx"),
+            Visit("/reports/exports/submissions.xlsx", prepare=_start_a_background_export),
+            Visit("/reports/exports/", prepare=_look_at_a_running_export),
+            Visit("/reports/exports/", prepare=_look_at_a_failed_export),
+            Visit("/reports/exports/"),
             Visit("/officials/enterprises/import/"),
             Visit("/officials/enterprises/import/", prepare=_upload_a_damaged_file),
             Visit("/officials/enterprises/import/", prepare=_upload_a_list_with_mistakes),
             Visit("/officials/enterprises/import/", prepare=_import_a_list),
             Visit("/officials/enterprises/import/", prepare=_look_at_a_long_list_being_checked),
             Visit("/officials/enterprises/import/", prepare=_look_at_a_stalled_list),
+            Visit("/officials/enterprises/import/", prepare=_look_at_a_long_list_being_imported),
+            Visit("/officials/enterprises/import/", prepare=_look_at_a_list_that_failed),
+            Visit("/officials/enterprises/import/"),
         ),
     ),
     "province_official": Persona(
@@ -303,9 +493,26 @@ PERSONAS: dict[str, Persona] = {
             Visit("/review/{returned}/"),
             Visit("/reports/analytics/"),
             Visit("/reports/analytics/?year="),
+            Visit("/review/revisions/", prepare=_revise_green_factory_and_rescore),
+            Visit("/review/revisions/", prepare=_adopt_without_a_reason),
         ),
         enterprises=5,
     ),
+    "administrator": Persona(
+        "admin",
+        (
+            Visit("/"),
+            Visit("/admin/"),
+            Visit("/admin/assessment/assessment/"),
+            Visit("/admin/assessment/assessment/{accepted}/change/"),
+            Visit("/admin/assessment/enterprise/{enterprise}/change/"),
+            Visit("/admin/assessment/user/{manager}/change/"),
+            Visit("/admin/assessment/factorset/{factor_set}/change/"),
+            Visit("/admin/assessment/priceset/{price_set}/change/"),
+        ),
+        setup=_name_admin_objects,
+    ),
+    "no_role": Persona("no_role", (Visit("/"),), setup=lambda names: UserFactory(username="no_role")),
 }
 
 
@@ -404,6 +611,8 @@ def _check(page, axe_source: str, url: str, language: str, found: list[str]) -> 
 def test_axe_finds_no_wcag_21_aa_violation(persona, live_server, new_context, axe_source):
     spec = PERSONAS[persona]
     names = _seed(spec.enterprises)
+    if spec.setup:
+        spec.setup(names)
     base = live_server.url
     found: list[str] = []
     checked = 0
@@ -413,7 +622,9 @@ def test_axe_finds_no_wcag_21_aa_violation(persona, live_server, new_context, ax
             login(page, base, spec.username.format(**names))
         for visit in spec.visits:
             response = page.goto(base + visit.path.format(**names))
-            assert response is not None and response.ok, f"{visit.path}: HTTP {response and response.status}"
+            assert response is not None and response.status == visit.status, (
+                f"{visit.path}: HTTP {response and response.status}"
+            )
             page.wait_for_load_state("networkidle")
             if visit.prepare:
                 visit.prepare(page)
