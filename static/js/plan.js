@@ -66,6 +66,7 @@
     var focusRow = rowOf(focused);
     var focus = focusRow && focused.name ? [focusRow.dataset.code, focused.name, focused.value] : null;
     var kept = unsaved(op === "update" || op === "remove" ? code : null);
+    var removedAt = Array.prototype.indexOf.call(rowsEl.querySelectorAll(".plan-row"), rowByCode(code));
     projectionEl.innerHTML = data.projection;
     rowsEl.innerHTML = data.rows;
     restore(kept);
@@ -74,6 +75,19 @@
     if (op === "add") {
       var added = rowByCode(code);
       target = added ? added.querySelector("[name=owner]") : null;
+    } else if (op === "remove") {
+      // The row is gone: the focus goes to the row that took its place, else to the action in the picker,
+      // else to the list's heading (never back to the top of the page).
+      var rows = rowsEl.querySelectorAll(".plan-row");
+      var next = rows[Math.min(removedAt, rows.length - 1)];
+      var pick = document.querySelector(".plan-pick[data-code='" + code + "']:not([hidden]) button[type=submit]");
+      var heading = document.getElementById("plan-rows-title");
+      [next && next.querySelector("input:not([type=hidden]), select, textarea, button"), pick, heading].some(function (el) {
+        if (!el) { return false; }
+        if (el === heading) { el.setAttribute("tabindex", "-1"); }
+        el.focus();
+        return document.activeElement === el;
+      });
     } else if (focus) {
       var row = rowByCode(focus[0]);
       var candidates = row ? row.querySelectorAll("[name='" + focus[1] + "']") : [];
