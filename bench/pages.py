@@ -16,7 +16,8 @@ request (cProfile's count, of 5 requests) not at all. `--profile N` prints a cPr
 of the ~20-question page of the fresh draft (the functions with the most own time). `--callgrind N`
 instead counts the machine instructions of N GETs of that page (after 3 warm-ups) under
 `valgrind --tool=callgrind`, instrumentation switched on only around them: a figure that does not
-depend on the machine's load at all (valgrind must be installed; takes a few minutes).
+depend on the machine's load at all (valgrind must be installed; takes a few minutes); with
+`--demo`, of the same page of the demo SME manager's draft (answers given, last year's plan).
 
 The autosave writes the same answer back each time and restores the original value at the end.
 """
@@ -159,29 +160,34 @@ def fresh_page(like: Enterprise) -> tuple[Any, Client, str]:
 CALLGRIND_OUT = "BENCH_PAGES_CALLGRIND_OUT"
 
 
-def callgrind(runs: int) -> None:
-    """Re-run this script under callgrind (instrumentation off), which counts only the `runs` GETs."""
+def callgrind(runs: int, *, demo: bool = False) -> None:
+    """Re-run this script under callgrind (instrumentation off), which counts only the `runs` GETs (of
+    the fresh draft's ~20-question page, or with `demo` of the demo draft's)."""
     out = os.environ.get(CALLGRIND_OUT)
     if out is None:  # the parent: start valgrind, read its total
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "callgrind.out")
             command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}"]
             subprocess.run(
-                [*command, sys.executable, __file__, "--callgrind", str(runs)],
+                [*command, sys.executable, __file__, "--callgrind", str(runs), *(["--demo"] if demo else [])],
                 env={**os.environ, CALLGRIND_OUT: out},
                 check=True,
                 stderr=subprocess.DEVNULL,
             )
             totals = next(line for line in Path(out).read_text().splitlines() if line.startswith("totals:"))
         per_get = int(totals.split()[1]) / runs
+        draft = "demo" if demo else "fresh"
         print(
-            f"~20-question page, fresh draft: {per_get / 1e6:.1f} million instructions per GET (callgrind, {runs} GETs)"
+            f"~20-question page, {draft} draft: {per_get / 1e6:.1f} million instructions per GET (callgrind, {runs} GETs)"
         )
         return
     user = User.objects.get(username="sme_manager")
     like = Assessment.objects.filter(enterprise__memberships__user=user).order_by("-year").first()
     with transaction.atomic():
-        _near_20, client, url = fresh_page(like.enterprise)
+        near_20, client, url = fresh_page(like.enterprise)
+        if demo:
+            client.force_login(user)
+            url = reverse("assessment_fill", args=[like.pk, near_20.key])
         for _ in range(3):
             client.get(url)
         control = ["callgrind_control", "-i"]
@@ -203,9 +209,10 @@ def main() -> None:
     parser.add_argument(
         "--callgrind", type=int, default=0, help="instructions of N GETs of the fresh ~20-question page"
     )
+    parser.add_argument("--demo", action="store_true", help="--callgrind: the demo draft's page instead")
     args = parser.parse_args()
     if args.callgrind:
-        callgrind(args.callgrind)
+        callgrind(args.callgrind, demo=args.demo)
         return
     user = User.objects.get(username="sme_manager")
     draft = (

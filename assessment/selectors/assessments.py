@@ -30,7 +30,13 @@ from assessment.models import (
     RevisionNotice,
     ValidatedAnswer,
 )
-from assessment.scoring import AssessmentResult, EnterpriseFacts, ScoringInputError, score_assessment
+from assessment.scoring import (
+    AssessmentResult,
+    EnterpriseFacts,
+    ScoringInputError,
+    compile_definition,
+    score_assessment,
+)
 from assessment.selectors.factors import default_factors, factor_snapshot
 from questionnaires import frameworks
 from questionnaires.definition import definition_of, general_questions, get_definition, questions_of_dimension
@@ -46,6 +52,7 @@ from questionnaires.question_types import is_by_evidence, is_derived
 from questionnaires.text import Text
 
 EDITABLE_STATUSES = (Assessment.Status.DRAFT, Assessment.Status.RETURNED)
+ANSWER_FIELDS = tuple(field.name for field in Answer._meta.concrete_fields)
 ENERGY_SECTION = "energy"
 CONFIRMED_WARNINGS = "energy.confirmed_warnings"
 
@@ -285,7 +292,9 @@ def evaluate(
     missing: list[str] = []
     if checks:
         for definition in definitions:
-            for code, value in resolve_answers(definition, answers, calculator=outputs).items():
+            # The computed questions' order from the compiled definition (built once per content).
+            order = compile_definition(definition).computed
+            for code, value in resolve_answers(definition, answers, calculator=outputs, order=order).items():
                 resolved.setdefault(code, value)
         effective = effective_answers({"questions": list(index.values())}, resolved)
         evidence = set(evidence_codes)
@@ -437,6 +446,8 @@ def assessment_page(assessment: Assessment) -> AssessmentPage:
         a.question_code: a
         for a in Answer.objects.filter(assessment=assessment)
         .select_related("updated_by")
+        # Who saved an answer is shown by name (User.__str__): the user's other columns are not read.
+        .only(*ANSWER_FIELDS, "updated_by__username", "updated_by__display_name")
         .order_by("question_code")
     }
     evidence = (
