@@ -224,6 +224,13 @@ def _parse(formula: str) -> tuple[ast.AST, list[str]]:
 
 
 @lru_cache(maxsize=2048)
+def _parsed(formula: str) -> tuple[ast.AST, list[str]]:
+    """_parse, once per formula (the pages describe computed questions' formulas on every view): the
+    tree is only read, never changed."""
+    return _parse(formula)
+
+
+@lru_cache(maxsize=2048)
 def compile_formula(formula: str) -> Evaluator:
     """Parse a formula once (with `ast`, never eval) into a function of the values by code."""
     try:
@@ -335,7 +342,7 @@ def formula_words(formula: str, name: Callable[[str], str], words: Mapping[str, 
     operators, and the functions in words (`words`: "min" "max" "abs" "cap" templates with {a} {b}
     and {x}, e.g. {"cap": "{x}（超过 {b} 时按 {b} 计）"}). The formula text itself is never shown."""
 
-    node, codes = _parse(formula)
+    node, codes = _parsed(formula)
 
     def number(value: float) -> str:
         return str(int(value)) if value.is_integer() else f"{value:g}"

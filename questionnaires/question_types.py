@@ -271,17 +271,21 @@ def get_type(code: Any) -> QuestionType | None:
 
 def question_type(question: Mapping[str, Any] | None) -> QuestionType | None:
     """The type of a question (None for no question or an unknown type)."""
-    return get_type((question or {}).get("type"))
+    # get_type inlined: a page asks this of every question several times.
+    code = question.get("type") if question else None
+    return REGISTRY.get(code) if isinstance(code, str) else None
 
 
 def is_derived(question: Mapping[str, Any] | None) -> bool:
     """Computed by the app (never required; a person may only override it)."""
-    return bool(getattr(question_type(question), "derived", False))
+    qtype = question_type(question)
+    return qtype is not None and bool(qtype.derived)
 
 
 def is_by_evidence(question: Mapping[str, Any] | None) -> bool:
     """Answered by uploaded evidence rather than a value."""
-    return bool(getattr(question_type(question), "by_evidence", False))
+    qtype = question_type(question)
+    return qtype is not None and bool(qtype.by_evidence)
 
 
 def takes_value(question: Mapping[str, Any] | None) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Subquery
+from django.db.models import QuerySet, Subquery
 
 from assessment.actions import load_catalog
 from assessment.followup import FollowThrough, Proposal, done_codes, plan_proposals, planned_vs_achieved
@@ -29,8 +29,7 @@ from assessment.selectors.assessments import (
 @dataclass
 class LastYearPlan:
     """Last year's assessment (the enterprise's latest submitted one of an earlier year), its plan's
-    actions in the plan's order and its stored answers (read `for_proposals`: only those the proposals
-    need)."""
+    actions in the plan's order and its stored answers."""
 
     assessment_id: int
     year: int
@@ -41,40 +40,59 @@ class LastYearPlan:
         return [PlannedAction(r.action_code, r.status, r.quarter, r.position) for r in self.actions]
 
 
-def last_year_plan(assessment: Assessment, *, for_proposals: bool = False) -> LastYearPlan | None:
-    """Last year's plan of this assessment's enterprise, or None when it has none: one query, and one
-    more for last year's answers when there is a plan.
+@dataclass
+class DoneActions:
+    """What the proposals need of last year's plan: its actions (the sequence rule's plain data) and
+    last year's answers of the questions its done actions touch."""
 
-    `for_proposals`: what plan_proposals needs, no more (the fill page reads it on every GET): None
-    when no action is done, and only the answers of the questions the done actions' effects touch, the
-    only ones the sequence rule reads (projection.sequence_reads), instead of every answer."""
+    actions: list[PlannedAction]
+    answers: dict[str, Any]
+
+
+def _last_year_actions(assessment: Assessment) -> QuerySet[PlanAction]:
+    """The actions of last year's plan, in the plan's order."""
     previous = (
         Assessment.objects.filter(enterprise_id=assessment.enterprise_id, year__lt=assessment.year)
         .exclude(status__in=EDITABLE_STATUSES)
         .order_by("-year")
         .values("pk")[:1]
     )
-    # Last year's assessment comes with every action row: its stored results (and, for the proposals,
-    # its factor snapshot) are left out, or each row would decode them (some 100 kB of JSON) again.
-    heavy = ["result", "validated_result"] + (["factor_snapshot"] if for_proposals else [])
+    return PlanAction.objects.filter(plan__assessment_id=Subquery(previous)).order_by("position", "id")
+
+
+def last_year_plan(assessment: Assessment) -> LastYearPlan | None:
+    """Last year's plan of this assessment's enterprise, or None when it has none: one query, and one
+    more for last year's answers when there is a plan."""
+    # Last year's assessment comes with every action row: its stored results are left out, or each
+    # row would decode them (some 100 kB of JSON) again.
     actions = list(
-        PlanAction.objects.filter(plan__assessment_id=Subquery(previous))
+        _last_year_actions(assessment)
         .select_related("plan__assessment")
-        .defer(*(f"plan__assessment__{name}" for name in heavy))
-        .order_by("position", "id")
+        .defer("plan__assessment__result", "plan__assessment__validated_result")
     )
     if not actions:
         return None
     last = actions[0].plan.assessment
-    plan = LastYearPlan(last.pk, last.year, actions, {})
-    answers = Answer.objects.filter(assessment_id=last.pk)
-    if for_proposals:
-        done = done_codes(plan.planned())
-        if not done:
-            return None
-        answers = answers.filter(question_code__in=sequence_reads(done, load_catalog()))
-    plan.answers = answer_values(answers.only("question_code", "value"))
-    return plan
+    answers = answer_values(Answer.objects.filter(assessment_id=last.pk).only("question_code", "value"))
+    return LastYearPlan(last.pk, last.year, actions, answers)
+
+
+def last_year_done(assessment: Assessment) -> DoneActions | None:
+    """What plan_proposals needs of last year's plan, no more (the fill page reads it on every GET):
+    None without a done action (one query), else the actions as plain rows and only the answers of the
+    questions the done actions' effects touch, the only ones the sequence rule reads
+    (projection.sequence_reads), instead of every answer (two queries)."""
+    rows = list(
+        _last_year_actions(assessment).values_list("action_code", "status", "position", "plan__assessment_id")
+    )
+    actions = [PlannedAction(code, status, position=position) for code, status, position, _last in rows]
+    done = done_codes(actions)
+    if not done:
+        return None
+    answers = Answer.objects.filter(
+        assessment_id=rows[0][3], question_code__in=sequence_reads(done, load_catalog())
+    )
+    return DoneActions(actions, answer_values(answers.only("question_code", "value")))
 
 
 def rejected_values(assessment: Assessment) -> dict[str, Any]:
@@ -96,13 +114,14 @@ def pending_proposals(
     """The answers last year's plan proposes and nobody confirmed or rejected yet (at most three
     queries: last year's plan, the answers its done actions touch, the decisions; one when there is no
     plan or no done action). Proposals are made only while the assessment can still be edited."""
-    if assessment.status in EDITABLE_STATUSES and last is None:
-        last = last_year_plan(assessment, for_proposals=True)
-    if last is None or assessment.status not in EDITABLE_STATUSES:
+    if assessment.status not in EDITABLE_STATUSES:
+        return []
+    done = last_year_done(assessment) if last is None else DoneActions(last.planned(), last.answers)
+    if done is None:
         return []
     return plan_proposals(
-        actions=last.planned(),
-        last_values=last.answers,
+        actions=done.actions,
+        last_values=done.answers,
         last_questions=question_index(definitions),
         definitions=definitions,
         answers=answers,

@@ -11,6 +11,7 @@ dozen templates per field: a page of questions renders several times faster. Cho
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -21,6 +22,9 @@ from django.utils.safestring import SafeData, SafeString
 
 register = template.Library()
 
+# What html.escape replaces; most values (codes, numbers, Chinese text) have none of it.
+_HTML_SPECIAL = re.compile("[&<>\"']")
+
 
 def escaped(value: Any) -> str:
     """conditional_escape(value) with a short path for the common cases (safe text, plain text): a page
@@ -28,7 +32,8 @@ def escaped(value: Any) -> str:
     if isinstance(value, SafeData):
         return value
     if isinstance(value, str):
-        return html.escape(value)  # what django.utils.html.escape does with a str
+        # What django.utils.html.escape does with a str; text without a special character is unchanged.
+        return html.escape(value) if _HTML_SPECIAL.search(value) else value
     return conditional_escape(value)
 
 

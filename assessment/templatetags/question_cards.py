@@ -45,9 +45,27 @@ def _when(value: Any) -> str:
     return date_filter(template_localtime(value), "Y-m-d H:i")
 
 
+def _language(row: Any) -> str:
+    return row.lang or get_language() or ""
+
+
+# (language, message) -> the message translated: the cards' fixed texts, looked up once per language
+# (gettext reads the active translation on every call; a card has several of these texts).
+_FIXED_TEXTS: dict[tuple[str, str], str] = {}
+
+
+def _fixed(message: str, row: Any) -> str:
+    """gettext(message) in the row's language (the active one while the page renders)."""
+    key = (_language(row), message)
+    text = _FIXED_TEXTS.get(key)
+    if text is None:
+        text = _FIXED_TEXTS[key] = gettext(message)
+    return text
+
+
 def _help_column(row: Any) -> SafeString:
     """Help lines, citations and the provisional note: all read from the question (cached)."""
-    key = (id(row.question), get_language() or "")
+    key = (id(row.question), _language(row))
     cached = _HELP_COLUMNS.get(key)
     if cached is not None and cached[0] is row.question:
         return cached[1]
@@ -90,7 +108,7 @@ def _badges(row: Any) -> SafeString:
         parts.append(
             format_html(
                 '<span class="badge text-bg-danger-subtle border border-danger-subtle text-danger-emphasis">{}</span>',
-                gettext("必答"),
+                _fixed("必答", row),
             )
         )
     if row.prefilled:
@@ -183,7 +201,7 @@ def _answer(row: Any) -> SafeString:
             override = format_html(
                 '<details class="mt-1 override"{}><summary class="small">{}</summary><div class="mt-2">{}{}</div></details>',
                 SafeString(" open") if is_open else EMPTY,
-                gettext("覆盖计算值（须说明理由）"),
+                _fixed("覆盖计算值（须说明理由）", row),
                 answer_field(row.field, row.unit),
                 answer_field(row.reason_field),
             )
@@ -199,10 +217,10 @@ def _answer(row: Any) -> SafeString:
             row.code,
             computed.get("text") or "—",
             row.unit,
-            format_html(' <span class="badge text-bg-secondary">{}</span>', gettext("已覆盖计算值"))
+            format_html(' <span class="badge text-bg-secondary">{}</span>', _fixed("已覆盖计算值", row))
             if computed.get("overridden")
             else EMPTY,
-            gettext("计算方法"),
+            _fixed("计算方法", row),
             format_html_join("", "<li>{}</li>", ((line,) for line in computed.get("derivation") or ())),
             computed.get("note", ""),
             override,
@@ -363,7 +381,7 @@ _SHORT_TEXTS: dict[tuple[int, str], tuple[Mapping[str, Any], str]] = {}
 
 
 def _short_text(row: Any) -> str:
-    key = (id(row.question), get_language() or "")
+    key = (id(row.question), _language(row))
     cached = _SHORT_TEXTS.get(key)
     if cached is None or cached[0] is not row.question:
         cached = (row.question, Truncator(row.text).chars(60))

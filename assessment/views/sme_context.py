@@ -9,6 +9,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.forms import BoundField
@@ -57,6 +58,7 @@ class QuestionRow:
     plan_proposal: dict[str, Any] | None = None  # an answer last year's improvement plan proposes
     choice_proposal: dict[str, Any] | None = None  # the option the figures propose (proposed_by)
     proposed: bool = False  # the stored answer is that option, recorded by the system (Answer.proposed)
+    lang: str = ""  # the page's language, read once for the rows' texts (blank: the active one)
 
     @property
     def seen(self) -> str:
@@ -65,11 +67,11 @@ class QuestionRow:
 
     @property
     def text(self) -> str:
-        return pick(self.question.get("text")) or self.code
+        return pick(self.question.get("text"), self.lang or None) or self.code
 
     @property
     def unit(self) -> str:
-        return pick(self.question.get("unit"))
+        return pick(self.question.get("unit"), self.lang or None)
 
     @property
     def derived(self) -> bool:
@@ -83,7 +85,7 @@ class QuestionRow:
     def addon(self) -> str:
         """The text after the input (a unit, % for a percentage), as the question's type says."""
         qtype = question_type(self.question)
-        return qtype.addon(self.question, active_language()) if qtype else ""
+        return qtype.addon(self.question, self.lang or active_language()) if qtype else ""
 
     @property
     def client_value(self) -> str:
@@ -97,7 +99,7 @@ class QuestionRow:
 
     @property
     def provisional_note(self) -> str:
-        return pick(self.question.get("provisional_note"))
+        return pick(self.question.get("provisional_note"), self.lang or None)
 
     @property
     def citations(self) -> list[str]:
@@ -131,15 +133,14 @@ def computed_display(
             if value is None and indicator.value is not None and evaluation.balance.is_valid:
                 value = float(indicator.value)
     elif question.get("formula"):
+        lang = active_language()
+        named = _("%(name)s（%(value)s）")
 
         def name(ref: str) -> str:
-            label = pick((questions.get(ref) or {}).get("text")) or ref
-            return _("%(name)s（%(value)s）") % {
-                "name": label,
-                "value": _format(evaluation.resolved.get(ref)) or "—",
-            }
+            label = pick((questions.get(ref) or {}).get("text"), lang) or ref
+            return named % {"name": label, "value": _format(evaluation.resolved.get(ref)) or "—"}
 
-        derivation = [formula_words(question["formula"], name, _formula_words())]
+        derivation = [formula_words(question["formula"], name, _formula_words(lang))]
     overridden = is_answered(evaluation.answers.get(code))
     return {
         "value": value,
@@ -244,7 +245,9 @@ def attach_checks(rows: Iterable[QuestionRow], found: Iterable[Any]) -> None:
         row.checks = by_code.get(row.code, [])
 
 
-def _formula_words() -> dict[str, str]:
+@lru_cache(maxsize=8)
+def _formula_words(lang: str) -> dict[str, str]:
+    """The functions of a formula in words, in `lang` (the active language: the key of the cache)."""
     return {
         "cap": _("%(x)s，超过 %(b)s 时按 %(b)s 计") % {"x": "{x}", "b": "{b}"},
         "min": _("%(a)s 与 %(b)s 中较小者") % {"a": "{a}", "b": "{b}"},
@@ -273,6 +276,7 @@ def question_rows(
     for item in page.evidence:
         evidence.setdefault(item.question_code, []).append(item)
     rows = []
+    lang = active_language()
     for question in section.questions:
         code = question["code"]
         kind = question.get("type", "")
@@ -297,9 +301,10 @@ def question_rows(
                 computed=computed_display(question, evaluation, questions) if is_derived(question) else None,
                 comments=comments.get(code, []),
                 evidence=evidence.get(code, []),
-                frameworks=[pick(framework_titles.get(f)) for f in crosswalk.get(code, [])],
+                frameworks=[pick(framework_titles.get(f), lang) for f in crosswalk.get(code, [])],
                 condition_json=json.dumps(question.get("condition")) if question.get("condition") else "",
                 per_product_note=per_product,
+                lang=lang,
             )
         )
     return rows

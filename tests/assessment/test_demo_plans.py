@@ -142,7 +142,7 @@ def test_the_demo_managers_draft_follows_last_years_plan(seeded):
 
 
 def test_the_demo_drafts_proposals_are_the_same_from_every_answer_of_last_year(seeded):
-    """The pages read only the answers the done actions touch (last_year_plan(for_proposals=True))."""
+    """The pages read only the answers the done actions touch (followup.last_year_done)."""
     drafts = Assessment.objects.filter(status__in=["draft", "returned"])
     found = []
     for draft in drafts:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from assessment.exceptions import DomainError
 from assessment.models import Answer, AuditEvent, PlanAction, ProposalDecision
 from assessment.selectors.assessments import answer_values, assessment_definitions
-from assessment.selectors.followup import last_year_plan, pending_proposals
+from assessment.selectors.followup import last_year_done, last_year_plan, pending_proposals
 from assessment.services.assessments import assessment_create
 from assessment.services.followup import proposal_confirm, proposal_reject
 from assessment.services.plans import plan_action_add
@@ -134,7 +134,7 @@ def test_the_fill_page_stays_within_its_query_budget_with_a_plan(
 def test_proposals_read_only_the_answers_the_done_actions_touch(this_year):
     definitions = assessment_definitions(this_year)
     answers = answer_values(Answer.objects.filter(assessment=this_year))
-    last = last_year_plan(this_year, for_proposals=True)
+    last = last_year_done(this_year)
     assert last is not None and set(last.answers) == {"mgmt.cp_audit_3y", "cpg.q.cp_organisation"}
     every_answer = last_year_plan(this_year)
     assert every_answer is not None and len(every_answer.answers) > len(last.answers)
@@ -149,7 +149,7 @@ def test_without_a_done_action_last_year_s_answers_are_not_read(this_year, djang
     definitions = assessment_definitions(this_year)
     with django_assert_num_queries(1):  # last year's plan only
         assert pending_proposals(this_year, definitions=definitions, answers={}) == []
-    assert last_year_plan(this_year) is not None
+    assert last_year_done(this_year) is None and last_year_plan(this_year) is not None
 
 
 def test_after_confirming_the_results_page_shows_planned_against_achieved(client, this_year, sme_manager):
