@@ -861,7 +861,7 @@ class AnalyticsEntry(models.Model):
 
 class ScoreAggregate(models.Model):
     """Sums and counts of one group of submissions (GROUP_KEY) for one figure of the officials' analytics:
-    kind "assessment" (count, total_score), "level" (framework results by level: score, veto failures),
+    kind "assessment" (count, counted composite index: validated where there is one), "level" (framework results by level: score, veto failures),
     "band" (framework results by 10-point score band, code: the band's lower bound), "dimension" and
     "indicator" (percent earned per code). Analytics adds these rows up instead of reading
     every assessment; sums of the non-null values and their number reproduce the live averages exactly."""

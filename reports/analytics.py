@@ -1,8 +1,9 @@
 """Officials' analytics of a filtered set of submissions, aggregated in the database.
 
 Each framework of an assessment counts once, by its FrameworkResult row marked in_analytics: the
-validated result where a reviewer validated answers, else the self-assessed one. Returned submissions
-are left out unless the filters ask for them (SubmissionFilters.for_analytics).
+validated result where a reviewer validated answers, else the self-assessed one; so does the composite
+index of the by-year figures (selectors.review.counted_total_score). Returned submissions are left out
+unless the filters ask for them (SubmissionFilters.for_analytics).
 
 Every figure is a GROUP BY, from one of two sources giving the same grouped rows:
 - live (build_analytics): the counted FrameworkResult rows of the assessments given; dimension and
@@ -44,7 +45,7 @@ from assessment import reference
 from assessment.models import Assessment, Enterprise, FrameworkResult, ScoreAggregate
 from assessment.permissions import official_profile_of
 from assessment.presentation import stored_level_text
-from assessment.selectors.review import StatusCount, SubmissionFilters, submissions
+from assessment.selectors.review import StatusCount, SubmissionFilters, counted_total_score, submissions
 from assessment.services.analytics import json_values_sql
 from questionnaires.definition import DefinitionNotFound, get_definition, iter_dimensions, iter_indicators
 from questionnaires.frameworks import NO_LEVEL, level_catalogue, normal_level
@@ -120,7 +121,7 @@ class TrendRow(NamedTuple):
 
 
 class YearRow(NamedTuple):
-    """Assessments of one year and their total scores."""
+    """Assessments of one year and their counted composite indices (validated where there is one)."""
 
     year: int
     assessments: int
@@ -322,10 +323,13 @@ class _LiveSource:
         ]
 
     def year_rows(self) -> list[YearRow]:
+        """Assessments by year and their counted composite index (the validated one where a reviewer
+        validated answers), as the officials' queue shows it and the aggregates add it up."""
         return [
             YearRow(*row)
-            for row in self.trend_assessments.values_list("year")
-            .annotate(n=Count("id"), total=Sum("total_score"), counted=Count("total_score"))
+            for row in self.trend_assessments.annotate(composite=counted_total_score())
+            .values_list("year")
+            .annotate(n=Count("id"), total=Sum("composite"), counted=Count("composite"))
             .order_by("year")
         ]
 

@@ -12,7 +12,9 @@ bulk loads and restores call analytics_rebuild (also `manage.py rebuild_analytic
 
 Each framework counts once per assessment, by its FrameworkResult row marked in_analytics: the validated
 row where a reviewer validated answers, else the self-assessed one (results.framework_results_mark, run
-here first), so a validation or its withdrawal refreshes the assessment's groups too. Returned
+here first), so a validation or its withdrawal refreshes the assessment's groups too. Likewise the
+"assessment" rows add up the counted composite index (composite_sql: the validated result's where there is
+one, else total_score), as the officials' queue shows it (selectors.review.counted_total_score). Returned
 submissions are part of the groups (status is a group column); analytics leaves them out by default.
 """
 
@@ -90,6 +92,17 @@ def _frameworks_sql(t: dict[str, str]) -> str:
     return f"COALESCE((SELECT ',' || {joined} || ',' FROM {source}), '')"
 
 
+def composite_sql() -> str:
+    """The counted composite index of the assessment aliased a, in SQL: its validated result's
+    profile.overall.index where a reviewer validated answers, else total_score. The same value as
+    assessment.selectors.review.counted_total_score() (the live analytics and the queue)."""
+    if connection.vendor == "postgresql":
+        validated = "(a.validated_result #>> '{profile,overall,index}')::float8"
+    else:
+        validated = "CAST(json_extract(a.validated_result, '$.profile.overall.index') AS REAL)"
+    return f"CASE WHEN a.validated_result IS NOT NULL THEN {validated} ELSE a.total_score END"
+
+
 def json_values_sql(column: str, *, nested: bool) -> tuple[str, str]:
     """(join unnesting the JSON map `column` of the row aliased fr as d, d's numeric value) for PostgreSQL
     or SQLite; `nested`: the map's values are {percent: ...} objects. Shared with the live analytics."""
@@ -107,9 +120,10 @@ def _aggregate_select(where: str) -> str:
     t = _tables()
     key = ", ".join(f"m.{column}" for column in GROUP_KEY)
     members = f"{t['entry']} AS m JOIN {t['fr']} AS fr ON fr.assessment_id = m.assessment_id AND fr.in_analytics = TRUE"
+    composite = composite_sql()
     parts = [
-        f"SELECT {key}, 'assessment', '', '', '', COUNT(*), COALESCE(SUM(a.total_score), 0), "
-        f"COUNT(a.total_score), 0 FROM {t['entry']} AS m JOIN {t['a']} AS a ON a.id = m.assessment_id "
+        f"SELECT {key}, 'assessment', '', '', '', COUNT(*), COALESCE(SUM({composite}), 0), "
+        f"COUNT({composite}), 0 FROM {t['entry']} AS m JOIN {t['a']} AS a ON a.id = m.assessment_id "
         f"WHERE {where} GROUP BY {key}",
         f"SELECT {key}, 'level', fr.framework, fr.version, fr.level, COUNT(*), COALESCE(SUM(fr.score), 0), "
         f"COUNT(fr.score), SUM(CASE WHEN fr.veto_failed THEN 1 ELSE 0 END) FROM {members} "

@@ -1,5 +1,6 @@
-"""Migrations are self-contained: 0005 fills the analytics aggregates and 0009 marks the counted results
-and rebuilds them, each with its own copy of the SQL (nothing imported from the app)."""
+"""Migrations are self-contained: 0005 fills the analytics aggregates, 0009 marks the counted results
+and rebuilds them and 0021 sums the counted composite index, each with its own copy of the SQL (nothing
+imported from the app)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tests.factories import EnterpriseFactory
 
 MIGRATION = importlib.import_module("assessment.migrations.0005_analytics_aggregates")
 LATER = importlib.import_module("assessment.migrations.0009_analytics_validated_bands")
+COMPOSITE = importlib.import_module("assessment.migrations.0021_analytics_counted_composite")
 # RunPython hands the function a schema editor; the fill uses only its connection (SQLite refuses a
 # real schema editor inside a test's transaction).
 SCHEMA_EDITOR = SimpleNamespace(connection=connection)
@@ -61,7 +63,7 @@ def _submissions(shipped_versions, enterprise, other_enterprise) -> None:
     )
 
 
-@pytest.mark.parametrize("migration", [MIGRATION, LATER], ids=["0005", "0009"])
+@pytest.mark.parametrize("migration", [MIGRATION, LATER, COMPOSITE], ids=["0005", "0009", "0021"])
 def test_it_imports_nothing_of_the_app(migration):
     source = open(migration.__file__, encoding="utf-8").read()
     for app in ("assessment", "questionnaires", "reports", "config"):
@@ -100,8 +102,47 @@ def test_migration_0009_marks_the_counted_results_and_rebuilds_as_the_service_do
     assert _rows() == expected
 
 
-@pytest.mark.parametrize("fill", [MIGRATION.fill_aggregates, LATER.mark_and_rebuild], ids=["0005", "0009"])
+@pytest.mark.parametrize(
+    "fill",
+    [MIGRATION.fill_aggregates, LATER.mark_and_rebuild, COMPOSITE.counted_composite],
+    ids=["0005", "0009", "0021"],
+)
 def test_the_migrations_do_nothing_without_submissions(db, fill):
     fill(apps, SCHEMA_EDITOR)
     assert not ScoreAggregate.objects.exists()
     assert not AnalyticsEntry.objects.exists()
+
+
+def _validate_overall(assessment: Assessment, index: float) -> None:
+    """A reviewer's validated result of the assessment with another composite index."""
+    validated = {
+        **assessment.result,
+        "profile": {**assessment.result["profile"], "overall": {"index": index}},
+    }
+    Assessment.objects.filter(pk=assessment.pk).update(validated_result=validated)
+
+
+def test_migration_0021_sums_the_counted_composite_as_the_service_does(
+    shipped_versions, enterprise, other_enterprise
+):
+    _submissions(shipped_versions, enterprise, other_enterprise)
+    accepted = Assessment.objects.get(status=Assessment.Status.ACCEPTED)
+    assert accepted.total_score is not None
+    _validate_overall(accepted, accepted.total_score - 20)
+    analytics_rebuild()
+    expected = _rows()
+    # Upgraded through 0009 (which sums the self-assessed composite), then 0021.
+    ScoreAggregate.objects.all().delete()
+    AnalyticsEntry.objects.all().delete()
+    LATER.mark_and_rebuild(apps, SCHEMA_EDITOR)
+    year = ScoreAggregate.objects.get(kind="assessment", year=2024)
+    assert (year.count, year.total) == (1, accepted.total_score)
+    COMPOSITE.counted_composite(apps, SCHEMA_EDITOR)
+    assert _rows() == expected
+    year = ScoreAggregate.objects.get(kind="assessment", year=2024)
+    assert (year.count, year.total) == (1, accepted.total_score - 20)
+    # Reversed: the self-assessed sums again, every other row as it was.
+    COMPOSITE.self_assessed_composite(apps, SCHEMA_EDITOR)
+    assert ScoreAggregate.objects.get(kind="assessment", year=2024).total == accepted.total_score
+    others = [row for row in _rows()[1] if row[6] != "assessment"]
+    assert others == [row for row in expected[1] if row[6] != "assessment"]

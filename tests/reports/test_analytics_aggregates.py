@@ -19,7 +19,13 @@ from assessment.selectors.review import SubmissionFilters, submissions
 from assessment.services.analytics import analytics_deferred, analytics_rebuild, analytics_refresh
 from assessment.services.assessments import answers_save_many, assessment_create, assessment_submit
 from assessment.services.enterprises import EnterpriseProfile, enterprise_update
-from assessment.services.review import ACCEPT, RETURN, review_decide, review_validate_answer
+from assessment.services.review import (
+    ACCEPT,
+    RETURN,
+    review_decide,
+    review_validate_answer,
+    review_validation_withdraw,
+)
 from questionnaires.frameworks import normal_level
 from questionnaires.models import QuestionnaireVersion
 from reports.analytics import (
@@ -228,6 +234,49 @@ def test_the_aggregates_follow_every_write(data, versions, sme_manager, city_off
     enterprise_update(enterprise=enterprise, user=sme_manager, profile=profile)
     assert AnalyticsEntry.objects.get(assessment_id=dairy.pk).city_code == "230200"
     assert_current(province_official, city_official)
+
+
+def _counted_composite(assessment: Assessment) -> float | None:
+    """The composite index officials count, read from the stored results in Python."""
+    if assessment.validated_result is not None:
+        return assessment.validated_result["profile"]["overall"]["index"]
+    return assessment.total_score
+
+
+def _year_means(user, value) -> dict[int, float]:
+    """The mean of value(assessment) by year over the user's analytics (returned ones left out)."""
+    by_year: dict[int, list[float]] = {}
+    for assessment in submissions(user, SubmissionFilters().for_analytics()):
+        by_year.setdefault(assessment.year, []).append(value(assessment))
+    return {year: round(sum(values) / len(values), 2) for year, values in sorted(by_year.items())}
+
+
+def test_the_by_year_composite_is_the_counted_one_on_both_sources(data, city_official, province_official):
+    dairy = data[-1]
+    review_validate_answer(
+        assessment=dairy, reviewer=city_official, code="dig24.q.devices_digital", value=0, reason="无台账"
+    )
+    dairy.refresh_from_db()
+    assert _counted_composite(dairy) not in (None, dairy.total_score)  # the validation changed it
+    assert_current(province_official, city_official)
+    for user in (province_official, city_official):
+        counted = _year_means(user, _counted_composite)
+        assert counted[2025] != _year_means(user, lambda a: a.total_score)[2025]
+        for source in (_live, _aggregated):
+            trend = source(user, SubmissionFilters(year=2025)).trend_counts
+            assert {point.year: point.mean_score for point in trend} == counted, source
+    # The validation withdrawn: the self-assessed composite counts again, on both sources.
+    review_validation_withdraw(
+        assessment=dairy, reviewer=city_official, code="dig24.q.devices_digital", reason="复核无误"
+    )
+    dairy.refresh_from_db()
+    assert dairy.validated_result is None
+    assert_current(province_official, city_official)
+    for source in (_live, _aggregated):
+        trend = source(province_official, SubmissionFilters()).trend_counts
+        assert {point.year: point.mean_score for point in trend} == _year_means(
+            province_official, lambda a: a.total_score
+        )
 
 
 def test_admin_edits_and_deletions_recompute_the_aggregates(rf, client, admin_user, data, province_official):
