@@ -1,10 +1,14 @@
 """Exports of submissions for officials: an Excel workbook and CSV, in constant memory.
 
-Workbook: a summary sheet (one row per assessment: the enterprise, status, the overall index and each
-framework's score and level) and one sheet per framework version (one row per assessment: score, level,
-veto, the validated score, every dimension's percent and the key indicators' percent of points earned:
-quantitative and limiting indicators; 未答 for an unanswered one, not 0).
+Workbook: a summary sheet (one row per assessment: the enterprise, status, the overall index as
+self-assessed and as counted, each framework's score and level) and one sheet per framework version (one
+row per assessment: score, level, veto, the validated score, every dimension's percent and the key
+indicators' percent of points earned: quantitative and limiting indicators; 未答 for an unanswered one,
+not 0).
 CSV: the summary columns plus every framework's dimension percents, one row per assessment.
+综合指数（核定）is the overall index the officials' queue and analytics count: the validated result's where
+a reviewer validated answers, else the self-assessed one (never blank for want of a validation); the
+workbook's header cells say so in a comment.
 
 Rows are read with `.iterator(chunk_size)` (the framework results prefetched per chunk, the large
 result JSON deferred) and written as they come: XlsxWriter's constant-memory workbook into a temporary file,
@@ -31,7 +35,7 @@ from assessment import reference
 from assessment.models import Assessment, Enterprise, FrameworkResult
 from assessment.presentation import stored_level_text
 from assessment.selectors.rating import rating_scheme_for
-from assessment.selectors.review import SubmissionFilters
+from assessment.selectors.review import SubmissionFilters, counted_total_score
 from questionnaires.definition import DefinitionNotFound, get_definition, iter_dimensions, iter_indicators
 from questionnaires.rule_types import rule_type
 from questionnaires.text import active_language, pick
@@ -135,6 +139,7 @@ def export_queryset(assessments: QuerySet[Assessment]) -> Iterator[Assessment]:
     """The assessments with enterprise and framework results, in chunks (memory independent of the count)."""
     return (
         assessments.select_related("enterprise")
+        .annotate(counted_score=counted_total_score())
         .defer("result", "validated_result", "factor_snapshot")
         .prefetch_related(
             Prefetch("framework_results", queryset=FrameworkResult.objects.order_by("framework"))
@@ -155,8 +160,14 @@ def _base_header() -> list[str]:
         _("状态"),
         _("提交时间"),
         _("审核时间"),
-        _("综合指数"),
+        _("综合指数（自评）"),
+        _("综合指数（核定）"),
     ]
+
+
+def counted_note() -> str:
+    """What the counted overall index is (the workbook's comment on its header cell)."""
+    return _("计入统计的综合指数：有审核核定值时为核定后的指数，否则与自评相同。")
 
 
 def export_filename(kind: str, filters: SubmissionFilters, extension: str) -> str:
@@ -210,6 +221,7 @@ def _base_row(assessment: Assessment) -> list[Any]:
         _date(assessment.submitted_at),
         _date(assessment.decided_at),
         assessment.total_score,
+        assessment.counted_score,  # export_queryset annotates it
     ]
 
 
@@ -309,6 +321,8 @@ def write_xlsx(
     workbook = xlsxwriter.Workbook(target, options)
     summary = workbook.add_worksheet(_("汇总"))
     summary.write_row(0, 0, _safe(summary_header(frameworks)))
+    counted = len(_base_header()) - 1  # 综合指数（核定）, the last base column: say what it counts
+    summary.write_comment(0, counted, counted_note())
     sheets: dict[tuple[str, str], list[Any]] = {}  # key -> [worksheet, next row]
     by_key = {columns.key: columns for columns in frameworks}
     for columns in frameworks:
@@ -316,6 +330,7 @@ def write_xlsx(
         sheet = workbook.add_worksheet(f"{columns.framework[:22]}-{columns.version}"[:31])
         sheet.write_row(0, 0, _safe([columns.title, columns.version]))
         sheet.write_row(1, 0, _safe(framework_header(columns)))
+        sheet.write_comment(1, counted, counted_note())
         sheets[columns.key] = [sheet, 2]
     count = 0
     for assessment in export_queryset(assessments):

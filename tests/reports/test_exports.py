@@ -9,9 +9,11 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from assessment.models import Assessment
+from assessment.services.review import review_validate_answer
 from reports.exports import csv_lines, neutralise, write_xlsx
 from tests.builders import make_submitted
 from tests.factories import EnterpriseFactory
@@ -132,3 +134,62 @@ def test_the_command_exports_a_year_of_one_city_or_the_province(submissions, tmp
     assert len(summary) == 2 and summary[1][5] == 2024
     with pytest.raises(CommandError):
         call_command("export_submissions", year=2025, city="110100", format="csv", output=str(path))
+
+
+HEADERS = {
+    "zh-hans": ("综合指数（自评）", "综合指数（核定）", "汇总"),
+    "en": ("Overall index (self-assessed)", "Overall index (counted)", "Summary"),
+}
+
+
+@pytest.fixture
+def validated(submissions, city_official):
+    """The dairy's 2025 assessment with a reviewer's validated value that lowers its overall index."""
+    dairy = submissions[0]
+    review_validate_answer(
+        assessment=dairy, reviewer=city_official, code="dig24.q.devices_digital", value=0, reason="无台账"
+    )
+    dairy.refresh_from_db()
+    index = dairy.validated_result["profile"]["overall"]["index"]
+    assert index is not None and index != dairy.total_score
+    return dairy
+
+
+def _expected_indices() -> dict[str, tuple[float, float]]:
+    """Per enterprise name (as exported) of the 2025 submissions: (self-assessed, counted) overall index."""
+    expected = {}
+    for assessment in Assessment.objects.filter(year=2025).select_related("enterprise"):
+        counted = (
+            assessment.validated_result["profile"]["overall"]["index"]
+            if assessment.validated_result
+            else assessment.total_score
+        )
+        expected[neutralise(assessment.enterprise.name)] = (assessment.total_score, counted)
+    return expected
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_both_overall_indices_are_exported_the_counted_one_validated_where_there_is_one(
+    validated, tmp_path, language
+):
+    own, counted, summary_name = HEADERS[language]
+    expected = _expected_indices()
+    assert len(expected) == 3 and sum(mine != theirs for mine, theirs in expected.values()) == 1
+    path = tmp_path / "out.xlsx"
+    with translation.override(language):
+        write_xlsx(Assessment.objects.filter(year=2025), path)
+        text = "".join(csv_lines(Assessment.objects.filter(year=2025)))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    columns = rows[0].index(own), rows[0].index(counted)
+    assert columns[1] == columns[0] + 1
+    assert {row[0]: tuple(float(row[c]) for c in columns) for row in rows[1:]} == expected
+    workbook = load_workbook(path)
+    summary = list(workbook[summary_name].iter_rows(values_only=True))
+    assert {row[0]: (row[columns[0]], row[columns[1]]) for row in summary[1:]} == expected
+    digital = list(workbook["sme_digital-2024"].iter_rows(values_only=True))
+    assert digital[1][columns[0]] == own and digital[1][columns[1]] == counted
+    assert {row[0]: (row[columns[0]], row[columns[1]]) for row in digital[2:]} == expected
+    # The header cells say what the counted index is.
+    note = workbook[summary_name].cell(row=1, column=columns[1] + 1).comment
+    assert note is not None and ("核定" in note.text if language == "zh-hans" else "validated" in note.text)
+    assert workbook["sme_digital-2024"].cell(row=2, column=columns[1] + 1).comment.text == note.text
