@@ -161,8 +161,7 @@ def get_assessment_for_member(user: User, pk: int, *, page: bool = False) -> Ass
 
     With `page` (a page of the journey), the same query also reads the page facts
     (selectors.assessments.with_page_facts) and the user's membership, which the page layout shows
-    (`user.membership`): the queries of what the page would otherwise read separately; it leaves out
-    the stored results (`result`, `validated_result`: read on access)."""
+    (`user.membership`): the queries of what the page would otherwise read separately."""
     if user.is_authenticated:
         try:
             found = Assessment.objects.select_related("enterprise").filter(
@@ -171,9 +170,9 @@ def get_assessment_for_member(user: User, pk: int, *, page: bool = False) -> Ass
             if page:
                 from assessment.selectors.assessments import with_page_facts
 
-                # Annotated after the filter: the same join, i.e. this user's membership row. The
-                # stored results (some 100 kB of JSON once submitted) are not what a page shows.
-                found = with_page_facts(found.defer("result", "validated_result")).annotate(
+                # Annotated after the filter: the same join, i.e. this user's membership row.
+                found = with_page_facts(
+                    found,
                     member_pk=F("enterprise__memberships__pk"),
                     member_role=F("enterprise__memberships__role"),
                     member_since=F("enterprise__memberships__created_at"),

@@ -42,9 +42,9 @@ from questionnaires import frameworks
 from questionnaires.definition import definition_of, general_questions, get_definition, questions_of_dimension
 from questionnaires.logic import (
     effective_answers,
+    evaluate_condition,
     is_answered,
     is_applicable,
-    is_asked,
     resolve_answers,
 )
 from questionnaires.models import QuestionnaireVersion
@@ -299,8 +299,14 @@ def evaluate(
         effective = effective_answers({"questions": list(index.values())}, resolved)
         evidence = set(evidence_codes)
         for code, question in index.items():
-            if not is_asked(question, effective) or not is_applicable(
-                question.get("applies"), effective, industry=facts.industry, size_class=facts.size_class
+            # is_asked and is_applicable, called only for a question with a condition or `applies`
+            # (most have neither: a few hundred calls fewer per page).
+            condition, applies = question.get("condition"), question.get("applies")
+            if (condition is not None and not evaluate_condition(condition, effective)) or (
+                applies
+                and not is_applicable(
+                    applies, effective, industry=facts.industry, size_class=facts.size_class
+                )
             ):
                 continue
             asked.add(code)
@@ -417,17 +423,19 @@ def _page_facts_sql() -> dict[str, tuple[str, tuple[Any, ...]]]:
     }
 
 
-def with_page_facts(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+def with_page_facts(assessments: QuerySet[Assessment], **also: Any) -> QuerySet[Assessment]:
     """The assessments with what a page needs to know before reading more: the factor set (joined), and
     whether there is any evidence, review comment, open revision notice, or improvement plan of an
     earlier year to read at all (EXISTS in the same query). assessment_page and the fill page skip the
     query of what is absent: a fresh draft's page reads nothing it cannot show. A fact says only that
-    rows existed when the assessment was read, in the same request, as a separate query would have."""
+    rows existed when the assessment was read, in the same request, as a separate query would have.
+    `also`: the caller's own annotations, added in the same annotate() (each call costs a compile step)."""
     return assessments.select_related("factor_set").annotate(
         **{
             name: RawSQL(sql, params, output_field=BooleanField())
             for name, (sql, params) in _page_facts_sql().items()
-        }
+        },
+        **also,
     )
 
 
