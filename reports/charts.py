@@ -6,11 +6,14 @@ Colours are SVG presentation attributes, which a Content-Security-Policy without
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from assessment.selectors.review import StatusCount
+from questionnaires.numbers import number_text
 from reports.analytics import Analytics, BandCount, LevelCount
 
 LEVEL_COLOURS = ("#1B5E20", "#2E7D32", "#66BB6A", "#A5D6A7", "#C8E6C9")
@@ -49,24 +52,35 @@ def _svg(width: int, height: int, title: str, body: SafeString, css: str = "") -
     )
 
 
+def text_width(text: str, size: float) -> float:
+    """Roughly how wide `text` is drawn at font `size` (px): a CJK character is one em, other characters
+    about 0.62 em (enough for Latin capitals and digits in the sans-serif fonts the pages use)."""
+    return sum(size if unicodedata.east_asian_width(char) in "WF" else size * 0.62 for char in text)
+
+
 def status_bars(by_status: list[StatusCount]) -> SafeString:
-    """Horizontal bars: assessments by status."""
+    """Horizontal bars: assessments by status. The bars start after the longest label (so "Returned for
+    revision" does not run into its count) and the counts are grouped by thousands."""
     top = max([status.assessments for status in by_status] + [1])
-    width, row = 420, 26
+    row, bar_max, gap = 26, 280, 8
+    bar_x = round(max([text_width(str(status.label), 12) for status in by_status] + [0]) + gap)
+    widest_count = max([text_width(number_text(status.assessments), 12) for status in by_status] + [0])
+    width = max(420, round(bar_x + bar_max + 5 + widest_count + 4))  # 420: as wide as before for short labels
     bars = format_html_join(
         "",
-        '<text x="0" y="{}" font-size="12">{}</text><rect x="90" y="{}" width="{}" height="16" fill="{}"/>'
+        '<text x="0" y="{}" font-size="12">{}</text><rect x="{}" y="{}" width="{}" height="16" fill="{}"/>'
         '<text x="{}" y="{}" font-size="12">{}</text>',
         (
             (
                 index * row + 14,
                 status.label,
+                bar_x,
                 index * row + 2,
-                round(280 * status.assessments / top, 1),
+                round(bar_max * status.assessments / top, 1),
                 STATUS_COLOURS.get(status.code, "#757575"),
-                95 + round(280 * status.assessments / top, 1),
+                bar_x + 5 + round(bar_max * status.assessments / top, 1),
                 index * row + 14,
-                status.assessments,
+                number_text(status.assessments),
             )
             for index, status in enumerate(by_status)
         ),
@@ -91,7 +105,7 @@ def level_bar(levels: list[LevelCount]) -> SafeString:
                     round(width * share / 100, 2),
                     colour,
                     level.label,
-                    level.count,
+                    number_text(level.count),
                     share,
                 )
             )
@@ -115,7 +129,7 @@ def level_bar(levels: list[LevelCount]) -> SafeString:
                 column * 200 + 14,
                 41 + line * 16,
                 level.label,
-                level.count,
+                number_text(level.count),
             )
         )
     lines = (len(levels) + 2) // 3
@@ -139,11 +153,11 @@ def band_bars(bands: list[BandCount]) -> SafeString:
                 round(110 * band.count / top, 1),
                 SERIES[0],
                 band.label,
-                band.count,
+                number_text(band.count),
                 band.share,
                 index * column + 30,
                 round(base - 110 * band.count / top - 4, 1),
-                band.count,
+                number_text(band.count),
                 index * column + 30,
                 base + 16,
                 band.label,
@@ -181,7 +195,7 @@ def trend_lines(data: Analytics) -> SafeString:
         "",
         '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>'
         '<text x="{}" y="{}" font-size="9" fill="#5F6B63" text-anchor="middle">n={}</text>',
-        ((x_of(y), 240 - 24, y, x_of(y), 240 - 10, counts.get(y, 0)) for y in years),
+        ((x_of(y), 240 - 24, y, x_of(y), 240 - 10, number_text(counts.get(y, 0))) for y in years),
     )
     series = []
     titles = {stats.key: stats.title for stats in data.frameworks}

@@ -68,3 +68,28 @@ def test_officials_badges_and_heatmap_cells_have_readable_text() -> None:
     for selector, rule in rules.items():
         ratio = contrast_ratio(_long(rule["color"]), _long(rule["background-color"]))
         assert ratio >= AA, f"{selector}: {ratio:.2f}"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_status_labels_never_run_into_their_bars_or_counts(language) -> None:
+    from django.utils import translation
+
+    from assessment.models import Assessment
+    from assessment.selectors.review import StatusCount
+    from reports.charts import status_bars, text_width
+
+    with translation.override(language):
+        counts = {"submitted": 1234, "returned": 0, "accepted": 56}
+        by_status = [
+            StatusCount(code, str(label), counts.get(code, 0)) for code, label in Assessment.Status.choices
+        ]
+        svg = str(status_bars(by_status))
+    rows = re.findall(
+        r'<text x="0" y="[\d.]+" font-size="12">([^<]+)</text><rect x="([\d.]+)"[^>]*/><text x="([\d.]+)"[^>]*>([^<]+)</text>',
+        svg,
+    )
+    assert len(rows) == len(by_status)
+    for label, bar_x, count_x, _count in rows:
+        assert text_width(label, 12) < float(bar_x) <= float(count_x), label
+    assert ("Returned for revision" if language == "en" else "退回修改") in svg
+    assert "1,234" in svg  # counts grouped like the page's other figures
