@@ -226,7 +226,7 @@ class _RegionalRenderer(PdfRenderer):
         header = [self.t("year"), self.t("assessments"), *[self._short(titles.get(k, k), 18) for k in keys]]
         means = {k: {p.year: p.mean_score for p in points} for k, points in a.trends.items()}
         rows = [
-            [str(p.year), str(p.count), *[fmt(means[k].get(p.year)) for k in keys]] for p in a.trend_counts
+            [str(p.year), fmt(p.count, 0), *[fmt(means[k].get(p.year)) for k in keys]] for p in a.trend_counts
         ]
         width = (174 * mm - 50 * mm) / max(len(keys), 1)
         return [

@@ -21,6 +21,7 @@ from assessment.forms.review import AdoptRescoresForm, RescoreCohortForm
 from assessment.permissions import require_official
 from assessment.selectors.revisions import RESCORES_SHOWN, revised_versions
 from assessment.services import revisions as services
+from questionnaires.numbers import number_text
 from questionnaires.text import pick
 
 
@@ -127,7 +128,7 @@ def rescores_adopt(request: HttpRequest) -> HttpResponse:
             "已采用 %(count)s 份评估按新修订重新计分的结果；原结果保留备查。",
             len(report.adopted),
         )
-        % {"count": len(report.adopted)},
+        % {"count": number_text(len(report.adopted), 0)},
     )
     for rescore, reason in report.refused:
         messages.warning(
