@@ -11,10 +11,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import BooleanField, Prefetch, QuerySet, Subquery
+from django.db.models import BooleanField, IntegerField, Prefetch, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
 from assessment.energy import EnergyBalance, calculator_outputs, energy_balance, energy_inputs_from_answers
@@ -26,6 +26,7 @@ from assessment.models import (
     FrameworkResult,
     Plan,
     PlanAction,
+    ProposalDecision,
     ReviewComment,
     RevisionNotice,
     ValidatedAnswer,
@@ -52,7 +53,6 @@ from questionnaires.question_types import is_by_evidence, is_derived
 from questionnaires.text import Text
 
 EDITABLE_STATUSES = (Assessment.Status.DRAFT, Assessment.Status.RETURNED)
-ANSWER_FIELDS = tuple(field.name for field in Answer._meta.concrete_fields)
 ENERGY_SECTION = "energy"
 CONFIRMED_WARNINGS = "energy.confirmed_warnings"
 
@@ -210,7 +210,7 @@ def section_of_question(sections: Iterable[Section], code: str) -> Section | Non
 # --- answers and the evaluation of a draft ----------------------------------------------------------------
 
 
-def answer_values(answers: Iterable[Answer]) -> dict[str, Any]:
+def answer_values(answers: Iterable[Answer | PageAnswer]) -> dict[str, Any]:
     """Stored answers as the scoring engine reads them (cleared answers left out)."""
     return {a.question_code: a.value for a in answers if a.value is not None}
 
@@ -356,6 +356,50 @@ def evaluate(
 # --- pages ----------------------------------------------------------------------------------------------
 
 
+class PageAnswer(NamedTuple):
+    """A stored answer as the pages read it (models.Answer's columns, who saved it by name): a plain row,
+    built for each of a page's answers at a third of the cost of a model instance and its saver's."""
+
+    question_code: str
+    value: Any
+    prefilled: bool
+    proposed: bool
+    override_reason: str
+    updated_at: dt.datetime
+    updated_by_id: int | None
+    saver_display_name: str | None
+    saver_username: str | None
+
+    @property
+    def updated_by(self) -> str | None:
+        """Who saved the answer, as User.__str__ names them; None when nobody (the system, a deleted user)."""
+        return self.saver_display_name or self.saver_username
+
+
+# The columns of PageAnswer, in its order.
+PAGE_ANSWER_COLUMNS = (
+    "question_code",
+    "value",
+    "prefilled",
+    "proposed",
+    "override_reason",
+    "updated_at",
+    "updated_by_id",
+    "updated_by__display_name",
+    "updated_by__username",
+)
+
+
+def page_answers(assessment: Assessment) -> dict[str, PageAnswer]:
+    """An assessment's stored answers as plain rows by question code, in code order (one query)."""
+    rows = (
+        Answer.objects.filter(assessment=assessment)
+        .order_by("question_code")
+        .values_list(*PAGE_ANSWER_COLUMNS)
+    )
+    return {row[0]: row for row in map(PageAnswer._make, rows)}
+
+
 @dataclass
 class AssessmentPage:
     """What a page of one assessment needs, read in a fixed number of queries."""
@@ -363,7 +407,7 @@ class AssessmentPage:
     assessment: Assessment
     definitions: list[dict[str, Any]]
     sections: tuple[Section, ...]
-    answers: dict[str, Answer]
+    answers: dict[str, PageAnswer]
     evidence: list[Evidence]
     comments: list[ReviewComment]
     factors: dict[str, Any]
@@ -401,13 +445,17 @@ def _page_facts_sql() -> dict[str, tuple[str, tuple[Any, ...]]]:
     cost the page more than the queries they save. The outer query's table is the assessments table."""
     quote = connection.ops.quote_name
     outer = quote(Assessment._meta.db_table)
-    evidence, comment, notice = (
-        quote(model._meta.db_table) for model in (Evidence, ReviewComment, RevisionNotice)
+    evidence, comment, notice, decision = (
+        quote(model._meta.db_table) for model in (Evidence, ReviewComment, RevisionNotice, ProposalDecision)
     )
     action, plan, assessment = (quote(model._meta.db_table) for model in (PlanAction, Plan, Assessment))
     return {
         "page_has_evidence": (f"EXISTS(SELECT 1 FROM {evidence} x WHERE x.assessment_id = {outer}.id)", ()),
         "page_has_comments": (f"EXISTS(SELECT 1 FROM {comment} x WHERE x.assessment_id = {outer}.id)", ()),
+        "page_has_rejections": (
+            f"EXISTS(SELECT 1 FROM {decision} x WHERE x.assessment_id = {outer}.id AND x.decision = %s)",
+            (str(ProposalDecision.Decision.REJECTED),),
+        ),
         "page_has_open_notices": (
             f"EXISTS(SELECT 1 FROM {notice} x WHERE x.assessment_id = {outer}.id AND x.dismissed_at IS NULL)",
             (),
@@ -423,11 +471,23 @@ def _page_facts_sql() -> dict[str, tuple[str, tuple[Any, ...]]]:
     }
 
 
+def _last_year_sql() -> tuple[str, tuple[Any, ...]]:
+    """The id of the enterprise's latest submitted or accepted assessment of an earlier year (the one
+    whose plan followup.last_year_done reads), as a subquery of with_page_facts."""
+    quote = connection.ops.quote_name
+    outer = quote(Assessment._meta.db_table)
+    return (
+        f"SELECT a.id FROM {outer} a WHERE a.enterprise_id = {outer}.enterprise_id AND a.year < {outer}.year"
+        " AND a.status NOT IN (%s, %s) ORDER BY a.year DESC LIMIT 1",
+        tuple(str(status) for status in EDITABLE_STATUSES),
+    )
+
+
 def with_page_facts(assessments: QuerySet[Assessment], **also: Any) -> QuerySet[Assessment]:
     """The assessments with what a page needs to know before reading more: the factor set (joined), and
-    whether there is any evidence, review comment, open revision notice, or improvement plan of an
-    earlier year to read at all (EXISTS in the same query). assessment_page and the fill page skip the
-    query of what is absent: a fresh draft's page reads nothing it cannot show. A fact says only that
+    whether there is any evidence, review comment, open revision notice, rejected plan proposal, or
+    improvement plan of an earlier year to read at all (EXISTS in the same query), and which assessment
+    is last year's (`page_last_year_id`). assessment_page and the fill page skip the query of what is absent: a fresh draft's page reads nothing it cannot show. A fact says only that
     rows existed when the assessment was read, in the same request, as a separate query would have.
     `also`: the caller's own annotations, added in the same annotate() (each call costs a compile step)."""
     return assessments.select_related("factor_set").annotate(
@@ -435,13 +495,14 @@ def with_page_facts(assessments: QuerySet[Assessment], **also: Any) -> QuerySet[
             name: RawSQL(sql, params, output_field=BooleanField())
             for name, (sql, params) in _page_facts_sql().items()
         },
+        page_last_year_id=RawSQL(*_last_year_sql(), output_field=IntegerField()),
         **also,
     )
 
 
 def page_fact(assessment: Assessment, name: str) -> bool:
-    """A fact of with_page_facts (`has_evidence`, `has_comments`, `has_open_notices`, `may_have_plan`):
-    True (there may be something to read) when the assessment was read without them."""
+    """A fact of with_page_facts (`has_evidence`, `has_comments`, `has_open_notices`, `may_have_plan`,
+    `has_rejections`): True (there may be something to read) when the assessment was read without them."""
     return getattr(assessment, f"page_{name}", True) is not False
 
 
@@ -450,14 +511,7 @@ def assessment_page(assessment: Assessment) -> AssessmentPage:
     assessment: 5 queries (versions, answers, evidence, comments, factors of a draft's factor set),
     fewer for an assessment read with_page_facts (no evidence or comments: not read; factor set joined)."""
     definitions = assessment_definitions(assessment)
-    answers = {
-        a.question_code: a
-        for a in Answer.objects.filter(assessment=assessment)
-        .select_related("updated_by")
-        # Who saved an answer is shown by name (User.__str__): the user's other columns are not read.
-        .only(*ANSWER_FIELDS, "updated_by__username", "updated_by__display_name")
-        .order_by("question_code")
-    }
+    answers = page_answers(assessment)
     evidence = (
         list(Evidence.objects.filter(assessment=assessment).order_by("question_code", "uploaded_at"))
         if page_fact(assessment, "has_evidence")

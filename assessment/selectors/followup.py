@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet, Subquery
 
 from assessment.actions import load_catalog
 from assessment.followup import FollowThrough, Proposal, done_codes, plan_proposals, planned_vs_achieved
-from assessment.models import Answer, Assessment, PlanAction, ProposalDecision
+from assessment.models import Answer, Assessment, Plan, PlanAction, ProposalDecision
 from assessment.projection import PlannedAction, sequence_reads
 from assessment.recommendations import current_values
 from assessment.scoring import EnterpriseFacts
@@ -22,6 +23,7 @@ from assessment.selectors.assessments import (
     assessment_definitions,
     assessment_factors,
     evaluate,
+    page_fact,
     question_index,
 )
 
@@ -77,13 +79,41 @@ def last_year_plan(assessment: Assessment) -> LastYearPlan | None:
     return LastYearPlan(last.pk, last.year, actions, answers)
 
 
+_UNREAD = object()
+
+
+def _plan_action_rows(assessment_id: int) -> list[tuple[str, str, int, int]]:
+    """(action code, status, position, assessment id) of the actions of an assessment's plan, in the plan's
+    order: one plain query (text and integer columns, read alike by every backend), without compiling a
+    queryset."""
+    quote = connection.ops.quote_name
+    action, plan = quote(PlanAction._meta.db_table), quote(Plan._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT x.action_code, x.status, x.position, p.assessment_id FROM {action} x"
+            f" JOIN {plan} p ON x.plan_id = p.id WHERE p.assessment_id = %s ORDER BY x.position, x.id",
+            [assessment_id],
+        )
+        return cursor.fetchall()
+
+
 def last_year_done(assessment: Assessment) -> DoneActions | None:
     """What plan_proposals needs of last year's plan, no more (the fill page reads it on every GET):
     None without a done action (one query), else the actions as plain rows and only the answers of the
     questions the done actions' effects touch, the only ones the sequence rule reads
-    (projection.sequence_reads), instead of every answer (two queries)."""
-    rows = list(
-        _last_year_actions(assessment).values_list("action_code", "status", "position", "plan__assessment_id")
+    (projection.sequence_reads), instead of every answer (two queries). For an assessment read
+    with_page_facts, last year's assessment is known: its actions are read in a plain query."""
+    last_id = getattr(assessment, "page_last_year_id", _UNREAD)
+    if last_id is None:
+        return None  # read with_page_facts: the enterprise has no submitted assessment of an earlier year
+    rows = (
+        list(
+            _last_year_actions(assessment).values_list(
+                "action_code", "status", "position", "plan__assessment_id"
+            )
+        )
+        if last_id is _UNREAD
+        else _plan_action_rows(last_id)
     )
     actions = [PlannedAction(code, status, position=position) for code, status, position, _last in rows]
     done = done_codes(actions)
@@ -91,8 +121,8 @@ def last_year_done(assessment: Assessment) -> DoneActions | None:
         return None
     answers = Answer.objects.filter(
         assessment_id=rows[0][3], question_code__in=sequence_reads(done, load_catalog())
-    )
-    return DoneActions(actions, answer_values(answers.only("question_code", "value")))
+    ).values_list("question_code", "value")
+    return DoneActions(actions, {code: value for code, value in answers if value is not None})
 
 
 def rejected_values(assessment: Assessment) -> dict[str, Any]:
@@ -126,7 +156,8 @@ def pending_proposals(
         definitions=definitions,
         answers=answers,
         catalog=load_catalog(),
-        rejected=rejected_values(assessment),
+        # An assessment read with_page_facts says whether there is any rejection to read.
+        rejected=rejected_values(assessment) if page_fact(assessment, "has_rejections") else {},
     )
 
 

@@ -16,8 +16,8 @@ from django.forms import BoundField
 from django.utils.translation import gettext as _
 
 from assessment.forms.answers import REASON_SUFFIX, AnswerForm
-from assessment.models import Answer, Evidence, ReviewComment
-from assessment.selectors.assessments import AssessmentPage, Evaluation, Section
+from assessment.models import Evidence, ReviewComment
+from assessment.selectors.assessments import AssessmentPage, Evaluation, PageAnswer, Section
 from assessment.views.review import display_answer
 from questionnaires.definition import short_titles
 from questionnaires.logic import (
@@ -44,7 +44,7 @@ class QuestionRow:
     asked: bool
     answered: bool
     prefilled: bool
-    answer: Answer | None
+    answer: PageAnswer | None
     computed: dict[str, Any] | None
     comments: list[ReviewComment]
     evidence: list[Evidence]

@@ -8,7 +8,12 @@ from django.urls import reverse
 
 from assessment.exceptions import DomainError
 from assessment.models import Answer, AuditEvent, PlanAction, ProposalDecision
-from assessment.selectors.assessments import answer_values, assessment_definitions
+from assessment.selectors.assessments import (
+    answer_values,
+    assessment_definitions,
+    assessment_page,
+    section_of_question,
+)
 from assessment.selectors.followup import last_year_done, last_year_plan, pending_proposals
 from assessment.services.assessments import assessment_create
 from assessment.services.followup import proposal_confirm, proposal_reject
@@ -89,6 +94,21 @@ def test_rejecting_keeps_the_answer_and_stops_proposing_it(client, this_year, sm
     assert "mgmt.cp_audit_3y" not in [row["code"] for row in review.context["plan_proposals"]]
     with pytest.raises(DomainError):
         proposal_confirm(assessment=this_year, user=sme_manager, code="mgmt.cp_audit_3y")
+
+
+def test_the_fill_page_stops_proposing_a_rejected_value(client, this_year, sme_manager):
+    """The fill page reads the decisions only when its assessment's facts say there is a rejection."""
+    client.force_login(sme_manager)
+    page = assessment_page(this_year)
+    section = section_of_question(page.sections, "mgmt.cp_audit_3y")
+    url = reverse("assessment_fill", args=[this_year.pk, section.key])
+    before = client.get(url).context["plan_proposals"]
+    assert "mgmt.cp_audit_3y" in [row["code"] for row in before]
+    client.post(reverse("assessment_proposal_decide", args=[this_year.pk]), {"reject": "mgmt.cp_audit_3y"})
+    after = client.get(url).context["plan_proposals"]
+    assert [row["code"] for row in after] == [
+        row["code"] for row in before if row["code"] != "mgmt.cp_audit_3y"
+    ]
 
 
 def test_a_question_without_a_proposal_is_refused_with_a_message(client, this_year, sme_manager):
