@@ -239,6 +239,12 @@ def mac_drawing(geometry: dict[str, Any], font: str) -> Drawing:
             label(bar["label_x"], flip(bar["label_y"]), str(bar["number"]), colour=TEXT)
     line(left, geometry["zero"], right, geometry["zero"], colour=TEXT, width=0.8)  # the zero line
     line(left, geometry["top"], left, geometry["bottom"], colour=TEXT, width=0.8)  # the y axis
+    for bar in geometry["bars"]:
+        if bar["narrowed"]:  # after the zero line, which its break band crosses
+            band = bar["width_break_polygon"]
+            points = [v if i % 2 == 0 else flip(v) for i, v in enumerate(band)]
+            drawing.add(Polygon(points, fillColor=colors.white, strokeColor=TEXT, strokeWidth=0.5))
+            label(bar["label_x"], flip(bar["width_value_y"]), bar["width_value"], colour=TEXT)
     drawing.add(String(left, 3, geometry["x_label"], fontName=font, fontSize=7.5, fillColor=SECONDARY))
     drawing.add(String(2, height - 9, geometry["y_label"], fontName=font, fontSize=7.5, fillColor=SECONDARY))
     return drawing

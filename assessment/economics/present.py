@@ -221,7 +221,9 @@ def mac_geometry(
     Bars: x from cumulative t CO₂, width = t CO₂ of the action, height = 元/t (below the zero line when
     the action saves money). The cost axis spans the ordinary figures (`cost_axis_bound`): a bar beyond
     it is cut at the axis end, marked with a break and its figure written beside it, so that one extreme
-    action does not flatten the others. A bar's number is left out where it would overlap the one before
+    action does not flatten the others. Likewise an extreme CO₂ figure (`shown_widths`) is drawn narrower,
+    with an upright break across the bar and the zero line (the CO₂ axis is broken there: the ticks after
+    it carry the real cumulative figures) and its real figure written under the axis. A bar's number is left out where it would overlap the one before
     (the legend lists every bar). Returns None when no action avoids CO₂.
     """
     points = list(plan.mac)
@@ -231,6 +233,8 @@ def mac_geometry(
     left, right, top, bottom = 64.0, 16.0, 24.0, 44.0
     plot_w, plot_h = width - left - right, height - top - bottom
     total = points[-1].end or 1.0
+    shown = shown_widths([p.co2_t for p in points])
+    shown_total = sum(shown) or 1.0
     bound = cost_axis_bound([p.cost_per_t for p in points])
     low = max(min(0.0, min(p.cost_per_t for p in points)), -bound)
     high = min(max(0.0, max(p.cost_per_t for p in points)), bound)
@@ -246,9 +250,17 @@ def mac_geometry(
     bars = []
     names = titles or {}
     last_label = {True: -math.inf, False: -math.inf}  # by side: numbers above and below the zero line
+    segments = []  # stretches of the CO₂ axis drawn to scale: (first t, where it starts in shown t, last t)
+    shown_start = 0.0
+    segment_start = (0.0, 0.0)
     for index, point in enumerate(points, start=1):
-        x0 = left + point.start / total * plot_w
-        w = max(point.co2_t / total * plot_w, 1.0)
+        x0 = left + shown_start / shown_total * plot_w
+        w = max(shown[index - 1] / shown_total * plot_w, 1.0)
+        narrowed = shown[index - 1] < point.co2_t
+        if narrowed:
+            segments.append((*segment_start, point.start))
+            segment_start = (point.end, shown_start + shown[index - 1])
+        shown_start += shown[index - 1]
         yv = y(point.cost_per_t)
         clipped = not low <= point.cost_per_t <= high
         centre = x0 + w / 2
@@ -272,7 +284,12 @@ def mac_geometry(
             "co2": fmt(point.co2_t, 1),
             "cost": fmt(point.cost_per_t, 0),
             "clipped": clipped,
+            "narrowed": narrowed,
         }
+        if narrowed:
+            bar.update(_width_break(centre, min(yv, zero), max(yv, zero), saves=point.cost_per_t < 0))
+            bar["width_value"] = f"{index}: {fmt(point.co2_t, 0)} {'吨' if zh else 't'}"
+            bar["width_value_y"] = round(top + plot_h + 28, 2)
         if clipped:
             bar.update(_break_mark(x0, w, yv, downwards=point.cost_per_t < 0, right=width - right))
             bar["value"] = f"{index}: {bar['cost']}"
@@ -282,12 +299,20 @@ def mac_geometry(
     while value <= high + 1e-9:
         ticks_y.append({"y": round(y(value), 2), "label": fmt(value, 0)})
         value += step
-    x_step = _nice_step(total / 4)
-    ticks_x = []
-    value = 0.0
-    while value <= total + 1e-9:
-        ticks_x.append({"x": round(left + value / total * plot_w, 2), "label": fmt(value, 0)})
-        value += x_step
+    segments.append((*segment_start, total))
+    x_step = _nice_step(shown_total / 4)
+    ticks_x: list[dict[str, Any]] = []
+    for first, shown_first, last in segments:
+        value = math.ceil(first / x_step - 1e-9) * x_step
+        while value <= last + 1e-9:
+            x = left + (shown_first + value - first) / shown_total * plot_w
+            if not ticks_x or x - ticks_x[-1]["x"] >= 36:  # room for the figure beside the one before
+                ticks_x.append({"x": round(x, 2), "label": fmt(value, 0)})
+            value += x_step
+    if len(segments) > 1 and ticks_x[-1]["x"] < left + plot_w - 1:  # a broken axis ends on its real total
+        if left + plot_w - ticks_x[-1]["x"] < 36:
+            ticks_x.pop()
+        ticks_x.append({"x": round(left + plot_w, 2), "label": fmt(total, 0)})
     return {
         "width": width,
         "height": height,
@@ -310,14 +335,25 @@ def mac_geometry(
             "CO₂. Actions are stacked cheapest first and never double counted."
         ),
         "total": fmt(total, 0),
-        "clip_note": (
-            (
-                "标有折断符号的柱超出坐标范围，已截断，旁边标注其实际数值。"
-                if zh
-                else "Bars with a break mark run beyond the axis: they are cut, with their actual figure written beside them."
+        "clip_note": (" " if not zh else "").join(
+            note
+            for note, shown_note in (
+                (
+                    "标有折断符号的柱超出坐标范围，已截断，旁边标注其实际数值。"
+                    if zh
+                    else "Bars with a break mark run beyond the axis: they are cut, with their actual figure written beside them.",
+                    any(bar["clipped"] for bar in bars),
+                ),
+                (
+                    "中间带竖向折断符号的柱减排量过大，宽度未按比例绘制（横轴在此断开，其后的刻度为实际累计值），实际减排量标在横轴下方。"
+                    if zh
+                    else "A bar with an upright break mark avoids too much CO₂ to be drawn to scale: it is narrowed (the "
+                    "horizontal axis is broken there; the ticks after it give the actual cumulative figures), and its "
+                    "actual figure is written under the axis.",
+                    any(bar["narrowed"] for bar in bars),
+                ),
             )
-            if any(bar["clipped"] for bar in bars)
-            else ""
+            if shown_note
         ),
     }
 
@@ -331,10 +367,43 @@ def cost_axis_bound(costs: list[float]) -> float:
     ones are outliers (each more than OUTLIER_RATIO times the next); those, at most half the bars, are
     left beyond the bound. Infinite when nothing is cut."""
     sizes = sorted((abs(cost) for cost in costs), reverse=True)
+    cut = _outlier_count(sizes)
+    return sizes[cut] * 1.1 if cut else math.inf
+
+
+def _outlier_count(sizes: list[float]) -> int:
+    """How many of the largest `sizes` (sorted largest first) are outliers: each more than OUTLIER_RATIO
+    times the next, at most half of them."""
     cut = 0
     while cut < len(sizes) // 2 and sizes[cut + 1] > 0 and sizes[cut] > OUTLIER_RATIO * sizes[cut + 1]:
         cut += 1
-    return sizes[cut] * 1.1 if cut else math.inf
+    return cut
+
+
+# An action avoiding more CO₂ than OUTLIER_RATIO times the next largest is drawn this many times as wide.
+NARROWED_RATIO = 2.0
+
+
+def shown_widths(co2: list[float]) -> list[float]:
+    """The CO₂ figures as the bars are drawn: the same, except outliers (each more than OUTLIER_RATIO
+    times the next largest, at most half the bars), drawn NARROWED_RATIO times the largest ordinary one."""
+    sizes = sorted(co2, reverse=True)
+    cut = _outlier_count(sizes)
+    if not cut:
+        return list(co2)
+    cap = NARROWED_RATIO * sizes[cut]
+    return [min(value, cap) for value in co2]
+
+
+def _width_break(centre: float, y_top: float, y_bottom: float, *, saves: bool) -> dict[str, Any]:
+    """The upright slanted band (white, outlined) across the middle of a narrowed bar, reaching a little
+    beyond its zero-line end so that it breaks that line too (not its other end, where its number is)."""
+    y_top, y_bottom = (y_top - 5, y_bottom) if saves else (y_top, y_bottom + 5)
+    band = [(centre - 4, y_top), (centre, y_top), (centre + 4, y_bottom), (centre, y_bottom)]
+    return {
+        "width_break_points": " ".join(f"{round(px, 2)},{round(py, 2)}" for px, py in band),
+        "width_break_polygon": [round(v, 2) for point in band for v in point],
+    }
 
 
 def _break_mark(x0: float, w: float, y_end: float, *, downwards: bool, right: float) -> dict[str, Any]:

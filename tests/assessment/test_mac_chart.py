@@ -64,16 +64,14 @@ def test_ordinary_figures_are_drawn_to_scale_without_a_note():
 
 
 def test_numbers_of_bars_too_narrow_to_label_are_left_to_the_legend():
-    many = plan_of(("wide", 500.0, 100.0), *((f"n{i}", 0.5, 100.0 + i) for i in range(6)))
+    many = plan_of(*((f"n{i}", 1.0, 100.0 + i) for i in range(60)))  # bars under 10 px wide
     labelled = [bar["labelled"] for bar in mac_geometry(many, lang="zh-hans")["bars"]]
     assert labelled[0] and not all(labelled)
-    assert len(_legend(mac_geometry(many, lang="zh-hans"), english=False).split("；")) == 7
+    assert len(_legend(mac_geometry(many, lang="zh-hans"), english=False).split("；")) == 60
 
 
 def test_numbers_above_and_below_the_zero_line_do_not_crowd_each_other():
-    alternating = plan_of(
-        *((f"a{i}", 2.0, 100.0 if i % 2 else -100.0) for i in range(6)), ("wide", 500.0, 50.0)
-    )
+    alternating = plan_of(*((f"a{i}", 1.0, 100.0 if i % 2 else -100.0) for i in range(120)))  # 5 px bars
     bars = mac_geometry(alternating, lang="zh-hans")["bars"]
     # Neighbours on opposite sides share no space; on one side, every other bar is still too close.
     assert [bar["labelled"] for bar in bars[:2]] == [True, True]
@@ -87,3 +85,36 @@ def test_the_page_and_the_pdf_show_the_cut_bar_and_its_figure():
     pdf = renderPDF.drawToString(mac_drawing(geometry, report_font().name))
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "4: 250,000" in text
+
+
+WIDE = plan_of(*ORDINARY, ("e", 50_000.0, 900.0))
+
+
+def test_one_action_avoiding_far_more_co2_no_longer_thins_the_others():
+    geometry = mac_geometry(WIDE, lang="zh-hans")
+    bars = {bar["code"]: bar for bar in geometry["bars"]}
+    plot_width = geometry["right"] - geometry["left"]
+    assert all(bars[code]["w"] > plot_width / 12 for code in "abc")  # 60 t of 50,260: under 1 px to scale
+    assert bars["e"]["narrowed"] and not any(bars[code]["narrowed"] for code in "abc")
+    assert bars["e"]["w"] < plot_width / 2 and bars["e"]["width_value"] == "4: 50,000 吨"
+    assert bars["e"]["width_break_points"] and not bars["e"]["clipped"]
+    ticks = [(tick["x"], float(tick["label"].replace(",", ""))) for tick in geometry["ticks_x"]]
+    assert ticks[-1] == (geometry["right"], 50_260)  # the broken axis ends on the real total
+    assert all(x1 < x2 and v1 < v2 for (x1, v1), (x2, v2) in zip(ticks, ticks[1:], strict=False))
+    assert "未按比例" in geometry["clip_note"]
+    assert "narrowed" in mac_geometry(WIDE, lang="en")["clip_note"]
+
+
+def test_ordinary_widths_are_drawn_to_scale():
+    geometry = mac_geometry(plan_of(*ORDINARY), lang="zh-hans")
+    assert not any(bar["narrowed"] for bar in geometry["bars"])
+    widths = [bar["w"] for bar in geometry["bars"]]
+    assert widths[0] / widths[2] == pytest.approx(120 / 60, rel=0.01)
+
+
+def test_the_page_and_the_pdf_show_the_narrowed_bar_and_its_figure():
+    geometry = mac_geometry(WIDE, lang="en")
+    svg = render_to_string("assessment/_mac_chart.html", {"g": geometry, "prefix": ""})
+    assert "data-narrowed-value>4: 50,000 t<" in svg and "data-clip-note" in svg
+    pdf = renderPDF.drawToString(mac_drawing(geometry, report_font().name))
+    assert "4: 50,000 t" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
