@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from questionnaires.logic import condition_references, formula_references
 from questionnaires.rule_types import rule_questions, rule_type
@@ -327,7 +327,17 @@ def definition_for_version(version: QuestionnaireVersion) -> dict:
         return _by_hash.setdefault(version.content_hash, version.definition)
 
 
-def definition_of(version: QuestionnaireVersion) -> dict:
+class StoredVersion(Protocol):
+    """What definition_of reads of a stored version: a QuestionnaireVersion, or a lighter row."""
+
+    @property
+    def content_hash(self) -> str: ...
+
+    @property
+    def definition(self) -> Any: ...
+
+
+def definition_of(version: StoredVersion) -> dict:
     """The definition of this very row (a revision an assessment points at), shared per content hash:
     no query when cached, else one (the row may have been fetched without its JSON)."""
     with _lock:
