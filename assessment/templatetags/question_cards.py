@@ -72,7 +72,7 @@ def _help_column(row: Any) -> SafeString:
     citations = row.citations
     provisional = row.question.get("provisional")
     help_lines = row.help
-    inner = EMPTY
+    column = EMPTY  # no help: no column (the field's column keeps its width)
     if help_lines or citations or provisional:
         items = format_html_join(
             "", "<dt>{}</dt><dd>{}</dd>", ((label, linebreaksbr(text)) for label, text in help_lines)
@@ -92,12 +92,12 @@ def _help_column(row: Any) -> SafeString:
                 reverse("method"),
                 gettext("方法说明"),
             )
-        inner = format_html(
-            '<details class="help small"><summary>{}</summary><dl class="mb-0 mt-1">{}</dl></details>',
+        column = format_html(
+            '<div class="col-md-4"><details class="help small"><summary>{}</summary><dl class="mb-0 mt-1">{}</dl>'
+            "</details></div>",
             gettext("说明与来源"),
             items,
         )
-    column = format_html('<div class="col-md-4">{}</div>', inner)
     _HELP_COLUMNS[key] = (row.question, column)
     return column
 
@@ -359,7 +359,9 @@ def question_card(row: Any, assessment_pk: int) -> SafeString:
     condition = format_html(' data-condition="{}"', row.condition_json) if row.condition_json else EMPTY
     return format_html(
         '<div class="{}" id="q-{}" data-code="{}" data-type="{}" data-value="{}" data-seen="{}"{}{}>'
-        '<div class="card-body"><div class="row g-3"><div class="col-md-8">{}{}{}{}</div>{}</div></div></div>',
+        # The help column comes first in the markup and is moved to the right from md up: its disclosure is
+        # shown at the top of the card, so it is reached before the field with Tab, as it is seen.
+        '<div class="card-body"><div class="row g-3">{}<div class="col-md-8 order-md-first">{}{}{}{}</div></div></div></div>',
         classes,
         row.code,
         row.code,
@@ -368,11 +370,11 @@ def question_card(row: Any, assessment_pk: int) -> SafeString:
         row.seen,
         condition,
         SafeString(" hidden") if not row.asked else EMPTY,
+        _help_column(row),
         _badges(row),
         _notices(row),
         _answer(row),
         _after(row, assessment_pk),
-        _help_column(row),
     )
 
 

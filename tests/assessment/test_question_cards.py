@@ -142,6 +142,20 @@ def test_the_help_column_gives_the_help_lines_and_the_provisional_note():
 
 
 @pytest.mark.django_db
+def test_the_help_disclosure_comes_before_the_field_as_it_is_shown_above_it():
+    html = card(make_row(NUMBER))
+    # First in the markup (so first with Tab), moved to the right from md up by the field's column.
+    assert html.index("<summary>说明与来源</summary>") < html.index('name="q.num"')
+    assert 'class="col-md-8 order-md-first"' in html
+
+
+@pytest.mark.django_db
+def test_a_question_without_help_has_no_empty_help_column():
+    html = card(make_row(COMPUTED))
+    assert "col-md-4" not in html and '<details class="help' not in html
+
+
+@pytest.mark.django_db
 def test_the_help_column_follows_the_language():
     row = make_row(NUMBER)
     card(row)  # cached in Chinese
