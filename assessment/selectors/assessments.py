@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, IntegerField, Prefetch, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
@@ -407,28 +408,40 @@ class PageAnswer(NamedTuple):
         return self.saver_display_name or self.saver_username
 
 
-# The columns of PageAnswer, in its order.
-PAGE_ANSWER_COLUMNS = (
-    "question_code",
-    "value",
-    "prefilled",
-    "proposed",
-    "override_reason",
-    "updated_at",
-    "updated_by_id",
-    "updated_by__display_name",
-    "updated_by__username",
-)
-
-
 def page_answers(assessment: Assessment) -> dict[str, PageAnswer]:
-    """An assessment's stored answers as plain rows by question code, in code order (one query)."""
-    rows = (
-        Answer.objects.filter(assessment=assessment)
-        .order_by("question_code")
-        .values_list(*PAGE_ANSWER_COLUMNS)
-    )
-    return {row[0]: row for row in map(PageAnswer._make, rows)}
+    """An assessment's stored answers as plain rows by question code, in code order: one plain query
+    instead of a compiled queryset, each column turned into what the ORM would return (the JSON decoded
+    by the field itself, a naive save time made aware as Django's SQLite backend does; the database
+    driver returns booleans and times, JSON as text, on SQLite and PostgreSQL alike)."""
+    quote = connection.ops.quote_name
+    saver = Answer._meta.get_field("updated_by")
+    table, users = quote(Answer._meta.db_table), quote(saver.related_model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.question_code, a.value, a.prefilled, a.proposed, a.override_reason, a.updated_at,"
+            f" a.updated_by_id, u.display_name, u.username FROM {table} a LEFT JOIN {users} u"
+            " ON a.updated_by_id = u.id WHERE a.assessment_id = %s ORDER BY a.question_code",
+            [assessment.pk],
+        )
+        rows = cursor.fetchall()
+    decode = Answer._meta.get_field("value").from_db_value
+    zone = connection.timezone if settings.USE_TZ else None
+    answers = {}
+    for code, value, prefilled, proposed, reason, saved, saver_id, display_name, username in rows:
+        if zone is not None and saved.tzinfo is None:
+            saved = saved.replace(tzinfo=zone)
+        answers[code] = PageAnswer(
+            code,
+            None if value is None else decode(value, None, connection),
+            bool(prefilled),
+            bool(proposed),
+            reason,
+            saved,
+            saver_id,
+            display_name,
+            username,
+        )
+    return answers
 
 
 @dataclass
