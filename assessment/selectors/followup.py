@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,10 +119,26 @@ def last_year_done(assessment: Assessment) -> DoneActions | None:
     done = done_codes(actions)
     if not done:
         return None
-    answers = Answer.objects.filter(
-        assessment_id=rows[0][3], question_code__in=sequence_reads(done, load_catalog())
-    ).values_list("question_code", "value")
-    return DoneActions(actions, {code: value for code, value in answers if value is not None})
+    return DoneActions(actions, _answer_values(rows[0][3], sequence_reads(done, load_catalog())))
+
+
+def _answer_values(assessment_id: int, codes: Iterable[str]) -> dict[str, Any]:
+    """These answers of an assessment as the scoring engine reads them (cleared answers left out): one
+    plain query, the JSON decoded by the field itself as the ORM does."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return {}
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT question_code, value FROM {quote(Answer._meta.db_table)} WHERE assessment_id = %s"
+            f" AND question_code IN ({', '.join(['%s'] * len(wanted))})",
+            [assessment_id, *wanted],
+        )
+        rows = cursor.fetchall()
+    decode = Answer._meta.get_field("value").from_db_value
+    values = {code: decode(value, None, connection) for code, value in rows if value is not None}
+    return {code: value for code, value in values.items() if value is not None}
 
 
 def rejected_values(assessment: Assessment) -> dict[str, Any]:
