@@ -21,7 +21,7 @@ import json
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -158,6 +158,15 @@ def workbook_layout(
             rows.append(WorkbookRow(name, row, number, code, question, editable, source))
         sheets.append(WorkbookSheet(name, title, framework, tuple(rows)))
     return WorkbookLayout(tuple(sheets), structure_checksum(versions, sections))
+
+
+def _earlier_titles(sections: Sequence[Section]) -> list[Section]:
+    """The sections under the page names of earlier workbooks (sheet names come from them): the SME digital
+    scenarios' page was called like every framework's general page until 2026-12 (a workbook filled
+    offline over that change still reads; the cells are checked by the structure checksum as always)."""
+    from assessment.selectors.assessments import GENERAL_TITLE, SCENARIOS_TITLE
+
+    return [replace(s, title=GENERAL_TITLE) if s.title == SCENARIOS_TITLE else s for s in sections]
 
 
 def _short(framework_title: str) -> str:
@@ -501,6 +510,7 @@ def read_workbook(
     lang = "en" if str(meta.get("language", "")).startswith("en") else "zh-hans"
     with translation.override(lang):
         layout = workbook_layout(sections, versions, lang, instructions=_("填写说明"))
+        earlier = workbook_layout(_earlier_titles(sections), versions, lang, instructions=_("填写说明"))
     if meta.get("checksum") != layout.checksum:
         raise WorkbookError(_("该工作簿的题目结构与本评估不一致（可能来自旧版本）。请重新下载工作簿后填写。"))
     result = ReadWorkbook(lang=lang, layout=layout)
@@ -514,8 +524,10 @@ def read_workbook(
             value = None
         result.base[code] = BaseAnswer(value, _parse_time(item[2] if len(item) > 2 else None))
     answer_index = ord(ANSWER_COLUMN) - ord("A")
-    for sheet in layout.sheets:
+    for sheet, before in zip(layout.sheets, earlier.sheets, strict=True):
         frame = frames.get(sheet.name)
+        if frame is None:  # a workbook downloaded while the page had its earlier name
+            frame = frames.get(before.name)
         if frame is None:
             raise WorkbookError(
                 _("工作簿中缺少工作表“%(sheet)s”（工作表被改名或删除）。请重新下载工作簿后填写。")

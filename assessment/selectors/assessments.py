@@ -151,6 +151,10 @@ def _definitions_key(definitions: list[dict[str, Any]]) -> tuple[str, ...]:
 _SECTIONS_CACHE: dict[tuple[str, ...], tuple[list[dict[str, Any]], tuple[Section, ...]]] = {}
 
 
+GENERAL_TITLE = {"zh": "基本条件与通用题目", "en": "Prerequisites and general questions"}
+SCENARIOS_TITLE = {"zh": "数字化经营场景", "en": "Digital operation scenarios"}
+
+
 def build_sections(definitions: list[dict[str, Any]]) -> tuple[Section, ...]:
     """The pages of an assessment, in order: the energy calculator (its inputs are shared by the
     frameworks using them), then per framework its general questions (prerequisites, products,
@@ -182,13 +186,16 @@ def build_sections(definitions: list[dict[str, Any]]) -> tuple[Section, ...]:
         title = definition.get("title") or {"zh": framework, "en": framework}
         general = tuple(q for q in general_questions(definition) if not _is_energy_input(q))
         if general:
+            scenarios = set((definition.get("settings") or {}).get("scenarios") or ())
+            only_scenarios = bool(scenarios) and all(q["code"] in scenarios for q in general)
             sections.append(
                 Section(
                     key=f"{framework}.general",
                     kind="general",
                     framework=framework,
                     framework_title=title,
-                    title={"zh": "基本条件与通用题目", "en": "Prerequisites and general questions"},
+                    # Named by what it holds: the SME digital page of general questions is its scenarios.
+                    title=SCENARIOS_TITLE if only_scenarios else GENERAL_TITLE,
                     questions=general,
                 )
             )

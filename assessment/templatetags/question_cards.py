@@ -420,6 +420,7 @@ def _section_urls(assessment_pk: int) -> Any:
 def fill_navigation(navigation: list[dict[str, Any]], assessment_pk: int) -> SafeString:
     """The page list of the side panel: framework groups, each page with its required answers done."""
     title = gettext("必答题完成数")
+    optional, optional_title = gettext("选答"), gettext("本页均为选答题")
     urls = _section_urls(assessment_pk)
     parts = []
     for group in navigation:
@@ -431,20 +432,23 @@ def fill_navigation(navigation: list[dict[str, Any]], assessment_pk: int) -> Saf
         for item in group["items"]:
             key = item["section"].key
             progress = item["progress"]
+            # A page without required questions (the SME digital scenarios) says so instead of "0/0";
+            # fill.js keeps the badge current from data-optional.
+            badge = f"{progress.answered}/{progress.required}" if progress.required else optional
             items.append(
                 format_html(
                     '<li class="nav-item"><a class="nav-link px-2 py-1 d-flex justify-content-between '
                     'align-items-start gap-2{}"{} href="{}"><span>{}</span> <span class="badge {}" '
-                    'data-progress="{}" title="{}">{}/{}</span></a></li>',
+                    'data-progress="{}" data-optional="{}" title="{}">{}</span></a></li>',
                     SafeString(" active fw-semibold") if item["current"] else EMPTY,
                     SafeString(' aria-current="page"') if item["current"] else EMPTY,
                     urls(key),
                     item["title"],
-                    "text-bg-success" if progress.complete else "text-bg-light border",
+                    "text-bg-success" if progress.required and progress.complete else "text-bg-light border",
                     key,
-                    title,
-                    progress.answered,
-                    progress.required,
+                    optional,
+                    title if progress.required else optional_title,
+                    badge,
                 )
             )
         parts.append(format_html('<ul class="nav flex-column small">{}</ul>', SafeString("".join(items))))

@@ -323,8 +323,8 @@
         var el = document.querySelector("[data-progress='" + key + "']");
         if (el) {
           var p = state.progress[key];
-          el.textContent = p.answered + "/" + p.required;
-          el.className = "badge " + (p.answered >= p.required ? "text-bg-success" : "text-bg-light border");
+          el.textContent = p.required ? p.answered + "/" + p.required : el.dataset.optional;
+          el.className = "badge " + (p.required && p.answered >= p.required ? "text-bg-success" : "text-bg-light border");
         }
       });
       // Consistency findings at their fields: impossible combinations, jumps since last year.

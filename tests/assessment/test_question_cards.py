@@ -213,3 +213,22 @@ def test_the_evidence_form_lists_the_pages_questions_cut_and_escaped():
     assert shown.startswith("很长的题目<b>") and len(shown) <= 62 < len(
         long_text["text"]["zh"]
     )  # cut, as |truncatechars:60
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "word"), [("zh-hans", "选答"), ("en", "Optional")])
+def test_a_page_without_required_questions_is_marked_optional_not_zero_of_zero(language, word):
+    from django.utils import translation
+
+    page = SimpleNamespace(key="sme_digital.general")
+    navigation = [
+        {
+            "group": "",
+            "items": [{"section": page, "title": "场景", "progress": Progress(5, 0), "current": False}],
+        }
+    ]
+    with translation.override(language):
+        html = str(fill_navigation(navigation, 5))
+    assert "0/0" not in html and "5/0" not in html
+    assert f'data-optional="{word}"' in html and f">{word}</span>" in html
+    assert "text-bg-success" not in html  # nothing required: not shown as a completed page

@@ -364,3 +364,23 @@ def test_the_import_command_exits_2_with_cell_messages_and_saves_valid_workbooks
     assert not Answer.objects.filter(assessment=filled_draft, value=157).exists()
     call_command("import_workbook", str(good), "--assessment", str(filled_draft.pk), "--user", "sme_manager")
     assert Answer.objects.filter(assessment=filled_draft, value=157, updated_by=sme_manager).exists()
+
+
+def test_a_workbook_downloaded_before_the_scenarios_page_was_renamed_still_reads(filled_draft, sme_manager):
+    from assessment.selectors.assessments import assessment_definitions, build_sections
+    from assessment.workbook import _earlier_titles, workbook_layout
+
+    sections = build_sections(assessment_definitions(filled_draft))
+    versions = version_keys(filled_draft)
+    now = workbook_layout(sections, versions, "zh-hans", instructions="填写说明")
+    before = workbook_layout(_earlier_titles(sections), versions, "zh-hans", instructions="填写说明")
+    renamed = [(a.name, b.name) for a, b in zip(now.sheets, before.sheets, strict=True) if a.name != b.name]
+    assert renamed == [("数字化经营场景", renamed[0][1])] and "基本条件与通用题目" in renamed[0][1]
+    book = _book(workbook_bytes(filled_draft, lang="zh-hans", user=sme_manager))
+    sheet = book[renamed[0][0]]
+    sheet.title = renamed[0][1]  # as the workbook was named at download
+    check = workbook_check(assessment=filled_draft, data=_save(book))
+    assert (check.changes, check.conflicts, check.errors) == ([], [], []) and check.unchanged > 50
+    del book[renamed[0][1]]  # a sheet missing under both names is still refused
+    with pytest.raises(WorkbookError):
+        workbook_check(assessment=filled_draft, data=_save(book))
