@@ -240,6 +240,12 @@ def _figures(values: dict[str, Any], prefix: str = "") -> Figures:
     )
 
 
+def _sums_figures(sums: list[float], enterprises: int | None = None) -> Figures:
+    """A Figures from [enterprises, counted, done, *money] (`summarise_in_database`)."""
+    plans, counted, done, *money = sums
+    return Figures(int(plans if enterprises is None else enterprises), int(counted), int(done), *money)
+
+
 def _add_stale_money(figures: Figures, step: StepFigures | None) -> None:
     money = [figures.investment_wan, figures.annual_saving_wan, figures.co2_avoided_t]
     _add_money(money, step)
@@ -248,49 +254,98 @@ def _add_stale_money(figures: Figures, step: StepFigures | None) -> None:
 
 def summarise_in_database(assessments: QuerySet[Assessment], *, submissions: int, lang: str) -> PlanAnalytics:
     """`summarise` of the plans of `assessments`, counted and added up by the database on the stored
-    figures (values/annotate: the same numbers as `summarise` over `plan_records`, tested): one query for
-    the prices, one per action, city, industry and size, one for the total and the support channels, and
-    for plans whose stored figures are stale (another revision or other prices) one for their rows and
-    two for their answers and factors; their money is computed then and added."""
+    figures (the same numbers as `summarise` over `plan_records`, tested): one query for the prices, one
+    grouped by enterprise and action (its status counts, counted rows and money, no COUNT(DISTINCT …),
+    so the database hashes instead of sorting the rows with their plan's figures) whose few rows per
+    enterprise Python adds up by action, city, industry, size and support channel, counting the distinct
+    enterprises; and for plans whose stored figures are stale (another revision or other prices) one for
+    their rows and two for their answers and factors: their money is computed then and added."""
     catalog = load_catalog()
     prices = current_prices()
     rows = PlanAction.objects.filter(
         plan__assessment__in=assessments, action_code__in=[action.code for action in catalog.actions]
     ).annotate(fresh=fresh_expression(prices_digest(prices), through="plan__"))
-    channel_codes = {
-        channel: [action.code for action in catalog.actions if channel in action.support]
-        for channel in catalog.support_channels
-    }
-    summary = rows.aggregate(
-        **_figure_aggregates(),
-        stale=Count("pk", filter=COUNTED & Q(fresh=False)),
-        **{
-            name: aggregate
-            for index, codes in enumerate(channel_codes.values())
-            for name, aggregate in _figure_aggregates(f"c{index}_", Q(action_code__in=codes)).items()
-        },
+    status_values = tuple(PlanAction.Status.values)
+    counted_at = [index for index, status in enumerate(status_values) if status in COUNTED_STATUSES]
+    done_at = status_values.index("done")
+    support = {action.code: action.support for action in catalog.actions}
+    # One row per enterprise and action (its rows in the enterprise's plans of every year): the database
+    # adds up the rows, Python the few rows per enterprise, counting each group's distinct enterprises.
+    pairs = (
+        rows.values(ENTERPRISE, "action_code", *GROUP_KEYS.values())
+        .annotate(
+            stale=Count("pk", filter=COUNTED & Q(fresh=False)),
+            **{name: Sum(StoredFigure(index), filter=COUNTED & FRESH) for index, name in enumerate(FIELDS)},
+            **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in status_values},
+        )
+        .order_by()
+        .values_list(
+            ENTERPRISE,
+            "action_code",
+            *GROUP_KEYS.values(),
+            "stale",
+            *FIELDS,
+            *(f"status_{status}" for status in status_values),
+        )
     )
-    total = _figures(summary)
-    statuses: dict[str, Counter[str]] = {}
-    per_action: dict[str, Figures] = {}
-    for values in rows.values("action_code").annotate(
-        **_figure_aggregates(),
-        **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in PlanAction.Status.values},
-    ):
-        code = values["action_code"]
-        statuses[code] = Counter({status: values[f"status_{status}"] for status in PlanAction.Status.values})
-        per_action[code] = _figures(values)
-    groups = {
-        name: {
-            values[key]: _figures(values)
-            for values in rows.filter(COUNTED).values(key).annotate(**_figure_aggregates()).order_by()
-        }
-        for name, key in GROUP_KEYS.items()
+    status_counts: dict[str, list[int]] = {}
+    # Sums: [enterprises, counted, done, *money]; the enterprises of channels and classes in sets.
+    per_action: dict[str, list[float]] = {}
+    channel_sums: dict[str, list[float]] = defaultdict(lambda: [0.0] * 6)
+    channel_enterprises: dict[str, set[int]] = defaultdict(set)
+    class_sums: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0.0] * 6)  # (city, industry, size)
+    class_enterprises: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    stale = 0
+    for enterprise, code, city, industry, size, stale_count, investment, saving, co2, *counts in pairs:
+        of_action = status_counts.get(code)
+        if of_action is None:
+            of_action = status_counts[code] = [0] * len(status_values)
+            per_action[code] = [0.0] * 6
+        for index, count in enumerate(counts):
+            of_action[index] += count
+        counted = sum(counts[index] for index in counted_at)
+        if not counted:
+            continue
+        stale += stale_count
+        row = (1, counted, counts[done_at], investment or 0.0, saving or 0.0, co2 or 0.0)
+        group = (city, industry, size)
+        class_enterprises[group].add(enterprise)
+        for sums in (
+            per_action[code],
+            class_sums[group],
+            *(channel_sums[channel] for channel in support[code]),
+        ):
+            for index, value in enumerate(row):
+                sums[index] += value
+        for channel in support[code]:
+            channel_enterprises[channel].add(enterprise)
+    statuses = {
+        code: Counter(dict(zip(status_values, counts, strict=True))) for code, counts in status_counts.items()
     }
+    action_figures = {code: _sums_figures(sums) for code, sums in per_action.items()}
     channel_figures = {
-        channel: _figures(summary, f"c{index}_") for index, channel in enumerate(channel_codes)
+        channel: _sums_figures(sums, len(channel_enterprises[channel]))
+        for channel, sums in channel_sums.items()
     }
-    if summary["stale"]:
+    total = [0.0] * 6
+    group_sums: dict[str, dict[str, list[float]]] = {name: {} for name in GROUP_KEYS}
+    for group, sums in class_sums.items():
+        # An enterprise is in one class: its distinct enterprises add up across classes.
+        sums[0] = len(class_enterprises[group])
+        for of_group in (
+            total,
+            *(
+                group_sums[name].setdefault(key, [0.0] * 6)
+                for name, key in zip(GROUP_KEYS, group, strict=True)
+            ),
+        ):
+            for index, value in enumerate(sums):
+                of_group[index] += value
+    total_figures = _sums_figures(total)
+    groups = {
+        name: {key: _sums_figures(sums) for key, sums in items.items()} for name, items in group_sums.items()
+    }
+    if stale:
         stale_rows = (
             rows.filter(COUNTED, fresh=False)
             .select_related("plan__assessment__enterprise")
@@ -305,19 +360,19 @@ def summarise_in_database(assessments: QuerySet[Assessment], *, submissions: int
                 step = computed[plan_id].get(row.action_code)
                 keys = _group_keys(row.plan.assessment.enterprise)
                 for figures in (
-                    total,
-                    per_action[row.action_code],
+                    total_figures,
+                    action_figures[row.action_code],
                     *(groups[name][key] for name, key in keys.items()),
                     *(channel_figures[channel] for channel in catalog.get(row.action_code).support),
                 ):
                     _add_stale_money(figures, step)
     return _assemble(
         submissions=submissions,
-        total=total,
+        total=total_figures,
         statuses=statuses,
-        per_action=per_action,
+        per_action=action_figures,
         groups=groups,
-        channel_figures={code: figures for code, figures in channel_figures.items() if figures.counted},
+        channel_figures=channel_figures,
         lang=lang,
     )
 
