@@ -103,6 +103,11 @@ def main() -> None:
     args = parser.parse_args()
     official = User.objects.get(username="province_official")
     made = make_plans(args.plans)
+    if connection.vendor == "postgresql":
+        # Statistics of the new rows, as autovacuum's analyze gives them soon after: without them the
+        # planner expects a few hundred plan actions and joins and groups them by nested loops and sorts.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE assessment_plan, assessment_planaction")
     try:
         filters = SubmissionFilters()
         print(f"{Plan.objects.count()} plans, {PlanAction.objects.count()} plan actions; province, all years")

@@ -9,7 +9,7 @@ Money and CO₂: each plan's combined figures by the sequence rule (docs/plan.md
 `combine` over the plan's counted actions in the plan's order, on that enterprise's answers, factor
 snapshot and the current prices (central estimate), stored on the plan when it changes
 (assessment/plan_figures.py). The page's figures are counted and added up by the database on those
-stored figures (summarise_in_database: seven queries whatever the number of plans, no plan row read);
+stored figures (summarise_in_database: three queries whatever the number of plans, no plan row read);
 plans whose stored figures are stale (another revision or other prices) have their money computed on the
 request and added (three more queries). The Excel sheet reads every plan action (plan_records).
 """
@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from django.db import NotSupportedError
+from django.db import NotSupportedError, connections
 from django.db.models import Count, F, FloatField, Func, Max, Q, Sum
 from django.utils.translation import gettext as _
 
@@ -162,7 +162,7 @@ def plan_records(assessments: QuerySet[Assessment]) -> list[PlanRecord]:
 
 def plan_analytics(*, user: User, filters: SubmissionFilters, lang: str) -> PlanAnalytics:
     """The plans of the submissions the analytics page counts under `filters` (module docstring), added
-    up in the database: seven queries whatever the number of plans (ten while some plans' stored figures
+    up in the database: three queries whatever the number of plans (six while some plans' stored figures
     are stale, whose figures are computed then)."""
     scope = submissions(user, filters.for_analytics())
     return summarise_in_database(scope, submissions=scope.count(), lang=lang)
@@ -240,10 +240,38 @@ def _figures(values: dict[str, Any], prefix: str = "") -> Figures:
     )
 
 
-def _sums_figures(sums: list[float], enterprises: int | None = None) -> Figures:
-    """A Figures from [enterprises, counted, done, *money] (`summarise_in_database`)."""
-    plans, counted, done, *money = sums
-    return Figures(int(plans if enterprises is None else enterprises), int(counted), int(done), *money)
+def _added_up(
+    pairs: QuerySet[Any], *, status_values: tuple[str, ...], channel_codes: dict[str, list[str]]
+) -> list[tuple[Any, ...]]:
+    """`pairs` (one row per enterprise and action: enterprise, action, city, industry, size, stale rows,
+    money, the count of each status) added up in one query (a WITH over the grouped query, then UNION
+    ALL, on SQLite as on PostgreSQL): rows (kind, key, enterprises, counted, done, stale, *money,
+    *status counts), kind "action", a group name of GROUP_KEYS, "total" or "channel" (key: the code)."""
+    inner, params = pairs.query.sql_with_params()
+    statuses = [f"s{index}" for index in range(len(status_values))]
+    columns = ["enterprise", "code", *GROUP_KEYS, "stale", *FIELDS, *statuses]
+    counted = " + ".join(f"s{status_values.index(status)}" for status in COUNTED_STATUSES)
+    done = f"s{status_values.index('done')}"
+    sums = ", ".join(f"SUM({column})" for column in ("stale", *FIELDS, *statuses))
+    figures = f"COUNT(DISTINCT CASE WHEN c > 0 THEN enterprise END), SUM(c), SUM({done}), {sums}"
+    branches = [f"SELECT 'action', code, {figures} FROM r GROUP BY code"]
+    branches += [
+        f"SELECT '{name}', {name}, {figures} FROM r WHERE c > 0 GROUP BY {name}" for name in GROUP_KEYS
+    ]
+    branches.append(f"SELECT 'total', '', {figures} FROM r WHERE c > 0")
+    channel_params: list[str] = []
+    for channel, codes in channel_codes.items():
+        if codes:
+            marks = ", ".join(["%s"] * len(codes))
+            branches.append(f"SELECT 'channel', %s, {figures} FROM r WHERE c > 0 AND code IN ({marks})")
+            channel_params += [channel, *codes]
+    sql = (
+        f"WITH p ({', '.join(columns)}) AS ({inner}), r AS (SELECT p.*, {counted} AS c FROM p) "
+        + " UNION ALL ".join(branches)
+    )
+    with connections[pairs.db].cursor() as cursor:
+        cursor.execute(sql, [*params, *channel_params])
+        return cursor.fetchall()
 
 
 def _add_stale_money(figures: Figures, step: StepFigures | None) -> None:
@@ -254,23 +282,20 @@ def _add_stale_money(figures: Figures, step: StepFigures | None) -> None:
 
 def summarise_in_database(assessments: QuerySet[Assessment], *, submissions: int, lang: str) -> PlanAnalytics:
     """`summarise` of the plans of `assessments`, counted and added up by the database on the stored
-    figures (the same numbers as `summarise` over `plan_records`, tested): one query for the prices, one
-    grouped by enterprise and action (its status counts, counted rows and money, no COUNT(DISTINCT …),
-    so the database hashes instead of sorting the rows with their plan's figures) whose few rows per
-    enterprise Python adds up by action, city, industry, size and support channel, counting the distinct
-    enterprises; and for plans whose stored figures are stale (another revision or other prices) one for
-    their rows and two for their answers and factors: their money is computed then and added."""
+    figures (the same numbers as `summarise` over `plan_records`, tested): one query for the prices and
+    one for the figures: the plan actions grouped by enterprise and action (status counts, stale rows,
+    money; no COUNT(DISTINCT …), which on PostgreSQL sorts the rows with their plan's figures), added up
+    by action, city, industry, size, in all and by support channel over those grouped rows (`_added_up`);
+    and for plans whose stored figures are stale (another revision or other prices) one for their rows
+    and two for their answers and factors: their money is computed then and added."""
     catalog = load_catalog()
     prices = current_prices()
     rows = PlanAction.objects.filter(
         plan__assessment__in=assessments, action_code__in=[action.code for action in catalog.actions]
     ).annotate(fresh=fresh_expression(prices_digest(prices), through="plan__"))
     status_values = tuple(PlanAction.Status.values)
-    counted_at = [index for index, status in enumerate(status_values) if status in COUNTED_STATUSES]
-    done_at = status_values.index("done")
-    support = {action.code: action.support for action in catalog.actions}
-    # One row per enterprise and action (its rows in the enterprise's plans of every year): the database
-    # adds up the rows, Python the few rows per enterprise, counting each group's distinct enterprises.
+    # One row per enterprise and action (its rows in the enterprise's plans of every year), hashed by
+    # the database without COUNT(DISTINCT …) over the rows with their plan's figures ...
     pairs = (
         rows.values(ENTERPRISE, "action_code", *GROUP_KEYS.values())
         .annotate(
@@ -288,63 +313,36 @@ def summarise_in_database(assessments: QuerySet[Assessment], *, submissions: int
             *(f"status_{status}" for status in status_values),
         )
     )
-    status_counts: dict[str, list[int]] = {}
-    # Sums: [enterprises, counted, done, *money]; the enterprises of channels and classes in sets.
-    per_action: dict[str, list[float]] = {}
-    channel_sums: dict[str, list[float]] = defaultdict(lambda: [0.0] * 6)
-    channel_enterprises: dict[str, set[int]] = defaultdict(set)
-    class_sums: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0.0] * 6)  # (city, industry, size)
-    class_enterprises: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    channel_codes = {
+        channel: [action.code for action in catalog.actions if channel in action.support]
+        for channel in catalog.support_channels
+    }
+    # ... then those rows added up in the same query, by action, city, industry, size, in all and by
+    # support channel, the enterprises counted distinct among these few narrow rows.
+    statuses: dict[str, Counter[str]] = {}
+    per_action: dict[str, Figures] = {}
+    groups: dict[str, dict[str, Figures]] = {name: {} for name in GROUP_KEYS}
+    total = Figures()
+    channel_figures: dict[str, Figures] = {}
     stale = 0
-    for enterprise, code, city, industry, size, stale_count, investment, saving, co2, *counts in pairs:
-        of_action = status_counts.get(code)
-        if of_action is None:
-            of_action = status_counts[code] = [0] * len(status_values)
-            per_action[code] = [0.0] * 6
-        for index, count in enumerate(counts):
-            of_action[index] += count
-        counted = sum(counts[index] for index in counted_at)
-        if not counted:
-            continue
-        stale += stale_count
-        row = (1, counted, counts[done_at], investment or 0.0, saving or 0.0, co2 or 0.0)
-        group = (city, industry, size)
-        class_enterprises[group].add(enterprise)
-        for sums in (
-            per_action[code],
-            class_sums[group],
-            *(channel_sums[channel] for channel in support[code]),
-        ):
-            for index, value in enumerate(row):
-                sums[index] += value
-        for channel in support[code]:
-            channel_enterprises[channel].add(enterprise)
-    statuses = {
-        code: Counter(dict(zip(status_values, counts, strict=True))) for code, counts in status_counts.items()
-    }
-    action_figures = {code: _sums_figures(sums) for code, sums in per_action.items()}
-    channel_figures = {
-        channel: _sums_figures(sums, len(channel_enterprises[channel]))
-        for channel, sums in channel_sums.items()
-    }
-    total = [0.0] * 6
-    group_sums: dict[str, dict[str, list[float]]] = {name: {} for name in GROUP_KEYS}
-    for group, sums in class_sums.items():
-        # An enterprise is in one class: its distinct enterprises add up across classes.
-        sums[0] = len(class_enterprises[group])
-        for of_group in (
-            total,
-            *(
-                group_sums[name].setdefault(key, [0.0] * 6)
-                for name, key in zip(GROUP_KEYS, group, strict=True)
-            ),
-        ):
-            for index, value in enumerate(sums):
-                of_group[index] += value
-    total_figures = _sums_figures(total)
-    groups = {
-        name: {key: _sums_figures(sums) for key, sums in items.items()} for name, items in group_sums.items()
-    }
+    for kind, key, plans, counted, done, stale_count, *values in _added_up(
+        pairs, status_values=status_values, channel_codes=channel_codes
+    ):
+        money, counts = values[: len(FIELDS)], values[len(FIELDS) :]
+        figures = Figures(
+            int(plans), int(counted or 0), int(done or 0), *(float(amount or 0.0) for amount in money)
+        )
+        if kind == "action":
+            statuses[key] = Counter(
+                {status: int(count) for status, count in zip(status_values, counts, strict=True)}
+            )
+            per_action[key] = figures
+        elif kind in groups:
+            groups[kind][key] = figures
+        elif kind == "total":
+            total, stale = figures, int(stale_count or 0)
+        elif figures.counted:
+            channel_figures[key] = figures
     if stale:
         stale_rows = (
             rows.filter(COUNTED, fresh=False)
@@ -360,17 +358,17 @@ def summarise_in_database(assessments: QuerySet[Assessment], *, submissions: int
                 step = computed[plan_id].get(row.action_code)
                 keys = _group_keys(row.plan.assessment.enterprise)
                 for figures in (
-                    total_figures,
-                    action_figures[row.action_code],
+                    total,
+                    per_action[row.action_code],
                     *(groups[name][key] for name, key in keys.items()),
                     *(channel_figures[channel] for channel in catalog.get(row.action_code).support),
                 ):
                     _add_stale_money(figures, step)
     return _assemble(
         submissions=submissions,
-        total=total_figures,
+        total=total,
         statuses=statuses,
-        per_action=action_figures,
+        per_action=per_action,
         groups=groups,
         channel_figures=channel_figures,
         lang=lang,

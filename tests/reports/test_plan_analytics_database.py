@@ -1,4 +1,4 @@
-"""The officials' plan analytics added up by the database (summarise_in_database: values/annotate on the
+"""The officials' plan analytics added up by the database (summarise_in_database: one query on the
 plans' stored figures) give the same numbers as adding up every plan action in Python (summarise over
 plan_records), on generated plans: random actions and statuses, enterprises with plans in two years,
 plans whose stored figures are missing or of another revision (computed on the request), an action code
