@@ -72,6 +72,16 @@ def _page_width(page) -> int:
     return page.evaluate("() => document.documentElement.scrollWidth")
 
 
+def _unreachable_scroll_boxes(page) -> int:
+    """Tables scrolling sideways in their own box that the keyboard cannot reach (static/js/app.js gives
+    them tabindex=0), counted after the page's resize handlers ran."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    return page.evaluate(
+        "() => [...document.querySelectorAll('.table-responsive')]"
+        ".filter(b => b.scrollWidth > b.clientWidth + 1 && b.tabIndex < 0).length"
+    )
+
+
 def _keep_screenshot(page, name: str) -> None:
     if SCREENSHOTS:
         folder = Path(SCREENSHOTS)
@@ -96,6 +106,10 @@ def test_no_page_is_wider_than_a_narrow_screen(persona, live_server, new_context
                 page.set_viewport_size({"width": width, "height": 844})
             if (found := _page_width(page)) > width:
                 wide.append(f"[{language}] {width} px: {label} is {found} px wide")
+            if unreachable := _unreachable_scroll_boxes(page):
+                wide.append(
+                    f"[{language}] {width} px: {label}: {unreachable} scrolling table(s) without focus"
+                )
             _keep_screenshot(page, f"{persona}-{language}-{width}-{label}")
         page.set_viewport_size({"width": WIDTHS[0], "height": 844})
         checked += 1
