@@ -21,6 +21,7 @@ from assessment.selectors.assessments import assessment_definitions, evaluate, q
 from assessment.selectors.factors import default_factors
 from assessment.services.analytics import analytics_refresh
 from assessment.services.assessments import answers_save_many, assessment_create, assessment_submit
+from assessment.services.plans import plan_action_add
 from assessment.services.results import framework_result_rows
 from assessment.services.review import review_decide
 from questionnaires.definition import clear_definition_cache
@@ -238,3 +239,17 @@ def stored_answer(assessment: Assessment, code: str) -> Any:
     """The value stored for a question of the assessment (None when it has no answer)."""
     answer = Answer.objects.filter(assessment=assessment, question_code=code).first()
     return answer.value if answer else None
+
+
+def make_planned(
+    versions: dict[tuple[str, str], QuestionnaireVersion],
+    enterprise: Enterprise,
+    user: User,
+    actions: list[tuple[str, str]],
+) -> Assessment:
+    """A submitted assessment (make_submitted) with an improvement plan of `actions` ((code, status) in
+    plan order), added by `user` through the plan service."""
+    assessment = make_submitted(versions, enterprise=enterprise)
+    for code, status in actions:
+        plan_action_add(assessment=assessment, user=user, code=code, status=status)
+    return assessment

@@ -7,9 +7,8 @@ import pytest
 from django.urls import reverse
 
 from assessment.selectors.review import SubmissionFilters
-from assessment.services.plans import plan_action_add
 from reports.plan_analytics import plan_analytics
-from tests.builders import make_submitted
+from tests.builders import make_planned
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
 
 MOTORS = "act.energy.efficient_motors"  # support: EPC, energy-efficiency loans, fiscal funds
@@ -18,22 +17,15 @@ PV = "act.energy.rooftop_pv"
 GREEN_POWER = "act.energy.green_power"  # support: green credit
 
 
-def planned(shipped_versions, enterprise, user, actions):
-    assessment = make_submitted(shipped_versions, enterprise=enterprise)
-    for code, status in actions:
-        plan_action_add(assessment=assessment, user=user, code=code, status=status)
-    return assessment
-
-
 @pytest.fixture
 def plans(shipped_versions, enterprise, sme_manager, other_enterprise, other_manager):
-    harbin = planned(
+    harbin = make_planned(
         shipped_versions,
         enterprise,
         sme_manager,
         [(MOTORS, "done"), (GREEN_BODY, "planned"), (PV, "dropped")],
     )
-    qiqihar = planned(
+    qiqihar = make_planned(
         shipped_versions, other_enterprise, other_manager, [(MOTORS, "planned"), (GREEN_POWER, "in_progress")]
     )
     return harbin, qiqihar
@@ -89,7 +81,7 @@ def test_the_reads_do_not_grow_with_the_number_of_plans(
         enterprise = EnterpriseFactory(city_code="230600", industry_division="C34")
         user = UserFactory(username=f"m{index}")
         MembershipFactory(user=user, enterprise=enterprise, role="manager")
-        planned(shipped_versions, enterprise, user, [(MOTORS, "done"), (GREEN_POWER, "planned")])
+        make_planned(shipped_versions, enterprise, user, [(MOTORS, "done"), (GREEN_POWER, "planned")])
     with django_assert_max_num_queries(len(few.captured_queries)):
         data = plan_analytics(user=province_official, filters=filters, lang="zh-hans")
     assert data.total.plans == 5

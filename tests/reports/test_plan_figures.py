@@ -21,7 +21,7 @@ from assessment.services.plans import plan_action_add, plan_action_update, plan_
 from assessment.services.prices import price_set_load, price_set_make_default
 from assessment.tasks import refresh_plan_figures
 from reports.plan_analytics import comparable, plan_analytics, plan_records, plan_sheet_rows
-from tests.builders import make_submitted
+from tests.builders import make_planned
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
 
 MOTORS = "act.energy.efficient_motors"
@@ -30,23 +30,16 @@ PV = "act.energy.rooftop_pv"
 GREEN_POWER = "act.energy.green_power"
 
 
-def planned(shipped_versions, enterprise, user, actions):
-    assessment = make_submitted(shipped_versions, enterprise=enterprise)
-    for code, status in actions:
-        plan_action_add(assessment=assessment, user=user, code=code, status=status)
-    return assessment
-
-
 @pytest.fixture
 def plans(shipped_versions, enterprise, sme_manager, other_enterprise, other_manager):
     found = [
-        planned(
+        make_planned(
             shipped_versions,
             enterprise,
             sme_manager,
             [(MOTORS, "done"), (GREEN_BODY, "planned"), (PV, "dropped"), (GREEN_POWER, "planned")],
         ),
-        planned(
+        make_planned(
             shipped_versions, other_enterprise, other_manager, [(PV, "planned"), (MOTORS, "in_progress")]
         ),
     ]
@@ -55,7 +48,7 @@ def plans(shipped_versions, enterprise, sme_manager, other_enterprise, other_man
         user = UserFactory(username=f"planner{index}")
         MembershipFactory(user=user, enterprise=enterprise, role="manager")
         found.append(
-            planned(shipped_versions, enterprise, user, [(GREEN_POWER, "done"), (MOTORS, "planned")])
+            make_planned(shipped_versions, enterprise, user, [(GREEN_POWER, "done"), (MOTORS, "planned")])
         )
     return found
 
